@@ -1,0 +1,36 @@
+# leadpilot: `make help` lists the targets.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.synced
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+
+.PHONY: help install demo test lint bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create .venv and install the locked dependencies (once)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+demo: install ## Generate the demo data, train, run today's pipeline, print the top leads
+	$(VENV)/bin/leadpilot demo
+
+test: install ## Run the whole test suite
+	$(VENV)/bin/python -m pytest
+
+lint: install ## Ruff over the code
+	$(VENV)/bin/ruff check flows features scoring tests bench
+
+clean: ## Remove what runs produce (warehouse, models, sheets, demo data); keeps .venv
+	rm -rf data/warehouse data/out data/models data/prefect data/demo data/rejects
