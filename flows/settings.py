@@ -1,0 +1,44 @@
+"""The one settings object: built once at the edge (CLI, flow entry) and passed down as values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of a leadpilot run; each can be set as `LEADPILOT_<NAME>` or in `.env`.
+
+    Paths are relative to `home` unless absolute. `.env.example` documents every variable.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="LEADPILOT_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default=Path("."), description="Project folder that holds data/.")
+    leads_csv: Path = Path("data/demo/leads.csv")
+    companies_csv: Path = Path("data/demo/companies.csv")
+    activities_csv: Path = Path("data/demo/activities.csv")
+    warehouse: Path = Path("data/warehouse/leadpilot.duckdb")
+    models_dir: Path = Path("data/models")
+    out_dir: Path = Path("data/out")
+    rejects_dir: Path = Path("data/rejects")
+    prefect_home: Path = Path("data/prefect")
+    price_book: Path = Path("data/pricebook.yaml")
+    playbook: Path = Path("data/playbook.yaml")
+    reasons: Path = Path("data/reasons.yaml")
+    grades: Path = Path("data/grades.yaml")
+    language: str | None = Field(
+        default=None, description="Force the sheet language (en or fr); default: the lead's country."
+    )
+    history_lag_days: int = Field(
+        default=3, ge=0, description="A past lead is scored as of this many days after it came in."
+    )
+    holdout_fraction: float = Field(default=0.2, gt=0, lt=1)
+    seed: int = 42
+    timezone: str = "Europe/Paris"
+
+    def path(self, value: Path) -> Path:
+        """Resolve a configured path against `home`."""
+        return value if value.is_absolute() else (self.home / value)
