@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from features.domains import normalise_domains
+from features.email import email_domains, email_kinds
+from features.titles import classify_titles
+
+ENRICHMENT_COLUMNS: tuple[str, ...] = (
+    "lead_id", "email_domain", "email_kind", "company_domain", "seniority", "department",
+)
+
+
+def _company_domains(company_ids: pd.Series, companies: pd.DataFrame) -> pd.Series:
+    if companies.empty or not {"company_id", "domain"} <= set(companies.columns):
+        return pd.Series(np.nan, index=company_ids.index, dtype="str")
+    domains = normalise_domains(companies["domain"])
+    # Duplicated company rows: keep the first usable domain of each company.
+    by_company = domains.groupby(companies["company_id"].to_numpy()).first()
+    return company_ids.map(by_company).astype("str")
+
+
+def enrich_offline(leads: pd.DataFrame, companies: pd.DataFrame) -> pd.DataFrame:
+    """Derive the enrichment columns that need no network: email, company domain and title.
+
+    ``company_domain`` is the company's normalised website domain; when the company has none
+    (or the lead has no company), the email domain stands in if the email is corporate, never
+    when it is free, disposable or missing.
+
+    Args:
+        leads: One row per lead with at least ``lead_id``, ``email``, ``title`` and
+            ``company_id``; nulls allowed.
+        companies: ``company_id`` and ``domain`` (a website, URL or host); nulls allowed, may
+            be empty. A company listed twice uses its first usable domain.
+
+    Returns:
+        One row per row of ``leads``, same index and order, with exactly the columns
+        ``ENRICHMENT_COLUMNS``: ``lead_id`` as given, the other columns ``str`` with NaN for
+        a missing domain (``email_kind``, ``seniority`` and ``department`` are never null).
+    """
+    email_domain = email_domains(leads["email"])
+    email_kind = email_kinds(leads["email"])
+    corporate_domain = email_domain.where(email_kind.eq("corporate"))
+    company_domain = _company_domains(leads["company_id"], companies)
+    company_domain = company_domain.where(company_domain.notna(), corporate_domain)
+    titles = classify_titles(leads["title"])
+    enriched = pd.DataFrame(
+        {
+            "lead_id": leads["lead_id"],
+            "email_domain": email_domain,
+            "email_kind": email_kind,
+            "company_domain": company_domain,
+            "seniority": titles["seniority"],
+            "department": titles["department"],
+        },
+        index=leads.index,
+    )
+    return enriched.loc[:, list(ENRICHMENT_COLUMNS)]
