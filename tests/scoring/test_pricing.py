@@ -1,0 +1,353 @@
+"""Pricing: worked examples computed by hand, the price book's checks, the per-lead frame.
+
+Every example uses the shipped data/pricebook.yaml unless it says otherwise:
+Starter 29.00 (1-10 seats), Growth 59.00 (11-50), Enterprise 99.00 (51+); seats = ceil(employees
+x 0.05) kept in 3..500, 5 when unknown; volume 0 % (1-9), 5 % (10-24), 8 % (25-49), 12 % (50-99),
+15 % (100+); prepay 10 %; grade caps A 10 %, B 15 %, C 20 %, D 25 %.
+"""
+
+from __future__ import annotations
+
+import ast
+import doctest
+from dataclasses import fields
+from decimal import Decimal as D
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import scoring.pricing
+from flows.editable_files import ConfigError, load_yaml
+from scoring.pricing import QUOTE_COLUMNS, PriceBook, Quote, quote, quote_leads, seats_for
+
+PRICEBOOK = Path(__file__).resolve().parents[2] / "data" / "pricebook.yaml"
+LABEL = "data/pricebook.yaml"
+MONEY = ("unit_price_monthly", "list_price", "discount_amount", "acv", "floor_price",
+         "expected_value")
+
+
+@pytest.fixture(scope="module")
+def book() -> PriceBook:
+    return PriceBook.from_file(load_yaml(PRICEBOOK, LABEL))
+
+
+def _edited(old: str, new: str) -> str:
+    text = PRICEBOOK.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur once in the shipped price book"
+    return text.replace(old, new)
+
+
+def _book_from(tmp_path: Path, text: str) -> PriceBook:
+    path = tmp_path / "pricebook.yaml"
+    path.write_text(text, encoding="utf-8")
+    return PriceBook.from_file(load_yaml(path, LABEL))
+
+
+def _line_of(text: str, fragment: str) -> int:
+    """The line where ``fragment`` (found once in ``text``) starts."""
+    assert text.count(fragment) == 1, f"{fragment!r} must occur once"
+    return text.count("\n", 0, text.index(fragment)) + 1
+
+
+# --- worked examples ------------------------------------------------------------------------
+
+
+def test_mid_size_company_grade_b_gets_the_prepay_discount_under_its_cap(book: PriceBook) -> None:
+    # seats    = ceil(120 x 0.05) = ceil(6.0) = 6 -> Starter at 29.00
+    # list     = 29.00 x 12 x 6 = 2088.00
+    # discount = volume 0 % (1-9 seats) + prepay 10 % = 10 %, under B's 15 % cap
+    # amount   = 2088.00 x 0.10 = 208.80; ACV = 2088.00 - 208.80 = 1879.20
+    # floor    = 2088.00 - 2088.00 x 0.15 = 2088.00 - 313.20 = 1774.80
+    # EV       = 0.42 x 1879.20 = 789.264 -> 789.26
+    assert quote(book, 120, "B", D("0.42")) == Quote(
+        "Starter", 6, "EUR", D("29.00"), D("2088.00"), D("0"), D("0.10"), D("0.10"),
+        D("208.80"), D("1879.20"), D("1774.80"), D("789.26"))
+
+
+def test_the_grade_cap_binds_for_a_big_company_graded_a(book: PriceBook) -> None:
+    # seats    = ceil(2000 x 0.05) = 100 -> Enterprise at 99.00
+    # list     = 99.00 x 12 x 100 = 118800.00
+    # discount = volume 15 % (100+) + prepay 10 % = 25 %, capped at A's 10 %
+    # amount   = 118800.00 x 0.10 = 11880.00; ACV = 106920.00
+    # floor    = 118800.00 - 11880.00 = 106920.00 (the cap binds: ACV is the floor)
+    # EV       = 0.5 x 106920.00 = 53460.00
+    q = quote(book, 2000, "A", D("0.5"))
+    assert q == Quote(
+        "Enterprise", 100, "EUR", D("99.00"), D("118800.00"), D("0.15"), D("0.10"), D("0.10"),
+        D("11880.00"), D("106920.00"), D("106920.00"), D("53460.00"))
+    assert q.suggested_discount < q.volume_discount + q.prepay_discount
+
+
+def test_an_unknown_head_count_gets_the_default_seats(book: PriceBook) -> None:
+    # seats    = default 5 -> Starter; list = 29.00 x 12 x 5 = 1740.00
+    # discount = 0 % + 10 % = 10 % (C's cap 20 %): 174.00; ACV = 1566.00
+    # floor    = 1740.00 - 1740.00 x 0.20 = 1740.00 - 348.00 = 1392.00
+    # EV       = 0.3 x 1566.00 = 469.80
+    assert quote(book, None, "C", D("0.3")) == Quote(
+        "Starter", 5, "EUR", D("29.00"), D("1740.00"), D("0"), D("0.10"), D("0.10"),
+        D("174.00"), D("1566.00"), D("1392.00"), D("469.80"))
+
+
+def test_a_huge_company_is_clamped_at_max_seats(book: PriceBook) -> None:
+    # seats    = ceil(20000 x 0.05) = 1000 -> clamped to 500 -> Enterprise at 99.00
+    # list     = 99.00 x 12 x 500 = 594000.00
+    # discount = 15 % + 10 % = 25 %, exactly D's cap: 148500.00; ACV = 445500.00
+    # floor    = 594000.00 - 148500.00 = 445500.00
+    # EV       = 0.1234 x 445500.00 = 54974.70
+    assert quote(book, 20000, "D", D("0.1234")) == Quote(
+        "Enterprise", 500, "EUR", D("99.00"), D("594000.00"), D("0.15"), D("0.10"), D("0.25"),
+        D("148500.00"), D("445500.00"), D("445500.00"), D("54974.70"))
+
+
+def test_a_small_company_is_raised_to_min_seats(book: PriceBook) -> None:
+    # seats    = ceil(10 x 0.05) = ceil(0.5) = 1 -> raised to 3 -> Starter
+    # list     = 29.00 x 12 x 3 = 1044.00; discount 10 % = 104.40; ACV = 939.60
+    # floor    = 1044.00 - 1044.00 x 0.25 = 1044.00 - 261.00 = 783.00 (grade D)
+    # EV       = 0.05 x 939.60 = 46.98
+    assert quote(book, 10, "D", D("0.05")) == Quote(
+        "Starter", 3, "EUR", D("29.00"), D("1044.00"), D("0"), D("0.10"), D("0.10"),
+        D("104.40"), D("939.60"), D("783.00"), D("46.98"))
+
+
+def test_ten_seats_are_starter_and_eleven_seats_are_growth(book: PriceBook) -> None:
+    # 200 employees: ceil(10.0) = 10 seats -> Starter, volume 5 % (10-24) + 10 % = 15 % (cap 20 %)
+    #   list 29.00 x 12 x 10 = 3480.00; discount 522.00; ACV 2958.00
+    #   floor 3480.00 - 696.00 = 2784.00; EV 0.25 x 2958.00 = 739.50
+    assert quote(book, 200, "C", D("0.25")) == Quote(
+        "Starter", 10, "EUR", D("29.00"), D("3480.00"), D("0.05"), D("0.10"), D("0.15"),
+        D("522.00"), D("2958.00"), D("2784.00"), D("739.50"))
+    # 201 employees: ceil(10.05) = 11 seats -> Growth at 59.00, same 15 %
+    #   list 59.00 x 12 x 11 = 7788.00; discount 7788.00 x 0.15 = 1168.20; ACV 6619.80
+    #   floor 7788.00 - 1557.60 = 6230.40; EV 0.25 x 6619.80 = 1654.95
+    assert quote(book, 201, "C", D("0.25")) == Quote(
+        "Growth", 11, "EUR", D("59.00"), D("7788.00"), D("0.05"), D("0.10"), D("0.15"),
+        D("1168.20"), D("6619.80"), D("6230.40"), D("1654.95"))
+
+
+def test_the_expected_value_rounds_half_up_not_to_even(book: PriceBook) -> None:
+    # Unknown head count, grade C: ACV 1566.00 (see above).
+    # EV = 0.0675 x 1566.00 = 105.705 exactly -> half-up 105.71 (half-even would give 105.70,
+    # and float arithmetic 0.0675 * 1566 = 105.70499... would also give 105.70).
+    assert quote(book, None, "C", D("0.0675")).expected_value == D("105.71")
+
+
+def test_the_discount_amount_rounds_half_up(tmp_path: Path) -> None:
+    # A book with Starter at 29.99 and a 12.5 % prepay discount; unknown head count, grade C.
+    # list     = 29.99 x 12 x 5 = 1799.40
+    # discount = 0 % + 12.5 % (C's cap 20 %): 1799.40 x 0.125 = 224.925 -> 224.93 (half-even: .92)
+    # ACV      = 1799.40 - 224.93 = 1574.47
+    # floor    = 1799.40 - 1799.40 x 0.20 = 1799.40 - 359.88 = 1439.52
+    # EV       = 0.5 x 1574.47 = 787.235 -> 787.24
+    text = _edited('per_seat_monthly: "29.00"', 'per_seat_monthly: "29.99"')
+    book = _book_from(tmp_path, text.replace('annual_prepay_discount: "10%"',
+                                             'annual_prepay_discount: "12.5%"'))
+    q = quote(book, None, "C", D("0.5"))
+    assert (q.list_price, q.suggested_discount, q.discount_amount, q.acv, q.floor_price,
+            q.expected_value) == (D("1799.40"), D("0.125"), D("224.93"), D("1574.47"),
+                                  D("1439.52"), D("787.24"))
+
+
+@pytest.mark.parametrize(("employees", "grade"), [(120, "B"), (2000, "A"), (None, "C"),
+                                                  (20000, "D"), (201, "C"), (7, "A")])
+def test_every_amount_is_a_decimal_in_exact_cents(
+    book: PriceBook, employees: int | None, grade: str
+) -> None:
+    q = quote(book, employees, grade, D("0.3333"))
+    for name in MONEY:
+        amount = getattr(q, name)
+        assert isinstance(amount, D) and amount.as_tuple().exponent == -2, name
+    assert q.floor_price <= q.acv <= q.list_price
+
+
+@pytest.mark.parametrize(
+    ("employees", "seats"),
+    [(None, 5), (0, 3), (60, 3), (61, 4), (120, 6), (200, 10), (201, 11), (9980, 499),
+     (10000, 500), (10001, 500), (1_000_000, 500)],
+)
+def test_seats_are_five_percent_of_staff_rounded_up_within_3_and_500(
+    book: PriceBook, employees: int | None, seats: int
+) -> None:
+    # 61 x 0.05 = 3.05 -> 4; 9980 x 0.05 = 499 exactly -> 499; 10001 x 0.05 = 500.05 -> 500
+    assert seats_for(book, employees) == seats
+
+
+def test_impossible_inputs_are_refused(book: PriceBook) -> None:
+    with pytest.raises(ValueError, match="employees must be 0 or more"):
+        seats_for(book, -1)
+    with pytest.raises(ValueError, match="grade must be one of A, B, C, D, got 'E'"):
+        quote(book, 120, "E", D("0.5"))
+    with pytest.raises(TypeError, match="must be a Decimal"):
+        quote(book, 120, "A", 0.5)  # type: ignore[arg-type]
+    for bad in (D("-0.01"), D("1.0001"), D("NaN")):
+        with pytest.raises(ValueError, match="between 0 and 1"):
+            quote(book, 120, "A", bad)
+
+
+# --- quote_leads ----------------------------------------------------------------------------
+
+
+def test_quote_leads_returns_one_row_per_lead_with_decimal_money(book: PriceBook) -> None:
+    leads = pd.DataFrame({
+        "lead_id": ["L1", "L2", "L3"],
+        "employees": pd.array([120, None, 20000], dtype="Int64"),
+        "grade": ["B", "C", "D"],
+        "win_probability": [0.42, 0.3, 0.1234],
+    }, index=[10, 11, 12])
+    quotes = quote_leads(leads, book)
+    assert list(quotes.columns) == ["lead_id", *(f.name for f in fields(Quote))]
+    assert tuple(quotes.columns) == QUOTE_COLUMNS
+    assert list(quotes.index) == [10, 11, 12]  # joins back onto the leads
+    assert quotes.loc[10].drop("lead_id").tolist() == list(vars(quote(book, 120, "B", D("0.42")))
+                                                           .values())
+    assert quotes["expected_value"].tolist() == [D("789.26"), D("469.80"), D("54974.70")]
+    assert quotes["seats"].tolist() == [6, 5, 500]
+    for name in (*MONEY, "volume_discount", "prepay_discount", "suggested_discount"):
+        assert quotes[name].dtype == object
+        assert all(type(v) is D for v in quotes[name]), name
+
+
+def test_quote_leads_reads_float_employees_with_nan_as_unknown(book: PriceBook) -> None:
+    leads = pd.DataFrame({"lead_id": ["a", "b"], "employees": [float("nan"), 201.0],
+                          "grade": ["C", "C"], "win_probability": [0.3, 0.25]})
+    assert quote_leads(leads, book)["seats"].tolist() == [5, 11]
+
+
+def test_quote_leads_keeps_probabilities_to_four_decimals(book: PriceBook) -> None:
+    # 0.0675 as a float times 1566.00 is 105.70499...: converted with Decimal(str(round(p, 4)))
+    # it is exactly 0.0675, and the EV rounds half-up to 105.71 (see the worked example).
+    # 0.12344999 keeps 4 decimals: 0.1234 x 1566.00 = 193.2444 -> 193.24.
+    leads = pd.DataFrame({"lead_id": ["a", "b"], "employees": pd.array([None, None], "Int64"),
+                          "grade": ["C", "C"], "win_probability": [0.0675, 0.12344999]})
+    assert quote_leads(leads, book)["expected_value"].tolist() == [D("105.71"), D("193.24")]
+
+
+def test_quote_leads_names_the_lead_it_cannot_price(book: PriceBook) -> None:
+    leads = pd.DataFrame({"lead_id": ["ok", "bad"], "employees": [10.0, 12.5],
+                          "grade": ["A", "A"], "win_probability": [0.5, 0.5]})
+    with pytest.raises(ValueError, match="lead bad: employees must be a whole number, got 12.5"):
+        quote_leads(leads, book)
+    leads = leads.assign(employees=[10.0, 12.0], grade=["A", None])
+    with pytest.raises(ValueError, match="lead bad: grade must be one of"):
+        quote_leads(leads, book)
+    with pytest.raises(ValueError, match="lead ok: win_probability is missing"):
+        quote_leads(leads.assign(win_probability=[float("nan"), 0.5]), book)
+    with pytest.raises(ValueError, match="lack the column.*grade"):
+        quote_leads(leads.drop(columns="grade"), book)
+
+
+def test_quote_leads_of_no_leads_is_an_empty_frame_with_the_columns(book: PriceBook) -> None:
+    empty = pd.DataFrame({"lead_id": [], "employees": pd.array([], "Int64"), "grade": [],
+                          "win_probability": pd.Series([], dtype=float)})
+    quotes = quote_leads(empty, book)
+    assert len(quotes) == 0 and tuple(quotes.columns) == QUOTE_COLUMNS
+
+
+# --- the price book file --------------------------------------------------------------------
+
+
+def test_the_shipped_price_book_reads_as_documented(book: PriceBook) -> None:
+    assert book.currency == "EUR"
+    assert [(p.name, p.per_seat_monthly, p.min_seats, p.max_seats) for p in book.plans] == [
+        ("Starter", D("29.00"), 1, 10), ("Growth", D("59.00"), 11, 50),
+        ("Enterprise", D("99.00"), 51, None)]
+    assert (book.seat_sizing.seats_per_employee, book.seat_sizing.min_seats,
+            book.seat_sizing.max_seats, book.seat_sizing.default_seats) == (D("0.05"), 3, 500, 5)
+    assert [(t.min_seats, t.max_seats, t.discount) for t in book.seat_tiers] == [
+        (1, 9, D("0")), (10, 24, D("0.05")), (25, 49, D("0.08")), (50, 99, D("0.12")),
+        (100, None, D("0.15"))]
+    assert book.annual_prepay_discount == D("0.10")
+    assert dict(book.max_discount_by_grade) == {"A": D("0.10"), "B": D("0.15"), "C": D("0.20"),
+                                                "D": D("0.25")}
+
+
+# (what the edit replaces, by what, the text of the line blamed, the field, the problem)
+MISTAKES = [
+    pytest.param('per_seat_monthly: "59.00"', 'per_seat_monthly: "abc"', '"abc"',
+                 "plans[1].per_seat_monthly", "must be a decimal amount like 29.00, got 'abc'",
+                 id="non-numeric-amount"),
+    pytest.param('per_seat_monthly: "29.00"', 'per_seat_monthly: "-29.00"', '"-29.00"',
+                 "plans[0].per_seat_monthly", "must be more than 0, got '-29.00'",
+                 id="negative-price"),
+    pytest.param('per_seat_monthly: "29.00"', 'per_seat_monthly: "29.999"', '"29.999"',
+                 "plans[0].per_seat_monthly", "must have at most 2 decimals, got '29.999'",
+                 id="fraction-of-a-cent"),
+    pytest.param('per_seat_monthly: "29.00"', "per_seat_monthly: 29.00", "per_seat_monthly: 29.00",
+                 "plans[0].per_seat_monthly", 'written in quotes ("29.00"), got 29.0',
+                 id="unquoted-amount"),
+    pytest.param('per_seat_monthly: "99.00"', 'per_seat_monthly: "99,00"', '"99,00"',
+                 "plans[2].per_seat_monthly", "use a dot for decimals, not a comma",
+                 id="decimal-comma"),
+    pytest.param('  D: "25%"\n', "", "max_discount_by_grade:\n", "max_discount_by_grade.D",
+                 "is missing", id="grade-missing"),
+    pytest.param('  D: "25%"\n', '  D: "25%"\n  E: "30%"\n', 'E: "30%"',
+                 "max_discount_by_grade.E", "is not a known setting here (expected one of: "
+                 "A, B, C, D)", id="unknown-grade"),
+    pytest.param("min_seats: 11", "min_seats: 8", "min_seats: 8", "plans[1].min_seats",
+                 "overlaps plans[0] (seats 1 to 10)", id="overlapping-plans"),
+    pytest.param("min_seats: 51", "min_seats: 55", "min_seats: 55", "plans[2].min_seats",
+                 "leaves seats 51 to 54 uncovered; it should be 51", id="gap-between-plans"),
+    pytest.param("min_seats: 100\n    max_seats: null", "min_seats: 100\n    max_seats: 999",
+                 "max_seats: 999", "seat_tiers[4].max_seats", "must be null (no limit)",
+                 id="last-tier-limited"),
+    pytest.param('discount: "8%"', "discount: 0.08", "discount: 0.08", "seat_tiers[2].discount",
+                 'must be a percentage in quotes like "5%" or "12.5%", got 0.08',
+                 id="percentage-as-decimal"),
+    pytest.param('A: "10%"', 'A: "110%"', '"110%"', "max_discount_by_grade.A",
+                 "must be between 0% and 100%", id="percentage-over-100"),
+    pytest.param('per_seat_monthly: "29.00"', 'per_seat_montly: "29.00"', "per_seat_montly",
+                 "plans[0].per_seat_montly", "is not a known setting here", id="misspelt-setting"),
+    pytest.param("default_seats: 5", "default_seats: 1", "default_seats: 1",
+                 "seat_sizing.default_seats",
+                 "must be between min_seats (3) and max_seats (500), got 1",
+                 id="default-seats-out-of-range"),
+    pytest.param("max_seats: 500", "max_seats: yes", "max_seats: yes", "seat_sizing.max_seats",
+                 "must be a whole number of seats, 1 or more, got True", id="boolean-count"),
+    pytest.param("name: Growth", "name: Starter", "name: Starter\n    per_seat_monthly: \"59",
+                 "plans[1].name", "is already the name of another plan", id="duplicate-plan"),
+    pytest.param("currency: EUR", "currency: euro", "currency: euro", "currency",
+                 "must be a three-letter currency code like EUR, got 'euro'", id="bad-currency"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "blamed", "field", "problem"), MISTAKES)
+def test_a_mistake_in_the_price_book_names_the_file_the_line_and_the_field(
+    tmp_path: Path, old: str, new: str, blamed: str, field: str, problem: str
+) -> None:
+    text = _edited(old, new)
+    with pytest.raises(ConfigError) as caught:
+        _book_from(tmp_path, text)
+    line = _line_of(text, blamed)
+    assert str(caught.value).startswith(f"data/pricebook.yaml, line {line}, field {field}: ")
+    assert problem in str(caught.value)
+
+
+def test_a_missing_section_is_named_without_a_line(tmp_path: Path) -> None:
+    text = _edited('annual_prepay_discount: "10%"\n', "")
+    with pytest.raises(ConfigError) as caught:
+        _book_from(tmp_path, text)
+    assert str(caught.value) == "data/pricebook.yaml, field annual_prepay_discount: is missing"
+
+
+def test_an_empty_price_book_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="must be a group of `name: value` settings, got nothing"):
+        _book_from(tmp_path, "# nothing yet\n")
+
+
+# --- the module itself ----------------------------------------------------------------------
+
+
+def test_the_docstring_examples_run() -> None:
+    result = doctest.testmod(scoring.pricing)
+    assert result.attempted >= 5 and result.failed == 0
+
+
+def test_pricing_stays_pure() -> None:
+    # scoring/ reads no file, no environment and no clock, and never imports flows/.
+    tree = ast.parse(Path(scoring.pricing.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    assert not imported & {"flows", "os", "pathlib", "io", "time", "datetime", "yaml"}
+    assert "open(" not in ast.unparse(tree)
