@@ -1,0 +1,23 @@
+-- One row per scored lead of a run with everything the sheet shows. Money leaves as text so
+-- that it reaches Python's Decimal exactly (DuckDB hands DECIMAL to pandas as float).
+SELECT s.lead_id, s.win_probability, s.grade, s.reasons_positive, s.reasons_negative,
+       t.points,
+       l.first_name, l.last_name, l.title, l.email, l.phone, l.source,
+       c.name AS company, c.country,
+       q.plan, q.seats,
+       CAST(q.unit_price_monthly AS VARCHAR) AS unit_price_monthly,
+       CAST(q.list_price AS VARCHAR)         AS list_price,
+       CAST(q.volume_discount AS VARCHAR)    AS volume_discount,
+       CAST(q.prepay_discount AS VARCHAR)    AS prepay_discount,
+       CAST(q.suggested_discount AS VARCHAR) AS suggested_discount,
+       CAST(q.discount_amount AS VARCHAR)    AS discount_amount,
+       CAST(q.acv AS VARCHAR)                AS acv,
+       CAST(q.floor_price AS VARCHAR)        AS floor_price,
+       CAST(q.expected_value AS VARCHAR)     AS expected_value
+FROM scores s
+JOIN leads l USING (lead_id)
+LEFT JOIN companies c ON c.company_id = l.company_id
+LEFT JOIN quotes q ON q.run_date = s.run_date AND q.lead_id = s.lead_id
+LEFT JOIN talking_points t ON t.run_date = s.run_date AND t.lead_id = s.lead_id
+WHERE s.run_date = ?
+ORDER BY s.lead_id

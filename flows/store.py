@@ -1,0 +1,102 @@
+"""The one module that opens the DuckDB warehouse: connect, apply the schema, read and write."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flows.errors import LeadpilotError
+
+SCHEMA_VERSION = 1
+
+# Tables whose rows belong to one run date and are replaced when the same day runs again.
+RUN_TABLES = ("lead_features", "scores", "talking_points", "quotes", "sheet_rows")
+# Tables that intake upserts into, with their key.
+UPSERT_KEYS = {"companies": "company_id", "leads": "lead_id", "activities": "event_id",
+               "lead_enrichment": "lead_id"}
+
+
+def sql(name: str) -> str:
+    """The text of `flows/sql/<name>.sql`."""
+    return files("flows").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file (created on first use) with the schema applied.
+
+    Raises:
+        LeadpilotError: when another process holds the file, naming that process.
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False,
+                                                "autoload_known_extensions": False})
+    except duckdb.IOException as exc:
+        holder = re.search(r"\(PID (\d+)\)", str(exc))
+        who = f"process {holder.group(1)}" if holder else "another process"
+        raise LeadpilotError(
+            f"The warehouse {path} is in use by {who}; stop it or wait until it finishes."
+        ) from exc
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(sql("schema"))
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction per step: everything or nothing is written."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+@contextmanager
+def opened(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Connect, yield, and always close."""
+    con = connect(path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Insert or replace `frame`'s rows in `table` by its key; returns the number of rows."""
+    if table not in UPSERT_KEYS:
+        raise ValueError(f"{table} is not an upsert table")
+    if frame.empty:
+        return 0
+    con.register("_incoming", frame)
+    try:
+        con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM _incoming")  # noqa: S608
+    finally:
+        con.unregister("_incoming")
+    return len(frame)
+
+
+def replace_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
+                frame: pd.DataFrame) -> int:
+    """Replace the rows of `run_date` in `table` with `frame` (which must hold no run_date)."""
+    if table not in RUN_TABLES:
+        raise ValueError(f"{table} is not a per-run table")
+    con.execute(f"DELETE FROM {table} WHERE run_date = ?", [run_date])  # noqa: S608
+    if frame.empty:
+        return 0
+    con.register("_incoming", frame.assign(run_date=run_date))
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")  # noqa: S608
+    finally:
+        con.unregister("_incoming")
+    return len(frame)

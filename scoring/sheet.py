@@ -1,0 +1,107 @@
+"""The rep's ranked lead sheet: its columns (defined once), ranking and safe cell text."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+# (internal name, header the rep reads), in sheet order.
+SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("rank", "Rank"),
+    ("grade", "Grade"),
+    ("win_probability", "Win probability (%)"),
+    ("expected_value", "Expected value (EUR)"),
+    ("lead_name", "Lead"),
+    ("company", "Company"),
+    ("title", "Title"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("country", "Country"),
+    ("source", "Source"),
+    ("reasons", "Why this score"),
+    ("talking_points", "Talking points"),
+    ("plan", "Plan"),
+    ("seats", "Seats"),
+    ("list_price", "List price (EUR/year)"),
+    ("discount", "Suggested discount (%)"),
+    ("floor_price", "Floor price (EUR/year)"),
+    ("acv", "ACV (EUR)"),
+    ("lead_id", "Lead ID"),
+)
+SHEET_HEADERS: tuple[str, ...] = tuple(header for _, header in SHEET_COLUMNS)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+UP, DOWN, BULLET = "▲ ", "▼ ", "• "
+
+
+def rank_leads(scored: pd.DataFrame) -> pd.DataFrame:
+    """Order by expected value, then win probability, then lead id; number them from 1."""
+    ranked = scored.assign(_ev=scored["expected_value"].map(Decimal))
+    ranked = ranked.sort_values(["_ev", "win_probability", "lead_id"],
+                                ascending=[False, False, True], kind="stable")
+    return ranked.drop(columns="_ev").assign(rank=range(1, len(ranked) + 1)).reset_index(drop=True)
+
+
+def _lines(prefix: str, items: object) -> list[str]:
+    return [prefix + str(item) for item in (items if isinstance(items, list | tuple) else [])]
+
+
+def _percent(rate: Decimal) -> Decimal:
+    return (Decimal(rate) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
+    """Turn scored, explained and priced leads into the rep's sheet, ranked, with its headers.
+
+    Args:
+        scored: one row per open lead with lead_id, win_probability (0-1), grade, first_name,
+            last_name, company, title, email, phone, country, source, reasons_positive,
+            reasons_negative, points, plan, seats and the Decimal amounts expected_value,
+            list_price, suggested_discount, floor_price and acv.
+    """
+    ranked = rank_leads(scored)
+    names = ranked[["first_name", "last_name"]].astype("string").fillna("")
+    sheet = pd.DataFrame({
+        "rank": ranked["rank"],
+        "grade": ranked["grade"],
+        "win_probability": (ranked["win_probability"] * 100).round(1),
+        "expected_value": ranked["expected_value"],
+        "lead_name": (names["first_name"] + " " + names["last_name"]).str.strip(),
+        "company": ranked["company"],
+        "title": ranked["title"],
+        "email": ranked["email"],
+        "phone": ranked["phone"],
+        "country": ranked["country"],
+        "source": ranked["source"],
+        "reasons": [
+            "\n".join(_lines(UP, pos) + _lines(DOWN, neg))
+            for pos, neg in zip(ranked["reasons_positive"], ranked["reasons_negative"], strict=True)
+        ],
+        "talking_points": ["\n".join(_lines(BULLET, pts)) for pts in ranked["points"]],
+        "plan": ranked["plan"],
+        "seats": ranked["seats"],
+        "list_price": ranked["list_price"],
+        "discount": ranked["suggested_discount"].map(_percent),
+        "floor_price": ranked["floor_price"],
+        "acv": ranked["acv"],
+        "lead_id": ranked["lead_id"],
+    })
+    return neutralise(sheet)
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix with ' any text cell a spreadsheet could run as a formula (OWASP CSV injection).
+
+    >>> neutralise(pd.DataFrame({"a": ["=1+1", "+33 6", "ok"]}))["a"].tolist()
+    ["'=1+1", "'+33 6", 'ok']
+    """
+    def _safe(value: object) -> object:
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
+
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].astype(object).map(_safe)
+    return out

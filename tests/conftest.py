@@ -1,0 +1,74 @@
+"""Shared test set-up. Prefect's home goes to a fresh temp dir BEFORE prefect is imported, so
+no cached result or database leaks between test sessions (see STACK_NOTES)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="leadpilot-prefect-")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ.pop("PREFECT_API_URL", None)
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+ANCHOR = date(2026, 11, 27)  # a Friday; the demo data is generated as of this run date
+
+
+def settings_env(root: Path) -> dict[str, str]:
+    """LEADPILOT_* variables that put every file a run writes under `root`; the editable
+    files (price book, playbook…) stay the repository's own."""
+    return {
+        "LEADPILOT_HOME": str(REPO),
+        "LEADPILOT_LEADS_CSV": str(root / "demo" / "leads.csv"),
+        "LEADPILOT_COMPANIES_CSV": str(root / "demo" / "companies.csv"),
+        "LEADPILOT_ACTIVITIES_CSV": str(root / "demo" / "activities.csv"),
+        "LEADPILOT_WAREHOUSE": str(root / "warehouse" / "leadpilot.duckdb"),
+        "LEADPILOT_MODELS_DIR": str(root / "models"),
+        "LEADPILOT_OUT_DIR": str(root / "out"),
+        "LEADPILOT_REJECTS_DIR": str(root / "rejects"),
+        "LEADPILOT_PREFECT_HOME": os.environ["PREFECT_HOME"],
+    }
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One Prefect test server for the whole session, without the per-flow heartbeat cost."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(), temporary_settings(
+        updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    ):
+        yield
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory):
+    """The default-size demo data as of ANCHOR, imported, enriched and trained on, once.
+
+    Yields the Settings pointing at it; the LEADPILOT_* variables stay set for the session.
+    """
+    from datetime import datetime
+
+    from flows import steps
+    from flows.demo_data import generate, write_demo
+    from flows.settings import Settings
+    from flows.training import train_from_warehouse
+
+    root = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in settings_env(root).items():
+            patch.setenv(key, value)
+        settings = Settings()
+        data = generate(ANCHOR, seed=42)
+        write_demo(data, root / "demo")
+        now = datetime(2026, 11, 27, 6, 0)
+        steps.intake(settings, ANCHOR, now)
+        steps.enrich(settings, now)
+        train_from_warehouse(settings, now)
+        yield settings, data, root

@@ -1,0 +1,118 @@
+"""Intake: valid rows land, bad rows go to a rejects file with their line and reason."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from flows import store
+from flows.errors import LeadpilotError
+from flows.intake import import_all, read_rows
+
+NOW = datetime(2026, 11, 27, 6, 0)
+LEADS = (
+    "lead_id,created_at,first_name,last_name,title,email,phone,company_id,source,status,closed_at\n"
+    "L1,2026-11-20 10:00:00,Zoé,Müller,DSI,zoe@sge.fr,+33 6 00,C1,web_form,open,\n"
+    'L2,2026-11-21 10:00:00,"Ann, Jr",Lee,"Head of\nSales Ops",ann@gmail.com,,C1,event,open,\n'
+    "L3,2026-02-30 10:00:00,Bad,Date,CEO,bad@sge.fr,,C1,partner,open,\n"
+    "L4,2026-11-22 10:00:00,No,Source,CEO,x@sge.fr,,C1,,open,\n"
+    "L5,2026-11-22 10:00:00,Bad,Email,CEO,jean.dupont@,,C1,outbound,open,\n"
+    "L6,2026-01-22 10:00:00,Won,NoDate,CEO,w@sge.fr,,C1,outbound,won,\n"
+    "L7,too,few,fields\n"
+    "L1,2026-11-20 10:00:00,Zoé,Müller,DSI,zoe@sge.fr,+33 6 01,C1,web_form,open,\n"
+)
+COMPANIES = (
+    "company_id,name,domain,country,industry,employees,annual_revenue,founded_year\n"
+    "C1,Société Générale des Eaux,www.sge.fr,FR,retail,120,,1990\n"
+    "C2,Negative,neg.fr,FR,retail,-5,,\n"
+)
+ACTIVITIES = (
+    "event_id,lead_id,occurred_at,event_type\n"
+    "E1,L1,2026-11-21 10:00:00,pricing_page\n"
+    "E2,L1,2026-11-21 11:00:00,teleportation\n"
+)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    paths = {}
+    for name, text in (("leads", LEADS), ("companies", COMPANIES), ("activities", ACTIVITIES)):
+        paths[name] = tmp_path / f"{name}.csv"
+        paths[name].write_text(text, encoding="utf-8")
+    return paths
+
+
+def _import(con, files, tmp_path):
+    return import_all(con, files["leads"], files["companies"], files["activities"],
+                      tmp_path / "rejects", NOW)
+
+
+def test_valid_rows_land_and_each_bad_row_is_rejected_with_its_line_and_reason(files, tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    companies, leads, activities = _import(con, files, tmp_path)
+    assert (leads.read, leads.inserted, leads.merged, leads.rejected) == (8, 2, 1, 5)
+    assert leads.read == leads.inserted + leads.updated + leads.merged + leads.rejected
+    rejects = pd.read_csv(leads.rejects_file, encoding="utf-8-sig")
+    by_line = dict(zip(rejects["line"], rejects["reason"], strict=True))
+    assert set(by_line) == {5, 6, 7, 8, 9}  # L2's quoted title spans lines 3-4
+    assert "created_at" in by_line[5]
+    assert "source is required" in by_line[6]
+    assert "email" in by_line[7]
+    assert "closed_at" in by_line[8]
+    assert "fields" in by_line[9]
+    assert "jean.dupont@" in rejects.loc[rejects["line"] == 7, "raw"].iloc[0]
+    assert (companies.inserted, companies.rejected) == (1, 1)
+    assert (activities.inserted, activities.rejected) == (1, 1)
+
+
+def test_a_later_row_with_the_same_key_wins(files, tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    _import(con, files, tmp_path)
+    phone, title = con.execute(
+        "SELECT phone, (SELECT title FROM leads WHERE lead_id = 'L2') FROM leads "
+        "WHERE lead_id = 'L1'").fetchall()[0]
+    assert phone == "+33 6 01"
+    assert title == "Head of\nSales Ops"
+
+
+def test_importing_the_same_files_twice_duplicates_nothing(files, tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    _import(con, files, tmp_path)
+    again = _import(con, files, tmp_path)[1]
+    assert (again.inserted, again.updated) == (0, 2)
+    assert con.execute("SELECT count(*) FROM leads").fetchall()[0][0] == 2
+
+
+def test_a_file_without_a_required_column_fails_whole_and_writes_nothing(files, tmp_path):
+    files["activities"].write_text("event_id,lead_id\nE1,L1\n", encoding="utf-8")
+    con = store.connect(tmp_path / "w.duckdb")
+    with pytest.raises(LeadpilotError, match="occurred_at"):
+        _import(con, files, tmp_path)
+    assert con.execute("SELECT count(*) FROM leads").fetchall()[0][0] == 0  # rolled back
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"),
+    (b"\xff\xfe\x00\x00garbage", "not UTF-8"),
+])
+def test_unreadable_files_give_one_clear_sentence(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(LeadpilotError, match=message):
+        read_rows(path)
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(LeadpilotError, match="does not exist"):
+        read_rows(tmp_path / "nope.csv")
+
+
+def test_a_bom_does_not_break_the_first_header(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffevent_id,lead_id\nE1,L1\n".encode())
+    rows, ragged = read_rows(path)
+    assert list(rows.columns[:2]) == ["event_id", "lead_id"]
+    assert ragged.empty

@@ -1,0 +1,71 @@
+"""The rep's sheet: ranking, columns, multi-line cells and formula neutralisation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from scoring.sheet import SHEET_COLUMNS, build_sheet, neutralise, rank_leads
+
+
+def _scored() -> pd.DataFrame:
+    return pd.DataFrame({
+        "lead_id": ["L1", "L2", "L3", "L4"],
+        "win_probability": [0.30, 0.60, 0.61, 0.10],
+        "grade": ["B", "A", "A", "D"],
+        "expected_value": [Decimal("900.00"), Decimal("900.00"), Decimal("120.50"),
+                           Decimal("1000.01")],
+        "first_name": ["Zoé", "=cmd|' /C calc'!A0", None, "Ann"],
+        "last_name": ["Müller", "Evil", "Solo", "Lee"],
+        "company": ["Société Générale", "@SUM(1)", "Acme", "Acme"],
+        "title": ["DSI", "-CEO", "CEO", None],
+        "email": ["z@sge.fr", "e@x.fr", "s@acme.fr", "a@gmail.com"],
+        "phone": ["+33 6 12 34 56 78", None, "01 02", None],
+        "country": ["FR", "UK", "FR", "US"],
+        "source": ["web_form", "event", "partner", "outbound"],
+        "reasons_positive": [["Pricing page viewed 4 times in 7 days"], [], ["a", "b", "c"], []],
+        "reasons_negative": [["Free-mail address"], [], ["d"], ["e", "f"]],
+        "points": [["p1", "p2", "p3"], ["q1", "q2", "q3"], ["r1", "r2", "r3"], ["s", "t", "u"]],
+        "plan": ["Starter"] * 4,
+        "seats": [6, 3, 5, 5],
+        "list_price": [Decimal("2088.00")] * 4,
+        "suggested_discount": [Decimal("0.10")] * 4,
+        "floor_price": [Decimal("1774.80")] * 4,
+        "acv": [Decimal("1879.20")] * 4,
+    })
+
+
+def test_leads_rank_by_expected_value_then_probability():
+    ranked = rank_leads(_scored())
+    assert ranked["lead_id"].tolist() == ["L4", "L2", "L1", "L3"]
+    assert ranked["rank"].tolist() == [1, 2, 3, 4]
+
+
+def test_the_sheet_has_its_columns_in_order():
+    sheet = build_sheet(_scored())
+    assert tuple(sheet.columns) == tuple(name for name, _ in SHEET_COLUMNS)
+    assert sheet.loc[0, "win_probability"] == 10.0
+    assert sheet.loc[0, "discount"] == Decimal("10.0")
+
+
+def test_reasons_and_points_are_one_per_line_with_markers():
+    sheet = build_sheet(_scored()).set_index("lead_id")
+    assert sheet.loc["L1", "reasons"] == "▲ Pricing page viewed 4 times in 7 days\n▼ Free-mail address"
+    assert sheet.loc["L1", "talking_points"].splitlines() == ["• p1", "• p2", "• p3"]
+    assert sheet.loc["L3", "lead_name"] == "Solo"
+
+
+def test_every_cell_a_spreadsheet_could_execute_is_neutralised():
+    sheet = build_sheet(_scored()).set_index("lead_id")
+    assert sheet.loc["L2", "lead_name"] == "'=cmd|' /C calc'!A0 Evil"
+    assert sheet.loc["L2", "company"] == "'@SUM(1)"
+    assert sheet.loc["L2", "title"] == "'-CEO"
+    assert sheet.loc["L1", "phone"] == "'+33 6 12 34 56 78"
+    assert sheet.loc["L3", "phone"] == "01 02"
+
+
+def test_neutralise_leaves_numbers_alone():
+    frame = neutralise(pd.DataFrame({"n": [-1.5, 2.0], "t": ["\t=x", "fine"]}))
+    assert frame["n"].tolist() == [-1.5, 2.0]
+    assert frame["t"].tolist() == ["'\t=x", "fine"]
