@@ -1,0 +1,252 @@
+"""Why a lead scores high or low: its strongest model contributions, phrased for a sales rep.
+
+Pure: the phrases arrive as parsed data (``data/reasons.yaml``); nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from jinja2 import StrictUndefined, Template, TemplateError, meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from features.columns import FEATURE_NAMES, FEATURES, NUMERIC
+
+LANGUAGES: tuple[str, ...] = ("en", "fr")
+FRENCH_COUNTRIES: frozenset[str] = frozenset({"FR", "BE", "CH"})
+MIN_CONTRIBUTION = 0.01  # smaller contributions are noise, never a reason
+ROUNDED: frozenset[str] = frozenset({"days_since_last_event", "company_age_years"})
+PERCENT: frozenset[str] = frozenset({"completeness"})  # a 0-1 share, shown as "75%"
+SIGNS: tuple[str, ...] = ("positive", "negative")
+MISSING = "missing"  # key of the `values:` phrase used when a feature value is empty
+
+_BLOCK_KEYS = frozenset({"label", "positive", "negative", "values"})
+_VARIABLES = frozenset({"value", "label"})
+_NO_DATA = {"en": "{label}: no data", "fr": "{label} : pas de donnée"}
+_LABELS = {feature.name: feature.label for feature in FEATURES}
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+_ENV.globals.clear()  # phrases see `value` and `label`, nothing else
+
+
+def language_for(country: str | None, override: str | None = None) -> str:
+    """Pick the language of a lead's texts: French for FR, BE and CH, English elsewhere.
+
+    Args:
+        country: ISO 3166 alpha-2 code of the lead's country (any case); None or NaN if unknown.
+        override: the language setting; when set, it wins over the country.
+
+    Returns:
+        "fr" or "en".
+
+    Raises:
+        ValueError: if the override is not a supported language.
+
+    Example:
+        >>> language_for("be"), language_for("DE"), language_for("FR", override="en")
+        ('fr', 'en', 'en')
+    """
+    if isinstance(override, str) and override.strip():
+        language = override.strip().lower()
+        if language not in LANGUAGES:
+            raise ValueError(f"language {override!r} is not supported: use one of {LANGUAGES}")
+        return language
+    if isinstance(country, str) and country.strip().upper() in FRENCH_COUNTRIES:
+        return "fr"
+    return "en"
+
+
+def validate_languages(languages: pd.Series, index: pd.Index) -> np.ndarray:
+    """Return the languages as an array aligned with `index`, or raise ValueError."""
+    if not languages.index.equals(index):
+        raise ValueError("languages must have the same index as the leads, in the same order")
+    unknown = sorted(set(languages.dropna().unique()) - set(LANGUAGES), key=str)
+    if unknown or languages.isna().any():
+        raise ValueError(f"languages must be one of {LANGUAGES}; found {unknown or 'empty values'}")
+    return languages.to_numpy(dtype=object)
+
+
+def check_phrases(phrases: Mapping) -> list[str]:
+    """List what is wrong with the reason phrases (as loaded from ``data/reasons.yaml``).
+
+    Every model feature needs, in every language, a `positive` and a `negative` template that
+    compiles and uses only `value` and `label`; non-English blocks also need their `label`.
+
+    Returns:
+        One readable problem per line, naming the feature, language and key; empty when fine.
+    """
+    if not isinstance(phrases, Mapping):
+        return ["the phrases must be a mapping of feature name to languages"]
+    problems = [f"{name}: not a model feature" for name in phrases if name not in FEATURE_NAMES]
+    for name in FEATURE_NAMES:
+        feature = phrases.get(name)
+        if not isinstance(feature, Mapping):
+            problems.append(f"{name}: no phrases")
+            continue
+        problems += [f"{name}.{lang}: unknown language" for lang in feature
+                     if lang not in LANGUAGES]
+        for lang in LANGUAGES:
+            problems += _check_block(f"{name}.{lang}", feature.get(lang), lang)
+    return problems
+
+
+def explain(
+    contributions: np.ndarray,
+    features: pd.DataFrame,
+    phrases: dict,
+    languages: pd.Series,
+    n_positive: int = 3,
+    n_negative: int = 2,
+) -> pd.DataFrame:
+    """Phrase each lead's strongest positive and negative contributions in its language.
+
+    Args:
+        contributions: LightGBM ``pred_contrib=True`` output, shape (n_leads, len(FEATURES) + 1):
+            columns in FEATURES order, the bias last (never a reason).
+        features: one row per lead with every FEATURES column (the values the model saw).
+        phrases: parsed ``data/reasons.yaml``.
+        languages: "en" or "fr" per lead, same index as `features` (see `language_for`).
+        n_positive: at most this many reasons that raise the score, strongest first.
+        n_negative: at most this many reasons that lower the score, most negative first.
+
+    Returns:
+        A DataFrame with the index of `features` and list[str] columns `reasons_positive` and
+        `reasons_negative`. Contributions below MIN_CONTRIBUTION in absolute value are ignored.
+
+    Raises:
+        ValueError: on a shape mismatch, a missing feature column, misaligned or unsupported
+            languages, or phrases that fail `check_phrases`.
+    """
+    problems = check_phrases(phrases)
+    if problems:
+        raise ValueError("reason phrases have problems: " + "; ".join(problems))
+    expected = (len(features), len(FEATURE_NAMES) + 1)
+    if np.shape(contributions) != expected:
+        raise ValueError(f"contributions have shape {np.shape(contributions)}, expected {expected}")
+    absent = [name for name in FEATURE_NAMES if name not in features.columns]
+    if absent:
+        raise ValueError(f"features lack the columns {absent}")
+    langs = validate_languages(languages, features.index)
+    scores = np.nan_to_num(np.asarray(contributions, dtype=float)[:, :-1])
+    values = features.loc[:, list(FEATURE_NAMES)].to_numpy(dtype=object)
+    phrase = _Phraser(phrases)
+
+    def phrased(scores_: np.ndarray, n: int, sign: str) -> list[list[str]]:
+        order, keep = _strongest(scores_, n)
+        return [
+            [phrase(langs[i], FEATURE_NAMES[j], sign, values[i, j]) for j in order[i][keep[i]]]
+            for i in range(len(features))
+        ]
+
+    return pd.DataFrame(
+        {
+            "reasons_positive": phrased(scores, n_positive, "positive"),
+            "reasons_negative": phrased(-scores, n_negative, "negative"),
+        },
+        index=features.index,
+    )
+
+
+def _strongest(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices of the n largest scores per row, and which of them pass the threshold."""
+    if n < 0:
+        raise ValueError(f"the number of reasons must be >= 0, got {n}")
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :n]
+    keep = np.take_along_axis(scores, order, axis=1) >= MIN_CONTRIBUTION
+    return order, keep
+
+
+def _format_value(name: str, raw: object) -> str | None:
+    """A feature value as a rep reads it: "4" not "4.0", days rounded, "75%"; None when empty."""
+    if raw is None or (not isinstance(raw, str) and pd.isna(raw)):
+        return None
+    if isinstance(raw, str):
+        return raw.strip() or None
+    number = float(raw)
+    if name in PERCENT:
+        return f"{math.floor(number * 100 + 0.5)}%"
+    if name in ROUNDED:
+        number = float(math.floor(number + 0.5))
+    if number.is_integer():
+        return str(int(number))
+    return f"{number:.2f}".rstrip("0").rstrip(".")
+
+
+class _Phraser:
+    """Renders one (language, feature, sign, value) once, however many leads share it."""
+
+    def __init__(self, phrases: Mapping) -> None:
+        self._phrases = phrases
+        self._done: dict[tuple[str, str, str, str | None], str] = {}
+
+    def __call__(self, lang: str, name: str, sign: str, raw: object) -> str:
+        value = _format_value(name, raw)
+        key = (lang, name, sign, value)
+        if key not in self._done:
+            self._done[key] = self._render(*key)
+        return self._done[key]
+
+    def _render(self, lang: str, name: str, sign: str, value: str | None) -> str:
+        block = self._phrases[name][lang]
+        label = block.get("label") or _LABELS[name]
+        source = _pick(block, sign, value)
+        if source is None:
+            return _NO_DATA[lang].format(label=label)
+        shown = value
+        if value is not None and lang == "fr" and name in NUMERIC:
+            shown = value.replace(".", ",").replace("%", " %")
+        return " ".join(_compile(source).render(value=shown, label=label).split())
+
+
+def _pick(block: Mapping, sign: str, value: str | None) -> str | None:
+    """The template for a value: its `values:` entry, else the sign's; None for an unphrased gap."""
+    overrides = {str(key): entry for key, entry in (block.get("values") or {}).items()}
+    entry = overrides.get(MISSING if value is None else value)
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, Mapping) and entry.get(sign):
+        return entry[sign]
+    return None if value is None else block[sign]
+
+
+@lru_cache(maxsize=2048)
+def _compile(source: str) -> Template:
+    return _ENV.from_string(source)
+
+
+def _check_block(where: str, block: object, lang: str) -> list[str]:
+    if not isinstance(block, Mapping):
+        return [f"{where}: missing"]
+    problems = [f"{where}.{key}: unknown key" for key in block if key not in _BLOCK_KEYS]
+    if lang != "en" and not isinstance(block.get("label"), str):
+        problems.append(f"{where}.label: missing")
+    templates = {sign: block.get(sign) for sign in SIGNS}
+    values = block.get("values") or {}
+    if not isinstance(values, Mapping):
+        return [*problems, f"{where}.values: must map a value to a phrase"]
+    for value, entry in values.items():
+        if isinstance(entry, Mapping):
+            problems += [f"{where}.values.{value}.{key}: unknown key" for key in entry
+                         if key not in SIGNS]
+            templates.update({f"values.{value}.{sign}": entry[sign] for sign in entry
+                              if sign in SIGNS})
+        else:
+            templates[f"values.{value}"] = entry
+    for key, source in templates.items():
+        problems += _check_template(f"{where}.{key}", source)
+    return problems
+
+
+def _check_template(where: str, source: object) -> list[str]:
+    if not isinstance(source, str) or not source.strip():
+        return [f"{where}: missing"]
+    try:
+        _compile(source)
+        names = meta.find_undeclared_variables(_ENV.parse(source))
+    except TemplateError as error:
+        return [f"{where}: does not compile: {error}"]
+    unknown = sorted(names - _VARIABLES - set(_ENV.globals))
+    return [f"{where}: unknown variable {name!r} (use value, label)" for name in unknown]

@@ -1,0 +1,217 @@
+"""Talking points: sourced facts per lead, in its language, by priority, never fewer than three."""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from scoring.reasons import LANGUAGES
+from scoring.talking_points import LEAD_COLUMNS, check_playbook, suggest
+
+PLAYBOOK_YAML = Path(__file__).parents[2] / "data" / "playbook.yaml"
+SOURCED = re.compile(r"^\S.* \(source: [^()]+?(, \d{4}-\d{2}-\d{2})?\)$")
+
+
+@pytest.fixture(scope="module")
+def playbook() -> dict:
+    return yaml.safe_load(PLAYBOOK_YAML.read_text(encoding="utf-8"))
+
+
+RICH = {
+    "lead_id": "L1", "first_name": "Hélène", "last_name": "Dupré",
+    "title": "Directrice commerciale", "company": "Société Générale", "industry": "banque",
+    "country": "FR", "employees": 1200.0, "size_band": "1000+", "source": "partner",
+    "created_at": pd.Timestamp("2026-11-20 09:30"), "seniority": "director",
+    "department": "sales", "email_kind": "corporate", "events_7d": 6.0, "events_30d": 9.0,
+    "pricing_views_7d": 3.0, "pricing_views_30d": 4.0, "demo_requests_90d": 1.0,
+    "webinars_90d": 1.0, "docs_views_30d": 5.0, "email_clicks_30d": 2.0,
+    "last_event_type": "pricing_page", "last_event_at": pd.Timestamp("2026-11-27 16:05"),
+    "plan": "team", "seats": 12.0,
+}
+
+
+@pytest.fixture
+def leads() -> pd.DataFrame:
+    """A rich French lead, a sparse one (nulls, and the warehouse's 'unknown' company fields),
+    and an English lead twice (a duplicate, on purpose)."""
+    english = {**RICH, "lead_id": "L3", "first_name": "John", "country": "US",
+               "demo_requests_90d": 0.0, "email_kind": "free", "pricing_views_7d": np.nan}
+    sparse = {"lead_id": "L2", "source": "web_form", "created_at": pd.Timestamp("2026-11-02 17:45"),
+              "industry": "unknown", "country": "unknown", "seniority": "unknown"}
+    frame = pd.DataFrame([RICH, sparse, english, english], columns=list(LEAD_COLUMNS))
+    return frame.set_index(pd.Index(["a", "b", "c", "d"]))
+
+
+def _languages(leads: pd.DataFrame, *codes: str) -> pd.Series:
+    return pd.Series(list(codes), index=leads.index)
+
+
+def _point(id_: str, when: str, priority: int, en: str = "A fact.") -> dict:
+    return {"id": id_, "when": when, "source": "leads.test", "priority": priority,
+            "text": {"en": en, "fr": f"{en} (fr)"}}
+
+
+def test_the_shipped_playbook_passes_the_check(playbook):
+    assert check_playbook(playbook) == []
+
+
+def test_the_shipped_playbook_has_at_least_15_points_in_both_languages(playbook):
+    points = playbook["points"]
+    assert len(points) >= 15
+    assert all(set(point["text"]) == set(LANGUAGES) for point in points)
+
+
+def test_every_point_states_its_source(leads, playbook):
+    points = suggest(leads, playbook, _languages(leads, "fr", "en", "en", "en"))
+    lines = [line for lead in points for line in lead]
+    assert len(lines) >= 12
+    for line in lines:
+        assert "(source: " in line
+        assert SOURCED.match(line), line
+
+
+def test_a_sparse_lead_still_gets_three_points(leads, playbook):
+    points = suggest(leads, playbook, _languages(leads, "en", "en", "en", "en"))
+    sparse = points.loc["b"]
+    assert len(sparse) >= 3
+    assert any(line.startswith("Job title unknown") for line in sparse)
+    assert not any("None" in line or "nan" in line for line in sparse)
+    assert not any(line.startswith(("Industry:", "Country:")) for line in sparse)
+
+
+def test_a_lead_left_with_too_few_points_is_named_in_the_error(leads):
+    thin = {"points": [_point(f"has_{field}", f"{field} is not none", 10, en=f"Has {field}.")
+                       for field in ("title", "company", "first_name")]}
+    with pytest.raises(ValueError, match="lead 'L2' gets 0 talking point"):
+        suggest(leads, thin, _languages(leads, "en", "en", "en", "en"))
+
+
+def test_a_french_lead_reads_french(leads, playbook):
+    points = suggest(leads, playbook, _languages(leads, "fr", "en", "en", "en"))
+    assert points.loc["a"][1] == (
+        "Le contact a consulté la page tarifs 3 fois ces 7 derniers jours : demandez quelle "
+        "offre l'intéresse. (source: activities · pricing_page, 2026-11-27)"
+    )
+    assert points.loc["c"][0].startswith("Very active: 6 activities")
+
+
+def test_a_lead_keeps_its_five_highest_priority_points(leads):
+    many = {"points": [_point(f"p{p}", "true", p, en=f"Fact {p}.") for p in (5, 90, 40, 70, 10,
+                                                                               60, 80)]}
+    points = suggest(leads, many, _languages(leads, "en", "en", "en", "en"))
+    assert points.loc["a"] == [f"Fact {p}. (source: leads.test)" for p in (90, 80, 70, 60, 40)]
+
+
+def test_a_condition_on_a_missing_value_is_false_instead_of_crashing(leads):
+    book = {"points": [
+        _point("pricing", "pricing_views_7d >= 2 or not pricing_views_7d < 2", 50, en="Pricing."),
+        *[_point(f"f{i}", "true", i, en=f"Fallback {i}.") for i in range(3)],
+    ]}
+    points = suggest(leads, book, _languages(leads, "en", "en", "en", "en"))
+    assert points.loc["a"][0] == "Pricing. (source: leads.test)"
+    assert points.loc["c"][0] == "Fallback 2. (source: leads.test)"
+
+
+def test_a_text_that_would_print_a_missing_value_is_skipped(leads):
+    book = {"points": [
+        _point("title", "true", 50, en="Title: {{ title }}."),
+        *[_point(f"f{i}", "true", i, en=f"Fallback {i}.") for i in range(3)],
+    ]}
+    points = suggest(leads, book, _languages(leads, "en", "en", "en", "en"))
+    assert points.loc["a"][0] == "Title: Directrice commerciale. (source: leads.test)"
+    assert points.loc["b"][0] == "Fallback 2. (source: leads.test)"
+
+
+def test_dates_show_as_year_month_day_and_counts_without_decimals(leads, playbook):
+    points = suggest(leads, playbook, _languages(leads, "en", "en", "en", "en"))
+    assert points.loc["b"][0] == (
+        "Came in through the website form: they reached out first, ask what prompted it. "
+        "(source: leads.source, 2026-11-02)"
+    )
+    assert "6 activities in the last 7 days" in points.loc["a"][2]
+
+
+def test_duplicate_leads_get_the_same_points_and_keep_the_index(leads, playbook):
+    points = suggest(leads, playbook, _languages(leads, "fr", "en", "en", "en"))
+    assert points.index.equals(leads.index)
+    assert points.loc["c"] == points.loc["d"]
+    assert any("free-mail" in line for line in points.loc["c"])
+
+
+def test_enriched_columns_can_be_used_and_are_otherwise_ignored(leads):
+    enriched = leads.assign(registry_headcount=[1500, None, 40, 40])
+    book = {"points": [
+        _point("registry", "registry_headcount > 1000", 50,
+               en="The registry lists {{ registry_headcount }} employees."),
+        *[_point(f"f{i}", "true", i, en=f"Fallback {i}.") for i in range(3)],
+    ]}
+    points = suggest(enriched, book, _languages(leads, "en", "en", "en", "en"))
+    assert points.loc["a"][0] == "The registry lists 1500 employees. (source: leads.test)"
+    assert points.loc["b"][0] == "Fallback 2. (source: leads.test)"
+    assert check_playbook(book) == [
+        f"point 'registry'.{key}: unknown variable 'registry_headcount'"
+        for key in ("when", "text.en", "text.fr")
+    ]
+    assert check_playbook(book, columns=enriched.columns) == []
+
+
+def test_an_unquoted_yaml_true_is_an_always_true_condition(leads):
+    book = yaml.safe_load(
+        "points:\n"
+        + "".join(f"  - {{id: f{i}, when: true, source: leads.test, priority: {i},"
+                  f" text: {{en: Fallback {i}., fr: Repli {i}.}}}}\n" for i in range(3))
+    )
+    assert book["points"][0]["when"] is True
+    assert check_playbook(book) == []
+    points = suggest(leads, book, _languages(leads, "fr", "en", "en", "en"))
+    assert points.loc["a"] == [f"Repli {i}. (source: leads.test)" for i in (2, 1, 0)]
+
+
+def test_a_broken_template_is_reported(playbook):
+    broken = copy.deepcopy(playbook)
+    broken["points"][0]["text"]["fr"] = "Le contact {{ first_name "
+    problems = check_playbook(broken)
+    assert len(problems) == 1
+    assert problems[0].startswith("point 'demo_requested'.text.fr: does not compile")
+
+
+def test_unknown_keys_missing_languages_and_misspelt_fields_are_reported(playbook):
+    broken = copy.deepcopy(playbook)
+    broken["points"][1]["priorty"] = 3
+    del broken["points"][2]["text"]["en"]
+    broken["points"][3]["when"] = "pricng_views_7d >= 2"
+    broken["points"][4]["id"] = broken["points"][5]["id"]
+    broken["extra"] = True
+    problems = check_playbook(broken)
+    assert problems == [
+        "unknown top-level key 'extra' (expected: points)",
+        "point 'disposable_mail': id used more than once",
+        "point 'pricing_this_week': unknown key 'priorty'",
+        "point 'active_this_week'.text: missing language 'en'",
+        "point 'gone_quiet'.when: unknown variable 'pricng_views_7d'",
+    ]
+
+
+def test_a_broken_playbook_is_refused_before_rendering(leads, playbook):
+    broken = copy.deepcopy(playbook)
+    broken["points"][0]["when"] = "demo_requests_90d >="
+    with pytest.raises(ValueError, match="demo_requested'.when: does not compile"):
+        suggest(leads, broken, _languages(leads, "en", "en", "en", "en"))
+
+
+@pytest.mark.slow
+def test_ten_thousand_leads_render_in_a_few_seconds(leads, playbook):
+    many = pd.concat([leads] * 2500, ignore_index=True)
+    languages = pd.Series(np.where(many["country"] == "FR", "fr", "en"), index=many.index)
+    started = time.perf_counter()
+    points = suggest(many, playbook, languages)
+    elapsed = time.perf_counter() - started
+    assert points.map(len).between(3, 5).all()
+    assert elapsed < 10, f"{elapsed:.1f} s for 10,000 leads"
