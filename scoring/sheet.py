@@ -43,7 +43,10 @@ def rank_leads(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def _lines(prefix: str, items: object) -> list[str]:
-    return [prefix + str(item) for item in (items if isinstance(items, list | tuple) else [])]
+    """One line per item of a list (DuckDB hands lists to pandas as arrays); none for a null."""
+    if items is None or isinstance(items, str | float):
+        return []
+    return [prefix + str(item) for item in items]
 
 
 def _percent(rate: Decimal) -> Decimal:

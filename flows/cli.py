@@ -1,0 +1,184 @@
+"""The `leadpilot` command line. Errors print as one sentence; long work shows progress."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows.errors import LeadpilotError
+from flows.settings import Settings
+
+app = typer.Typer(help="leadpilot: ranked, explained and priced B2B leads for your sales reps.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+console = Console(width=None if sys.stdout.isatty() else 150)
+err = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    from flows.prefect_env import configure
+
+    settings = Settings()
+    configure(settings)
+    return settings
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                    console=console, transient=False)
+
+
+@app.command("import")
+def import_(
+    leads: Path = typer.Option(None, help="Leads CSV (default: settings.leads_csv)."),
+    companies: Path = typer.Option(None, help="Companies CSV (default: settings.companies_csv)."),
+    activities: Path = typer.Option(None, help="Activities CSV (default: settings)."),
+) -> None:
+    """Load leads, companies and activities CSVs into the warehouse; bad rows go to rejects."""
+    from flows import steps
+
+    settings = _settings()
+    updates = {k: v for k, v in {"leads_csv": leads, "companies_csv": companies,
+                                 "activities_csv": activities}.items() if v is not None}
+    settings = settings.model_copy(update=updates)
+    results = steps.intake(settings, date.today(), _now())
+    _print_intake(results)
+
+
+def _print_intake(results: list[dict]) -> None:
+    table = Table("file", "read", "inserted", "updated", "merged", "rejected", "rejects file")
+    for r in results:
+        table.add_row(Path(r["file"]).name, *(str(r[k]) for k in
+                      ("read", "inserted", "updated", "merged", "rejected")),
+                      r["rejects_file"] or "-")
+    console.print(table)
+
+
+@app.command()
+def train() -> None:
+    """Train a new model on the warehouse's closed leads and print its holdout figures."""
+    from flows.steps import enrich
+    from flows.training import train_from_warehouse
+
+    settings = _settings()
+    with console.status("Training on the closed leads…"):
+        enrich(settings, _now())
+        folder, card = train_from_warehouse(settings, _now())
+    _print_card(folder, card)
+
+
+def _print_card(folder: Path, card: dict) -> None:
+    h, rows = card["holdout"], card["rows"]
+    console.print(f"Model [bold]{card['version']}[/] saved in {folder}")
+    console.print(f"  trained on {rows['fit']} leads, calibrated on {rows['calibration']}, "
+                  f"judged on the newest {rows['holdout']}")
+    console.print(f"  holdout ROC AUC {h['roc_auc']:.3f} · PR AUC {h['pr_auc']:.3f} · "
+                  f"Brier {h['brier']:.3f} · win rate {h['win_rate']:.1%}")
+
+
+@app.command()
+def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (default: today)."),
+        top: int = typer.Option(5, help="How many leads to print.")) -> None:
+    """Run the daily lead-sheet flow for a date (default today) and print the top leads."""
+    settings = _settings()
+    day = _parse_date(run_date)
+    from flows.daily import daily_lead_sheet
+
+    with console.status("Running the daily flow (Prefect)…"):
+        path = daily_lead_sheet(run_date=day)
+    _print_top(Path(path), top)
+
+
+def _parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise LeadpilotError(f"--date must look like 2026-11-29, got {text!r}.") from exc
+
+
+def _print_top(path: Path, top: int) -> None:
+    import pandas as pd
+
+    sheet = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    console.print(f"\nLead sheet: [bold]{path}[/] ({len(sheet)} leads)\n")
+    columns = {"Rank": "#", "Grade": "Grade", "Win probability (%)": "Win %",
+               "Expected value (EUR)": "Expected €", "Lead": "Lead", "Company": "Company",
+               "Plan": "Plan", "Seats": "Seats", "ACV (EUR)": "ACV €",
+               "Floor price (EUR/year)": "Floor €"}
+    table = Table(*columns.values(), "Top reason", title=f"Top {min(top, len(sheet))} leads")
+    for _, row in sheet.head(top).iterrows():
+        reason = row["Why this score"].splitlines()[0] if row["Why this score"] else ""
+        table.add_row(*(row[c] for c in columns), reason)
+    console.print(table)
+
+
+@app.command()
+def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
+         top: int = typer.Option(5, help="How many leads to print.")) -> None:
+    """Generate the demo data, train on its history, run today's flow, print the top leads."""
+    settings = _settings()
+    from flows.daily import daily_lead_sheet, today
+    from flows.demo_data import generate, write_demo
+    from flows.steps import enrich, intake
+    from flows.training import train_from_warehouse
+
+    day = today(settings)
+    with _progress() as progress:
+        bar = progress.add_task("Demo", total=4)
+        progress.update(bar, description="Generating the demo data")
+        write_demo(generate(day, seed=seed), settings.path(settings.leads_csv).parent)
+        progress.update(bar, advance=1, description="Importing the CSVs")
+        results = intake(settings, day, _now())
+        progress.update(bar, advance=1, description="Training the model")
+        enrich(settings, _now())
+        folder, card = train_from_warehouse(settings, _now())
+        progress.update(bar, advance=1, description="Running the daily flow (Prefect)")
+        path = daily_lead_sheet(run_date=day)
+        progress.update(bar, advance=1, description="Done")
+    _print_intake(results)
+    _print_card(folder, card)
+    _print_top(Path(path), top)
+
+
+@app.command()
+def serve() -> None:
+    """Serve the daily flow (07:00 Mon-Fri) and the weekly retrain (Sun 22:00) on a schedule."""
+    from flows.prefect_env import configure
+
+    configure(Settings(), quiet=False)
+    from flows.serve import serve_forever
+
+    serve_forever(Settings(), console)
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning known errors into one sentence on stderr."""
+    from flows.editable_files import ConfigError
+
+    try:
+        app()
+    except (LeadpilotError, ConfigError) as exc:
+        err.print(f"[red]Error:[/] {exc}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: one sentence, details on demand
+        if os.environ.get("LEADPILOT_DEBUG"):
+            raise
+        err.print(f"[red]Error:[/] {type(exc).__name__}: {exc} "
+                  "(set LEADPILOT_DEBUG=1 for the details).")
+        sys.exit(1)

@@ -1,0 +1,93 @@
+"""The Prefect flows: the daily lead sheet and the weekly retrain. Thin: each step is a plain
+function in flows/steps.py wrapped as a batch task here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows import model_files, steps, store
+from flows.settings import Settings
+from flows.training import train_from_warehouse
+
+
+def _task(fn: Callable[..., Any], **options: Any):
+    return task(fn, name=fn.__name__, cache_policy=NO_CACHE, **options)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def today(settings: Settings) -> date:
+    """The calendar day in the sales team's time zone."""
+    return datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+@flow(name="daily-lead-sheet", log_prints=True)
+def daily_lead_sheet(run_date: date | None = None) -> str:
+    """Import, enrich, featurise, score, price and explain today's open leads; write the sheet."""
+    settings, started = Settings(), _now()
+    run_date = run_date or today(settings)
+    model = model_files.latest(settings.path(settings.models_dir))
+    summary: dict[str, Any] = {"intake": _task(steps.intake)(settings, run_date, started)}
+    summary["enriched"] = _task(steps.enrich)(settings, started)
+    summary["open_leads"] = _task(steps.features)(settings, run_date)
+    summary["scoring"] = _task(steps.score)(settings, run_date, model)
+    summary["priced"] = _task(steps.price)(settings, run_date)
+    summary["talking_points"] = _task(steps.talking_points)(settings, run_date)
+    path, sheet = _task(steps.publish)(settings, run_date)
+    _record(settings, run_date, started, summary)
+    _publish_artifacts(run_date, summary, sheet)
+    print(f"Lead sheet for {run_date}: {path} ({len(sheet)} leads)")
+    return str(path)
+
+
+@flow(name="weekly-retrain", log_prints=True)
+def weekly_retrain() -> str:
+    """Import the latest outcomes and train a new model on the whole history."""
+    settings, started = Settings(), _now()
+    _task(steps.intake)(settings, today(settings), started)
+    _task(steps.enrich)(settings, started)
+    folder, card = _task(train_from_warehouse)(settings, started)
+    create_markdown_artifact(key="model-card", markdown=_card_markdown(card))
+    print(f"Model {card['version']}: holdout ROC AUC {card['holdout']['roc_auc']}")
+    return str(folder)
+
+
+def _record(settings: Settings, run_date: date, started: datetime, summary: dict) -> None:
+    with store.opened(settings.path(settings.warehouse)) as con, store.transaction(con):
+        con.execute(store.sql("record_run"), {
+            "run_date": run_date, "started_at": started, "finished_at": _now(),
+            "model_version": summary["scoring"].get("model_version"),
+            "summary": json.dumps(summary, default=str),
+        })
+
+
+def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
+    grades = summary["scoring"].get("grades", {})
+    rejected = sum(r["rejected"] for r in summary["intake"])
+    create_markdown_artifact(key="run-summary", markdown="\n".join([
+        f"# Lead sheet {run_date}",
+        f"- open leads scored: {summary['scoring'].get('scored', 0)}",
+        "- grades: " + ", ".join(f"{g} {grades.get(g, 0)}" for g in "ABCD"),
+        f"- rows rejected at intake: {rejected}",
+        f"- model: {summary['scoring'].get('model_version')}",
+    ]))
+    top = sheet.head(10)[["rank", "grade", "win_probability", "expected_value", "lead_name",
+                         "company"]].astype(str)
+    create_table_artifact(key="top-leads", table=top.to_dict(orient="records"))
+
+
+def _card_markdown(card: dict) -> str:
+    h = card["holdout"]
+    return (f"# Model {card['version']}\n\n| holdout | value |\n|---|---|\n"
+            f"| ROC AUC | {h['roc_auc']} |\n| PR AUC | {h['pr_auc']} |\n| Brier | {h['brier']} |\n"
+            f"| rows | {card['rows']} |\n")

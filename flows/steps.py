@@ -1,0 +1,160 @@
+"""The daily pipeline's steps as plain functions: each reads and writes the warehouse in one
+transaction and returns a small summary. flows/daily.py wraps each one as a Prefect task."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from features.columns import FEATURE_NAMES
+from features.enrichment import enrich_offline
+from features.point_in_time import build_features, model_matrix, open_moments
+from flows import model_files, store
+from flows.editable_files import load_yaml
+from flows.intake import import_all
+from flows.settings import Settings
+from scoring.grades import GradeBands, grade
+from scoring.pricing import PriceBook, quote_leads
+from scoring.reasons import explain, language_for
+from scoring.sheet import SHEET_COLUMNS, build_sheet
+from scoring.talking_points import suggest
+
+MONEY = ("unit_price_monthly", "list_price", "discount_amount", "acv", "floor_price",
+         "expected_value", "volume_discount", "prepay_discount", "suggested_discount")
+
+
+def intake(settings: Settings, run_date: date, now: datetime) -> list[dict[str, Any]]:
+    """Load the configured CSVs; rejects go to data/rejects/<run_date>/."""
+    with store.opened(settings.path(settings.warehouse)) as con:
+        results = import_all(
+            con, settings.path(settings.leads_csv), settings.path(settings.companies_csv),
+            settings.path(settings.activities_csv),
+            settings.path(settings.rejects_dir) / run_date.isoformat(), now,
+        )
+    return [asdict(r) for r in results]
+
+
+def enrich(settings: Settings, now: datetime) -> int:
+    """Offline enrichment of every lead: email kind, company domain, seniority, department."""
+    with store.opened(settings.path(settings.warehouse)) as con:
+        leads = con.execute(store.sql("leads_for_enrichment")).df()
+        companies = con.execute("SELECT company_id, domain FROM companies").df()
+        enriched = enrich_offline(leads, companies).assign(enriched_at=pd.Timestamp(now))
+        with store.transaction(con):
+            return store.upsert(con, "lead_enrichment", enriched)
+
+
+def features(settings: Settings, run_date: date) -> int:
+    """Point-in-time features of the leads open at the start of `run_date`."""
+    with store.opened(settings.path(settings.warehouse)) as con:
+        frame = build_features(con, open_moments(con, run_date))
+        payload = frame.drop(columns=["lead_id", "as_of"]).to_json(
+            orient="records", date_format="iso", date_unit="s")
+        rows = pd.DataFrame({
+            "lead_id": frame["lead_id"], "as_of": frame["as_of"],
+            "features": [json.dumps(r, ensure_ascii=False) for r in json.loads(payload)],
+        })
+        with store.transaction(con):
+            return store.replace_run(con, "lead_features", run_date, rows)
+
+
+def load_features(con, run_date: date) -> pd.DataFrame:
+    """The stored feature rows of `run_date`, one per lead, with their context columns."""
+    stored = con.execute(store.sql("features_of_run"), [run_date]).df()
+    values = pd.DataFrame.from_records([json.loads(f) for f in stored["features"]])
+    frame = pd.concat([stored[["lead_id", "as_of"]], values], axis=1)
+    for column in ("created_at", "last_event_at"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    return frame
+
+
+def score(settings: Settings, run_date: date, model_folder: Path) -> dict[str, Any]:
+    """Calibrated win probability, grade and reasons (from LightGBM contributions) per lead."""
+    model = model_files.load(model_folder)
+    bands = GradeBands.from_file(load_yaml(settings.path(settings.grades)))
+    phrases = load_yaml(settings.path(settings.reasons)).data
+    with store.opened(settings.path(settings.warehouse)) as con:
+        frame = load_features(con, run_date)
+        if frame.empty:
+            rows = pd.DataFrame(columns=["lead_id"])
+        else:
+            matrix = model_matrix(frame)
+            probability = model.predict(matrix)
+            languages = frame["country"].map(lambda c: language_for(c, settings.language))
+            reasons = explain(model.contributions(matrix), frame[list(FEATURE_NAMES)], phrases,
+                              languages)
+            rows = pd.DataFrame({
+                "lead_id": frame["lead_id"], "model_version": model.card["version"],
+                "win_probability": probability, "grade": grade(probability, bands),
+                "reasons_positive": reasons["reasons_positive"],
+                "reasons_negative": reasons["reasons_negative"],
+            })
+        with store.transaction(con):
+            store.replace_run(con, "scores", run_date, rows)
+    return {"scored": len(rows), "grades": rows["grade"].value_counts().to_dict()
+            if len(rows) else {}, "model_version": model.card["version"]}
+
+
+def price(settings: Settings, run_date: date) -> int:
+    """Plan, seats, list price, discount, floor, ACV and expected value per scored lead."""
+    book = PriceBook.from_file(load_yaml(settings.path(settings.price_book)))
+    with store.opened(settings.path(settings.warehouse)) as con:
+        leads = con.execute(store.sql("leads_to_price"), [run_date]).df()
+        quotes = quote_leads(leads, book) if len(leads) else pd.DataFrame(columns=["lead_id"])
+        with store.transaction(con):
+            return store.replace_run(con, "quotes", run_date, quotes)
+
+
+def talking_points(settings: Settings, run_date: date) -> int:
+    """At least three grounded talking points per lead, from the editable playbook."""
+    playbook = load_yaml(settings.path(settings.playbook)).data
+    with store.opened(settings.path(settings.warehouse)) as con:
+        frame = load_features(con, run_date)
+        plans = con.execute("SELECT lead_id, plan, seats FROM quotes WHERE run_date = ?",
+                            [run_date]).df()
+        frame = frame.merge(plans, on="lead_id", how="left")
+        languages = frame["country"].map(lambda c: language_for(c, settings.language))
+        points = suggest(frame, playbook, languages) if len(frame) else pd.Series(dtype=object)
+        rows = pd.DataFrame({"lead_id": frame["lead_id"], "points": points})
+        with store.transaction(con):
+            return store.replace_run(con, "talking_points", run_date, rows)
+
+
+def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
+    """Write data/out/<run_date>/lead_sheet.csv and keep its rows in the warehouse."""
+    with store.opened(settings.path(settings.warehouse)) as con:
+        scored = con.execute(store.sql("sheet_inputs"), [run_date]).df()
+        for column in MONEY:
+            scored[column] = scored[column].map(_decimal)
+        sheet = build_sheet(scored)
+        rows = pd.DataFrame({
+            "rank": sheet["rank"], "lead_id": sheet["lead_id"],
+            "row": sheet.to_json(orient="records", lines=True,
+                                 default_handler=str, force_ascii=False).splitlines(),
+        })
+        with store.transaction(con):
+            store.replace_run(con, "sheet_rows", run_date, rows)
+    path = settings.path(settings.out_dir) / run_date.isoformat() / "lead_sheet.csv"
+    write_csv(sheet, path)
+    return path, sheet
+
+
+def write_csv(sheet: pd.DataFrame, path: Path) -> None:
+    """UTF-8 with BOM, comma, CRLF rows, multi-line cells quoted: opens cleanly in Excel."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".csv.partial")
+    sheet.rename(columns=dict(SHEET_COLUMNS)).to_csv(
+        partial, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    partial.replace(path)
+
+
+def _decimal(text: object) -> Decimal | None:
+    """Money arrives from SQL as text (DuckDB hands DECIMAL to pandas as float): keep it exact."""
+    return Decimal(text) if isinstance(text, str) else None

@@ -1,0 +1,97 @@
+"""End to end: the daily_lead_sheet flow under a real Prefect test server and a DuckDB file."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from support import ANCHOR
+from flows import store
+from scoring.sheet import SHEET_HEADERS
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+@pytest.fixture(scope="module")
+def sheet_run(demo_env):
+    from flows.daily import daily_lead_sheet
+
+    settings, data, root = demo_env
+    first = daily_lead_sheet(run_date=ANCHOR)
+    second = daily_lead_sheet(run_date=ANCHOR)  # same day again: replaces, never duplicates
+    sheet = pd.read_csv(second, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    return settings, data, first, second, sheet
+
+
+def test_the_sheet_has_the_promised_columns_and_one_row_per_open_lead(sheet_run):
+    settings, data, first, second, sheet = sheet_run
+    assert first == second
+    assert tuple(sheet.columns) == SHEET_HEADERS
+    open_ids = set(data.leads.loc[data.leads["status"] == "open", "lead_id"])
+    open_ids -= set(data.malformed_lead_ids)
+    assert set(sheet["Lead ID"]) == open_ids
+    assert sheet["Lead ID"].is_unique
+
+
+def test_the_sheet_is_ranked_by_expected_value_then_probability(sheet_run):
+    sheet = sheet_run[4]
+    assert sheet["Rank"].astype(int).tolist() == list(range(1, len(sheet) + 1))
+    ev = sheet["Expected value (EUR)"].map(Decimal)
+    p = sheet["Win probability (%)"].astype(float)
+    for i in range(len(sheet) - 1):
+        assert ev[i] > ev[i + 1] or (ev[i] == ev[i + 1] and p[i] >= p[i + 1])
+
+
+def test_every_lead_has_reasons_and_at_least_three_grounded_talking_points(sheet_run):
+    sheet = sheet_run[4]
+    for reasons, points in zip(sheet["Why this score"], sheet["Talking points"], strict=True):
+        assert 1 <= len(reasons.splitlines()) <= 5
+        lines = points.splitlines()
+        assert len(lines) >= 3
+        assert all("(source: " in line for line in lines)
+
+
+def test_the_pricing_on_the_sheet_adds_up(sheet_run):
+    sheet = sheet_run[4]
+    for _, row in sheet.iterrows():
+        list_price, acv = Decimal(row["List price (EUR/year)"]), Decimal(row["ACV (EUR)"])
+        floor = Decimal(row["Floor price (EUR/year)"])
+        discount = Decimal(row["Suggested discount (%)"]) / 100
+        assert floor <= acv <= list_price
+        assert abs(acv - list_price * (1 - discount)) <= Decimal("0.01") * 2
+        p = Decimal(row["Win probability (%)"]) / 100
+        # the sheet shows p to 0.1 %; the expected value used p to 0.01 %
+        assert abs(Decimal(row["Expected value (EUR)"]) - p * acv) <= acv * Decimal("0.0005") + 1
+
+
+def test_a_second_run_of_the_same_day_leaves_exactly_one_set_of_results(sheet_run):
+    settings, _, _, _, sheet = sheet_run
+    with store.opened(settings.path(settings.warehouse)) as con:
+        for table in store.RUN_TABLES:
+            rows, distinct = con.execute(
+                f"SELECT count(*), count(DISTINCT lead_id) FROM {table} WHERE run_date = ?",
+                [ANCHOR]).fetchall()[0]
+            assert rows == distinct == len(sheet), table
+        assert con.execute("SELECT count(*) FROM runs").fetchall()[0][0] == 1
+        assert con.execute("SELECT count(*) FROM leads").fetchall()[0][0] == 3300
+
+
+def test_malformed_demo_rows_land_in_the_rejects_file_with_line_and_reason(sheet_run):
+    settings = sheet_run[0]
+    rejects = pd.read_csv(settings.path(settings.rejects_dir) / ANCHOR.isoformat()
+                          / "leads_rejects.csv", encoding="utf-8-sig")
+    assert len(rejects) == 3
+    assert rejects["line"].tolist() == [3302, 3303, 3304]
+    assert rejects["reason"].str.contains("email|created_at|source").all()
+
+
+def test_the_csv_opens_cleanly_in_a_spreadsheet(sheet_run):
+    path = sheet_run[3]
+    raw = open(path, "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    sheet = sheet_run[4]
+    cells = sheet.drop(columns=["Rank", "Win probability (%)"]).to_numpy().ravel()
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert any(c.startswith("'+") for c in sheet["Phone"])  # phones like +33 are neutralised
