@@ -26,7 +26,8 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 demo: install ## Generate the demo data, train, run today's pipeline, print the top leads
 	$(VENV)/bin/leadpilot demo
 
-test: install ## Run the whole test suite
+test: install ## Lint, then run the whole test suite
+	$(VENV)/bin/ruff check flows features scoring tests bench
 	$(VENV)/bin/python -m pytest
 
 lint: install ## Ruff over the code

@@ -42,8 +42,12 @@ FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 CATEGORICAL: tuple[str, ...] = tuple(f.name for f in FEATURES if f.kind == "categorical")
 NUMERIC: tuple[str, ...] = tuple(f.name for f in FEATURES if f.kind == "numeric")
 
-SIZE_BANDS: tuple[str, ...] = ("1-10", "11-50", "51-200", "201-500", "501-1000", "1000+", "unknown")
-SENIORITIES: tuple[str, ...] = ("c_level", "vp_head", "director", "manager", "individual", "unknown")
+SIZE_BANDS: tuple[str, ...] = (
+    "1-10", "11-50", "51-200", "201-500", "501-1000", "1000+", "unknown",
+)
+SENIORITIES: tuple[str, ...] = (
+    "c_level", "vp_head", "director", "manager", "individual", "unknown",
+)
 DEPARTMENTS: tuple[str, ...] = ("sales", "marketing", "it", "finance", "operations", "other")
 EMAIL_KINDS: tuple[str, ...] = ("corporate", "free", "disposable", "missing")
 SOURCES: tuple[str, ...] = ("web_form", "demo_request", "webinar", "partner", "outbound", "event")

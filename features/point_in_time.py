@@ -1,4 +1,4 @@
-"""Point-in-time features: each lead as it looked at the moment it was (or would have been) scored."""
+"""Point-in-time features: each lead as it looked when it was (or would have been) scored."""
 
 from __future__ import annotations
 

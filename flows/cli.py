@@ -18,7 +18,7 @@ from flows.settings import Settings
 app = typer.Typer(help="leadpilot: ranked, explained and priced B2B leads for your sales reps.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console(width=None if sys.stdout.isatty() else 150)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _settings() -> Settings:
@@ -93,6 +93,9 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     """Run the daily lead-sheet flow for a date (default today) and print the top leads."""
     settings = _settings()
     day = _parse_date(run_date)
+    from flows.model_files import require_latest
+
+    require_latest(settings.path(settings.models_dir))  # fail fast, before Prefect starts
     from flows.daily import daily_lead_sheet
 
     with console.status("Running the daily flow (Prefect)…"):

@@ -36,7 +36,7 @@ def daily_lead_sheet(run_date: date | None = None) -> str:
     """Import, enrich, featurise, score, price and explain today's open leads; write the sheet."""
     settings, started = Settings(), _now()
     run_date = run_date or today(settings)
-    model = model_files.latest(settings.path(settings.models_dir))
+    model = model_files.require_latest(settings.path(settings.models_dir))
     summary: dict[str, Any] = {"intake": _task(steps.intake)(settings, run_date, started)}
     summary["enriched"] = _task(steps.enrich)(settings, started)
     summary["open_leads"] = _task(steps.features)(settings, run_date)

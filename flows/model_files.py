@@ -45,6 +45,14 @@ def latest(models_dir: Path) -> Path | None:
     return folders[-1] if folders else None
 
 
+def require_latest(models_dir: Path) -> Path:
+    """The newest model folder; a clear error when there is none."""
+    folder = latest(models_dir)
+    if folder is None:
+        raise LeadpilotError("No model has been trained yet: run `leadpilot train` first.")
+    return folder
+
+
 def load(folder: Path | None) -> Model:
     """Load a saved model and its card."""
     if folder is None:

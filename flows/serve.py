@@ -35,7 +35,8 @@ def free_port(preferred: int = 4200) -> int:
     raise LeadpilotError("No free TCP port on 127.0.0.1 for the Prefect server.")
 
 
-def wait_until_healthy(api_url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+def wait_until_healthy(api_url: str, timeout: float,
+                       process: subprocess.Popen | None = None) -> None:
     """Poll `<api_url>/health` until it answers 200, the process dies, or `timeout` passes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     reasons: Path = Path("data/reasons.yaml")
     grades: Path = Path("data/grades.yaml")
     language: str | None = Field(
-        default=None, description="Force the sheet language (en or fr); default: the lead's country."
+        default=None, description="Force the sheet language (en or fr); default: by country."
     )
     history_lag_days: int = Field(
         default=3, ge=0, description="A past lead is scored as of this many days after it came in."

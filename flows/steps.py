@@ -4,9 +4,9 @@ transaction and returns a small summary. flows/daily.py wraps each one as a Pref
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from dataclasses import asdict
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 

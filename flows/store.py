@@ -14,8 +14,6 @@ import pandas as pd
 
 from flows.errors import LeadpilotError
 
-SCHEMA_VERSION = 1
-
 # Tables whose rows belong to one run date and are replaced when the same day runs again.
 RUN_TABLES = ("lead_features", "scores", "talking_points", "quotes", "sheet_rows")
 # Tables that intake upserts into, with their key.
@@ -46,8 +44,30 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
             f"The warehouse {path} is in use by {who}; stop it or wait until it finishes."
         ) from exc
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(sql("schema"))
+    migrate(con)
     return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the base schema, then each `sql/migrations/NNN_name.sql` not applied yet, in order.
+
+    An older warehouse file is brought up to date, never rebuilt. Returns the versions applied.
+    """
+    con.execute(sql("schema"))
+    done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
+    applied = []
+    folder = files("flows").joinpath("sql", "migrations")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".sql"):
+            continue
+        version = int(entry.name.split("_", 1)[0])
+        if version in done:
+            continue
+        with transaction(con):
+            con.execute(entry.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_version VALUES (?, now()::TIMESTAMP)", [version])
+        applied.append(version)
+    return applied
 
 
 @contextmanager

@@ -12,7 +12,6 @@ os.environ["DO_NOT_TRACK"] = "1"
 os.environ.pop("PREFECT_API_URL", None)
 
 import pytest  # noqa: E402
-
 from support import ANCHOR, settings_env  # noqa: E402
 
 

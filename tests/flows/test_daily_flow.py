@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-
 from support import ANCHOR
+
 from flows import store
 from scoring.sheet import SHEET_HEADERS
 

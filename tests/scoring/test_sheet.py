@@ -51,7 +51,8 @@ def test_the_sheet_has_its_columns_in_order():
 
 def test_reasons_and_points_are_one_per_line_with_markers():
     sheet = build_sheet(_scored()).set_index("lead_id")
-    assert sheet.loc["L1", "reasons"] == "▲ Pricing page viewed 4 times in 7 days\n▼ Free-mail address"
+    assert sheet.loc["L1", "reasons"] == (
+        "▲ Pricing page viewed 4 times in 7 days\n▼ Free-mail address")
     assert sheet.loc["L1", "talking_points"].splitlines() == ["• p1", "• p2", "• p3"]
     assert sheet.loc["L3", "lead_name"] == "Solo"
 

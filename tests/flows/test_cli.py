@@ -1,0 +1,56 @@
+"""The `leadpilot` command line: its commands, and errors as one sentence without a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+
+def _leadpilot(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from flows.cli import main; main()", *args],
+                          capture_output=True, text=True, env={**os.environ, **(env or {})},
+                          timeout=120)
+
+
+def test_help_lists_the_commands_a_user_needs():
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("demo", "import", "train", "run", "serve"):
+        assert command in result.output
+
+
+@pytest.mark.parametrize("command", ["demo", "import", "train", "run", "serve"])
+def test_each_command_has_its_own_help(command):
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_a_bad_date_is_one_sentence_not_a_traceback(tmp_path):
+    result = _leadpilot("run", "--date", "29/11/2026",
+                        env={"LEADPILOT_MODELS_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "--date must look like 2026-11-29" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_running_without_a_model_says_what_to_do(tmp_path):
+    result = _leadpilot("run", env={"LEADPILOT_MODELS_DIR": str(tmp_path / "none")})
+    assert result.returncode == 1
+    assert "run `leadpilot train` first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_importing_a_missing_file_names_it(tmp_path):
+    result = _leadpilot("import", "--leads", str(tmp_path / "nope.csv"),
+                        env={"LEADPILOT_WAREHOUSE": str(tmp_path / "w.duckdb"),
+                             "LEADPILOT_COMPANIES_CSV": str(tmp_path / "c.csv")})
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,66 @@
+"""The warehouse module: idempotent schema, all-or-nothing steps, a clear lock message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from flows import store
+from flows.errors import LeadpilotError
+
+
+def test_connecting_twice_applies_the_schema_once(tmp_path):
+    path = tmp_path / "w.duckdb"
+    store.connect(path).close()
+    con = store.connect(path)
+    versions = [r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()]
+    assert versions == sorted(set(versions)) and versions[0] == 1
+
+
+def test_a_failing_step_leaves_nothing_half_written(tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    rows = pd.DataFrame({"lead_id": ["L1"], "points": [["a", "b", "c"]]})
+    with pytest.raises(RuntimeError), store.transaction(con):
+        store.replace_run(con, "talking_points", date(2026, 11, 27), rows)
+        raise RuntimeError("crash mid-step")
+    assert con.execute("SELECT count(*) FROM talking_points").fetchall()[0][0] == 0
+
+
+def test_replacing_a_run_keeps_other_days(tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    rows = pd.DataFrame({"lead_id": ["L1"], "points": [["a", "b", "c"]]})
+    for day in (date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 27)):
+        store.replace_run(con, "talking_points", day, rows)
+    counts = con.execute("SELECT run_date, count(*) FROM talking_points GROUP BY ALL "
+                         "ORDER BY 1").fetchall()
+    assert [c[1] for c in counts] == [1, 1]
+
+
+def test_only_known_tables_can_be_written(tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    with pytest.raises(ValueError):
+        store.replace_run(con, "leads; DROP TABLE leads", date(2026, 11, 27), pd.DataFrame())
+    with pytest.raises(ValueError):
+        store.upsert(con, "runs", pd.DataFrame({"x": [1]}))
+
+
+def test_a_warehouse_held_by_another_process_names_that_process(tmp_path):
+    path = tmp_path / "w.duckdb"
+    store.connect(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+        "time.sleep(30)"), str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(LeadpilotError, match=rf"in use by process {holder.pid}"):
+            store.connect(path)
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    store.connect(path).close()  # free again once the holder is gone
