@@ -28,7 +28,13 @@ SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("floor_price", "Floor price (EUR/year)"),
     ("acv", "ACV (EUR)"),
     ("lead_id", "Lead ID"),
+    # left empty for the rep; `leadpilot outcomes` reads them back (won, lost, no answer, bad fit)
+    ("outcome", "Outcome"),
+    ("outcome_reason", "Outcome reason"),
+    ("close_date", "Close date"),
+    ("deal_value", "Deal value (EUR)"),
 )
+OUTCOME_COLUMNS: tuple[str, ...] = ("outcome", "outcome_reason", "close_date", "deal_value")
 SHEET_HEADERS: tuple[str, ...] = tuple(header for _, header in SHEET_COLUMNS)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UP, DOWN, BULLET = "▲ ", "▼ ", "• "
@@ -89,6 +95,8 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
         "acv": ranked["acv"],
         "lead_id": ranked["lead_id"],
     })
+    for column in OUTCOME_COLUMNS:
+        sheet[column] = ""
     return neutralise(sheet)
 
 
