@@ -1,0 +1,280 @@
+"""Load a CSV into a DuckDB table of text columns, in bounded memory, rejects kept aside.
+
+DuckDB reads the file with the dialect `detect_format` found (no sniffing of its own, so a
+broken line cannot stop it). Encodings DuckDB cannot read (cp1252, UTF-16, UTF-8 with stray
+cp1252 bytes) are transcoded in chunks to a temporary UTF-8 file first. Lines DuckDB cannot
+split into the header's columns become rejects with their line number and original text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flows.csv_reading import CsvFormat
+from flows.errors import LeadpilotError
+
+CHUNK = 1 << 22
+MAX_LINE = 1 << 26  # 64 MB: a single 10 MB field still fits
+_REASONS = {"MISSING COLUMNS": "has fewer fields than the header",
+            "TOO MANY COLUMNS": "has more fields than the header",
+            "UNQUOTED VALUE": "has a quote that is never closed or text after a closing quote",
+            "LINE SIZE OVER MAXIMUM": "is longer than 64 MB",
+            "INVALID UNICODE": "is not valid text"}
+Progress = Callable[[float], None]
+
+
+def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start:error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("leadpilot_latin1", _latin1_fallback)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A file loaded into `table` (one VARCHAR column per header; `rowid` is the record order).
+
+    Attributes:
+        fmt: the format used, `columns` naming the table's columns.
+        rows: records loaded (blank records included; the caller decides what blank means).
+        rejects: records the reader could not split (`line`, `raw`, `reason`).
+        source: the UTF-8 file DuckDB read (the original, or its transcoded copy).
+    """
+
+    fmt: CsvFormat
+    table: str
+    rows: int
+    rejects: pd.DataFrame
+    source: Path
+
+
+def load_csv(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, table: str,
+             workdir: Path | None = None, progress: Progress | None = None) -> Loaded:
+    """Create `table` (replacing it) from the file; see the module docstring.
+
+    Args:
+        workdir: where a transcoded copy may be written (kept for `locate`); a temporary
+            folder removed on return when None.
+        progress: called with the fraction done (0..1) while DuckDB reads.
+
+    Raises:
+        LeadpilotError: when the file cannot be read at all.
+    """
+    if fmt.kind == "xlsx":
+        from flows.xlsx_reading import xlsx_to_csv
+
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = workdir or Path(tmp)
+            converted, fmt = xlsx_to_csv(path, folder / "sheet.csv")
+            return replace(load_csv(con, converted, fmt, table, folder, progress),
+                           fmt=replace(fmt, kind="xlsx"))
+    if workdir is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            return load_csv(con, path, fmt, table, Path(tmp), progress)
+    source = path
+    if fmt.encoding not in ("utf-8", "utf-8-sig"):
+        source = transcode(path, fmt.encoding, workdir / "utf8.csv")
+    try:
+        rejects = _read(con, source, fmt, table, progress)
+    except duckdb.InvalidInputException as exc:
+        if "unicode" not in str(exc).lower() or source != path:
+            raise _unreadable(path, exc) from exc
+        source = transcode(path, "utf-8-or-cp1252", workdir / "utf8.csv")
+        fmt = replace(fmt, encoding="cp1252" if fmt.encoding == "utf-8" else fmt.encoding)
+        rejects = _read(con, source, fmt, table, progress)
+    except duckdb.Error as exc:
+        raise _unreadable(path, exc) from exc
+    rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+    return Loaded(fmt, table, rows, rejects, source)
+
+
+def _unreadable(path: Path, exc: Exception) -> LeadpilotError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return LeadpilotError(f"The file {path} cannot be read as CSV ({first.rstrip('.')}).")
+
+
+def _read(con: duckdb.DuckDBPyConnection, source: Path, fmt: CsvFormat, table: str,
+          progress: Progress | None) -> pd.DataFrame:
+    options = {"path": str(source), "columns": {name: "VARCHAR" for name in fmt.columns},
+               "delim": fmt.delimiter, "quote": fmt.quotechar, "skip": fmt.header_line - 1,
+               "max_line": MAX_LINE, "buffer": 2 * MAX_LINE}
+    con.execute("DROP TABLE IF EXISTS lp_reject_errors; DROP TABLE IF EXISTS lp_reject_scans")
+    statement = (
+        f'CREATE OR REPLACE TEMP TABLE "{table}" AS SELECT * FROM read_csv($path, '  # noqa: S608
+        "auto_detect = false, header = true, columns = $columns, delim = $delim, "
+        "quote = $quote, escape = $quote, skip = $skip, max_line_size = $max_line, "
+        "buffer_size = $buffer, store_rejects = true, rejects_table = 'lp_reject_errors', "
+        "rejects_scan = 'lp_reject_scans', strict_mode = true, encoding = 'utf-8')"
+    )
+    _run(con, statement, options, progress)
+    found = con.execute(
+        "SELECT line_byte_position - 1 AS byte_offset, first(csv_line) AS raw, "
+        "string_agg(DISTINCT error_type, ', ') AS kinds FROM lp_reject_errors "
+        "GROUP BY line_byte_position ORDER BY byte_offset").df()
+    if found.empty:
+        return pd.DataFrame(columns=["line", "raw", "reason"])
+    lines = _lines_at(source, found["byte_offset"].tolist())
+    lead_lines = found["raw"].map(lambda text: _count_newlines(text[:len(text) -
+                                                                      len(text.lstrip("\r\n"))]))
+    return pd.DataFrame({
+        "line": [line + extra for line, extra in zip(lines, lead_lines, strict=True)],
+        "raw": found["raw"].str.lstrip("\r\n").str.rstrip("\r\n"),
+        "reason": found["kinds"].map(lambda k: "; ".join(
+            _REASONS.get(kind.strip(), kind.strip().lower()) for kind in k.split(","))),
+    })
+
+
+def _count_newlines(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _lines_at(source: Path, offsets: list[int]) -> list[int]:
+    """1-based line numbers of byte offsets (sorted), counting LF, CRLF and lone CR."""
+    result, line, position, previous_cr = [], 1, 0, False
+    wanted = iter(offsets)
+    target = next(wanted, None)
+    with source.open("rb") as handle:
+        while target is not None:
+            chunk = handle.read(CHUNK)
+            if not chunk:
+                break
+            end = position + len(chunk)
+            while target is not None and target < end:
+                part = chunk[: target - position]
+                result.append(line + _newlines(part, previous_cr))
+                target = next(wanted, None)
+            line += _newlines(chunk, previous_cr)
+            previous_cr = chunk.endswith(b"\r")
+            position = end
+    result.extend([line] * (len(offsets) - len(result)))
+    return result
+
+
+def _newlines(chunk: bytes, previous_cr: bool) -> int:
+    count = chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+    return count - (1 if previous_cr and chunk.startswith(b"\n") else 0)
+
+
+def _run(con: duckdb.DuckDBPyConnection, statement: str, params: dict,
+         progress: Progress | None) -> None:
+    if progress is None:
+        con.execute(statement, params)
+        return
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            con.execute(statement, params)
+        except BaseException as exc:  # re-raised in the calling thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.2)
+        done = con.query_progress()
+        if done >= 0:
+            progress(min(done, 100.0) / 100)
+    if failure:
+        raise failure[0]
+    progress(1.0)
+
+
+def transcode(path: Path, encoding: str, target: Path) -> Path:
+    """Copy a text file to UTF-8 in chunks (bounded memory); returns `target`.
+
+    `encoding` "utf-8-or-cp1252" decodes each line as UTF-8 and falls back to cp1252 for a
+    line that is not, which rescues files pasted together from two sources. Bytes cp1252 does
+    not define are read as latin-1, so no byte is ever lost.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+        if encoding == "utf-8-or-cp1252":
+            for line in source:
+                try:
+                    out.write(line.decode("utf-8-sig"))
+                except UnicodeDecodeError:
+                    out.write(line.decode("cp1252", errors="leadpilot_latin1"))
+            return target
+        decoder = codecs.getincrementaldecoder(encoding)(
+            errors="leadpilot_latin1" if encoding == "cp1252" else "replace")
+        first = True
+        while chunk := source.read(CHUNK):
+            text = decoder.decode(chunk)
+            if first:
+                text, first = text.lstrip("\ufeff"), False
+            out.write(text)
+        out.write(decoder.decode(b"", final=True))
+    return target
+
+
+def locate(loaded: Loaded, records: list[int]) -> dict[int, tuple[int, str]]:
+    """The line number and original text of records (their `rowid`s in the loaded table).
+
+    The file is scanned once, up to the last record wanted, with the same dialect; records the
+    reader rejected and blank lines are skipped as DuckDB skipped them.
+    """
+    wanted = set(records)
+    if not wanted:
+        return {}
+    fmt, last = loaded.fmt, max(wanted)
+    skip_lines = set(loaded.rejects["line"].astype(int)) if len(loaded.rejects) else set()
+    found: dict[int, tuple[int, str]] = {}
+    with loaded.source.open(encoding="utf-8-sig", newline="") as handle:
+        lines = _Lines(handle)
+        reader = csv.reader(lines, delimiter=fmt.delimiter, quotechar=fmt.quotechar,
+                            strict=False)
+        record = -1
+        for _ in range(fmt.header_line - 1):
+            next(lines, None)
+        next(reader, None)  # the header
+        lines.take()
+        for fields in _safe(reader):
+            start, text = lines.take()
+            if not fields or start in skip_lines or len(fields) != len(fmt.columns):
+                continue
+            record += 1
+            if record in wanted:
+                found[record] = (start, text.rstrip("\r\n"))
+            if record >= last:
+                break
+    return found
+
+
+def _safe(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error:
+        return
+
+
+class _Lines:
+    """Iterates a file's physical lines, remembering where the current record started."""
+
+    def __init__(self, handle) -> None:
+        self._handle, self._line, self._start, self._parts = handle, 0, 1, []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        text = self._handle.readline()
+        if not text:
+            raise StopIteration
+        self._line += 1
+        self._parts.append(text)
+        return text
+
+    def take(self) -> tuple[int, str]:
+        text, start = "".join(self._parts), self._line - len(self._parts) + 1
+        self._parts = []
+        return start, text

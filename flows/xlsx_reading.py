@@ -1,0 +1,73 @@
+"""Excel workbooks in: the first sheet streamed (openpyxl read-only) to a UTF-8 CSV.
+
+The CSV then goes through the same loader and value parsing as any other file. Cells Excel
+typed are written in an unambiguous form: dates and times as ISO, numbers with a decimal point.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+from flows.errors import LeadpilotError
+
+
+def _workbook(path: Path):
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise LeadpilotError(f"The file {path} is not a readable Excel workbook.") from exc
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def xlsx_header(path: Path) -> list[str]:
+    """The first non-empty row of the first sheet, as text."""
+    book = _workbook(path)
+    try:
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            if any(cell is not None and str(cell).strip() for cell in row):
+                return [_text(cell) for cell in row]
+    finally:
+        book.close()
+    raise LeadpilotError(f"The workbook {path} is empty: its first sheet needs a header row.")
+
+
+def xlsx_to_csv(path: Path, target: Path):
+    """Write the first sheet to `target` (UTF-8, comma) and return (target, its CsvFormat)."""
+    from flows.csv_reading import detect_format
+
+    book = _workbook(path)
+    try:
+        with target.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            width = None
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                cells = [_text(cell) for cell in row]
+                if width is None:
+                    if not any(c.strip() for c in cells):
+                        continue
+                    while cells and not cells[-1].strip():
+                        cells.pop()
+                    width = len(cells)
+                cells = (cells + [""] * width)[:width]
+                writer.writerow(cells)
+    finally:
+        book.close()
+    if width is None:
+        raise LeadpilotError(f"The workbook {path} is empty: its first sheet needs a header row.")
+    return target, detect_format(target)
