@@ -96,11 +96,12 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     from flows.model_files import require_latest
 
     require_latest(settings.path(settings.models_dir))  # fail fast, before Prefect starts
-    from flows.daily import daily_lead_sheet
+    from flows.daily import daily_lead_sheet, today
 
+    day = day or today(settings)
     with console.status("Running the daily flow (Prefect)…"):
         path = daily_lead_sheet(run_date=day)
-    _print_top(Path(path), top)
+    _print_top(settings, day, Path(path), top)
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -112,19 +113,22 @@ def _parse_date(text: str | None) -> date | None:
         raise LeadpilotError(f"--date must look like 2026-11-29, got {text!r}.") from exc
 
 
-def _print_top(path: Path, top: int) -> None:
-    import pandas as pd
+def _print_top(settings: Settings, day: date, path: Path, top: int) -> None:
+    """The top of the sheet as the warehouse kept it (whatever the file's format and locale)."""
+    from flows import store
+    from flows.export import stored_sheet
+    from flows.sheet_files import cell_text
 
-    sheet = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    with store.opened(settings.path(settings.warehouse)) as con:
+        sheet = stored_sheet(con, day)
     console.print(f"\nLead sheet: [bold]{path}[/] ({len(sheet)} leads)\n")
-    columns = {"Rank": "#", "Grade": "Grade", "Win probability (%)": "Win %",
-               "Expected value (EUR)": "Expected €", "Lead": "Lead", "Company": "Company",
-               "Plan": "Plan", "Seats": "Seats", "ACV (EUR)": "ACV €",
-               "Floor price (EUR/year)": "Floor €"}
+    columns = {"rank": "#", "owner": "Owner", "grade": "Grade", "win_probability": "Win %",
+               "expected_value": "Expected €", "lead_name": "Lead", "company": "Company",
+               "plan": "Plan", "seats": "Seats", "acv": "ACV €", "floor_price": "Floor €"}
     table = Table(*columns.values(), "Top reason", title=f"Top {min(top, len(sheet))} leads")
-    for _, row in sheet.head(top).iterrows():
-        reason = row["Why this score"].splitlines()[0] if row["Why this score"] else ""
-        table.add_row(*(row[c] for c in columns), reason)
+    for row in sheet.head(top).to_dict(orient="records"):
+        reason = row["reasons"].splitlines()[0] if row["reasons"] else ""
+        table.add_row(*(cell_text(row[c]) for c in columns), reason)
     console.print(table)
 
 
@@ -153,7 +157,68 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
         progress.update(bar, advance=1, description="Done")
     _print_intake(results)
     _print_card(folder, card)
-    _print_top(Path(path), top)
+    _print_top(settings, day, Path(path), top)
+
+
+@app.command()
+def export(
+    run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (default: the latest)."),
+    fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: settings)."),
+    locale: str = typer.Option(None, help="en, or fr for French Excel (default: settings)."),
+    per_owner: bool = typer.Option(False, "--per-owner", help="Also one file per owner."),
+    out: Path = typer.Option(None, help="Folder (default: <out_dir>/<run date>)."),
+) -> None:
+    """Rebuild the lead sheet of a past run from the warehouse, as CSV or XLSX."""
+    from flows import store
+    from flows.export import files_for, sheet_date, stored_sheet
+    from flows.sheet_files import FORMATS, LOCALES, write_sheet
+
+    settings = _settings()
+    fmt, locale = fmt or settings.sheet_format, locale or settings.sheet_locale
+    if fmt not in FORMATS:
+        raise LeadpilotError(f"--format must be csv or xlsx, got {fmt!r}.")
+    if locale not in LOCALES:
+        raise LeadpilotError(f"--locale must be en or fr, got {locale!r}.")
+    with store.opened(settings.path(settings.warehouse)) as con:
+        day = sheet_date(con, _parse_date(run_date))
+        sheet = stored_sheet(con, day)
+    folder = out if out is not None else settings.path(settings.out_dir) / day.isoformat()
+    files = files_for(sheet, folder, fmt, per_owner)
+    with _progress() as progress:
+        bar = progress.add_task(f"Writing the sheet of {day}", total=len(files))
+        for path, part in files:
+            write_sheet(part, path, fmt, locale)
+            progress.advance(bar)
+    table = Table("file", "leads", title=f"Lead sheet of {day} ({fmt}, {locale})")
+    for path, part in files:
+        table.add_row(str(path), str(len(part)))
+    console.print(table)
+
+
+@app.command()
+def forget(
+    email: str = typer.Argument(..., help="The person's email address (any case)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count what would go; erase nothing."),
+) -> None:
+    """Erase a person everywhere (GDPR right to erasure) and report the rows removed."""
+    from flows.erasure import forget as erase
+
+    settings = _settings()
+    with console.status(f"Erasing {email}…"):
+        erased = erase(settings, email, dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    table = Table("table", f"rows {verb}", title=f"{erased.email}: lead ids "
+                  f"{', '.join(erased.lead_ids) or 'none'}")
+    for name, count in erased.tables.items():
+        table.add_row(name, str(count))
+    table.add_row("[bold]total[/]", f"[bold]{erased.total}[/]")
+    console.print(table)
+    for path, count in erased.files.items():
+        console.print(f"rewrote {path} ({count} row(s) removed)")
+    if erased.total and not dry_run:
+        console.print("Not erased by leadpilot: the input files (erase the person in the CRM, "
+                      "or the next import brings them back), sheets copied elsewhere, backups "
+                      "and Prefect's run history.")
 
 
 @app.command()

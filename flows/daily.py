@@ -13,7 +13,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import model_files, steps, store
+from flows import model_files, owners, steps, store
 from flows.settings import Settings
 from flows.training import train_from_warehouse
 
@@ -33,7 +33,8 @@ def today(settings: Settings) -> date:
 
 @flow(name="daily-lead-sheet", log_prints=True)
 def daily_lead_sheet(run_date: date | None = None) -> str:
-    """Import, enrich, featurise, score, price and explain today's open leads; write the sheet."""
+    """Import, enrich, featurise, score, price, explain and assign today's open leads; write the
+    sheet."""
     settings, started = Settings(), _now()
     run_date = run_date or today(settings)
     model = model_files.require_latest(settings.path(settings.models_dir))
@@ -43,6 +44,7 @@ def daily_lead_sheet(run_date: date | None = None) -> str:
     summary["scoring"] = _task(steps.score)(settings, run_date, model)
     summary["priced"] = _task(steps.price)(settings, run_date)
     summary["talking_points"] = _task(steps.talking_points)(settings, run_date)
+    summary["owners"] = _task(owners.assign_owners)(settings, run_date)
     path, sheet = _task(steps.publish)(settings, run_date)
     _record(settings, run_date, started, summary)
     _publish_artifacts(run_date, summary, sheet)

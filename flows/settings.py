@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,11 @@ class Settings(BaseSettings):
     playbook: Path = Path("data/playbook.yaml")
     reasons: Path = Path("data/reasons.yaml")
     grades: Path = Path("data/grades.yaml")
+    reps: Path = Path("data/reps.yaml")
+    sheet_format: Literal["csv", "xlsx"] = Field(
+        default="csv", description="Format of the daily sheet and of `leadpilot export`.")
+    sheet_locale: Literal["en", "fr"] = Field(
+        default="en", description="en: comma and decimal point; fr: French Excel (; 1,5 DD/MM).")
     language: str | None = Field(
         default=None, description="Force the sheet language (en or fr); default: by country."
     )

@@ -15,14 +15,14 @@ import pandas as pd
 from features.columns import FEATURE_NAMES
 from features.enrichment import enrich_offline
 from features.point_in_time import build_features, model_matrix, open_moments
-from flows import model_files, store
+from flows import model_files, sheet_files, store
 from flows.editable_files import load_yaml
 from flows.intake import import_all
 from flows.settings import Settings
 from scoring.grades import GradeBands, grade
 from scoring.pricing import PriceBook, quote_leads
 from scoring.reasons import explain, language_for
-from scoring.sheet import SHEET_COLUMNS, build_sheet
+from scoring.sheet import build_sheet
 from scoring.talking_points import suggest
 
 MONEY = ("unit_price_monthly", "list_price", "discount_amount", "acv", "floor_price",
@@ -128,7 +128,10 @@ def talking_points(settings: Settings, run_date: date) -> int:
 
 
 def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
-    """Write data/out/<run_date>/lead_sheet.csv and keep its rows in the warehouse."""
+    """Write data/out/<run_date>/lead_sheet.<csv|xlsx> and keep its rows in the warehouse.
+
+    The format and locale are the settings' sheet_format and sheet_locale (CSV, en by default).
+    """
     with store.opened(settings.path(settings.warehouse)) as con:
         scored = con.execute(store.sql("sheet_inputs"), [run_date]).df()
         for column in MONEY:
@@ -141,18 +144,10 @@ def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
         })
         with store.transaction(con):
             store.replace_run(con, "sheet_rows", run_date, rows)
-    path = settings.path(settings.out_dir) / run_date.isoformat() / "lead_sheet.csv"
-    write_csv(sheet, path)
+    path = (settings.path(settings.out_dir) / run_date.isoformat()
+            / f"lead_sheet.{settings.sheet_format}")
+    sheet_files.write_sheet(sheet, path, settings.sheet_format, settings.sheet_locale)
     return path, sheet
-
-
-def write_csv(sheet: pd.DataFrame, path: Path) -> None:
-    """UTF-8 with BOM, comma, CRLF rows, multi-line cells quoted: opens cleanly in Excel."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".csv.partial")
-    sheet.rename(columns=dict(SHEET_COLUMNS)).to_csv(
-        partial, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-    partial.replace(path)
 
 
 def _decimal(text: object) -> Decimal | None:

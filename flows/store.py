@@ -15,7 +15,8 @@ import pandas as pd
 from flows.errors import LeadpilotError
 
 # Tables whose rows belong to one run date and are replaced when the same day runs again.
-RUN_TABLES = ("lead_features", "scores", "talking_points", "quotes", "sheet_rows")
+RUN_TABLES = ("lead_features", "scores", "talking_points", "quotes", "sheet_rows",
+              "owner_assignments")
 # Tables that intake upserts into, with their key.
 UPSERT_KEYS = {"companies": "company_id", "leads": "lead_id", "activities": "event_id",
                "lead_enrichment": "lead_id"}
@@ -120,3 +121,20 @@ def replace_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
     finally:
         con.unregister("_incoming")
     return len(frame)
+
+
+def compact(path: Path | str) -> None:
+    """Rewrite the warehouse into a fresh file and swap it in.
+
+    DuckDB leaves deleted rows in the file's freed blocks until they are reused, where a disk
+    image would still show them; after an erasure (`leadpilot forget`) they must really be gone.
+    """
+    path = Path(path)
+    fresh = path.with_name(path.name + ".compact")
+    fresh.unlink(missing_ok=True)
+    with opened(path) as con:
+        name = con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
+        con.execute("ATTACH ? AS compacted", [str(fresh)])
+        con.execute(f'COPY FROM DATABASE "{name}" TO compacted')  # noqa: S608 (catalog name)
+        con.execute("DETACH compacted")
+    fresh.replace(path)

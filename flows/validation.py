@@ -47,6 +47,7 @@ LEADS = TableSpec("leads", "lead_id", (
     Column("source", "choice", required=True, choices=SOURCES),
     Column("status", "choice", choices=("open", "won", "lost")),
     Column("closed_at", "timestamp"),
+    Column("owner"),  # the rep the CRM gave; empty: data/reps.yaml decides
 ), rules=(_closed_needs_date,))
 
 COMPANIES = TableSpec("companies", "company_id", (
@@ -113,7 +114,8 @@ def validate(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.DataF
     if missing:
         raise ValueError(f"missing required column(s): {', '.join(missing)}")
     text = raw.reindex(columns=[*spec.names, "line"])
-    text[list(spec.names)] = text[list(spec.names)].apply(lambda s: s.str.strip()).replace("", None)
+    text[list(spec.names)] = text[list(spec.names)].apply(  # an absent column stays empty
+        lambda s: s.str.strip() if s.notna().any() else s).replace("", None)
     typed = pd.DataFrame(index=text.index)
     reasons = []
     for column in spec.columns:

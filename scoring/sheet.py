@@ -9,6 +9,7 @@ import pandas as pd
 # (internal name, header the rep reads), in sheet order.
 SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("rank", "Rank"),
+    ("owner", "Owner"),  # the rep: from the CRM import, else data/reps.yaml
     ("grade", "Grade"),
     ("win_probability", "Win probability (%)"),
     ("expected_value", "Expected value (EUR)"),
@@ -66,12 +67,13 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
         scored: one row per open lead with lead_id, win_probability (0-1), grade, first_name,
             last_name, company, title, email, phone, country, source, reasons_positive,
             reasons_negative, points, plan, seats and the Decimal amounts expected_value,
-            list_price, suggested_discount, floor_price and acv.
+            list_price, suggested_discount, floor_price and acv; optionally owner.
     """
     ranked = rank_leads(scored)
     names = ranked[["first_name", "last_name"]].astype("string").fillna("")
     sheet = pd.DataFrame({
         "rank": ranked["rank"],
+        "owner": ranked["owner"] if "owner" in ranked else None,
         "grade": ranked["grade"],
         "win_probability": (ranked["win_probability"] * 100).round(1),
         "expected_value": ranked["expected_value"],

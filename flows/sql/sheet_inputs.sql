@@ -4,7 +4,7 @@ SELECT s.lead_id, s.win_probability, s.grade, s.reasons_positive, s.reasons_nega
        t.points,
        l.first_name, l.last_name, l.title, l.email, l.phone, l.source,
        c.name AS company, c.country,
-       q.plan, q.seats,
+       q.plan, q.seats, a.owner,
        CAST(q.unit_price_monthly AS VARCHAR) AS unit_price_monthly,
        CAST(q.list_price AS VARCHAR)         AS list_price,
        CAST(q.volume_discount AS VARCHAR)    AS volume_discount,
@@ -19,5 +19,6 @@ JOIN leads l USING (lead_id)
 LEFT JOIN companies c ON c.company_id = l.company_id
 LEFT JOIN quotes q ON q.run_date = s.run_date AND q.lead_id = s.lead_id
 LEFT JOIN talking_points t ON t.run_date = s.run_date AND t.lead_id = s.lead_id
+LEFT JOIN owner_assignments a ON a.run_date = s.run_date AND a.lead_id = s.lead_id
 WHERE s.run_date = ?
 ORDER BY s.lead_id

@@ -20,7 +20,8 @@ def con():
         INSERT INTO companies VALUES
           ('C1', 'Société Générale des Eaux', 'sge.fr', 'FR', 'Retail', 120, 5000000, 1990, now()),
           ('C2', 'Tiny', NULL, 'de', NULL, NULL, NULL, NULL, now());
-        INSERT INTO leads VALUES
+        INSERT INTO leads (lead_id, created_at, first_name, last_name, title, email, phone,
+                           company_id, source, status, closed_at, updated_at) VALUES
           ('L1', '2026-03-01 10:00', 'Zoé', 'Müller', 'Directeur commercial', 'zoe@sge.fr',
            '+33 6 00 00 00 00', 'C1', 'web_form', 'won', '2026-04-01', now()),
           ('L2', '2026-11-25 09:00', 'Ann', NULL, NULL, 'ann@gmail.com', NULL, 'C2',

@@ -1,0 +1,184 @@
+"""`leadpilot forget EMAIL`: erase a person everywhere leadpilot keeps them (GDPR art. 17).
+
+What is erased:
+
+- **The warehouse.** The person is found by email, ignoring case and surrounding spaces; their
+  lead ids are the leads (and any other table with both columns) carrying that email. Every row
+  of every table with a ``lead_id`` or an ``email`` column that matches goes: leads, activities,
+  lead_enrichment, scores, quotes, talking points, features, owners, the rows of past sheets
+  (sheet_rows), and whatever tables other features add (outcomes, enrichment caches...). The
+  tables are discovered in ``information_schema`` (sql/personal_data_tables.sql), not listed here:
+  **a new table that holds personal data must key it by lead_id or email to be covered.** All
+  in one transaction; the file is then rewritten (store.compact), because DuckDB leaves deleted
+  rows readable in freed blocks.
+- **The files leadpilot wrote** under the settings' out_dir and rejects_dir: a GDPR officer
+  expects the copies the system made to go too. Each lead sheet (``lead_sheet*.csv|xlsx``) of a
+  day the person was on is rewritten from the warehouse without them, in its own format and
+  locale; each rejects file loses the rows that mention them.
+
+What is not, and is reported to the user: the input files (the CRM's own export: erase the person
+in the CRM too, or the next import brings them back), sheets copied elsewhere (emailed,
+``export --out``), backups, and Prefect's run history, whose top-leads artifact may name them.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from features.email import is_valid_email
+from flows import export, sheet_files, store
+from flows.errors import LeadpilotError
+from flows.settings import Settings
+
+
+@dataclass
+class Erasure:
+    """What `forget` removed: warehouse rows per table, and rows per rewritten file."""
+
+    email: str
+    lead_ids: list[str]
+    tables: dict[str, int]
+    files: dict[Path, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.tables.values())
+
+
+def forget(settings: Settings, email: str, dry_run: bool = False) -> Erasure:
+    """Erase the person with `email` from the warehouse and the files leadpilot wrote.
+
+    With `dry_run`, count what would go and change nothing.
+    """
+    wanted = email.strip().casefold()
+    if not is_valid_email(wanted):
+        raise LeadpilotError(f"{email!r} is not an email address.")
+    with store.opened(settings.path(settings.warehouse)) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            erased, days = erase_rows(con, wanted)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        if dry_run or not erased.total:
+            con.execute("ROLLBACK")
+            return erased
+        con.execute("COMMIT")
+        sheets = {day: export.stored_sheet(con, day) for day in days}
+    store.compact(settings.path(settings.warehouse))
+    for day, sheet in sheets.items():
+        erased.files.update(rewrite_sheets(settings.path(settings.out_dir) / day.isoformat(),
+                                           sheet))
+    erased.files.update(scrub_rejects(settings.path(settings.rejects_dir), wanted,
+                                      erased.lead_ids))
+    return erased
+
+
+def erase_rows(con: duckdb.DuckDBPyConnection, email: str) -> tuple[Erasure, list[date]]:
+    """Delete the person's rows from every personal-data table, inside the caller's transaction.
+
+    Returns what was deleted and the days whose sheets held the person.
+    """
+    # leads last: a table that references leads by a foreign key loses its rows first
+    tables = sorted(con.execute(store.sql("personal_data_tables")).fetchall(),
+                    key=lambda t: (t[0] == "leads", t[0]))
+    ids: set[str] = set()
+    for name, has_lead_id, has_email in tables:
+        if has_lead_id and has_email:
+            ids.update(i for (i,) in con.execute(
+                f"SELECT lead_id FROM {_quoted(name)} WHERE {_SAME_EMAIL}", [email]).fetchall())
+    lead_ids = sorted(i for i in ids if i is not None)
+    days = [d for (d,) in con.execute(
+        "SELECT DISTINCT run_date FROM sheet_rows WHERE lead_id IN (SELECT unnest(?))",
+        [lead_ids]).fetchall()]
+    counts = {}
+    for name, has_lead_id, has_email in tables:
+        match = [c for c, present in (("lead_id IN (SELECT unnest($ids))", has_lead_id),
+                                      (_SAME_EMAIL.replace("?", "$email"), has_email)) if present]
+        params = {k: v for k, v, present in (("ids", lead_ids, has_lead_id),
+                                             ("email", email, has_email)) if present}
+        counts[name] = con.execute(
+            f"DELETE FROM {_quoted(name)} WHERE {' OR '.join(match)}", params).fetchone()[0]
+    return Erasure(email, lead_ids, counts), sorted(days)
+
+
+_SAME_EMAIL = "lower(trim(CAST(email AS VARCHAR))) = ?"
+
+
+def _quoted(identifier: str) -> str:
+    """A table name from the catalog, quoted (names cannot be bound as parameters)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def rewrite_sheets(folder: Path, sheet: pd.DataFrame) -> dict[Path, int]:
+    """Rewrite each lead sheet file in `folder` from `sheet`, keeping its format and locale.
+
+    Returns the rows each file lost.
+    """
+    whole = {path.name: part for path, part in export.files_for(sheet, folder, "csv", True)}
+    removed = {}
+    for path in sorted(folder.glob(f"{export.STEM}*.*")) if folder.is_dir() else []:
+        if path.suffix not in (".csv", ".xlsx"):
+            continue
+        part = whole.get(path.with_suffix(".csv").name, sheet.iloc[0:0])
+        before = _rows_in(path)
+        locale = _csv_locale(path) if path.suffix == ".csv" else "en"
+        sheet_files.write_sheet(part, path, path.suffix[1:], locale)
+        removed[path] = before - len(part)
+    return removed
+
+
+def _rows_in(path: Path) -> int:
+    if path.suffix == ".xlsx":
+        return _xlsx_rows(path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return max(sum(1 for _ in csv.reader(handle, delimiter=_SEPARATORS[_csv_locale(path)]))
+                   - 1, 0)
+
+
+def _xlsx_rows(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        return max(book.worksheets[0].max_row - 1, 0)
+    finally:
+        book.close()
+
+
+_SEPARATORS = {"en": ",", "fr": ";"}
+
+
+def _csv_locale(path: Path) -> str:
+    """fr when the header row is separated by ; (French Excel), else en."""
+    with path.open(encoding="utf-8-sig") as handle:
+        header = handle.readline()
+    return "fr" if header.count(";") > header.count(",") else "en"
+
+
+def scrub_rejects(folder: Path, email: str, lead_ids: list[str]) -> dict[Path, int]:
+    """Drop from each rejects CSV under `folder` the rows that carry the email or a lead id."""
+    removed = {}
+    ids = set(lead_ids)
+    for path in sorted(folder.rglob("*.csv")) if folder.is_dir() else []:
+        rows = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        mentions = rows.apply(lambda row: _mentions(row, email, ids), axis=1)
+        if len(rows) and mentions.any():
+            rows[~mentions].to_csv(path, index=False, encoding="utf-8-sig")
+            removed[path] = int(mentions.sum())
+    return removed
+
+
+def _mentions(row: pd.Series, email: str, ids: set[str]) -> bool:
+    for cell in row:
+        if email in cell.casefold():
+            return True
+        if ids and any(f.strip() in ids for fields in csv.reader([cell]) for f in fields):
+            return True
+    return False

@@ -1,0 +1,87 @@
+"""What kind of value each sheet column holds, how a stored sheet row comes back typed, and how
+a sheet splits into one sheet per owner. The columns themselves are scoring.sheet.SHEET_COLUMNS."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal
+
+import pandas as pd
+
+from scoring.sheet import SHEET_COLUMNS
+
+# Euro amounts, as Decimal.
+MONEY_COLUMNS: tuple[str, ...] = ("expected_value", "list_price", "floor_price", "acv",
+                                  "deal_value")
+# Percentages in points (23.4 means 23.4 %); XLSX stores the fraction and shows it as a percent.
+PERCENT_COLUMNS: tuple[str, ...] = ("win_probability", "discount")
+WHOLE_COLUMNS: tuple[str, ...] = ("rank", "seats")
+DATE_COLUMNS: tuple[str, ...] = ("close_date",)
+# Several lines per cell.
+WRAPPED_COLUMNS: tuple[str, ...] = ("reasons", "talking_points")
+UNASSIGNED = "unassigned"  # the slug of the leads without an owner
+# What a rep writes in the Outcome column (offered as a drop-down list in XLSX).
+OUTCOME_CHOICES: tuple[str, ...] = ("won", "lost", "no answer", "bad fit")
+
+
+def sheet_from_rows(rows: Iterable[str]) -> pd.DataFrame:
+    """Rebuild a sheet from the JSON rows kept in the warehouse (table sheet_rows), typed again.
+
+    Columns the sheet gained since the row was stored come back empty; money and the discount
+    come back as Decimal, exactly as they were printed.
+
+    >>> sheet = sheet_from_rows(['{"rank": 1, "acv": "1879.20", "win_probability": 23.4}'])
+    >>> sheet.loc[0, "acv"], sheet.loc[0, "owner"]
+    (Decimal('1879.20'), '')
+    """
+    records = [json.loads(row) for row in rows]
+    sheet = pd.DataFrame.from_records(records, columns=[name for name, _ in SHEET_COLUMNS])
+    for column in sheet.columns:
+        if column in MONEY_COLUMNS or column == "discount":
+            sheet[column] = sheet[column].astype(object).map(_decimal)
+        elif column == "win_probability":
+            sheet[column] = pd.to_numeric(sheet[column], errors="coerce").astype(float)
+        elif column in WHOLE_COLUMNS:
+            sheet[column] = pd.to_numeric(sheet[column], errors="coerce").astype("Int64")
+        else:
+            sheet[column] = sheet[column].astype(object).where(sheet[column].notna(), "")
+    return sheet
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    return Decimal(str(value))
+
+
+def slug(owner: object) -> str:
+    """A file-name-safe form of an owner's name.
+
+    >>> slug("Léa Rousseau"), slug("  O'Brien & Co "), slug(None)
+    ('lea-rousseau', 'o-brien-co', 'unassigned')
+    """
+    if not isinstance(owner, str) or not owner.strip():
+        return UNASSIGNED
+    ascii_text = unicodedata.normalize("NFKD", owner).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "owner"
+
+
+def split_by_owner(sheet: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """One sheet per owner, keyed by the owner's slug, each in the sheet's order.
+
+    Leads without an owner form the sheet `unassigned`. Two owners whose names give the same
+    slug (Zoé and Zoe) get `zoe` and `zoe-2`, in the order they first appear.
+    """
+    owners = sheet["owner"] if "owner" in sheet else pd.Series("", index=sheet.index)
+    owners = owners.astype(object).where(owners.notna(), "")
+    parts: dict[str, pd.DataFrame] = {}
+    for owner, part in sheet.groupby(owners, sort=False):
+        key, n = slug(owner), 1
+        while key in parts:
+            n += 1
+            key = f"{slug(owner)}-{n}"
+        parts[key] = part
+    return parts

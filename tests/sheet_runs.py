@@ -1,0 +1,33 @@
+"""A published sheet on a private copy of the demo warehouse, made by the daily steps called as
+plain functions (no Prefect): for tests that change the warehouse or read its sheets."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from support import ANCHOR
+
+from flows import model_files, owners, steps
+from flows.settings import Settings
+
+
+def publish_copy(demo_env, root: Path, **changes) -> Settings:
+    """Copy the demo warehouse under `root`, publish ANCHOR's sheet there, return its settings.
+
+    `changes` override settings (e.g. sheet_format="xlsx"); out_dir and rejects_dir are under root.
+    """
+    settings = demo_env[0]
+    root.mkdir(parents=True, exist_ok=True)
+    warehouse = root / "leadpilot.duckdb"
+    shutil.copy(settings.path(settings.warehouse), warehouse)
+    local = settings.model_copy(update={"warehouse": warehouse, "out_dir": root / "out",
+                                        "rejects_dir": root / "rejects", **changes})
+    model = model_files.require_latest(local.path(local.models_dir))
+    steps.features(local, ANCHOR)
+    steps.score(local, ANCHOR, model)
+    steps.price(local, ANCHOR)
+    steps.talking_points(local, ANCHOR)
+    owners.assign_owners(local, ANCHOR)
+    steps.publish(local, ANCHOR)
+    return local
