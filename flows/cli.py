@@ -41,11 +41,24 @@ def _progress() -> Progress:
 
 @app.command("import")
 def import_(
+    file: Path = typer.Argument(None, help="A CRM export or lead list (CSV, TXT or XLSX)."),
+    preset: str = typer.Option(None, help="Its layout: salesforce, hubspot or leadpilot."),
+    mapping: Path = typer.Option(None, help="A TOML mapping for any other layout."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Preview only: write nothing."),
     leads: Path = typer.Option(None, help="Leads CSV (default: settings.leads_csv)."),
     companies: Path = typer.Option(None, help="Companies CSV (default: settings.companies_csv)."),
     activities: Path = typer.Option(None, help="Activities CSV (default: settings)."),
 ) -> None:
-    """Load leads, companies and activities CSVs into the warehouse; bad rows go to rejects."""
+    """Import FILE (any CRM export), else the leads, companies and activities CSVs.
+
+    FILE's encoding, separator, numbers and dates are detected; duplicates are merged, changes
+    kept in history, bad rows written to a rejects CSV with their line and reason.
+    """
+    if file is not None:
+        from flows.import_cli import run_import
+
+        run_import(_settings(), file, preset, mapping, dry_run, console, _now())
+        return
     from flows import steps
 
     settings = _settings()
@@ -63,6 +76,17 @@ def _print_intake(results: list[dict]) -> None:
                       ("read", "inserted", "updated", "merged", "rejected")),
                       r["rejects_file"] or "-")
     console.print(table)
+
+
+@app.command()
+def outcomes(
+    file: Path = typer.Argument(..., help="The filled-in lead sheet (CSV/XLSX) or a CRM export."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Preview only: write nothing."),
+) -> None:
+    """Record won, lost, no answer or bad fit, with reason, close date and deal value."""
+    from flows.import_cli import run_outcomes
+
+    run_outcomes(_settings(), file, dry_run, console, _now())
 
 
 @app.command()

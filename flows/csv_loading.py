@@ -41,13 +41,15 @@ codecs.register_error("leadpilot_latin1", _latin1_fallback)
 
 @dataclass(frozen=True)
 class Loaded:
-    """A file loaded into `table` (one VARCHAR column per header; `rowid` is the record order).
+    """A file loaded into `table` (one VARCHAR column per header, in file order).
 
     Attributes:
         fmt: the format used, `columns` naming the table's columns.
         rows: records loaded (blank records included; the caller decides what blank means).
         rejects: records the reader could not split (`line`, `raw`, `reason`).
         source: the UTF-8 file DuckDB read (the original, or its transcoded copy).
+        first_rowid: `rowid - first_rowid` numbers the records from 0 (temporary tables
+            number their rows from a large offset).
     """
 
     fmt: CsvFormat
@@ -55,6 +57,7 @@ class Loaded:
     rows: int
     rejects: pd.DataFrame
     source: Path
+    first_rowid: int = 0
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, table: str,
@@ -93,8 +96,9 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, table: 
         rejects = _read(con, source, fmt, table, progress)
     except duckdb.Error as exc:
         raise _unreadable(path, exc) from exc
-    rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
-    return Loaded(fmt, table, rows, rejects, source)
+    rows, first = con.execute(
+        f'SELECT count(*), coalesce(min(rowid), 0) FROM "{table}"').fetchone()  # noqa: S608
+    return Loaded(fmt, table, rows, rejects, source, first)
 
 
 def _unreadable(path: Path, exc: Exception) -> LeadpilotError:
@@ -217,37 +221,57 @@ def transcode(path: Path, encoding: str, target: Path) -> Path:
     return target
 
 
-def locate(loaded: Loaded, records: list[int]) -> dict[int, tuple[int, str]]:
-    """The line number and original text of records (their `rowid`s in the loaded table).
+def originals(loaded: Loaded, records: Iterator[int],
+              one_line_records: bool) -> Iterator[tuple[int, int, str]]:
+    """(record, line number, original text) of the wanted records, in file order.
 
-    The file is scanned once, up to the last record wanted, with the same dialect; records the
-    reader rejected and blank lines are skipped as DuckDB skipped them.
+    `records` are record numbers (`rowid - first_rowid`) in increasing order. The file is
+    scanned once, up to the last record wanted, skipping blank lines and the records the
+    reader rejected, as DuckDB skipped them. With `one_line_records` (no field holds a line
+    break) lines are counted directly; otherwise the scan splits records with the dialect.
     """
-    wanted = set(records)
-    if not wanted:
-        return {}
-    fmt, last = loaded.fmt, max(wanted)
-    skip_lines = set(loaded.rejects["line"].astype(int)) if len(loaded.rejects) else set()
-    found: dict[int, tuple[int, str]] = {}
+    fmt = loaded.fmt
+    skipped: set[int] = set()
+    for line, raw in zip(loaded.rejects["line"], loaded.rejects["raw"], strict=True):
+        skipped.update(range(int(line), int(line) + _count_newlines(raw) + 1))
+    target = next(records, None)
+    if target is None:
+        return
     with loaded.source.open(encoding="utf-8-sig", newline="") as handle:
         lines = _Lines(handle)
-        reader = csv.reader(lines, delimiter=fmt.delimiter, quotechar=fmt.quotechar,
-                            strict=False)
-        record = -1
         for _ in range(fmt.header_line - 1):
             next(lines, None)
-        next(reader, None)  # the header
-        lines.take()
-        for fields in _safe(reader):
-            start, text = lines.take()
-            if not fields or start in skip_lines or len(fields) != len(fmt.columns):
+        if one_line_records:
+            texts: Iterator[tuple[int, str]] = _one_line_records(lines)
+        else:
+            texts = _split_records(lines, fmt)
+        record = -1
+        for start, fields_count, text in texts:
+            if fields_count == 0 or start in skipped:
                 continue
             record += 1
-            if record in wanted:
-                found[record] = (start, text.rstrip("\r\n"))
-            if record >= last:
-                break
-    return found
+            if record == target:
+                yield record, start, text.rstrip("\r\n")
+                target = next(records, None)
+                if target is None:
+                    return
+
+
+def _one_line_records(lines: _Lines) -> Iterator[tuple[int, int, str]]:
+    next(lines, None)  # the header
+    lines.take()
+    for text in lines:
+        start, _ = lines.take()
+        yield start, (1 if text.strip("\r\n") else 0), text
+
+
+def _split_records(lines: _Lines, fmt: CsvFormat) -> Iterator[tuple[int, int, str]]:
+    reader = csv.reader(lines, delimiter=fmt.delimiter, quotechar=fmt.quotechar, strict=False)
+    next(_safe(reader), None)  # the header
+    lines.take()
+    for fields in _safe(reader):
+        start, text = lines.take()
+        yield start, len(fields), text
 
 
 def _safe(reader: Iterator[list[str]]) -> Iterator[list[str]]:

@@ -150,8 +150,8 @@ def sniff_values(rows: list[list[str]], delimiter: str) -> tuple[str, str, str]:
         order = "dmy" if orders["dmy"] >= orders["mdy"] else "mdy"
     elif orders["mdy*"]:
         order = "mdy"
-    else:
-        order = "dmy" if european or decimal == "," else "mdy" if orders else "ymd"
+    else:  # only ISO dates, or none: day first for European-looking files
+        order = "dmy" if european or decimal == "," else "ymd"
     return decimal, separator, order
 
 

@@ -93,6 +93,34 @@ def opened(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+@contextmanager
+def opened_read_only(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse for a dry run: read-only and not migrated (temp tables still work).
+
+    When the file does not exist yet, an empty in-memory warehouse stands in, so a preview
+    never creates it.
+    """
+    if not Path(path).exists():
+        with opened(":memory:") as con:
+            yield con
+        return
+    try:
+        con = duckdb.connect(str(path), read_only=True,
+                             config={"autoinstall_known_extensions": False,
+                                     "autoload_known_extensions": False})
+    except duckdb.IOException as exc:
+        holder = re.search(r"\(PID (\d+)\)", str(exc))
+        who = f"process {holder.group(1)}" if holder else "another process"
+        raise LeadpilotError(
+            f"The warehouse {path} is in use by {who}; stop it or wait until it finishes."
+        ) from exc
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        yield con
+    finally:
+        con.close()
+
+
 def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
     """Insert or replace `frame`'s rows in `table` by its key; returns the number of rows."""
     if table not in UPSERT_KEYS:

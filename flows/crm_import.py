@@ -1,0 +1,155 @@
+"""`leadpilot import FILE`: any CRM export or lead list into the warehouse, in one transaction.
+
+    detect the format -> DuckDB loads the text -> typed rows with reject reasons -> one row
+    per lead (dedupe by id, then email) and per company (by domain, then name) -> compare with
+    the warehouse -> write what changed, its history, and the rejects CSV
+
+Every row read ends in exactly one bucket:
+read = inserted + updated + unchanged + merged + rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from flows import import_diff, import_rows, rejects, store
+from flows.csv_loading import load_csv
+from flows.csv_reading import detect_format
+from flows.errors import LeadpilotError
+from flows.import_mapping import Mapping
+
+MAX_TEXT = 1000  # characters in one mapped field (names, titles…); extra columns are not capped
+MEMORY_LIMIT = "1GB"  # DuckDB spills to disk beyond this
+Stage = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, with dry_run, would do)."""
+
+    file: str
+    format: str
+    mapping: list[str]
+    read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    merged: int
+    rejected: int
+    blank: int
+    rejects_file: str | None
+    first_rejects: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def balanced(self) -> bool:
+        """Every row read is accounted for exactly once."""
+        return self.read == (self.inserted + self.updated + self.unchanged + self.merged
+                             + self.rejected)
+
+
+def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
+                rejects_dir: Path, now: datetime, *, dry_run: bool = False,
+                workdir: Path | None = None, stage: Stage | None = None) -> ImportSummary:
+    """Import one file; see the module docstring. Nothing is written when `dry_run`.
+
+    Args:
+        con: a warehouse connection (flows.store.connect).
+        rejects_dir: where `<file stem>_rejects.csv` goes when some rows are rejected.
+        workdir: scratch space for a transcoded copy (a temporary folder when None).
+        stage: called with (stage name, fraction done) as the import progresses.
+
+    Raises:
+        LeadpilotError: when the file cannot be read or matches nothing of the mapping.
+    """
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="leadpilot-import-") as tmp:
+            return import_file(con, path, mapping, rejects_dir, now, dry_run=dry_run,
+                               workdir=Path(tmp), stage=stage)
+    report = stage or (lambda _name, _done: None)
+    path = Path(path)
+    fmt = detect_format(path)
+    resolved = mapping.resolve(fmt.columns)
+    if "lead_id" not in resolved.fields and "email" not in resolved.fields:
+        wanted = ", ".join(mapping.columns.get("lead_id", ()) + mapping.columns.get("email", ()))
+        raise LeadpilotError(
+            f"The file {path.name} has no id or email column for the {mapping.name} mapping "
+            f"(looked for {wanted}; found {', '.join(fmt.columns[:8])}).")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    import_rows.install(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        loaded = load_csv(con, path, fmt, "lp_raw", workdir,
+                          progress=lambda done: report("Reading", done))
+        fmt = loaded.fmt
+        resolved = mapping.resolve(fmt.columns)
+        report("Checking rows", 0.0)
+        fields = import_diff.lead_fields(con)
+        import_rows.python_lookups(con, resolved)
+        sql, params = import_rows.typed_rows_sql(resolved, fmt, fmt.columns, set(fields),
+                                                  loaded.first_rowid)
+        con.execute(sql, params)
+        run_script(con, store.sql("import/validate"), {"max_text": MAX_TEXT})
+        report("Matching leads and companies", 0.0)
+        run_script(con, store.sql("import/resolve"), {"legal": import_rows.LEGAL_FORMS_PATTERN})
+        import_diff.merge(con, fields)
+        import_diff.compare(con, fields, now, mapping.source_default, mapping.status_default)
+        counts = import_diff.counts(con)
+        read, blank, invalid = con.execute(
+            "SELECT count(*) FILTER (WHERE NOT blank), count(*) FILTER (WHERE blank), "
+            "(SELECT count(*) FROM lp_rows WHERE reason IS NOT NULL) FROM lp_parsed"
+        ).fetchone()
+        rejected = invalid + len(loaded.rejects)
+        target = rejects_dir / f"{path.stem}_rejects.csv"
+        summary = ImportSummary(
+            file=str(path), format=fmt.describe(), mapping=resolved.describe(),
+            read=read + len(loaded.rejects), rejected=rejected, blank=blank,
+            rejects_file=str(target) if rejected and not dry_run else None,
+            dry_run=dry_run, **counts)
+        if dry_run:
+            preview = rejects.first(rejects.all_rejects(con, loaded), 10)
+            con.execute("ROLLBACK")
+            return ImportSummary(**{**asdict(summary), "first_rejects": preview})
+        report("Writing", 0.0)
+        if rejected:
+            rejects.write_rejects(rejects.all_rejects(con, loaded), target)
+        import_diff.write(con, fields, now, str(path))
+        con.execute("INSERT INTO imports VALUES (?, 'leads', ?, ?, ?, ?, ?)", [
+            uuid.uuid4().hex, str(path), mapping.name, fmt.describe(), now,
+            json.dumps({k: v for k, v in asdict(summary).items()
+                        if isinstance(v, int) and not isinstance(v, bool)})])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        rejects.partial(rejects_dir / f"{path.stem}_rejects.csv").unlink(missing_ok=True)
+        raise
+    finally:
+        _drop_scratch(con)
+    if rejected:
+        rejects.partial(target).replace(target)
+    report("Done", 1.0)
+    return summary
+
+
+def run_script(con: duckdb.DuckDBPyConnection, script: str, params: dict) -> None:
+    """Run a .sql file statement by statement (DuckDB binds parameters in one at a time)."""
+    for statement in re.split(r";\s*\n", script):
+        body = "\n".join(line for line in statement.splitlines()
+                         if not line.lstrip().startswith("--")).strip()
+        if body:
+            con.execute(body, {k: v for k, v in params.items() if f"${k}" in body})
+
+
+def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
+                               "AND table_name LIKE 'lp\\_%' ESCAPE '\\'").fetchall():
+        con.execute(f'DROP TABLE IF EXISTS "{name}"')  # noqa: S608 (catalog name)

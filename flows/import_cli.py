@@ -1,0 +1,100 @@
+"""What `leadpilot import FILE` and `leadpilot outcomes FILE` print: a progress bar while they
+work, then the detected format, the mapping, the counts and the first rejects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows import store
+from flows.settings import Settings
+
+# Share of the bar each stage of an import takes: reading dominates.
+_STAGES = {"Reading": (0, 70), "Checking rows": (70, 80),
+           "Matching leads and companies": (80, 90), "Writing": (90, 99), "Done": (100, 100)}
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description:<30}"), BarColumn(),
+                    TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+                    console=console, transient=True)
+
+
+def run_import(settings: Settings, file: Path, preset: str | None, mapping_file: Path | None,
+               dry_run: bool, console: Console, now: datetime) -> None:
+    """Import FILE into the warehouse (or preview it) and print the summary."""
+    from flows.crm_import import import_file
+    from flows.import_mapping import load_mapping
+
+    mapping = load_mapping(preset, mapping_file)
+    rejects_dir = settings.path(settings.rejects_dir) / now.date().isoformat()
+    warehouse = settings.path(settings.warehouse)
+    opener = store.opened_read_only if dry_run else store.opened
+    with _progress(console) as progress, opener(warehouse) as con:
+        bar = progress.add_task("Detecting the format", total=100)
+
+        def stage(name: str, done: float) -> None:
+            low, high = _STAGES.get(name, (0, 100))
+            progress.update(bar, description=name, completed=low + (high - low) * done)
+
+        summary = import_file(con, file, mapping, rejects_dir, now, dry_run=dry_run,
+                              stage=stage)
+    title = "Dry run: nothing was written" if dry_run else "Imported"
+    console.print(f"[bold]{title}[/] {file}")
+    console.print(f"  format: {summary.format}")
+    console.print(f"  mapping ({mapping.description}):")
+    for line in summary.mapping:
+        console.print(f"    {line}")
+    print_counts(console, summary)
+    if summary.first_rejects:
+        print_rejects(console, summary.first_rejects)
+    if summary.rejects_file:
+        console.print(f"  rejected rows, with their line and reason: {summary.rejects_file}")
+
+
+def print_counts(console: Console, summary) -> None:
+    """The row equation, as a table."""
+    table = Table("read", "inserted", "updated", "unchanged", "merged duplicates", "rejected")
+    table.add_row(*(str(getattr(summary, k)) for k in
+                    ("read", "inserted", "updated", "unchanged", "merged", "rejected")))
+    console.print(table)
+    if getattr(summary, "blank", 0):
+        console.print(f"  ({summary.blank} empty rows skipped)")
+
+
+def print_rejects(console: Console, rows: list[dict]) -> None:
+    """The first rejects: line, reason, original text (cut)."""
+    table = Table("line", "reason", "original text", title="First rejected rows")
+    for row in rows:
+        raw = row["raw"] if len(row["raw"]) <= 80 else row["raw"][:77] + "…"
+        table.add_row(str(row["line"]), row["reason"], raw)
+    console.print(table)
+
+
+def run_outcomes(settings: Settings, file: Path, dry_run: bool, console: Console,
+                 now: datetime) -> None:
+    """Record the outcomes of FILE (or preview them) and print the summary."""
+    from flows.outcomes import record_outcomes
+
+    rejects_dir = settings.path(settings.rejects_dir) / now.date().isoformat()
+    opener = store.opened_read_only if dry_run else store.opened
+    with console.status("Reading the outcomes…"), opener(settings.path(settings.warehouse)) as con:
+        summary = record_outcomes(con, file, rejects_dir, now, dry_run=dry_run)
+    title = "Dry run: nothing was written" if dry_run else "Outcomes recorded from"
+    console.print(f"[bold]{title}[/] {file}")
+    console.print(f"  format: {summary.format}")
+    table = Table("read", "recorded", "unchanged", "merged duplicates", "no outcome yet",
+                  "rejected")
+    table.add_row(*(str(getattr(summary, k)) for k in
+                    ("read", "recorded", "unchanged", "merged", "skipped", "rejected")))
+    console.print(table)
+    console.print(f"  {summary.closed} leads closed as won or lost: the next `leadpilot train` "
+                  "learns from them.")
+    if summary.first_rejects:
+        print_rejects(console, summary.first_rejects)
+    if summary.rejects_file:
+        console.print(f"  rejected rows, with their line and reason: {summary.rejects_file}")

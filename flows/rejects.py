@@ -1,0 +1,77 @@
+"""The rejects CSV of an import: every row not imported, with its line, reason and original text.
+
+Written next to nothing until the import commits (a temporary file renamed at the end), so a
+failed or dry run leaves no rejects file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+import duckdb
+
+from flows.csv_loading import Loaded, originals
+from flows.import_rows import quote
+
+BATCH = 50_000
+COLUMNS = ("line", "reason", "raw")
+
+
+def _validation_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded
+                        ) -> Iterator[tuple[int, str, str]]:
+    """(line, reason, raw) of the rows validation rejected, in file order."""
+    multiline = _has_line_breaks(con, loaded) or any(
+        "\n" in raw or "\r" in raw for raw in loaded.rejects["raw"])
+    result = con.execute("SELECT _rec, reason FROM lp_rows WHERE reason IS NOT NULL ORDER BY _rec")
+    reasons: dict[int, str] = {}
+
+    def records() -> Iterator[int]:
+        while batch := result.fetchmany(BATCH):
+            for rec, reason in batch:
+                reasons[rec] = reason
+                yield rec
+
+    wanted = records()
+    for rec, line, raw in originals(loaded, wanted, one_line_records=not multiline):
+        yield line, reasons.pop(rec), raw
+
+
+def _has_line_breaks(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> bool:
+    joined = ", ".join(f"coalesce({quote(c)}, '')" for c in loaded.fmt.columns)
+    return bool(con.execute(
+        f"SELECT bool_or(regexp_matches(concat({joined}, ''), '[\\r\\n]')) "  # noqa: S608
+        f"FROM {quote(loaded.table)}").fetchone()[0])
+
+
+def all_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded
+                ) -> Iterator[tuple[int, str, str]]:
+    """Reader rejects and validation rejects merged in line order."""
+    reader = ((int(r.line), r.reason, r.raw) for r in loaded.rejects.itertuples())
+    return heapq.merge(reader, _validation_rejects(con, loaded))
+
+
+def write_rejects(rows: Iterator[tuple[int, str, str]], target: Path) -> int:
+    """Write rows to `target` + `.partial` (UTF-8 with BOM, for Excel); returns the count."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with partial(target).open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def partial(target: Path) -> Path:
+    """Where the rejects are written until the import commits."""
+    return target.with_name(target.name + ".partial")
+
+
+def first(rows: Iterator[tuple[int, str, str]], count: int) -> list[dict]:
+    """The first `count` rejects as dicts (for a preview)."""
+    return [dict(zip(COLUMNS, row, strict=True)) for row in islice(rows, count)]

@@ -1,0 +1,48 @@
+-- lp_parsed (typed rows, see flows/import_rows.py) -> lp_rows: the non-blank rows, each with
+-- its reject reason (NULL when valid). Parameters: $max_text.
+CREATE OR REPLACE TEMP TABLE lp_rows AS
+SELECT * EXCLUDE (reason_list), nullif(concat_ws('; ', reason_list[1], reason_list[2],
+    reason_list[3], reason_list[4], reason_list[5], reason_list[6], reason_list[7],
+    reason_list[8], reason_list[9], reason_list[10]), '') AS reason
+FROM (
+    SELECT *, [
+        CASE WHEN key_text IS NULL AND email IS NULL
+            THEN 'required field missing: the row has neither an id nor an email' END,
+        CASE WHEN email IS NOT NULL AND email_domain IS NULL
+            THEN 'bad email: ' || left(email, 80) END,
+        CASE WHEN created_at_text IS NOT NULL AND created_at IS NULL
+            THEN 'created_at is not a date: ' || left(created_at_text, 40) END,
+        CASE WHEN closed_at_text IS NOT NULL AND closed_at IS NULL
+            THEN 'closed_at is not a date: ' || left(closed_at_text, 40) END,
+        CASE WHEN modified_at_text IS NOT NULL AND modified_at IS NULL
+            THEN 'modified_at is not a date: ' || left(modified_at_text, 40) END,
+        CASE
+            WHEN employees_text IS NOT NULL AND employees_number IS NULL
+                THEN 'employees is not a number: ' || left(employees_text, 40)
+            WHEN employees_number < 0 THEN 'employees is negative: ' || employees_text
+            WHEN employees_number <> round(employees_number) OR employees_number > 2000000000
+                THEN 'employees is not a whole number of people: ' || left(employees_text, 40)
+        END,
+        CASE
+            WHEN annual_revenue_text IS NOT NULL AND annual_revenue_number IS NULL
+                THEN 'annual_revenue is not a number: ' || left(annual_revenue_text, 40)
+            WHEN annual_revenue_number < 0
+                THEN 'annual_revenue is negative: ' || annual_revenue_text
+            WHEN annual_revenue_number >= 1e18
+                THEN 'annual_revenue is too large: ' || left(annual_revenue_text, 40)
+        END,
+        CASE WHEN founded_year_text IS NOT NULL AND (founded_year_number IS NULL
+                OR founded_year_number <> round(founded_year_number)
+                OR founded_year_number NOT BETWEEN 1800 AND 2100)
+            THEN 'founded_year is not a year: ' || left(founded_year_text, 40) END,
+        CASE WHEN greatest(length(key_text), length(first_name), length(last_name),
+                           length(title), length(phone), length(company_name), length(website),
+                           length(country), length(industry), length(company_id_text),
+                           length(email)) > $max_text
+            THEN 'a field is longer than ' || $max_text || ' characters' END,
+        CASE WHEN (created_at < TIMESTAMP '1900-01-01' OR closed_at < TIMESTAMP '1900-01-01')
+            THEN 'a date is before 1900' END
+    ] AS reason_list
+    FROM lp_parsed
+    WHERE NOT blank
+);
