@@ -83,29 +83,47 @@ def forget(settings: Settings, email: str, dry_run: bool = False) -> Erasure:
 def erase_rows(con: duckdb.DuckDBPyConnection, email: str) -> tuple[Erasure, list[date]]:
     """Delete the person's rows from every personal-data table, inside the caller's transaction.
 
+    A table is matched by its lead_id (one of the person's leads) and its email. A cache with a
+    `key` column and no lead_id loses the rows keyed by the email, and those keyed by what only
+    the person's leads looked up (a table with lead_id and key, e.g. lead_lookups, says which).
     Returns what was deleted and the days whose sheets held the person.
     """
     # leads last: a table that references leads by a foreign key loses its rows first
     tables = sorted(con.execute(store.sql("personal_data_tables")).fetchall(),
                     key=lambda t: (t[0] == "leads", t[0]))
     ids: set[str] = set()
-    for name, has_lead_id, has_email in tables:
+    for name, has_lead_id, has_email, _ in tables:
         if has_lead_id and has_email:
             ids.update(i for (i,) in con.execute(
                 f"SELECT lead_id FROM {_quoted(name)} WHERE {_SAME_EMAIL}", [email]).fetchall())
     lead_ids = sorted(i for i in ids if i is not None)
+    keys = _keys_of(con, tables, lead_ids)
     days = [d for (d,) in con.execute(
         "SELECT DISTINCT run_date FROM sheet_rows WHERE lead_id IN (SELECT unnest(?))",
         [lead_ids]).fetchall()]
     counts = {}
-    for name, has_lead_id, has_email in tables:
-        match = [c for c, present in (("lead_id IN (SELECT unnest($ids))", has_lead_id),
-                                      (_SAME_EMAIL.replace("?", "$email"), has_email)) if present]
-        params = {k: v for k, v, present in (("ids", lead_ids, has_lead_id),
-                                             ("email", email, has_email)) if present}
+    for name, has_lead_id, has_email, has_key in tables:
+        tests = {"lead_id IN (SELECT unnest($ids))": has_lead_id,
+                 _SAME_EMAIL.replace("?", "$email"): has_email,
+                 "(CAST(key AS VARCHAR) IN (SELECT unnest($keys)) OR lower(trim(CAST(key AS "
+                 "VARCHAR))) = $email)": has_key and not has_lead_id}
+        match = [test for test, present in tests.items() if present]
+        params = {"ids": lead_ids, "email": email, "keys": keys}
+        used = {k: v for k, v in params.items() if f"${k}" in " ".join(match)}
         counts[name] = con.execute(
-            f"DELETE FROM {_quoted(name)} WHERE {' OR '.join(match)}", params).fetchone()[0]
+            f"DELETE FROM {_quoted(name)} WHERE {' OR '.join(match)}", used).fetchone()[0]
     return Erasure(email, lead_ids, counts), sorted(days)
+
+
+def _keys_of(con: duckdb.DuckDBPyConnection, tables: list[tuple], lead_ids: list[str]) -> list[str]:
+    """The lookup keys of the person's leads that no other lead uses."""
+    keys: set[str] = set()
+    for name, has_lead_id, _, has_key in tables:
+        if has_lead_id and has_key:
+            keys.update(k for (k,) in con.execute(
+                f"SELECT CAST(key AS VARCHAR) FROM {_quoted(name)} GROUP BY key "  # noqa: S608
+                "HAVING bool_and(lead_id IN (SELECT unnest(?)))", [lead_ids]).fetchall())
+    return sorted(k for k in keys if k is not None)
 
 
 _SAME_EMAIL = "lower(trim(CAST(email AS VARCHAR))) = ?"
