@@ -36,6 +36,11 @@ FEATURES: tuple[Feature, ...] = (
     Feature("days_since_last_event", "numeric", "Days since last activity"),
     # data quality
     Feature("completeness", "numeric", "Profile completeness"),
+    # enrichment over HTTP (flows/enrichment_http.py); "unknown" when no provider said
+    Feature("headcount_band", "categorical", "Registered headcount"),
+    Feature("company_category", "categorical", "Company category"),
+    Feature("naf_section", "categorical", "Activity section (NAF)"),
+    Feature("web_stack", "categorical", "Website stack"),
 )
 
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)

@@ -246,6 +246,16 @@ def forget(
 
 
 @app.command()
+def enrich(provider: str = typer.Option(None, help="Only this provider of providers.toml."),
+           refresh: bool = typer.Option(False, help="Ask again what the cache still holds.")
+           ) -> None:
+    """Enrich every lead over HTTP with the providers switched on in data/providers.toml."""
+    from flows.enrich_command import run_enrich
+
+    run_enrich(_settings(), console, _progress, provider, refresh)
+
+
+@app.command()
 def serve() -> None:
     """Serve the daily flow (07:00 Mon-Fri) and the weekly retrain (Sun 22:00) on a schedule."""
     from flows.prefect_env import configure

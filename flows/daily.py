@@ -14,6 +14,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import model_files, owners, steps, store
+from flows.enrichment_http import enrich_daily, summary_lines
 from flows.settings import Settings
 from flows.training import train_from_warehouse
 
@@ -40,6 +41,7 @@ def daily_lead_sheet(run_date: date | None = None) -> str:
     model = model_files.require_latest(settings.path(settings.models_dir))
     summary: dict[str, Any] = {"intake": _task(steps.intake)(settings, run_date, started)}
     summary["enriched"] = _task(steps.enrich)(settings, started)
+    summary["enrichment"] = _task(enrich_daily)(settings, started)  # HTTP; never fails the run
     summary["open_leads"] = _task(steps.features)(settings, run_date)
     summary["scoring"] = _task(steps.score)(settings, run_date, model)
     summary["priced"] = _task(steps.price)(settings, run_date)
@@ -82,6 +84,7 @@ def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
         "- grades: " + ", ".join(f"{g} {grades.get(g, 0)}" for g in "ABCD"),
         f"- rows rejected at intake: {rejected}",
         f"- model: {summary['scoring'].get('model_version')}",
+        *summary_lines(summary.get("enrichment", {})),
     ]))
     top = sheet.head(10)[["rank", "grade", "win_probability", "expected_value", "lead_name",
                          "company"]].astype(str)

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     playbook: Path = Path("data/playbook.yaml")
     reasons: Path = Path("data/reasons.yaml")
     grades: Path = Path("data/grades.yaml")
+    providers: Path = Field(
+        default=Path("data/providers.toml"),
+        description="Enrichment providers (registry, website, JSON APIs); all off by default.")
     reps: Path = Path("data/reps.yaml")
     sheet_format: Literal["csv", "xlsx"] = Field(
         default="csv", description="Format of the daily sheet and of `leadpilot export`.")

@@ -56,6 +56,7 @@ COMPANIES = TableSpec("companies", "company_id", (
     Column("employees", "int", minimum=0),
     Column("annual_revenue", "int", minimum=0),
     Column("founded_year", "int", minimum=1800),
+    Column("siren"), Column("postal_code"),  # optional: let the registry find the company
 ))
 
 ACTIVITIES = TableSpec("activities", "event_id", (

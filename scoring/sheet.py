@@ -22,6 +22,7 @@ SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("source", "Source"),
     ("reasons", "Why this score"),
     ("talking_points", "Talking points"),
+    ("enriched_facts", "Enriched facts"),  # each with its provider and fetch date
     ("plan", "Plan"),
     ("seats", "Seats"),
     ("list_price", "List price (EUR/year)"),
@@ -89,6 +90,8 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
             for pos, neg in zip(ranked["reasons_positive"], ranked["reasons_negative"], strict=True)
         ],
         "talking_points": ["\n".join(_lines(BULLET, pts)) for pts in ranked["points"]],
+        "enriched_facts": ["\n".join(_lines(BULLET, f if pd.api.types.is_list_like(f) else None))
+                           for f in ranked["enriched_facts"]] if "enriched_facts" in ranked else "",
         "plan": ranked["plan"],
         "seats": ranked["seats"],
         "list_price": ranked["list_price"],

@@ -16,6 +16,7 @@ import pandas as pd
 from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from features.facts import FACT_COLUMNS
 from scoring.reasons import LANGUAGES, validate_languages
 
 LEAD_COLUMNS: tuple[str, ...] = (
@@ -23,6 +24,7 @@ LEAD_COLUMNS: tuple[str, ...] = (
     "size_band", "source", "created_at", "seniority", "department", "email_kind", "events_7d",
     "events_30d", "pricing_views_7d", "pricing_views_30d", "demo_requests_90d", "webinars_90d",
     "docs_views_30d", "email_clicks_30d", "last_event_type", "last_event_at", "plan", "seats",
+    *FACT_COLUMNS,  # enriched facts with their provider (_by) and fetch date (_on)
 )
 MAX_POINTS = 5
 DATE_FORMAT = "%Y-%m-%d"

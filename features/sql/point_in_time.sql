@@ -55,14 +55,21 @@ SELECT m.lead_id,
        + CAST(c.industry IS NOT NULL AS INTEGER) + CAST(c.annual_revenue IS NOT NULL AS INTEGER)
        + CAST(c.founded_year IS NOT NULL AS INTEGER) + CAST(c.domain IS NOT NULL AS INTEGER)
        ) / 8.0                                                     AS completeness,
+       coalesce(f.headcount_band, 'unknown')                       AS headcount_band,
+       coalesce(f.company_category, 'unknown')                     AS company_category,
+       coalesce(f.naf_section, 'unknown')                          AS naf_section,
+       coalesce(f.web_stack, 'unknown')                            AS web_stack,
        -- context for talking points and the sheet (not model features)
        l.first_name, l.last_name, l.title, l.email, l.phone, l.created_at,
        c.name AS company, c.employees, c.annual_revenue,
        e.company_domain,
-       g.last_event_type, g.last_event_at
+       g.last_event_type, g.last_event_at,
+       -- enriched facts with provenance (<field>_by, <field>_on): features/facts.py
+       f.* EXCLUDE (lead_id, headcount_band, company_category, naf_section, web_stack)
 FROM moments m
 JOIN leads l USING (lead_id)
 LEFT JOIN companies c ON c.company_id = l.company_id
 LEFT JOIN lead_enrichment e ON e.lead_id = m.lead_id
 LEFT JOIN engagement g ON g.lead_id = m.lead_id
+LEFT JOIN lead_facts_wide f ON f.lead_id = m.lead_id
 ORDER BY m.lead_id

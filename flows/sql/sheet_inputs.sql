@@ -1,7 +1,7 @@
 -- One row per scored lead of a run with everything the sheet shows. Money leaves as text so
 -- that it reaches Python's Decimal exactly (DuckDB hands DECIMAL to pandas as float).
 SELECT s.lead_id, s.win_probability, s.grade, s.reasons_positive, s.reasons_negative,
-       t.points,
+       t.points, f.enriched_facts,
        l.first_name, l.last_name, l.title, l.email, l.phone, l.source,
        c.name AS company, c.country,
        q.plan, q.seats, a.owner,
@@ -19,6 +19,7 @@ JOIN leads l USING (lead_id)
 LEFT JOIN companies c ON c.company_id = l.company_id
 LEFT JOIN quotes q ON q.run_date = s.run_date AND q.lead_id = s.lead_id
 LEFT JOIN talking_points t ON t.run_date = s.run_date AND t.lead_id = s.lead_id
+LEFT JOIN lead_facts_wide f ON f.lead_id = s.lead_id
 LEFT JOIN owner_assignments a ON a.run_date = s.run_date AND a.lead_id = s.lead_id
 WHERE s.run_date = ?
 ORDER BY s.lead_id

@@ -17,7 +17,8 @@ from flows import store
 def con():
     con = store.connect(":memory:")
     con.execute("""
-        INSERT INTO companies VALUES
+        INSERT INTO companies (company_id, name, domain, country, industry, employees,
+                               annual_revenue, founded_year, updated_at) VALUES
           ('C1', 'Société Générale des Eaux', 'sge.fr', 'FR', 'Retail', 120, 5000000, 1990, now()),
           ('C2', 'Tiny', NULL, 'de', NULL, NULL, NULL, NULL, now());
         INSERT INTO leads (lead_id, created_at, first_name, last_name, title, email, phone,
