@@ -57,16 +57,37 @@ def write_sheet(sheet: pd.DataFrame, path: Path, fmt: str = "csv", locale: str =
         raise ValueError(f"unknown sheet locale {locale!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    (_write_csv if fmt == "csv" else _write_xlsx)(neutralise(sheet), partial, locale)
+    (_write_csv if fmt == "csv" else _write_xlsx)(_disarmed(sheet), partial, locale)
     partial.replace(path)
     return path
 
 
+def _disarmed(sheet: pd.DataFrame) -> pd.DataFrame:
+    """scoring.sheet.neutralise, vectorised for the all-text columns (most of a sheet)."""
+    out = sheet.copy()
+    for column in out.columns:
+        kind = pd.api.types.infer_dtype(out[column], skipna=True)
+        if kind == "string":
+            values = out[column].astype(object)
+            hostile = values.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
+            out[column] = values.where(~hostile, "'" + values.where(hostile, ""))
+        elif kind.startswith("mixed"):
+            out[column] = neutralise(out[[column]])[column]
+    return out
+
+
 def _write_csv(sheet: pd.DataFrame, path: Path, locale: str) -> None:
-    text = pd.DataFrame({HEADERS.get(c, c): sheet[c].map(lambda v: cell_text(v, locale))
+    text = pd.DataFrame({HEADERS.get(c, c): _column_text(sheet[c], locale)
                          for c in sheet.columns})
     text.to_csv(path, index=False, sep=SEPARATOR[locale], encoding="utf-8-sig",
                 lineterminator="\r\n")
+
+
+def _column_text(values: pd.Series, locale: str) -> pd.Series:
+    """A column as CSV text: plain text columns as they are, anything else cell by cell."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return values.astype(object).where(values.notna(), "")
+    return values.map(lambda v: cell_text(v, locale))
 
 
 def cell_text(value: object, locale: str = "en") -> str:

@@ -159,3 +159,10 @@ def test_the_leads_csv_can_carry_the_crm_owner(tmp_path):
         load_file(con, path, LEADS, tmp_path, datetime(2026, 11, 2))
         owners = con.execute("SELECT lead_id, owner FROM leads ORDER BY lead_id").fetchall()
     assert owners == [("L1", "Camille Martin"), ("L2", None)]
+
+
+@pytest.mark.parametrize("command", ["export", "forget"])
+def test_export_and_forget_have_their_own_help(command):
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+    assert ("--per-owner" if command == "export" else "--dry-run") in result.output
