@@ -21,7 +21,7 @@ PERCENT_COLUMNS: tuple[str, ...] = ("win_probability", "discount")
 WHOLE_COLUMNS: tuple[str, ...] = ("rank", "seats")
 DATE_COLUMNS: tuple[str, ...] = ("close_date",)
 # Several lines per cell.
-WRAPPED_COLUMNS: tuple[str, ...] = ("reasons", "talking_points")
+WRAPPED_COLUMNS: tuple[str, ...] = ("reasons", "talking_points", "enriched_facts")
 UNASSIGNED = "unassigned"  # the slug of the leads without an owner
 # What a rep writes in the Outcome column (offered as a drop-down list in XLSX).
 OUTCOME_CHOICES: tuple[str, ...] = ("won", "lost", "no answer", "bad fit")
