@@ -94,20 +94,23 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         resolved = mapping.resolve(fmt.columns)
         report("Checking rows", 0.0)
         fields = import_diff.lead_fields(con)
-        import_rows.python_lookups(con, resolved)
-        sql, params = import_rows.typed_rows_sql(resolved, fmt, fmt.columns, set(fields),
-                                                  loaded.first_rowid)
-        con.execute(sql, params)
-        run_script(con, store.sql("import/validate"), {"max_text": MAX_TEXT})
+        import_rows.lookups(con, resolved)
+        parsed, params = import_rows.typed_rows_sql(con, resolved, fmt, fmt.columns, set(fields),
+                                                    loaded.first_rowid)
+        con.execute(store.sql("import/validate").replace("{parsed}", parsed),
+                    {**params, "max_text": MAX_TEXT})
+        read, invalid = con.execute("SELECT count(*), count(reason) FROM lp_rows").fetchone()
+        multiline = bool(invalid) and rejects.has_line_breaks(con, loaded)
+        con.execute("CREATE OR REPLACE TEMP TABLE lp_reject_reasons AS "
+                    "SELECT _rec, reason FROM lp_rows WHERE reason IS NOT NULL")
+        con.execute("DROP TABLE lp_raw")
         report("Matching leads and companies", 0.0)
         run_script(con, store.sql("import/resolve"), {"legal": import_rows.LEGAL_FORMS_PATTERN})
+        con.execute("DROP TABLE lp_rows")
         import_diff.merge(con, fields)
         import_diff.compare(con, fields, now, mapping.source_default, mapping.status_default)
         counts = import_diff.counts(con)
-        read, blank, invalid = con.execute(
-            "SELECT count(*) FILTER (WHERE NOT blank), count(*) FILTER (WHERE blank), "
-            "(SELECT count(*) FROM lp_rows WHERE reason IS NOT NULL) FROM lp_parsed"
-        ).fetchone()
+        blank = loaded.rows - read
         rejected = invalid + len(loaded.rejects)
         target = rejects_dir / f"{path.stem}_rejects.csv"
         summary = ImportSummary(
@@ -116,12 +119,12 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
             rejects_file=str(target) if rejected and not dry_run else None,
             dry_run=dry_run, **counts)
         if dry_run:
-            preview = rejects.first(rejects.all_rejects(con, loaded), 10)
+            preview = rejects.first(rejects.all_rejects(con, loaded, multiline), 10)
             con.execute("ROLLBACK")
             return ImportSummary(**{**asdict(summary), "first_rejects": preview})
         report("Writing", 0.0)
         if rejected:
-            rejects.write_rejects(rejects.all_rejects(con, loaded), target)
+            rejects.write_rejects(rejects.all_rejects(con, loaded, multiline), target)
         import_diff.write(con, fields, now, str(path))
         con.execute("INSERT INTO imports VALUES (?, 'leads', ?, ?, ?, ?, ?)", [
             uuid.uuid4().hex, str(path), mapping.name, fmt.describe(), now,
@@ -150,6 +153,9 @@ def run_script(con: duckdb.DuckDBPyConnection, script: str, params: dict) -> Non
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary "
+                               "AND view_name LIKE 'lp\\_%' ESCAPE '\\'").fetchall():
+        con.execute(f'DROP VIEW IF EXISTS "{name}"')  # noqa: S608 (catalog name)
     for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
                                "AND table_name LIKE 'lp\\_%' ESCAPE '\\'").fetchall():
         con.execute(f'DROP TABLE IF EXISTS "{name}"')  # noqa: S608 (catalog name)

@@ -43,18 +43,19 @@ def merge(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...]) -> None:
     single = ", ".join(quote(f) for f in lead_inputs)
     many = ", ".join(_last(f) for f in lead_inputs)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE lp_in AS
-        WITH sized AS (SELECT *, count(*) OVER (PARTITION BY lead_id) AS n FROM lp_valid)
-        SELECT lead_id, {single}, extra, 1 AS n_rows FROM sized WHERE n = 1
+        CREATE OR REPLACE TEMP VIEW lp_in AS
+        WITH repeated AS (SELECT lead_id FROM lp_valid GROUP BY lead_id HAVING count(*) > 1)
+        SELECT lead_id, {single}, extra, 1 AS n_rows FROM lp_valid
+        WHERE lead_id NOT IN (SELECT lead_id FROM repeated)
         UNION ALL BY NAME
         SELECT lead_id, {many}, arg_max(extra, _rec) FILTER (WHERE extra IS NOT NULL) AS extra,
                count(*) AS n_rows
-        FROM sized WHERE n > 1 GROUP BY lead_id
+        FROM lp_valid WHERE lead_id IN (SELECT lead_id FROM repeated) GROUP BY lead_id
     """)  # noqa: S608
     company = ", ".join(_last(_COMPANY_INPUT.get(f, f), f) for f in COMPANY_FIELDS)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lp_cin AS
-        SELECT company_id, {company}, list(DISTINCT lead_id) AS lead_ids
+        SELECT company_id, {company}
         FROM lp_valid WHERE company_id IS NOT NULL AND has_company GROUP BY company_id
     """)  # noqa: S608
 
@@ -93,7 +94,7 @@ def compare(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: dateti
         for f in COMPANY_FIELDS if f != "domain"]
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lp_company_next AS
-        SELECT c.company_id, k.company_id IS NOT NULL AS existed, c.lead_ids,
+        SELECT c.company_id, k.company_id IS NOT NULL AS existed,
                {', '.join(company_columns)}
         FROM lp_cin c LEFT JOIN companies k ON k.company_id = c.company_id
     """)  # noqa: S608
@@ -101,19 +102,25 @@ def compare(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: dateti
                            for f in fields)
     company_pairs = ", ".join(f"('company.{f}', k.{quote(f)}::VARCHAR, n.{quote(f)}::VARCHAR)"
                               for f in COMPANY_FIELDS)
+    differs = " OR ".join(f"n.{quote(f)} IS DISTINCT FROM l.{quote(f)}" for f in fields)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lp_changes AS
+        WITH changed AS (
+            SELECT n.* FROM lp_lead_next n JOIN leads l ON l.lead_id = n.lead_id
+            WHERE {differs}
+        )
         SELECT n.lead_id, p.field, p.old, p.new
-        FROM lp_lead_next n JOIN leads l ON l.lead_id = n.lead_id,
+        FROM changed n JOIN leads l ON l.lead_id = n.lead_id,
              LATERAL (VALUES {lead_pairs}) AS p(field, old, new)
         WHERE p.old IS DISTINCT FROM p.new
         UNION ALL
-        SELECT lead_id, field, old, new FROM (
-            SELECT unnest(n.lead_ids) AS lead_id, p.field, p.old, p.new
+        SELECT DISTINCT v.lead_id, c.field, c.old, c.new FROM (
+            SELECT n.company_id, p.field, p.old, p.new
             FROM lp_company_next n JOIN companies k ON k.company_id = n.company_id,
                  LATERAL (VALUES {company_pairs}) AS p(field, old, new)
             WHERE p.old IS DISTINCT FROM p.new
-        ) WHERE lead_id IN (SELECT lead_id FROM lp_lead_next WHERE existed)
+        ) AS c JOIN lp_valid v ON v.company_id = c.company_id AND v.has_company
+        WHERE v.lead_id IN (SELECT lead_id FROM lp_lead_next WHERE existed)
     """)  # noqa: S608
 
 

@@ -9,6 +9,7 @@ functions instead, so IDN domains are handled exactly as everywhere else in lead
 
 from __future__ import annotations
 
+import json
 import re
 from importlib.resources import files
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from features.domains import normalise_domain
 from features.email import email_domain
-from flows.csv_reading import CsvFormat, install_macros
+from flows.csv_reading import CsvFormat, date_formats, install_macros
 from flows.import_mapping import FIELDS, Resolved
 
 LEGAL_FORMS = ("inc", "incorporated", "ltd", "limited", "llc", "llp", "plc", "corp",
@@ -31,13 +32,13 @@ def quote(name: str) -> str:
 
 
 def _text(headers: tuple[str, ...]) -> str:
-    parts = [f"nullif(trim({quote(h)}), '')" for h in headers]
+    parts = [f"lp_text({quote(h)})" for h in headers]
     return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 
 
 def _kept(header: str, fields: dict[str, tuple[str, ...]]) -> str:
     """The text an extra column keeps; a translated source or status only when it differs."""
-    value = f"nullif(trim({quote(header)}), '')"
+    value = f"lp_text({quote(header)})"
     if header in fields.get("source", ()):
         return f"CASE WHEN MAP($src_k, $src_v)[lower({value})] = lower({value}) THEN NULL " \
                f"ELSE {value} END"
@@ -54,29 +55,64 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
                 .read_text(encoding="utf-8"))
 
 
-def python_lookups(con: duckdb.DuckDBPyConnection, resolved: Resolved) -> None:
-    """Fill `lp_py_email` and `lp_py_domain` with the non-ASCII values the macros leave out."""
-    for table, field, function in (("lp_py_email", "email", email_domain),
-                                   ("lp_py_domain", "website", normalise_domain)):
-        values: list[str] = []
-        if field in resolved.fields:
-            values = [row[0] for row in con.execute(
-                f"SELECT DISTINCT v FROM (SELECT {_text(resolved.fields[field])} AS v "  # noqa: S608
-                "FROM lp_raw) WHERE v IS NOT NULL AND lp_needs_python(v)").fetchall()]
-        frame = pd.DataFrame({"value": pd.Series(values, dtype="str"),
-                              "result": pd.Series([function(v) for v in values], dtype="str")})
-        con.register(f"{table}_frame", frame)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS "  # noqa: S608
-                    f"SELECT value, result FROM {table}_frame")
-        con.unregister(f"{table}_frame")
+def lookups(con: duckdb.DuckDBPyConnection, resolved: Resolved) -> None:
+    """Build `lp_py_email` (non-ASCII address -> domain, by features.email) and `lp_domains`
+    (each distinct website -> its domain: the SQL macros for ASCII, features.domains else)."""
+    emails: list[str] = []
+    if "email" in resolved.fields:
+        emails = [row[0] for row in con.execute(
+            f"SELECT DISTINCT v FROM (SELECT {_text(resolved.fields['email'])} AS v "  # noqa: S608
+            "FROM lp_raw) WHERE v IS NOT NULL AND lp_needs_python(v)").fetchall()]
+    _register(con, "lp_py_email", emails, [email_domain(v) for v in emails])
+    website = _text(resolved.fields["website"]) if "website" in resolved.fields else "NULL"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE lp_domains AS
+        SELECT value, CASE WHEN NOT lp_needs_python(value) THEN lp_domain_of(host) END AS domain
+        FROM (SELECT value, lp_website_host(value) AS host
+              FROM (SELECT DISTINCT {website}::VARCHAR AS value FROM lp_raw)
+              WHERE value IS NOT NULL)
+    """)  # noqa: S608
+    odd = [row[0] for row in con.execute(
+        "SELECT value FROM lp_domains WHERE lp_needs_python(value)").fetchall()]
+    if odd:
+        _register(con, "lp_py_domain", odd, [normalise_domain(v) for v in odd])
+        con.execute("UPDATE lp_domains SET domain = p.result FROM lp_py_domain p "
+                    "WHERE lp_domains.value = p.value")
 
 
-def typed_rows_sql(resolved: Resolved, fmt: CsvFormat, all_headers: tuple[str, ...],
-                   lead_columns: set[str], first_rowid: int) -> tuple[str, dict]:
-    """(`CREATE TEMP TABLE lp_rows AS SELECT …` over `lp_raw`, its parameters).
+def _register(con: duckdb.DuckDBPyConnection, table: str, values: list[str],
+              results: list[str | None]) -> None:
+    frame = pd.DataFrame({"value": pd.Series(values, dtype="str"),
+                          "result": pd.Series(results, dtype="str")})
+    con.register(f"{table}_frame", frame)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS "  # noqa: S608
+                f"SELECT value, result FROM {table}_frame")
+    con.unregister(f"{table}_frame")
 
-    lp_rows has `_rec`, `blank`, one typed column per field (NULL when the file has none), the
-    company key parts, `extra` (JSON) and `reason` (NULL when the row is valid).
+
+def date_format_of(con: duckdb.DuckDBPyConnection, text: str, fmt: CsvFormat) -> str:
+    """The strptime format most of a date column's first 500 values follow (the fast path;
+    values it does not read go through the lp_date_parts macros)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE lp_date_sample AS SELECT {text} AS v "  # noqa: S608
+                "FROM lp_raw WHERE v IS NOT NULL LIMIT 500")
+    best, best_count = date_formats(fmt)[0], 0
+    for candidate in date_formats(fmt):
+        count = con.execute("SELECT count(try_strptime(v, $f)) FROM lp_date_sample",
+                            {"f": candidate}).fetchone()[0]
+        if count > best_count:
+            best, best_count = candidate, count
+    con.execute("DROP TABLE lp_date_sample")
+    return best
+
+
+def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvFormat,
+                   all_headers: tuple[str, ...], lead_columns: set[str],
+                   first_rowid: int) -> tuple[str, dict]:
+    """(the SELECT of the typed rows over `lp_raw`, its parameters).
+
+    The rows have `_rec`, `blank`, one typed column per field (NULL when the file has none),
+    the text it came from (`<field>_text`), `extra` (JSON). Three layers, so that each regular
+    expression runs once per value: text, then the parts of dates and numbers, then values.
     """
     fields = resolved.fields
     m = resolved.mapping
@@ -85,47 +121,74 @@ def typed_rows_sql(resolved: Resolved, fmt: CsvFormat, all_headers: tuple[str, .
               "st_k": list(m.statuses), "st_v": list(m.statuses.values()),
               "src_default": m.source_default, "base": first_rowid}
     text = {f: (_text(fields[f]) if f in fields else "NULL::VARCHAR") for f in FIELDS}
-    status_parts = [f"MAP($st_k, $st_v)[lower(nullif(trim({quote(h)}), ''))]"
+    status_parts = [f"MAP($st_k, $st_v)[lower(lp_text({quote(h)}))]"
                     for h in fields.get("status", ())]
-    columns = {
-        "key_text": text["lead_id"],
-        "email": text["email"],
-        "email_domain": (
-            f"CASE WHEN {text['email']} IS NULL THEN NULL "
-            f"WHEN lp_needs_python({text['email']}) THEN (SELECT result FROM lp_py_email "
-            f"WHERE value = {text['email']}) ELSE lp_email_domain({text['email']}) END"),
-        "first_name": text["first_name"], "last_name": text["last_name"],
-        "title": text["title"], "phone": text["phone"],
-        "source": (f"CASE WHEN {text['source']} IS NOT NULL THEN coalesce("
-                   f"MAP($src_k, $src_v)[lower({text['source']})], $src_default) END"),
-        "status": f"coalesce({', '.join(status_parts)})" if status_parts else "NULL::VARCHAR",
-        "company_id_text": text["company_id"], "company_name": text["company_name"],
-        "website": text["website"],
-        "domain": (
-            f"CASE WHEN {text['website']} IS NULL THEN NULL "
-            f"WHEN lp_needs_python({text['website']}) THEN (SELECT result FROM lp_py_domain "
-            f"WHERE value = {text['website']}) ELSE lp_domain({text['website']}) END"),
-        "country": text["country"], "industry": text["industry"],
-    }
+    wanted = ["lead_id", "email", "first_name", "last_name", "title", "phone", "company_id",
+              "company_name", "website", "country", "industry", "created_at", "closed_at",
+              "modified_at", "employees", "annual_revenue", "founded_year"]
     if "owner" in lead_columns:
-        columns["owner"] = text["owner"]
+        wanted.append("owner")
+    texts = {f"{f}_text": text[f] for f in wanted}
+    texts["source"] = (f"CASE WHEN {text['source']} IS NOT NULL THEN coalesce("
+                       f"MAP($src_k, $src_v)[lower({text['source']})], $src_default) END")
+    texts["status"] = f"coalesce({', '.join(status_parts)})" if status_parts else "NULL::VARCHAR"
+    texts["extra"] = _extra_json(resolved)
+    blank = f"coalesce({', '.join(f'lp_text({quote(h)})' for h in all_headers)}) IS NULL"
+    parts = {}
+    for f in ("created_at", "closed_at", "modified_at"):
+        params[f"{f}_format"] = (date_format_of(con, text[f], fmt)
+                                 if f in fields else "%Y-%m-%d")
+        parts[f"{f}_fast"] = f"try_strptime({f}_text, ${f}_format)"
+        parts[f"{f}_g"] = (f"CASE WHEN {f}_text IS NOT NULL AND try_strptime({f}_text, "
+                           f"${f}_format) IS NULL THEN lp_date_parts({f}_text) END")
+    parts |= {f"{f}_clean": f"lp_clean_number({f}_text)"
+              for f in ("employees", "annual_revenue", "founded_year")}
+    parts["email_parts"] = "lp_email_parts(email_text)"
+    values = {
+        "key_text": "lead_id_text", "email": "email_text",
+        "email_domain": ("CASE WHEN email_text IS NULL THEN NULL WHEN lp_needs_python("
+                         "email_text) THEN pe.result "
+                         "ELSE lp_email_domain_of(email_text, email_parts) END"),
+        "domain": "d.domain",
+        "company_id_text": "company_id_text", "source": "source", "status": "status",
+        "extra": "extra",
+    }
+    for field in ("first_name", "last_name", "title", "phone", "company_name", "website",
+                  "country", "industry") + (("owner",) if "owner" in lead_columns else ()):
+        values[field] = f"{field}_text"
     for field in ("created_at", "closed_at", "modified_at"):
-        columns[field] = f"lp_timestamp({text[field]}, $ord)"
-        columns[f"{field}_text"] = text[field]
+        values[field] = f"coalesce({field}_fast, lp_timestamp_of({field}_g, $ord))"
+        values[f"{field}_text"] = f"{field}_text"
     for field in ("employees", "annual_revenue", "founded_year"):
-        columns[f"{field}_number"] = f"lp_decimal({text[field]}, $dec)"
-        columns[f"{field}_text"] = text[field]
-    extra = [f"('{h.replace(chr(39), chr(39) * 2)}', {_kept(h, fields)})" for h in resolved.extra]
-    columns["extra"] = (
-        f"CASE WHEN {' OR '.join(f'nullif(trim({quote(h)}), {chr(39)}{chr(39)}) IS NOT NULL' for h in resolved.extra)} "  # noqa: E501
-        f"THEN to_json(map_from_entries(list_filter([{', '.join(extra)}], "
-        "lambda e: e[2] IS NOT NULL))) END" if extra else "NULL::JSON")
-    blank = " AND ".join(f"nullif(trim({quote(h)}), '') IS NULL" for h in all_headers)
-    select = ",\n    ".join(f"{expr} AS {quote(name)}" for name, expr in columns.items())
-    sql = (f"CREATE OR REPLACE TEMP TABLE lp_parsed AS SELECT rowid - $base AS _rec, "
-           f"({blank}) AS blank,"
-           f"\n    {select}\nFROM lp_raw")
+        values[f"{field}_number"] = f"lp_decimal_of({field}_clean, $dec)"
+        values[f"{field}_text"] = f"{field}_text"
+    sql = f"""SELECT _rec, blank, {_select(values)}
+FROM (
+    SELECT *, {_select(parts)}
+    FROM (
+        SELECT rowid - $base AS _rec, ({blank}) AS blank, {_select(texts)}
+        FROM lp_raw
+    )
+) AS t
+LEFT JOIN lp_py_email pe ON pe.value = t.email_text
+LEFT JOIN lp_domains d ON d.value = t.website_text"""
     return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def _select(columns: dict[str, str]) -> str:
+    return ",\n    ".join(f"{expr} AS {quote(name)}" for name, expr in columns.items())
+
+
+def _extra_json(resolved: Resolved) -> str:
+    """A JSON object of the extra columns' non-empty values, or NULL when all are empty."""
+    if not resolved.extra:
+        return "NULL::JSON"
+    members = []
+    for header in resolved.extra:
+        key = json.dumps(header, ensure_ascii=False).replace("'", "''")
+        value = _kept(header, resolved.fields)
+        members.append(f"CASE WHEN {value} IS NOT NULL THEN '{key}:' || to_json({value}) END")
+    return f"('{{' || nullif(concat_ws(',', {', '.join(members)}), '') || '}}')::JSON"
 
 
 LEGAL_FORMS_PATTERN = r"\b(" + "|".join(LEGAL_FORMS) + r")\b"

@@ -111,20 +111,22 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path):
             f"The file {path.name} has no outcome column or no lead column: it needs "
             "\"Lead ID\" (or Id, or Email) and \"Outcome\" (or a CRM Status).")
     install_macros(con)
-    text = {part: f"nullif(trim({quote(col)}), '')" for part, col in picked.items()}
+    text = {part: f"lp_text({quote(col)})" for part, col in picked.items()}
     none = "NULL::VARCHAR"
     frame = con.execute(f"""
+        SELECT _rec, lead_key, email_key, outcome_text, reason, close_text,
+               lp_timestamp_of(close_g, $ord)::DATE AS close_date, value_text,
+               lp_decimal_of(value_clean, $dec) AS deal_value
+        FROM (SELECT *, lp_date_parts(close_text) AS close_g,
+                     lp_clean_number(value_text) AS value_clean FROM (
         SELECT rowid - $base AS _rec, {text.get('lead_id', none)} AS lead_key,
                lower({text.get('email', none)}) AS email_key,
                {text['outcome']} AS outcome_text, {text.get('reason', none)} AS reason,
                {text.get('close_date', none)} AS close_text,
-               lp_timestamp({text.get('close_date', none)}, $ord)::DATE AS close_date,
-               {text.get('deal_value', none)} AS value_text,
-               lp_decimal({text.get('deal_value', none)}, $dec) AS deal_value
+               {text.get('deal_value', none)} AS value_text
         FROM lp_outcome_raw
-        WHERE coalesce({', '.join(f'nullif(trim({quote(c)}), {chr(39)}{chr(39)})'
-                                  for c in fmt.columns)}) IS NOT NULL
-        ORDER BY rowid
+        WHERE coalesce({', '.join(f'lp_text({quote(c)})' for c in fmt.columns)}) IS NOT NULL))
+        ORDER BY _rec
     """, {"ord": fmt.date_order, "dec": fmt.decimal, "base": loaded.first_rowid})  # noqa: S608
     columns = [d[0] for d in frame.description]
     return loaded, pd.DataFrame(frame.fetchall(), columns=columns, dtype=object)

@@ -21,12 +21,11 @@ BATCH = 50_000
 COLUMNS = ("line", "reason", "raw")
 
 
-def _validation_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded
+def _validation_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool
                         ) -> Iterator[tuple[int, str, str]]:
-    """(line, reason, raw) of the rows validation rejected, in file order."""
-    multiline = _has_line_breaks(con, loaded) or any(
-        "\n" in raw or "\r" in raw for raw in loaded.rejects["raw"])
-    result = con.execute("SELECT _rec, reason FROM lp_rows WHERE reason IS NOT NULL ORDER BY _rec")
+    """(line, reason, raw) of the rows validation rejected (`lp_reject_reasons`), in order."""
+    multiline = multiline or any("\n" in raw or "\r" in raw for raw in loaded.rejects["raw"])
+    result = con.execute("SELECT _rec, reason FROM lp_reject_reasons ORDER BY _rec")
     reasons: dict[int, str] = {}
 
     def records() -> Iterator[int]:
@@ -35,23 +34,23 @@ def _validation_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded
                 reasons[rec] = reason
                 yield rec
 
-    wanted = records()
-    for rec, line, raw in originals(loaded, wanted, one_line_records=not multiline):
+    for rec, line, raw in originals(loaded, records(), one_line_records=not multiline):
         yield line, reasons.pop(rec), raw
 
 
-def _has_line_breaks(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> bool:
-    joined = ", ".join(f"coalesce({quote(c)}, '')" for c in loaded.fmt.columns)
+def has_line_breaks(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> bool:
+    """Whether any field of the loaded table holds a line break (records span lines)."""
+    checks = " OR ".join(f"contains({quote(c)}, chr(10)) OR contains({quote(c)}, chr(13))"
+                         for c in loaded.fmt.columns)
     return bool(con.execute(
-        f"SELECT bool_or(regexp_matches(concat({joined}, ''), '[\\r\\n]')) "  # noqa: S608
-        f"FROM {quote(loaded.table)}").fetchone()[0])
+        f"SELECT count(*) FROM {quote(loaded.table)} WHERE {checks}").fetchone()[0])
 
 
-def all_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded
+def all_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool
                 ) -> Iterator[tuple[int, str, str]]:
     """Reader rejects and validation rejects merged in line order."""
     reader = ((int(r.line), r.reason, r.raw) for r in loaded.rejects.itertuples())
-    return heapq.merge(reader, _validation_rejects(con, loaded))
+    return heapq.merge(reader, _validation_rejects(con, loaded, multiline))
 
 
 def write_rejects(rows: Iterator[tuple[int, str, str]], target: Path) -> int:

@@ -8,8 +8,8 @@ CREATE OR REPLACE TEMP MACRO lp_name_key(n, legal) AS nullif(trim(regexp_replace
                                   'g'), legal, ' ', 'g'), '\s+', ' ', 'g')), '');
 
 CREATE OR REPLACE TEMP TABLE lp_known_companies AS
-SELECT company_id, lp_domain(domain) AS domain_key, lp_name_key(name, $legal) AS name_key
-FROM companies;
+SELECT company_id, lp_domain_of(host) AS domain_key, lp_name_key(name, $legal) AS name_key
+FROM (SELECT *, lp_website_host(trim(domain)) AS host FROM companies);
 
 CREATE OR REPLACE TEMP TABLE lp_valid AS
 WITH by_email AS (
@@ -21,20 +21,31 @@ WITH by_email AS (
 ), by_name AS (
     SELECT name_key, min(company_id) AS company_id
     FROM lp_known_companies WHERE name_key IS NOT NULL GROUP BY 1
+), names AS (
+    SELECT company_name, lp_name_key(company_name, $legal) AS name_key
+    FROM (SELECT DISTINCT company_name FROM lp_rows
+          WHERE reason IS NULL AND company_name IS NOT NULL)
 ), rows AS (
-    SELECT *, lower(email) AS email_key, lp_name_key(company_name, $legal) AS name_key,
-           coalesce(company_name, domain, country, industry, employees_text,
-                    annual_revenue_text, founded_year_text) IS NOT NULL AS has_company
-    FROM lp_rows WHERE reason IS NULL
+    SELECT r.* EXCLUDE (reason), lower(r.email) AS email_key, names.name_key
+    FROM lp_rows r LEFT JOIN names USING (company_name)
+    WHERE r.reason IS NULL
+), email_groups AS (  -- an email on several rows: the id of the first row that has one
+    SELECT lower(email) AS email_key,
+           arg_min(key_text, _rec) FILTER (WHERE key_text IS NOT NULL) AS group_key
+    FROM lp_rows WHERE reason IS NULL AND email IS NOT NULL
+    GROUP BY 1 HAVING count(*) > 1
+), name_domains AS (  -- the first domain given for a company name
+    SELECT names.name_key, arg_min(r.domain, r._rec) AS domain
+    FROM lp_rows r JOIN names USING (company_name)
+    WHERE r.reason IS NULL AND r.domain IS NOT NULL AND names.name_key IS NOT NULL
+    GROUP BY 1
 ), keyed AS (
-    SELECT *,
-        CASE WHEN email_key IS NOT NULL THEN first_value(key_text IGNORE NULLS) OVER (
-            PARTITION BY email_key ORDER BY _rec
-            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) END AS email_group_key,
-        coalesce(domain, CASE WHEN name_key IS NOT NULL THEN first_value(domain IGNORE NULLS)
-            OVER (PARTITION BY name_key ORDER BY _rec
-                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) END) AS domain_any
+    SELECT rows.* EXCLUDE (domain), g.group_key,
+           coalesce(rows.domain, CASE WHEN rows.name_key IS NOT NULL THEN nd.domain END)
+               AS domain_any
     FROM rows
+    LEFT JOIN email_groups g USING (email_key)
+    LEFT JOIN name_domains nd ON nd.name_key = rows.name_key
 )
 SELECT * EXCLUDE (found_company_id),
     -- a company known by neither domain nor name (only its size, say) belongs to its lead
@@ -43,9 +54,9 @@ SELECT * EXCLUDE (found_company_id),
         WHEN has_company THEN coalesce(found_company_id, 'l:' || lead_id)
     END AS company_id
 FROM (
-    SELECT keyed.* EXCLUDE (email_group_key, domain, employees_number, annual_revenue_number,
+    SELECT keyed.* EXCLUDE (group_key, employees_number, annual_revenue_number,
                             founded_year_number),
-        coalesce(l.lead_id, e.lead_id, email_group_key, keyed.key_text,
+        coalesce(l.lead_id, e.lead_id, keyed.group_key, keyed.key_text,
                  'em-' || left(sha256(keyed.email_key), 16)) AS lead_id,
         domain_any AS domain,
         coalesce(d.company_id, CASE WHEN domain_any IS NULL THEN n.company_id END,

@@ -1,0 +1,121 @@
+"""Benchmark: `leadpilot import` of a 1-million-row lead CSV against DuckDB's own read_csv.
+
+Run by hand: `.venv/bin/python bench/intake.py [--rows 1000000] [--keep DIR]`.
+
+It writes a CRM-like leads CSV (Salesforce layout: 17 columns, UTF-8 with BOM, US dates,
+companies inline, 1 % duplicate emails in another case, 0.1 % bad emails), then in fresh
+subprocesses (so each peak RSS is its own):
+  1. the floor: DuckDB `read_csv` of the same file into a table (auto-detected, no checks);
+  2. leadpilot's import into an empty warehouse (detection, validation, dedupe, write);
+  3. the same import again (re-import: compare only, nothing written).
+It prints seconds, peak RSS and the ratio to the floor. Targets: at most 3x the floor, peak
+RSS at most 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATE = """
+COPY (
+    SELECT
+        '00Q' || lpad(i::VARCHAR, 12, '0') AS Id,
+        ['Anna', 'Élodie', 'John', 'Zoé', 'Mehmet', 'Li'][i % 6 + 1] AS FirstName,
+        'Name' || (i % 50000) AS LastName,
+        ['CEO', 'VP Sales', 'Head of IT', 'Buyer', 'CFO'][i % 5 + 1] AS Title,
+        CASE WHEN i % 1000 = 7 THEN 'not-an-email'
+             WHEN i % 100 = 3
+                 THEN upper('user' || (i - 1) || '@company' || ((i - 1) % 200000) || '.com')
+             ELSE 'user' || i || '@company' || (i % 200000) || '.com' END AS Email,
+        '+33 1 ' || lpad((i % 100000000)::VARCHAR, 8, '0') AS Phone,
+        'Company ' || (i % 200000) AS Company,
+        CASE WHEN i % 3 = 0 THEN 'https://www.company' || (i % 200000) || '.com/'
+             ELSE 'company' || (i % 200000) || '.com' END AS Website,
+        ['Web', 'Trade Show', 'Partner Referral', 'Cold Call', 'Webinar'][i % 5 + 1] AS LeadSource,
+        ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted',
+         'Closed - Not Converted'][i % 4 + 1] AS Status,
+        CASE WHEN i % 4 = 2 THEN 'TRUE' ELSE 'FALSE' END AS IsConverted,
+        ['Retail', 'Software', 'Banking', 'Agriculture'][i % 4 + 1] AS Industry,
+        ['FR', 'DE', 'US', 'GB'][i % 4 + 1] AS Country,
+        (i % 200000) % 5000 + 1 AS NumberOfEmployees,
+        ((i % 200000) * 1000 + 50000)::BIGINT AS AnnualRevenue,
+        strftime(TIMESTAMP '2024-01-01' + to_minutes(i), '%m/%d/%y %I:%M %p') AS CreatedDate,
+        'note ' || i AS Description__c
+    FROM range(?) AS t(i)
+) TO ? (HEADER, DELIMITER ',')
+"""
+FLOOR = """
+import json, resource, sys, time, duckdb
+start = time.perf_counter()
+con = duckdb.connect()
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[1]])
+rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": rows,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+IMPORT = """
+import json, resource, sys, time
+from datetime import datetime
+from pathlib import Path
+from flows import store
+from flows.crm_import import import_file
+from flows.import_mapping import load_mapping
+start = time.perf_counter()
+with store.opened(sys.argv[2]) as con:
+    s = import_file(con, Path(sys.argv[1]), load_mapping("salesforce", None),
+                    Path(sys.argv[3]), datetime(2026, 11, 29, 6))
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": s.read,
+                  "inserted": s.inserted, "updated": s.updated, "unchanged": s.unchanged,
+                  "merged": s.merged, "rejected": s.rejected, "balanced": s.balanced,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _run(code: str, *args: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="Folder to keep the files in.")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="leadpilot-bench-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        csv_path, warehouse = folder / "leads.csv", folder / "bench.duckdb"
+        warehouse.unlink(missing_ok=True)
+        started = time.perf_counter()
+        duckdb.connect().execute(GENERATE, [args.rows, str(csv_path)])
+        size = csv_path.stat().st_size / 1e6
+        print(f"file: {args.rows:,} rows, {size:.0f} MB, written in "
+              f"{time.perf_counter() - started:.1f} s")
+        floor = _run(FLOOR, str(csv_path))
+        first = _run(IMPORT, str(csv_path), str(warehouse), str(folder / "rejects"))
+        again = _run(IMPORT, str(csv_path), str(warehouse), str(folder / "rejects"))
+    print(f"DuckDB read_csv (floor): {floor['seconds']:6.2f} s  peak RSS {floor['rss_mb']:6.0f} MB")
+    for name, result in (("leadpilot import", first), ("re-import (no change)", again)):
+        print(f"{name:<24} {result['seconds']:6.2f} s  peak RSS {result['rss_mb']:6.0f} MB  "
+              f"ratio {result['seconds'] / floor['seconds']:.2f}x floor  "
+              f"(read {result['rows']:,}: inserted {result['inserted']:,}, updated "
+              f"{result['updated']:,}, unchanged {result['unchanged']:,}, merged "
+              f"{result['merged']:,}, rejected {result['rejected']:,}; "
+              f"balanced {result['balanced']})")
+    ratio = first["seconds"] / floor["seconds"]
+    verdict = "OK" if ratio <= 3 and first["rss_mb"] <= 1536 else "MISSED"
+    print(f"target <= 3x floor and <= 1.5 GB: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
