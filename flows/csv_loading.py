@@ -28,7 +28,7 @@ _REASONS = {"MISSING COLUMNS": "has fewer fields than the header",
             "TOO MANY COLUMNS": "has more fields than the header",
             "UNQUOTED VALUE": "has a quote that is never closed or text after a closing quote",
             "LINE SIZE OVER MAXIMUM": "is longer than 64 MB",
-            "INVALID UNICODE": "is not valid text"}
+            "INVALID UNICODE": "is not valid text", "INVALID ENCODING": "is not valid text"}
 Progress = Callable[[float], None]
 
 
@@ -84,16 +84,24 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, table: 
         with tempfile.TemporaryDirectory() as tmp:
             return load_csv(con, path, fmt, table, Path(tmp), progress)
     source = path
-    if fmt.encoding not in ("utf-8", "utf-8-sig"):
-        source = transcode(path, fmt.encoding, workdir / "utf8.csv")
+    if fmt.encoding not in ("utf-8", "utf-8-sig") or fmt.line_ending in ("mixed", "CR"):
+        source = transcode(path, fmt.encoding, workdir / "utf8.csv", fmt.has_bom)
     try:
-        rejects = _read(con, source, fmt, table, progress)
-    except duckdb.InvalidInputException as exc:
-        if "unicode" not in str(exc).lower() or source != path:
-            raise _unreadable(path, exc) from exc
-        source = transcode(path, "utf-8-or-cp1252", workdir / "utf8.csv")
-        fmt = replace(fmt, encoding="cp1252" if fmt.encoding == "utf-8" else fmt.encoding)
-        rejects = _read(con, source, fmt, table, progress)
+        try:
+            rejects = _read(con, source, fmt, table, progress)
+        except duckdb.InvalidInputException as exc:
+            if source != path:
+                raise
+            rejects = pd.DataFrame({"reason": [_REASONS["INVALID UNICODE"]
+                                               if "unicode" in str(exc).lower() else "?"]})
+        if source == path and (rejects["reason"] == _REASONS["INVALID UNICODE"]).any():
+            # Bytes that are not UTF-8 past the sample: decode line by line, cp1252 fallback.
+            source = transcode(path, "utf-8-or-cp1252", workdir / "utf8.csv", fmt.has_bom)
+            fmt = replace(fmt, encoding="utf-8 with cp1252 lines")
+            rejects = _read(con, source, fmt, table, progress)
+        elif source == path and (rejects["reason"] == "?").any():
+            source = transcode(path, fmt.encoding, workdir / "utf8.csv", fmt.has_bom)
+            rejects = _read(con, source, fmt, table, progress)
     except duckdb.Error as exc:
         raise _unreadable(path, exc) from exc
     rows, first = con.execute(
@@ -193,31 +201,45 @@ def _run(con: duckdb.DuckDBPyConnection, statement: str, params: dict,
     progress(1.0)
 
 
-def transcode(path: Path, encoding: str, target: Path) -> Path:
-    """Copy a text file to UTF-8 in chunks (bounded memory); returns `target`.
+def transcode(path: Path, encoding: str, target: Path, has_bom: bool = False) -> Path:
+    """Copy a text file to UTF-8 with LF line ends, in chunks (bounded memory).
 
     `encoding` "utf-8-or-cp1252" decodes each line as UTF-8 and falls back to cp1252 for a
     line that is not, which rescues files pasted together from two sources. Bytes cp1252 does
-    not define are read as latin-1, so no byte is ever lost.
+    not define are read as latin-1, so no byte is ever lost. A byte-order mark is dropped,
+    even in front of text that is not UTF-8 (a wrong declared encoding). CR and CRLF line
+    ends become LF (DuckDB reads one kind of line end per file).
+
+    Returns:
+        `target`.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="\n") as out:
+        if has_bom and encoding in ("cp1252", "utf-8-or-cp1252"):
+            source.read(len(codecs.BOM_UTF8))
         if encoding == "utf-8-or-cp1252":
             for line in source:
                 try:
-                    out.write(line.decode("utf-8-sig"))
+                    text = line.decode("utf-8")
                 except UnicodeDecodeError:
-                    out.write(line.decode("cp1252", errors="leadpilot_latin1"))
+                    text = line.decode("cp1252", errors="leadpilot_latin1")
+                out.write(text.replace("\r\n", "\n"))
             return target
         decoder = codecs.getincrementaldecoder(encoding)(
             errors="leadpilot_latin1" if encoding == "cp1252" else "replace")
-        first = True
+        pending_cr, first = False, True
         while chunk := source.read(CHUNK):
             text = decoder.decode(chunk)
             if first:
                 text, first = text.lstrip("\ufeff"), False
-            out.write(text)
-        out.write(decoder.decode(b"", final=True))
+            if pending_cr:
+                text = "\r" + text
+            pending_cr = text.endswith("\r")
+            if pending_cr:
+                text = text[:-1]
+            out.write(text.replace("\r\n", "\n").replace("\r", "\n"))
+        tail = decoder.decode(b"", final=True) + ("\r" if pending_cr else "")
+        out.write(tail.replace("\r\n", "\n").replace("\r", "\n"))
     return target
 
 

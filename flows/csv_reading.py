@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -32,6 +33,7 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _DATE_NAMES = {"dmy": "DD/MM/YYYY", "mdy": "MM/DD/YYYY", "ymd": "YYYY-MM-DD"}
 _THOUSANDS_NAMES = {"": "none", " ": "space", ",": "comma", ".": "dot"}
 XLSX_MAGIC = b"PK\x03\x04"
+_SEP_HINT = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -102,11 +104,17 @@ def detect_format(path: Path | str) -> CsvFormat:
     if not any(line.strip() for line in lines):
         what = "only a byte-order mark" if has_bom and sample.strip() else "nothing"
         raise LeadpilotError(f"The file {path} is empty ({what}): it needs a header row.")
-    delimiter = sniff.sniff_delimiter(lines)
+    header_line = 1 + next(i for i, line in enumerate(lines) if line.strip())
+    hint = _SEP_HINT.match(lines[header_line - 1])  # Excel's "sep=;" first line
+    if hint:
+        lines, header_line = lines[header_line:], header_line + 1
+        if not any(line.strip() for line in lines):
+            raise LeadpilotError(f"The file {path} has no header row after its sep= line.")
+        header_line += next(i for i, line in enumerate(lines) if line.strip())
+    delimiter = hint.group(1) if hint else sniff.sniff_delimiter(lines)
     quotechar = sniff.sniff_quotechar(lines, delimiter)
     rows = _records(lines, delimiter, quotechar)
     header_at = next(i for i, row in enumerate(rows) if any(v.strip() for v in row))
-    header_line = 1 + next(i for i, line in enumerate(lines) if line.strip())
     decimal, thousands, order = sniff.sniff_values(rows[header_at + 1:], delimiter)
     return CsvFormat(
         encoding=encoding, delimiter=delimiter, quotechar=quotechar, decimal=decimal,
@@ -117,6 +125,8 @@ def detect_format(path: Path | str) -> CsvFormat:
 
 
 def _decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
+    if encoding == "cp1252" and sample.startswith(codecs.BOM_UTF8):
+        sample = sample[len(codecs.BOM_UTF8):]  # a UTF-8 BOM in front of cp1252 text
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     text = decoder.decode(sample, final=complete)
     return text.lstrip("\ufeff")

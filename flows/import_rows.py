@@ -38,7 +38,7 @@ def _text(headers: tuple[str, ...]) -> str:
 
 def _kept(header: str, fields: dict[str, tuple[str, ...]]) -> str:
     """The text an extra column keeps; a translated source or status only when it differs."""
-    value = f"lp_text({quote(header)})"
+    value = f"nullif(trim({quote(header)}), '')"
     if header in fields.get("source", ()):
         return f"CASE WHEN MAP($src_k, $src_v)[lower({value})] = lower({value}) THEN NULL " \
                f"ELSE {value} END"
@@ -97,7 +97,8 @@ def date_format_of(con: duckdb.DuckDBPyConnection, text: str, fmt: CsvFormat) ->
                 "FROM lp_raw WHERE v IS NOT NULL LIMIT 500")
     best, best_count = date_formats(fmt)[0], 0
     for candidate in date_formats(fmt):
-        count = con.execute("SELECT count(try_strptime(v, $f)) FROM lp_date_sample",
+        count = con.execute("SELECT count(*) FILTER (WHERE try_strptime(v, $f) >= "
+                            "TIMESTAMP '1900-01-01') FROM lp_date_sample",
                             {"f": candidate}).fetchone()[0]
         if count > best_count:
             best, best_count = candidate, count
@@ -133,14 +134,18 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
                        f"MAP($src_k, $src_v)[lower({text['source']})], $src_default) END")
     texts["status"] = f"coalesce({', '.join(status_parts)})" if status_parts else "NULL::VARCHAR"
     texts["extra"] = _extra_json(resolved)
-    blank = f"coalesce({', '.join(f'lp_text({quote(h)})' for h in all_headers)}) IS NULL"
+    # plain trim here: a conditional trim per column takes seconds to plan on 1,000 columns
+    blank = ("coalesce(" + ", ".join(f"nullif(trim({quote(h)}), '')" for h in all_headers)
+             + ") IS NULL")
     parts = {}
     for f in ("created_at", "closed_at", "modified_at"):
         params[f"{f}_format"] = (date_format_of(con, text[f], fmt)
                                  if f in fields else "%Y-%m-%d")
-        parts[f"{f}_fast"] = f"try_strptime({f}_text, ${f}_format)"
-        parts[f"{f}_g"] = (f"CASE WHEN {f}_text IS NOT NULL AND try_strptime({f}_text, "
-                           f"${f}_format) IS NULL THEN lp_date_parts({f}_text) END")
+        fast = (f"CASE WHEN try_strptime({f}_text, ${f}_format) >= TIMESTAMP '1900-01-01' "
+                f"THEN try_strptime({f}_text, ${f}_format) END")  # %Y reads "26" as 26 AD
+        parts[f"{f}_fast"] = fast
+        parts[f"{f}_g"] = (f"CASE WHEN {f}_text IS NOT NULL AND ({fast}) IS NULL "
+                           f"THEN lp_date_parts({f}_text) END")
     parts |= {f"{f}_clean": f"lp_clean_number({f}_text)"
               for f in ("employees", "annual_revenue", "founded_year")}
     parts["email_parts"] = "lp_email_parts(email_text)"
@@ -180,15 +185,22 @@ def _select(columns: dict[str, str]) -> str:
 
 
 def _extra_json(resolved: Resolved) -> str:
-    """A JSON object of the extra columns' non-empty values, or NULL when all are empty."""
+    """A JSON object of the extra columns' non-empty values, or NULL when all are empty.
+
+    Built as text for a few columns; for many, json_merge_patch onto {} drops the null members
+    of a struct (RFC 7386).
+    """
     if not resolved.extra:
         return "NULL::JSON"
-    members = []
+    if len(resolved.extra) > 40:  # quick to plan on hundreds of columns, slower to run
+        members = ", ".join(f"{quote(h)} := {_kept(h, resolved.fields)}" for h in resolved.extra)
+        return f"nullif(json_merge_patch('{{}}', to_json(struct_pack({members}))), '{{}}'::JSON)"
+    parts = []
     for header in resolved.extra:
         key = json.dumps(header, ensure_ascii=False).replace("'", "''")
         value = _kept(header, resolved.fields)
-        members.append(f"CASE WHEN {value} IS NOT NULL THEN '{key}:' || to_json({value}) END")
-    return f"('{{' || nullif(concat_ws(',', {', '.join(members)}), '') || '}}')::JSON"
+        parts.append(f"CASE WHEN {value} IS NOT NULL THEN '{key}:' || to_json({value}) END")
+    return f"('{{' || nullif(concat_ws(',', {', '.join(parts)}), '') || '}}')::JSON"
 
 
 LEGAL_FORMS_PATTERN = r"\b(" + "|".join(LEGAL_FORMS) + r")\b"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from datetime import date, datetime, time
+from io import BytesIO
 from pathlib import Path
 
 from flows.errors import LeadpilotError
@@ -16,10 +17,11 @@ from flows.errors import LeadpilotError
 
 def _workbook(path: Path):
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    try:  # a file object: the workbook may be named .csv by mistake
+        return load_workbook(BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
         raise LeadpilotError(f"The file {path} is not a readable Excel workbook.") from exc
 
 
