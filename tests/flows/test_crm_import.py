@@ -236,3 +236,37 @@ def test_mapping_mistakes_name_the_file_line_and_field(tmp_path, text, message):
 def test_an_unknown_preset_is_one_sentence():
     with pytest.raises(ConfigError, match="unknown preset 'pipedrive'"):
         load_mapping("pipedrive", None)
+
+
+def test_the_cli_previews_a_file_then_imports_it_in_one_sentence_per_problem(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = _write(tmp_path, "fr.csv", "Prénom;Courriel;Société\r\nZoé;zoe@acme.fr;Acme\r\n"
+                  "Bob;bob@;Beta\r\n", "cp1252")
+    mapping = _write(tmp_path, "m.toml", '[columns]\nfirst_name = "Prénom"\n'
+                     'email = "Courriel"\ncompany_name = "Société"\n')
+    env = {**os.environ, "LEADPILOT_WAREHOUSE": str(tmp_path / "w.duckdb"),
+           "LEADPILOT_REJECTS_DIR": str(tmp_path / "rejects")}
+
+    def leadpilot(*args):
+        return subprocess.run([sys.executable, "-c", "from flows.cli import main; main()",
+                               "import", str(path), "--mapping", str(mapping), *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    preview = leadpilot("--dry-run")
+    assert preview.returncode == 0, preview.stderr
+    assert "Dry run: nothing was written" in preview.stdout
+    assert "cp1252/latin-1, semicolon-separated" in preview.stdout
+    assert "first_name <- Prénom" in preview.stdout and "bad email: bob@" in preview.stdout
+    assert not (tmp_path / "w.duckdb").exists()
+    done = leadpilot()
+    assert done.returncode == 0 and "Imported" in done.stdout
+    assert (tmp_path / "rejects").is_dir()
+    broken = _write(tmp_path, "broken.toml", "[columns]\nemail = 3\n")
+    failed = subprocess.run([sys.executable, "-c", "from flows.cli import main; main()",
+                             "import", str(path), "--mapping", str(broken)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert "broken.toml, line 2, field columns.email" in failed.stderr

@@ -1,0 +1,55 @@
+"""The importer's SQL email and domain macros agree with features/email.py and domains.py."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from features.domains import normalise_domain
+from features.email import email_domain
+from flows.import_rows import install
+
+EMAILS = [
+    "jean.dupont@acme.fr", "John@X.com", "a@b", "jean.dupont@", "@acme.fr", "a@@acme.fr",
+    "x y@acme.fr", '"x"@acme.fr', ".jean@acme.fr", "jean.@acme.fr", "je..an@acme.fr",
+    "jean@acme..fr", "jean@-acme.fr", "jean@acme-.fr", "jean@acme.f", "jean@acme.123",
+    "jean@192.168.0.1", "jean@localhost", "a" * 65 + "@acme.fr", "a@" + "b" * 250 + ".fr",
+    "jean+tag@sub.acme.co.uk", "jean@ACME.FR", "j(e)an@acme.fr", "j;an@acme.fr",
+    "jean@acme.fr.", "jean@a_b.fr", "user@company12345.com", "o'brien@acme.ie",
+]
+WEBSITES = [
+    "https://www.Acme.FR/contact?x=1", "www.x.com", "https://x.com/", "x.com", "//x.com/a",
+    "http://user:pw@www.x.com:8080/p", "ftp://files.x.com", "www2.x.com", "www.com",
+    "jean@acme.fr", "acme.fr.", "acme", "n/a", "-", "http://", "192.168.0.1", "localhost",
+    "http://[::1]/", "a.b.c.d.example.org", "WWW.EXAMPLE.ORG/", "example.org#top",
+    "example.org?q=1", "exa mple.org", "https://www.x.com:443", "x.com:80:90",
+    "https://sub.www.x.com", "http://x.com.:80/", "mailto:jean@acme.fr", "acme_corp.com",
+]
+
+
+@pytest.fixture(scope="module")
+def con():
+    connection = duckdb.connect()
+    install(connection)
+    yield connection
+    connection.close()
+
+
+@pytest.mark.parametrize("email", EMAILS)
+def test_the_sql_email_check_agrees_with_features_email(con, email):
+    needs_python, sql = con.execute(
+        "SELECT lp_needs_python(e), lp_email_domain_of(e, p) FROM "
+        "(SELECT e, lp_email_parts(e) AS p FROM (SELECT trim(?) AS e))", [email]).fetchone()
+    assert not needs_python
+    assert sql == email_domain(email)
+
+
+@pytest.mark.parametrize("website", WEBSITES)
+def test_the_sql_domain_agrees_with_features_domains(con, website):
+    sql = con.execute("SELECT lp_domain(?)", [website]).fetchone()[0]
+    assert sql == normalise_domain(website)
+
+
+@pytest.mark.parametrize("value", ["zoë@müller.de", "http://www.müller.de/", "xn--mller-kva.de"])
+def test_non_ascii_and_punycode_values_go_to_the_python_functions(con, value):
+    assert con.execute("SELECT lp_needs_python(?)", [value]).fetchone()[0]
