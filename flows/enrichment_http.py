@@ -61,7 +61,8 @@ def enrich_http(settings: Settings, now: datetime, only: str | None = None,
     with store.opened(settings.path(settings.warehouse)) as con:
         plan, lookups = _plan(con.execute(store.sql("enrichment_leads")).df(), setup.enabled)
         previous, due = _due(con, plan, lookups, {p.name for p in chosen}, now, refresh)
-    replies, stats = _run(_fetch_all(due, chosen, setup, resolver, progress)) if due else ({}, {})
+    replies, stats = ({}, {}) if not due else _run(
+        fetch_lookups(due, chosen, setup, resolver, progress))
     providers = {p.name: p for p in setup.providers}
     answers = pd.DataFrame(
         [_answer(providers[lk.provider], lk, replies[(lk.provider, lk.key)],
@@ -120,8 +121,14 @@ def _due(con, plan: pd.DataFrame, lookups: dict, chosen: set[str], now: datetime
     return previous, due
 
 
-async def _fetch_all(due: list[Lookup], chosen: list[Provider], setup: Providers,
-                     resolver: Resolver, progress: Progress | None):
+async def fetch_lookups(due: list[Lookup], chosen: list[Provider], setup: Providers,
+                        resolver: Resolver = system_resolver, progress: Progress | None = None):
+    """Fetch every due lookup, each provider through its own Fetcher; never raises.
+
+    Returns:
+        ({(provider, key): Reply}, {provider: {"http_requests", "circuit_trips"[,
+        "misconfigured"]}}).
+    """
     replies: dict[tuple[str, str], Reply] = {}
     headers, broken, done = {}, {}, 0
     async with contextlib.AsyncExitStack() as stack:

@@ -11,9 +11,11 @@ own ``127.0.0.1:54321``) skip the address and port rules.
 from __future__ import annotations
 
 import ipaddress
+import select
 import socket
 import ssl
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import anyio
 import certifi
@@ -97,6 +99,12 @@ class Allowlist:
     def __bool__(self) -> bool:
         return bool(self._entries)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Allowlist) and other._entries == self._entries
+
+    def __hash__(self) -> int:
+        return hash(self._entries)
+
 
 def check_url(url: httpx.URL | str, allow: Allowlist) -> None:
     """Refuse, before any lookup, what a URL alone gives away.
@@ -106,20 +114,29 @@ def check_url(url: httpx.URL | str, allow: Allowlist) -> None:
             or 443, or a host written as a refused IP address.
     """
     url = httpx.URL(url) if isinstance(url, str) else url
-    if url.scheme not in ALLOWED_SCHEMES:
-        raise UnsafeTarget(f"the scheme {url.scheme or '(none)'!r} is refused: only http(s)")
-    if url.userinfo:
-        raise UnsafeTarget("a URL with a user name or password is refused")
-    if not url.host:
-        raise UnsafeTarget("a URL without a host is refused")
-    port = url.port or DEFAULT_PORTS[url.scheme]
-    if allow.allows(url.host, port):
-        return
+    problem = _url_problem(url.scheme, bool(url.userinfo), url.host, url.port, allow)
+    if problem is not None:
+        raise UnsafeTarget(problem)
+
+
+@lru_cache(maxsize=4096)
+def _url_problem(scheme: str, userinfo: bool, host: str, port: int | None,
+                 allow: Allowlist) -> str | None:
+    if scheme not in ALLOWED_SCHEMES:
+        return f"the scheme {scheme or '(none)'!r} is refused: only http(s)"
+    if userinfo:
+        return "a URL with a user name or password is refused"
+    if not host:
+        return "a URL without a host is refused"
+    port = port or DEFAULT_PORTS[scheme]
+    if allow.allows(host, port):
+        return None
     if port not in ALLOWED_PORTS:
-        raise UnsafeTarget(f"port {port} is refused: only 80 and 443")
-    literal = _literal_ip(url.host)
+        return f"port {port} is refused: only 80 and 443"
+    literal = _literal_ip(host)
     if literal is not None and (reason := refusal(literal)):
-        raise UnsafeTarget(f"{url.host} is a {reason} address")
+        return f"{host} is a {reason} address"
+    return None
 
 
 async def vetted_address(host: str, port: int, allow: Allowlist, resolver: Resolver) -> str:
@@ -140,6 +157,42 @@ async def vetted_address(host: str, port: int, allow: Allowlist, resolver: Resol
     return addresses[0]
 
 
+class _Stream(httpcore.AsyncNetworkStream):
+    """anyio's stream, with its raw socket looked up once: httpcore asks for it each time it
+    considers reusing a pooled connection, and anyio rebuilds a dict of attributes to answer."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner, self._socket = inner, inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        return _Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str):
+        if info == "socket":
+            return self._socket
+        if info == "is_readable":
+            return _readable(self._socket)
+        return self._inner.get_extra_info(info)
+
+
+def _readable(sock: socket.socket | None) -> bool:
+    """A pooled connection the server closed (or sent unasked data on) is readable: drop it."""
+    if sock is None or sock.fileno() < 0:
+        return True
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 class _PinnedBackend(httpcore.AsyncNetworkBackend):
     """Connects to the address `vetted_address` returned; TLS still names the host (SNI)."""
 
@@ -150,8 +203,8 @@ class _PinnedBackend(httpcore.AsyncNetworkBackend):
     async def connect_tcp(self, host, port, timeout=None, local_address=None,
                           socket_options=None):
         address = await vetted_address(host, port, self._allow, self._resolver)
-        return await self._inner.connect_tcp(address, port, timeout, local_address,
-                                             socket_options)
+        return _Stream(await self._inner.connect_tcp(address, port, timeout, local_address,
+                                                     socket_options))
 
     async def connect_unix_socket(self, path, timeout=None, socket_options=None):
         raise UnsafeTarget("unix sockets are refused")
@@ -160,18 +213,24 @@ class _PinnedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+def default_ssl_context() -> ssl.SSLContext:
+    """Certificates checked against certifi's bundle (one context can serve many clients)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """An httpx transport that checks each request's URL (each redirect hop included) and
     connects only to vetted addresses. Environment proxies are never used."""
 
     def __init__(self, allow: Allowlist, resolver: Resolver = system_resolver,
-                 max_connections: int = 20) -> None:
-        super().__init__(trust_env=False)
+                 max_connections: int = 20, ssl_context: ssl.SSLContext | None = None) -> None:
+        ssl_context = ssl_context or default_ssl_context()
+        super().__init__(verify=ssl_context, trust_env=False)
         self._allow = allow
         self.requests_sent = 0  # requests that left for a vetted address (redirect hops too)
         # httpx builds its httpcore pool privately; ours adds the pinned network backend.
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(cafile=certifi.where()),
+            ssl_context=ssl_context,
             max_connections=max_connections, max_keepalive_connections=max_connections,
             keepalive_expiry=5.0, network_backend=_PinnedBackend(allow, resolver),
         )

@@ -160,9 +160,9 @@ def test_retry_after_reads_seconds_and_http_dates():
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
 
 
-def test_sharded_clients_keep_about_twenty_connections_each():
+def test_sharded_clients_keep_five_connections_each():
     async def shards():
         async with Fetcher(Policy(concurrency=100)) as fetcher:
             return [transport._pool._max_connections for transport in fetcher._transports]
 
-    assert asyncio.run(shards()) == [20] * 5
+    assert asyncio.run(shards()) == [5] * 20
