@@ -85,6 +85,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
             f"The file {path.name} has no id or email column for the {mapping.name} mapping "
             f"(looked for {wanted}; found {', '.join(fmt.columns[:8])}).")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{workdir / 'spill'}'")  # noqa: S608 (our temp folder)
     import_rows.install(con)
     con.execute("BEGIN TRANSACTION")
     try:
