@@ -89,26 +89,45 @@ def outcomes(
     run_outcomes(_settings(), file, dry_run, console, _now())
 
 
+_HISTORY = typer.Option(None, "--history", help="Train on this CRM export instead of the "
+                        "warehouse (CSV or XLSX, any separator).")
+_TARGET = typer.Option(None, "--target", help="The outcome column: 1/0, yes/no, true/false or "
+                       "won/lost; empty = open lead.")
+_MAPPING = typer.Option(None, "--mapping", help="TOML mapping of the file's columns (as for "
+                        "`leadpilot import`).")
+_DATE = typer.Option(None, "--date-column", help="A date column: validate on the newest leads.")
+_EXCLUDE = typer.Option(None, "--exclude", help="Columns filled in after contact, comma-separated "
+                        "(e.g. \"Lead Quality,Tags\").")
+
+
 @app.command()
-def train() -> None:
-    """Train a new model on the warehouse's closed leads and print its holdout figures."""
-    from flows.steps import enrich
-    from flows.training import train_from_warehouse
+def train(history: Path = _HISTORY, target: str = _TARGET, mapping: Path = _MAPPING,
+          date_column: str = _DATE, exclude: str = _EXCLUDE) -> None:
+    """Train on the warehouse's closed leads (challenging the champion) or on a CRM export."""
+    from flows.model_cli import train_command
 
-    settings = _settings()
-    with console.status("Training on the closed leads…"):
-        enrich(settings, _now())
-        folder, card = train_from_warehouse(settings, _now())
-    _print_card(folder, card)
+    train_command(console, history, target, mapping, date_column, exclude)
 
 
-def _print_card(folder: Path, card: dict) -> None:
-    h, rows = card["holdout"], card["rows"]
-    console.print(f"Model [bold]{card['version']}[/] saved in {folder}")
-    console.print(f"  trained on {rows['fit']} leads, calibrated on {rows['calibration']}, "
-                  f"judged on the newest {rows['holdout']}")
-    console.print(f"  holdout ROC AUC {h['roc_auc']:.3f} · PR AUC {h['pr_auc']:.3f} · "
-                  f"Brier {h['brier']:.3f} · win rate {h['win_rate']:.1%}")
+@app.command()
+def evaluate(history: Path = _HISTORY, target: str = _TARGET, mapping: Path = _MAPPING,
+             date_column: str = _DATE, exclude: str = _EXCLUDE,
+             as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+             report: Path = typer.Option(None, help="Where to write the HTML report.")) -> None:
+    """Cross-validate the default training: ROC AUC, PR AUC, lift, Brier, calibration."""
+    from flows.model_cli import evaluate_command
+
+    evaluate_command(console, _progress, history, target, mapping, date_column, exclude,
+                     as_json, report)
+
+
+def _models_app() -> typer.Typer:
+    from flows.model_cli import models_app
+
+    return models_app
+
+
+app.add_typer(_models_app(), name="models")
 
 
 @app.command()
@@ -117,9 +136,6 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     """Run the daily lead-sheet flow for a date (default today) and print the top leads."""
     settings = _settings()
     day = _parse_date(run_date)
-    from flows.model_files import require_latest
-
-    require_latest(settings.path(settings.models_dir))  # fail fast, before Prefect starts
     from flows.daily import daily_lead_sheet, today
 
     day = day or today(settings)
@@ -180,7 +196,9 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
         path = daily_lead_sheet(run_date=day)
         progress.update(bar, advance=1, description="Done")
     _print_intake(results)
-    _print_card(folder, card)
+    from flows.model_cli import print_card
+
+    print_card(console, card)
     _print_top(settings, day, Path(path), top)
 
 

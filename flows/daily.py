@@ -13,10 +13,10 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import model_files, owners, steps, store
+from flows import model_scoring, owners, steps, store
 from flows.enrichment_http import enrich_daily, summary_lines
+from flows.retraining import card_markdown, retrain
 from flows.settings import Settings
-from flows.training import train_from_warehouse
 
 
 def _task(fn: Callable[..., Any], **options: Any):
@@ -38,12 +38,13 @@ def daily_lead_sheet(run_date: date | None = None) -> str:
     sheet."""
     settings, started = Settings(), _now()
     run_date = run_date or today(settings)
-    model = model_files.require_latest(settings.path(settings.models_dir))
     summary: dict[str, Any] = {"intake": _task(steps.intake)(settings, run_date, started)}
     summary["enriched"] = _task(steps.enrich)(settings, started)
     summary["enrichment"] = _task(enrich_daily)(settings, started)  # HTTP; never fails the run
     summary["open_leads"] = _task(steps.features)(settings, run_date)
-    summary["scoring"] = _task(steps.score)(settings, run_date, model)
+    scorer = _task(model_scoring.choose_scorer)(settings, started)  # champion, or the rules
+    summary["scoring"] = _task(model_scoring.score)(settings, run_date, scorer)
+    summary["drift"] = _task(model_scoring.drift)(settings, run_date, scorer)
     summary["priced"] = _task(steps.price)(settings, run_date)
     summary["talking_points"] = _task(steps.talking_points)(settings, run_date)
     summary["owners"] = _task(owners.assign_owners)(settings, run_date)
@@ -51,19 +52,23 @@ def daily_lead_sheet(run_date: date | None = None) -> str:
     _record(settings, run_date, started, summary)
     _publish_artifacts(run_date, summary, sheet)
     print(f"Lead sheet for {run_date}: {path} ({len(sheet)} leads)")
+    print("\n".join(model_scoring.summary_lines(summary)))
     return str(path)
 
 
 @flow(name="weekly-retrain", log_prints=True)
 def weekly_retrain() -> str:
-    """Import the latest outcomes and train a new model on the whole history."""
+    """Import the latest outcomes, train a challenger, promote it only if it beats the champion
+    on the most recent closed leads, and publish the cross-validated evaluation."""
     settings, started = Settings(), _now()
     _task(steps.intake)(settings, today(settings), started)
     _task(steps.enrich)(settings, started)
-    folder, card = _task(train_from_warehouse)(settings, started)
-    create_markdown_artifact(key="model-card", markdown=_card_markdown(card))
-    print(f"Model {card['version']}: holdout ROC AUC {card['holdout']['roc_auc']}")
-    return str(folder)
+    result = _task(retrain)(settings, started)  # challenger vs champion, and cross-validation
+    create_markdown_artifact(key="model-card", markdown=card_markdown(result))
+    if result["trained"]:
+        create_markdown_artifact(key="model-evaluation", markdown=result["evaluation_markdown"])
+    print(result["message"])
+    return result.get("folder", "")
 
 
 def _record(settings: Settings, run_date: date, started: datetime, summary: dict) -> None:
@@ -85,14 +90,8 @@ def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
         f"- rows rejected at intake: {rejected}",
         f"- model: {summary['scoring'].get('model_version')}",
         *summary_lines(summary.get("enrichment", {})),
+        *model_scoring.summary_lines(summary),
     ]))
     top = sheet.head(10)[["rank", "grade", "win_probability", "expected_value", "lead_name",
                          "company"]].astype(str)
     create_table_artifact(key="top-leads", table=top.to_dict(orient="records"))
-
-
-def _card_markdown(card: dict) -> str:
-    h = card["holdout"]
-    return (f"# Model {card['version']}\n\n| holdout | value |\n|---|---|\n"
-            f"| ROC AUC | {h['roc_auc']} |\n| PR AUC | {h['pr_auc']} |\n| Brier | {h['brier']} |\n"
-            f"| rows | {card['rows']} |\n")

@@ -13,6 +13,10 @@ from typing import Any
 import lightgbm as lgb
 
 from flows.errors import LeadpilotError
+from scoring.calibration import Calibrator
+from scoring.frequency import FrequencyModel
+from scoring.learner import PARTS
+from scoring.linear import LinearModel
 from scoring.model import Model
 
 LIBRARIES = ("lightgbm", "pandas", "numpy", "duckdb", "scikit-learn", "prefect")
@@ -30,7 +34,11 @@ def save(model: Model, card: dict[str, Any], models_dir: Path, trained_at: datet
         "version": version,
         "trained_at": trained_at.isoformat(timespec="seconds"),
         **card,
-        "calibration": {"method": "platt", "a": model.calibration[0], "b": model.calibration[1]},
+        "calibration": model.calibration.to_dict(),
+        "columns": list(model.columns),
+        "blend": dict(zip(PARTS, model.weights, strict=True)),
+        "linear": model.linear.to_dict() if model.linear is not None else None,
+        "frequency": model.frequency.to_dict() if model.frequency is not None else None,
         "libraries": {name: package_version(name) for name in LIBRARIES},
         "python": platform.python_version(),
     }
@@ -58,6 +66,15 @@ def load(folder: Path | None) -> Model:
     if folder is None:
         raise LeadpilotError("No model has been trained yet: run `leadpilot train` first.")
     card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
-    booster = lgb.Booster(model_file=str(folder / "model.txt"))
-    calibration = (float(card["calibration"]["a"]), float(card["calibration"]["b"]))
-    return Model(booster, calibration, card)
+    return from_text((folder / "model.txt").read_text(encoding="utf-8"), card)
+
+
+def from_text(model_text: str, card: dict[str, Any]) -> Model:
+    """Rebuild a model from its booster text and its card (as the registry stores them)."""
+    booster = lgb.Booster(model_str=model_text)
+    columns = tuple(card.get("columns") or booster.feature_name())
+    blend = card.get("blend") or {"trees": 1.0}
+    linear = LinearModel.from_dict(card["linear"]) if card.get("linear") else None
+    frequency = FrequencyModel.from_dict(card["frequency"]) if card.get("frequency") else None
+    return Model(booster, Calibrator.from_dict(card["calibration"]), card, columns, linear,
+                 tuple(float(blend.get(part, 0.0)) for part in PARTS), frequency)

@@ -45,6 +45,16 @@ class Settings(BaseSettings):
         default=3, ge=0, description="A past lead is scored as of this many days after it came in."
     )
     holdout_fraction: float = Field(default=0.2, gt=0, lt=1)
+    min_closed_leads: int = Field(
+        default=200, ge=0, description="Below this many closed leads, score with data/rules.yaml.")
+    min_wins: int = Field(default=30, ge=0, description="Below this many wins, use the rules too.")
+    rules: Path = Path("data/rules.yaml")
+    promotion_margin: float = Field(
+        default=0.005, ge=0, description="ROC AUC a challenger must gain to replace the champion.")
+    search_seconds: float = Field(
+        default=20.0, ge=0, description="Time budget of the hyperparameter search per training.")
+    drift_threshold: float = Field(
+        default=0.2, gt=0, description="PSI above which the run summary warns about a feature.")
     seed: int = 42
     timezone: str = "Europe/Paris"
 

@@ -1,4 +1,8 @@
-"""The win-probability model: LightGBM trained on older leads, calibrated, judged on newer ones."""
+"""The win-probability model: a LightGBM booster, its calibration, and the figures that judge it.
+
+Training lives in scoring/learner.py, the one core shared by the warehouse model, models trained
+on a CRM export (`--history`), `leadpilot evaluate` and the benchmark.
+"""
 
 from __future__ import annotations
 
@@ -9,58 +13,91 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
 from features.columns import FEATURE_NAMES
-
-PARAMS: dict[str, Any] = {
-    "objective": "binary",
-    "learning_rate": 0.03,
-    "num_leaves": 15,
-    "max_depth": 5,
-    "min_data_in_leaf": 40,
-    "feature_fraction": 0.8,
-    "bagging_fraction": 0.8,
-    "bagging_freq": 1,
-    "lambda_l2": 5.0,
-    "cat_smooth": 20,
-    "min_data_per_group": 50,
-    "deterministic": True,
-    "force_row_wise": True,
-    "num_threads": 2,
-    "verbosity": -1,
-}
-MAX_ROUNDS = 1000
-EARLY_STOPPING_ROUNDS = 50
+from scoring.calibration import Calibrator
+from scoring.frequency import FrequencyModel
+from scoring.linear import LinearModel
 
 
 @dataclass
 class Model:
-    """A booster plus its Platt calibration (probability = sigmoid(a × raw + b))."""
+    """Trees, a penalised logistic regression and value frequencies, blended, then calibrated.
+
+    raw score = Σ weight × log-odds of each part (trees, linear, frequency); the calibration
+    curve turns it into a probability. Any weight may be 0.
+    """
 
     booster: lgb.Booster
-    calibration: tuple[float, float]
+    calibration: Calibrator
     card: dict[str, Any] = field(default_factory=dict)
+    columns: tuple[str, ...] = FEATURE_NAMES
+    linear: LinearModel | None = None
+    weights: tuple[float, ...] = (1.0, 0.0, 0.0)  # trees, linear, frequency
+    frequency: FrequencyModel | None = None
+
+    def _parts(self) -> list[tuple[float, Any]]:
+        parts = [(self.weights[0], None)]
+        for weight, part in zip(self.weights[1:], (self.linear, self.frequency), strict=False):
+            if part is not None and weight:
+                parts.append((weight, part))
+        return parts
 
     def raw_score(self, matrix: pd.DataFrame) -> np.ndarray:
-        return self.booster.predict(matrix[list(FEATURE_NAMES)], raw_score=True)
+        """The blended log-odds, before calibration."""
+        x = matrix[list(self.columns)]
+        raw = np.zeros(len(x))
+        for weight, part in self._parts():
+            if weight:
+                raw = raw + weight * (self.booster.predict(x, raw_score=True) if part is None
+                                      else part.raw_score(x))
+        return raw
 
     def predict(self, matrix: pd.DataFrame) -> np.ndarray:
         """Calibrated win probability in [0, 1] for each row."""
-        a, b = self.calibration
-        return 1.0 / (1.0 + np.exp(-(a * self.raw_score(matrix) + b)))
+        return self.calibration.apply(self.raw_score(matrix))
 
     def contributions(self, matrix: pd.DataFrame) -> np.ndarray:
-        """LightGBM's own per-feature contributions (log-odds), shape (n, features + 1)."""
-        return np.asarray(self.booster.predict(matrix[list(FEATURE_NAMES)], pred_contrib=True))
+        """LightGBM's own per-column contributions (log-odds), shape (n, columns + 1).
+
+        About 100 times slower than `predict` (STACK_NOTES): call it on the rows that need it.
+        """
+        x = matrix[list(self.columns)]
+        out = np.zeros((len(x), len(self.columns) + 1))
+        for weight, part in self._parts():
+            if weight:
+                out = out + weight * (np.asarray(self.booster.predict(x, pred_contrib=True))
+                                      if part is None else part.contributions(x))
+        return out
+
+    def importance(self, matrix: pd.DataFrame) -> dict[str, float]:
+        """Mean absolute contribution of each column over `matrix`, as shares adding up to 1."""
+        mean_abs = np.abs(self.contributions(matrix)[:, :-1]).mean(axis=0)
+        total = float(mean_abs.sum()) or 1.0
+        return {name: float(v) / total for name, v in zip(self.columns, mean_abs, strict=True)}
+
+
+def lift_at(won: np.ndarray, probability: np.ndarray, share: float = 0.1) -> float:
+    """Win rate of the top `share` of leads by probability, divided by the overall win rate.
+
+    >>> lift_at(np.array([1, 0, 0, 0]), np.array([0.9, 0.1, 0.2, 0.3]), share=0.25)
+    4.0
+    """
+    won, probability = np.asarray(won, dtype=float), np.asarray(probability, dtype=float)
+    top = max(1, math.ceil(len(won) * share))
+    order = np.argsort(-probability, kind="stable")[:top]
+    base = won.mean()
+    return float(won[order].mean() / base) if base > 0 else float("nan")
 
 
 def metrics(won: np.ndarray, probability: np.ndarray) -> dict[str, float]:
-    """ROC AUC, PR AUC and Brier score of probabilities against outcomes."""
+    """ROC AUC, PR AUC, lift in the top decile, Brier score and win rate."""
+    won, probability = np.asarray(won, dtype=float), np.asarray(probability, dtype=float)
     return {
         "roc_auc": round(float(roc_auc_score(won, probability)), 4),
         "pr_auc": round(float(average_precision_score(won, probability)), 4),
+        "lift_at_10": round(lift_at(won, probability, 0.1), 3),
         "brier": round(float(brier_score_loss(won, probability)), 4),
         "win_rate": round(float(np.mean(won)), 4),
     }
@@ -69,8 +106,8 @@ def metrics(won: np.ndarray, probability: np.ndarray) -> dict[str, float]:
 def time_split(n_rows: int, holdout_fraction: float) -> tuple[slice, slice, slice]:
     """Slices of (fit, calibration, holdout) over rows sorted oldest first.
 
-    The newest `holdout_fraction` is the holdout; the 15 % just before it stops the boosting
-    early and fits the calibration; the rest trains the trees.
+    The newest `holdout_fraction` is the holdout the model card reports on; the 15 % just before
+    it is the newest part of the training rows.
     """
     n_holdout = max(1, math.floor(n_rows * holdout_fraction))
     n_calibration = max(1, math.floor((n_rows - n_holdout) * 0.15))
@@ -78,42 +115,3 @@ def time_split(n_rows: int, holdout_fraction: float) -> tuple[slice, slice, slic
     if n_fit < 20:
         raise ValueError(f"only {n_rows} closed leads: too few to train on")
     return slice(0, n_fit), slice(n_fit, n_fit + n_calibration), slice(n_fit + n_calibration, None)
-
-
-def train(matrix: pd.DataFrame, won: pd.Series, holdout_fraction: float = 0.2,
-          seed: int = 42) -> tuple[Model, dict[str, Any]]:
-    """Train on the older leads, calibrate on the next ones, judge on the newest.
-
-    Args:
-        matrix: model_matrix() of closed leads, sorted by scoring moment, oldest first.
-        won: 1 for won, 0 for lost, aligned with `matrix`.
-        holdout_fraction: share of the newest leads kept for the holdout.
-        seed: LightGBM seed; the same data and seed give the same model.
-
-    Returns:
-        The model and a report with row counts, best iteration and holdout metrics.
-    """
-    y = won.to_numpy(dtype=float)
-    if len(np.unique(y)) < 2:
-        raise ValueError("the history holds only one outcome: both wins and losses are needed")
-    fit, calibration, holdout = time_split(len(matrix), holdout_fraction)
-    params = {**PARAMS, "seed": seed}
-    x = matrix[list(FEATURE_NAMES)]
-    train_set = lgb.Dataset(x.iloc[fit], y[fit], free_raw_data=False)
-    valid_set = lgb.Dataset(x.iloc[calibration], y[calibration], reference=train_set)
-    booster = lgb.train(
-        params, train_set, num_boost_round=MAX_ROUNDS, valid_sets=[valid_set],
-        callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
-    )
-    raw_cal = booster.predict(x.iloc[calibration], raw_score=True)
-    platt = LogisticRegression(C=1e6).fit(raw_cal.reshape(-1, 1), y[calibration])
-    model = Model(booster, (float(platt.coef_[0][0]), float(platt.intercept_[0])))
-    holdout_probability = model.predict(x.iloc[holdout])
-    report = {
-        "rows": {"fit": fit.stop, "calibration": calibration.stop - calibration.start,
-                 "holdout": len(matrix) - calibration.stop},
-        "best_iteration": int(booster.best_iteration or booster.current_iteration()),
-        "holdout": metrics(y[holdout], holdout_probability),
-        "params": params,
-    }
-    return model, report

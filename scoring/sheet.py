@@ -12,6 +12,7 @@ SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("owner", "Owner"),  # the rep: from the CRM import, else data/reps.yaml
     ("grade", "Grade"),
     ("win_probability", "Win probability (%)"),
+    ("change", "Change since yesterday"),  # points since the last run, and the main cause
     ("expected_value", "Expected value (EUR)"),
     ("lead_name", "Lead"),
     ("company", "Company"),
@@ -21,6 +22,7 @@ SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("country", "Country"),
     ("source", "Source"),
     ("reasons", "Why this score"),
+    ("scored_by", "Scored by"),  # "model <version>" or "rules-based: not enough outcomes yet"
     ("talking_points", "Talking points"),
     ("enriched_facts", "Enriched facts"),  # each with its provider and fetch date
     ("plan", "Plan"),
@@ -77,6 +79,7 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
         "owner": ranked["owner"] if "owner" in ranked else None,
         "grade": ranked["grade"],
         "win_probability": (ranked["win_probability"] * 100).round(1),
+        "change": ranked["movement"] if "movement" in ranked else "",
         "expected_value": ranked["expected_value"],
         "lead_name": (names["first_name"] + " " + names["last_name"]).str.strip(),
         "company": ranked["company"],
@@ -89,6 +92,7 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
             "\n".join(_lines(UP, pos) + _lines(DOWN, neg))
             for pos, neg in zip(ranked["reasons_positive"], ranked["reasons_negative"], strict=True)
         ],
+        "scored_by": ranked["scored_by"] if "scored_by" in ranked else "",
         "talking_points": ["\n".join(_lines(BULLET, pts)) for pts in ranked["points"]],
         "enriched_facts": ["\n".join(_lines(BULLET, f if pd.api.types.is_list_like(f) else None))
                            for f in ranked["enriched_facts"]] if "enriched_facts" in ranked else "",

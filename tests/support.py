@@ -23,4 +23,5 @@ def settings_env(root: Path) -> dict[str, str]:
         "LEADPILOT_OUT_DIR": str(root / "out"),
         "LEADPILOT_REJECTS_DIR": str(root / "rejects"),
         "LEADPILOT_PREFECT_HOME": os.environ["PREFECT_HOME"],
+        "LEADPILOT_SEARCH_SECONDS": "0",  # the default settings only: fast and deterministic
     }

@@ -1,6 +1,7 @@
 -- One row per scored lead of a run with everything the sheet shows. Money leaves as text so
 -- that it reaches Python's Decimal exactly (DuckDB hands DECIMAL to pandas as float).
 SELECT s.lead_id, s.win_probability, s.grade, s.reasons_positive, s.reasons_negative,
+       s.movement, s.scored_by,
        t.points, f.enriched_facts,
        l.first_name, l.last_name, l.title, l.email, l.phone, l.source,
        c.name AS company, c.country,

@@ -21,11 +21,12 @@ def _leadpilot(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
 def test_help_lists_the_commands_a_user_needs():
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("demo", "import", "train", "run", "serve"):
+    for command in ("demo", "import", "train", "run", "serve", "evaluate", "models"):
         assert command in result.output
 
 
-@pytest.mark.parametrize("command", ["demo", "import", "train", "run", "serve"])
+@pytest.mark.parametrize("command", ["demo", "import", "train", "run", "serve", "evaluate",
+                                     "models"])
 def test_each_command_has_its_own_help(command):
     result = CliRunner().invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -40,10 +41,14 @@ def test_a_bad_date_is_one_sentence_not_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_running_without_a_model_says_what_to_do(tmp_path):
-    result = _leadpilot("run", env={"LEADPILOT_MODELS_DIR": str(tmp_path / "none")})
+def test_training_with_too_few_outcomes_says_the_rules_score_until_then(tmp_path):
+    # (`run` no longer needs a model: below the thresholds it scores with data/rules.yaml,
+    # see tests/flows/test_cold_start.py)
+    result = _leadpilot("train", env={"LEADPILOT_WAREHOUSE": str(tmp_path / "w.duckdb"),
+                                      "LEADPILOT_LEADS_CSV": str(tmp_path / "none.csv")})
     assert result.returncode == 1
-    assert "run `leadpilot train` first" in result.stderr
+    assert "Only 0 closed leads and 0 wins" in result.stderr
+    assert "scored with the rules in data/rules.yaml until then" in result.stderr
     assert "Traceback" not in result.stderr
 
 

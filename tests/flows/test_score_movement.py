@@ -1,0 +1,59 @@
+"""Score movement on the sheet: a lead scored yesterday and today shows the change and the
+feature that caused it; drift compares today's leads with the training data."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+
+from support import ANCHOR
+
+from flows import model_scoring, steps, store
+
+
+def test_a_lead_that_asked_for_a_demo_since_yesterday_moves_up_and_the_sheet_says_why(
+        demo_env, tmp_path):
+    settings = demo_env[0]
+    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
+    local = settings.model_copy(update={"warehouse": tmp_path / "w.duckdb"})
+    scorer = model_scoring.choose_scorer(local, datetime(2026, 11, 27, 6))
+    assert scorer["scorer"] == "model"
+    steps.features(local, ANCHOR)
+    model_scoring.score(local, ANCHOR, scorer)
+    with store.opened(local.warehouse) as con:
+        lead = con.execute("SELECT lead_id FROM scores WHERE run_date = ? "
+                           "ORDER BY abs(win_probability - 0.3), lead_id LIMIT 1",
+                           [ANCHOR]).fetchone()[0]
+        events = [(f"mv-{k}", lead, datetime(2026, 11, 27, 9 + k), kind)
+                  for k, kind in enumerate(["pricing_page", "pricing_page", "demo_request"])]
+        con.executemany("INSERT INTO activities (event_id, lead_id, occurred_at, event_type) "
+                        "VALUES (?, ?, ?, ?)", events)
+    tomorrow = ANCHOR + timedelta(days=1)
+    steps.features(local, tomorrow)
+    model_scoring.score(local, tomorrow, scorer)
+    with store.opened(local.warehouse) as con:
+        moves = dict(con.execute("SELECT lead_id, movement FROM scores WHERE run_date = ?",
+                                 [tomorrow]).fetchall())
+        before, after = (con.execute("SELECT win_probability FROM scores WHERE lead_id = ? "
+                                     "AND run_date = ?", [lead, day]).fetchone()[0]
+                         for day in (ANCHOR, tomorrow))
+    change = round((after - before) * 100)
+    assert change >= 5
+    assert moves[lead].startswith(f"▲ +{change}: ")
+    assert any(label in moves[lead] for label in ("Demo requests", "Pricing page", "Activities",
+                                                  "Days since last activity", "Demandes",
+                                                  "Vues", "Activités", "Jours"))
+    assert all(m == "±0" or m[:2] in ("▲ ", "▼ ") for m in moves.values())
+
+
+def test_drift_is_measured_for_every_feature_and_the_score(demo_env):
+    settings = demo_env[0]
+    scorer = model_scoring.choose_scorer(settings, datetime(2026, 11, 27, 6))
+    steps.features(settings, ANCHOR)
+    found = model_scoring.drift(settings, ANCHOR, scorer)
+    assert found["computed"] and found["threshold"] == 0.2
+    assert {"score", "events_7d", "size_band"} <= set(found["psi"])
+    assert found["drifted"] == sorted(found["drifted"], key=lambda n: -found["psi"][n])
+    lines = model_scoring.summary_lines({"scoring": {"scored_by": "model x"}, "drift": found})
+    if found["drifted"]:
+        assert "drift warning" in lines[1] and found["drifted"][0] in lines[1]

@@ -1,0 +1,65 @@
+"""The one training core: validation on unseen (newer) leads, a budgeted search, a blend of
+trees, regression and frequencies, calibration, and contributions that add up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scoring.learner import CANDIDATES, Recipe, fit, time_folds, train_and_judge
+
+
+def _leads(n: int = 800, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    visits = rng.poisson(2, n).astype(float)
+    size = rng.choice(["1-10", "11-50", "51-200", "201-500"], n)
+    logit = -1.5 + 1.2 * np.log1p(visits) + np.where(size == "51-200", 0.9, 0.0)
+    won = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(float)
+    x = pd.DataFrame({"visits": np.where(rng.random(n) < 0.05, np.nan, visits),
+                      "size_band": pd.Categorical(size),
+                      "noise": rng.normal(size=n)})
+    dates = np.datetime64("2025-01-01") + np.sort(rng.integers(0, 365, n)).astype("m8[D]")
+    return x, won, dates
+
+
+def test_time_folds_train_on_older_leads_and_validate_on_newer_ones():
+    dates = np.arange(100)[::-1]  # rows given newest first
+    for train, valid in time_folds(dates, 4, 0.2):
+        assert dates[train].max() < dates[valid].min()
+    valid_rows = np.concatenate([v for _, v in time_folds(dates, 4, 0.2)])
+    assert sorted(dates[valid_rows]) == list(range(20, 100))
+
+
+def test_the_same_data_and_seed_give_the_same_model():
+    x, won, dates = _leads()
+    first = fit(x, won, dates, Recipe(search_seconds=0)).model.predict(x)
+    second = fit(x, won, dates, Recipe(search_seconds=0)).model.predict(x)
+    assert np.array_equal(first, second)
+
+
+def test_a_spent_budget_tries_only_the_default_settings_and_a_generous_one_tries_them_all():
+    x, won, _ = _leads()
+    assert len(fit(x, won, None, Recipe(search_seconds=0)).report["search"]) == 1
+    assert len(fit(x, won, None, Recipe(search_seconds=60)).report["search"]) == len(CANDIDATES)
+
+
+def test_contributions_add_up_to_the_blended_score_before_calibration():
+    x, won, dates = _leads()
+    model = fit(x, won, dates, Recipe(search_seconds=0)).model
+    assert sum(w > 0 for w in model.weights) >= 1
+    assert np.allclose(model.contributions(x).sum(axis=1), model.raw_score(x), atol=1e-6)
+    shares = model.importance(x)
+    assert abs(sum(shares.values()) - 1) < 1e-9
+    assert shares["noise"] < shares["visits"]
+
+
+def test_probabilities_average_the_win_rate_and_rank_leads_on_a_holdout():
+    x, won, dates = _leads(1500, seed=1)
+    shipped, judgement = train_and_judge(x, won, dates, 0.2, Recipe(search_seconds=0))
+    holdout = shipped.report["holdout"]
+    assert holdout["roc_auc"] > 0.6
+    assert abs(judgement["probability"].mean() - judgement["won"].mean()) < 0.06
+    assert shipped.report["rows"] == {"train": 1200, "holdout": 300}
+    assert dates[judgement["rows"]].min() >= dates[np.setdiff1d(np.arange(1500),
+                                                                judgement["rows"])].max()
+    assert set(shipped.report["calibration_brier"]) == {"platt", "isotonic"}
