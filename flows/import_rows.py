@@ -134,21 +134,25 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
                        f"MAP($src_k, $src_v)[lower({text['source']})], $src_default) END")
     texts["status"] = f"coalesce({', '.join(status_parts)})" if status_parts else "NULL::VARCHAR"
     texts["extra"] = _extra_json(resolved)
-    # plain trim here: a conditional trim per column takes seconds to plan on 1,000 columns
-    blank = ("coalesce(" + ", ".join(f"nullif(trim({quote(h)}), '')" for h in all_headers)
-             + ") IS NULL")
-    parts = {}
+    # coalesce stops at the first column with text; ltrim (not trim, and not inside nullif) so
+    # that DuckDB does not hoist it out as a common subexpression run on every cell
+    blank = ("coalesce(" + ", ".join(f"CASE WHEN ltrim({quote(h)}) <> '' THEN 1 END"
+                                     for h in all_headers) + ") IS NULL")
+    fast, slow = {}, {}  # two layers: the cheap reading first, the regexes only if it fails
     for f in ("created_at", "closed_at", "modified_at"):
         params[f"{f}_format"] = (date_format_of(con, text[f], fmt)
                                  if f in fields else "%Y-%m-%d")
-        fast = (f"CASE WHEN try_strptime({f}_text, ${f}_format) >= TIMESTAMP '1900-01-01' "
-                f"THEN try_strptime({f}_text, ${f}_format) END")  # %Y reads "26" as 26 AD
-        parts[f"{f}_fast"] = fast
-        parts[f"{f}_g"] = (f"CASE WHEN {f}_text IS NOT NULL AND ({fast}) IS NULL "
-                           f"THEN lp_date_parts({f}_text) END")
-    parts |= {f"{f}_clean": f"lp_clean_number({f}_text)"
-              for f in ("employees", "annual_revenue", "founded_year")}
-    parts["email_parts"] = "lp_email_parts(email_text)"
+        fast[f"{f}_fast"] = (  # %Y would read "26" as the year 26: such a date is no reading
+            f"CASE WHEN try_strptime({f}_text, ${f}_format) >= TIMESTAMP '1900-01-01' "
+            f"THEN try_strptime({f}_text, ${f}_format) END")
+        slow[f"{f}_g"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_fast IS NULL "
+                          f"THEN lp_date_parts({f}_text) END")
+    for f in ("employees", "annual_revenue", "founded_year"):
+        fast[f"{f}_plain"] = (f"CASE WHEN ltrim(ltrim({f}_text, '-+'), '0123456789') = '' "
+                              f"THEN TRY_CAST({f}_text AS DECIMAL(38, 6)) END")
+        slow[f"{f}_clean"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_plain IS NULL "
+                              f"THEN lp_clean_number({f}_text) END")
+    fast["email_parts"] = "lp_email_parts(email_text)"
     values = {
         "key_text": "lead_id_text", "email": "email_text",
         "email_domain": ("CASE WHEN email_text IS NULL THEN NULL WHEN lp_needs_python("
@@ -165,14 +169,17 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
         values[field] = f"coalesce({field}_fast, lp_timestamp_of({field}_g, $ord))"
         values[f"{field}_text"] = f"{field}_text"
     for field in ("employees", "annual_revenue", "founded_year"):
-        values[f"{field}_number"] = f"lp_decimal_of({field}_clean, $dec)"
+        values[f"{field}_number"] = f"coalesce({field}_plain, lp_decimal_of({field}_clean, $dec))"
         values[f"{field}_text"] = f"{field}_text"
     sql = f"""SELECT _rec, blank, {_select(values)}
 FROM (
-    SELECT *, {_select(parts)}
+    SELECT *, {_select(slow)}
     FROM (
-        SELECT rowid - $base AS _rec, ({blank}) AS blank, {_select(texts)}
-        FROM lp_raw
+        SELECT *, {_select(fast)}
+        FROM (
+            SELECT rowid - $base AS _rec, ({blank}) AS blank, {_select(texts)}
+            FROM lp_raw
+        )
     )
 ) AS t
 LEFT JOIN lp_py_email pe ON pe.value = t.email_text

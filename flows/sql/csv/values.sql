@@ -76,5 +76,11 @@ CREATE OR REPLACE TEMP MACRO lp_timestamp_of(g, ord) AS (
 
 -- A cell's text without surrounding spaces, NULL when empty. Trimming only the cells that need
 -- it is several times faster than trim() on every cell of a million-row file.
+-- (trim() appears once, in its branch: written with nullif() around the CASE, DuckDB would
+-- hoist trim() out as a common subexpression and run it on every cell.)
 CREATE OR REPLACE TEMP MACRO lp_text(c) AS
-    nullif(CASE WHEN c LIKE ' %' OR c LIKE '% ' THEN trim(c) ELSE c END, '');
+    CASE
+        WHEN c = '' THEN NULL
+        WHEN c LIKE ' %' OR c LIKE '% ' THEN nullif(trim(c), '')
+        ELSE c
+    END;
