@@ -5,7 +5,8 @@ Run by hand: `.venv/bin/python bench/intake.py [--rows 1000000] [--keep DIR]`.
 It writes a CRM-like leads CSV (Salesforce layout: 17 columns, UTF-8 with BOM, US dates,
 companies inline, 1 % duplicate emails in another case, 0.1 % bad emails), then in fresh
 subprocesses (so each peak RSS is its own):
-  1. the floor: DuckDB `read_csv` of the same file into a table (auto-detected, no checks);
+  1. the floor: DuckDB `read_csv` of the same file into a table (auto-detected, no checks),
+     and for reference the same into a pandas DataFrame;
   2. leadpilot's import into an empty warehouse (detection, validation, dedupe, write);
   3. the same import again (re-import: compare only, nothing written).
 It prints seconds, peak RSS and the ratio to the floor. Targets: at most 3x the floor, peak
@@ -62,6 +63,13 @@ rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
 print(json.dumps({"seconds": time.perf_counter() - start, "rows": rows,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+FLOOR_FRAME = """
+import json, resource, sys, time, duckdb
+start = time.perf_counter()
+frame = duckdb.connect().execute("SELECT * FROM read_csv(?)", [sys.argv[1]]).df()
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": len(frame),
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 IMPORT = """
 import json, resource, sys, time
 from datetime import datetime
@@ -102,9 +110,13 @@ def main() -> None:
         print(f"file: {args.rows:,} rows, {size:.0f} MB, written in "
               f"{time.perf_counter() - started:.1f} s")
         floor = _run(FLOOR, str(csv_path))
+        frame = _run(FLOOR_FRAME, str(csv_path))
         first = _run(IMPORT, str(csv_path), str(warehouse), str(folder / "rejects"))
         again = _run(IMPORT, str(csv_path), str(warehouse), str(folder / "rejects"))
-    print(f"DuckDB read_csv (floor): {floor['seconds']:6.2f} s  peak RSS {floor['rss_mb']:6.0f} MB")
+    print(f"DuckDB read_csv into a table (the floor): {floor['seconds']:6.2f} s  "
+          f"peak RSS {floor['rss_mb']:6.0f} MB")
+    print(f"DuckDB read_csv into pandas (reference): {frame['seconds']:6.2f} s  "
+          f"peak RSS {frame['rss_mb']:6.0f} MB")
     for name, result in (("leadpilot import", first), ("re-import (no change)", again)):
         print(f"{name:<24} {result['seconds']:6.2f} s  peak RSS {result['rss_mb']:6.0f} MB  "
               f"ratio {result['seconds'] / floor['seconds']:.2f}x floor  "
