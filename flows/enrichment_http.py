@@ -36,8 +36,9 @@ OUTCOMES = ("ok", "not_found", "refused", "error")
 
 def enrich_http(settings: Settings, now: datetime, only: str | None = None,
                 refresh: bool = False, progress: Progress | None = None,
-                resolver: Resolver = system_resolver) -> dict[str, Any]:
-    """Enrich every lead with the providers switched on in the providers file.
+                resolver: Resolver = system_resolver, open_only: bool = False
+                ) -> dict[str, Any]:
+    """Enrich the leads with the providers switched on in the providers file.
 
     Args:
         settings: where the warehouse and the providers file are.
@@ -46,6 +47,8 @@ def enrich_http(settings: Settings, now: datetime, only: str | None = None,
         refresh: ask again even what the cache still holds.
         progress: called after each lookup with (done, due).
         resolver: how host names become addresses (tests inject one; default getaddrinfo).
+        open_only: fetch for open leads only (the daily flow); the facts of every lead are
+            still rebuilt from the cache. Default: every lead (a backfill).
 
     Returns:
         The run summary: providers enabled, then per provider lookups, from_cache,
@@ -59,8 +62,11 @@ def enrich_http(settings: Settings, now: datetime, only: str | None = None,
     setup = load_providers(settings.path(settings.providers), label)
     chosen = _chosen(setup, only, label)
     with store.opened(settings.path(settings.warehouse)) as con:
-        plan, lookups = _plan(con.execute(store.sql("enrichment_leads")).df(), setup.enabled)
-        previous, due = _due(con, plan, lookups, {p.name for p in chosen}, now, refresh)
+        leads = con.execute(store.sql("enrichment_leads")).df()
+        plan, lookups = _plan(leads, setup.enabled)
+        scope = plan[plan["lead_id"].isin(leads.loc[leads["status"] == "open", "lead_id"])
+                     ] if open_only else plan
+        previous, due = _due(con, scope, lookups, {p.name for p in chosen}, now, refresh)
     replies, stats = ({}, {}) if not due else _run(
         fetch_lookups(due, chosen, setup, resolver, progress))
     providers = {p.name: p for p in setup.providers}
@@ -76,7 +82,7 @@ def enrich_http(settings: Settings, now: datetime, only: str | None = None,
                              "WHERE status = 'error' GROUP BY provider").fetchall()
         failed_leads = con.execute("SELECT count(DISTINCT lead_id) FROM lead_lookups "
                                    "WHERE status = 'error'").fetchone()[0]
-    summary = _summary(setup, chosen, plan, due, answers, replies, stats, dict(failed))
+    summary = _summary(setup, chosen, scope, due, answers, replies, stats, dict(failed))
     summary["failed_leads"] = int(failed_leads)
     log.info("enrichment: %s", json.dumps(summary))
     return summary
@@ -264,10 +270,11 @@ def _summary(setup: Providers, chosen: list[Provider], plan: pd.DataFrame, due: 
 
 
 def enrich_daily(settings: Settings, now: datetime) -> dict[str, Any]:
-    """The daily flow's step: `enrich_http` that never fails the run (a bad providers file or
-    a bug is reported in the summary; the lead sheet is still written)."""
+    """The daily flow's step: `enrich_http` of the open leads that never fails the run (a bad
+    providers file or a bug is reported in the summary; the lead sheet is still written).
+    `leadpilot enrich` backfills every lead."""
     try:
-        return enrich_http(settings, now)
+        return enrich_http(settings, now, open_only=True)
     except Exception as exc:
         log.warning("enrichment over HTTP skipped: %s", exc)
         return {"providers_enabled": 0, "error": f"enrichment skipped: {exc}"}

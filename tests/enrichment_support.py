@@ -29,16 +29,19 @@ def _write(path: Path, header: tuple[str, ...], rows: list[dict]) -> Path:
 
 
 def crm_settings(root: Path, companies: list[dict], providers: Path | None = None) -> Settings:
-    """A warehouse under `root` with one open lead per company (lead L<i> at company C<i>),
-    imported and enriched offline. `companies` rows use COMPANY_HEADER names."""
+    """A warehouse under `root` with one lead per company (lead L<i> at company C<i>), open
+    unless the row says `status` (won, lost), imported and enriched offline. `companies` rows
+    use COMPANY_HEADER names, plus `email` and `status` for their lead."""
     rows = [{"company_id": f"C{i}", **company} for i, company in enumerate(companies, start=1)]
     leads = [{"lead_id": f"L{i}", "created_at": "2026-11-25 09:00:00", "first_name": "Zoé",
               "last_name": "Lefèvre", "title": "Directrice commerciale",
               "email": company.get("email", f"zoe@lead{i}.example"), "company_id": f"C{i}",
-              "source": "web_form", "status": "open"}
+              "source": "web_form", "status": company.get("status", "open"),
+              "closed_at": "2026-11-26 10:00:00" if company.get("status") else None}
              for i, company in enumerate(rows, start=1)]
     for row in rows:
         row.pop("email", None)
+        row.pop("status", None)
     settings = Settings(
         home=REPO,
         leads_csv=_write(root / "crm" / "leads.csv", LEAD_HEADER, leads),

@@ -65,6 +65,22 @@ def test_with_every_provider_off_enrichment_is_a_no_op_that_says_so(tmp_path, re
     assert _table(settings, "SELECT count(*) AS n FROM lead_facts")["n"][0] == 0
 
 
+def test_the_daily_step_fetches_for_open_leads_and_leadpilot_enrich_backfills_the_rest(
+        replay, tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADPILOT_TEST_CLEARBIT_KEY", SECRET)
+    companies = [{**COMPANIES[0], "status": "won"}, *COMPANIES[1:]]
+    settings = crm_settings(tmp_path, companies, local_providers(
+        tmp_path / "providers.toml", replay, enabled=("website",)))
+    daily = enrich_daily(settings, NOW)
+    assert daily["website"]["requested"] == 3
+    assert "/sites/uber.com/" not in {hit.path for hit in replay.hits}
+    assert _table(settings, "SELECT status FROM lead_lookups WHERE lead_id = 'L1'")[
+        "status"].tolist() == ["pending"]
+    backfill = enrich_http(settings, NOW)
+    assert (backfill["website"]["requested"], backfill["website"]["from_cache"]) == (1, 3)
+    assert [hit.path for hit in replay.hits][-1] == "/sites/uber.com/"
+
+
 def test_every_enriched_fact_carries_its_provider_and_fetch_date(crm, replay):
     summary = enrich_http(crm, NOW)
     assert summary["registry"] | {"leads": 2, "lookups": 2, "ok": 1, "not_found": 1} == summary[
