@@ -149,8 +149,8 @@ def _pick(results: list[Mapping], lookup: RegistryLookup) -> Mapping | None:
     names = [(r, {normalise_name(r.get(k)) for k in ("nom_raison_sociale", "nom_complet",
                                                      "sigle")} - {""}) for r in results]
     exact = next((r for r, known in names if lookup.name in known), None)
-    if exact is not None:
-        return exact
+    if exact is not None or "code_postal" not in lookup.params:
+        return exact  # by name alone, only the exact name: a namesake elsewhere is likelier
     wanted = set((lookup.name or "").split())
     return next((r for r, known in names if any(wanted <= set(n.split()) for n in known)),
                 None)

@@ -75,6 +75,13 @@ def test_a_name_search_takes_the_exact_name_before_a_longer_one():
     assert status == "ok" and facts["siren"] == "817883150"  # GANYMEDE, not FINANCIERE GANYMEDE
 
 
+def test_by_name_alone_only_the_exact_name_matches_and_with_a_postal_code_a_longer_one_may():
+    body = {"results": [{**_body(5)["results"][1]}]}  # FINANCIERE GANYMEDE only
+    assert parse_registry(body, registry_lookup("Ganymede", None, None, "FR"))[0] == "not_found"
+    lookup = registry_lookup("Ganymede", "75008", None, "FR")
+    assert parse_registry(body, lookup)[1]["legal_name"] == "FINANCIERE GANYMEDE"
+
+
 def test_a_name_search_whose_results_do_not_carry_the_name_is_no_match():
     assert parse_registry(_body(9), registry_lookup("Boulangerie Dupont", None, None, "FR")) == (
         "not_found", {})

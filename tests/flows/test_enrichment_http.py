@@ -165,6 +165,26 @@ def test_a_failed_refresh_keeps_the_last_good_facts_with_their_original_date(crm
     assert kept.iloc[0].tolist() == ["1000–1999", pd.Timestamp(NOW)]
 
 
+def test_a_provider_that_keeps_failing_trips_the_breaker_and_the_run_summary_says_so(
+        replay, tmp_path):
+    replay.routes["/sites/"] = lambda hit: ReplayServer.fault("500")
+    settings = crm_settings(tmp_path, COMPANIES, local_providers(
+        tmp_path / "providers.toml", replay, enabled=("website",), retries=1, concurrency=1,
+        breaker_failures=2))
+    try:
+        summary = enrich_http(settings, NOW)
+    finally:
+        replay.routes.clear()
+    website = summary["website"]
+    assert (website["failed"], website["skipped"], website["circuit"]) == (4, 2, "opened 1×")
+    assert website["http_requests"] == len(replay.hits) == 2 * 2
+    assert ("- enrichment website: 4 lookups, 0 from cache, 4 requested (4 HTTP requests): 0 ok, "
+            "0 not found, 0 refused, 4 failed; circuit opened 1×, 2 skipped by the circuit "
+            "breaker") in summary_lines(summary)
+    assert "- leads whose enrichment failed (retried on the next run): 4" in summary_lines(
+        summary)
+
+
 def test_a_missing_api_key_is_reported_and_the_other_providers_still_run(crm, replay,
                                                                         monkeypatch):
     monkeypatch.delenv("LEADPILOT_TEST_CLEARBIT_KEY")
