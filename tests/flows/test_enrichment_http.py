@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pandas as pd
@@ -244,3 +247,14 @@ def test_leadpilot_enrich_shows_a_progress_bar_and_a_table_per_provider(crm, rep
     assert "Enrichment done" in result.output and "4/4" in result.output
     assert "website" in result.output and "registry" not in result.output
     assert {hit.path.split("/")[1] for hit in replay.hits} == {"sites"}
+
+
+def test_leadpilot_enrich_with_an_unknown_provider_is_one_sentence_without_a_traceback(crm):
+    env = {**os.environ, "LEADPILOT_HOME": str(crm.home),
+           "LEADPILOT_WAREHOUSE": str(crm.warehouse), "LEADPILOT_PROVIDERS": str(crm.providers)}
+    result = subprocess.run([sys.executable, "-c", "from flows.cli import main; main()",
+                             "enrich", "--provider", "acme"], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 1
+    assert "No provider is named 'acme'" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
