@@ -46,7 +46,7 @@ def logistic_regression(x: pd.DataFrame, won: np.ndarray, order: np.ndarray | No
     ])
     model = make_pipeline(prepare, LogisticRegressionCV(
         Cs=np.logspace(-3, 2, 11).tolist(), cv=3, scoring="neg_log_loss", max_iter=2000,
-        random_state=seed))
+        l1_ratios=(0.0,), use_legacy_attributes=False, random_state=seed))
 
     def _text(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.astype({c: object for c in categorical})
@@ -91,9 +91,10 @@ def naive_bayes(x: pd.DataFrame, won: np.ndarray, order: np.ndarray | None,
 
 def lightgbm_defaults(x: pd.DataFrame, won: np.ndarray, order: np.ndarray | None,
                       seed: int = 42) -> Predictor:
-    """LightGBM with its default parameters (100 trees, 31 leaves, learning rate 0.1)."""
+    """LightGBM with its default parameters (100 trees, 31 leaves, learning rate 0.1); one
+    thread on small data, as leadpilot's own training (threads only wait there)."""
     model = lgb.LGBMClassifier(random_state=seed, deterministic=True, force_row_wise=True,
-                               n_jobs=2, verbosity=-1)
+                               n_jobs=1 if len(x) < 20000 else 2, verbosity=-1)
     model.fit(x, won)
     return lambda frame: model.predict_proba(frame)[:, 1]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -37,7 +38,7 @@ class Calibrator:
         """
         raw = np.asarray(raw, dtype=float)
         if self.method == "platt":
-            p = 1.0 / (1.0 + np.exp(-(self.a * raw + self.b)))
+            p = expit(self.a * raw + self.b)
         else:
             p = np.interp(raw, self.x, self.y)
         return np.clip(p, EPSILON, 1 - EPSILON)
@@ -60,7 +61,7 @@ def fit(method: str, raw: np.ndarray, won: np.ndarray) -> Calibrator:
     """Fit one calibration method on raw scores and outcomes."""
     raw, won = np.asarray(raw, dtype=float), np.asarray(won, dtype=float)
     if method == "platt":
-        platt = LogisticRegression(C=1e6).fit(raw.reshape(-1, 1), won)
+        platt = LogisticRegression(C=1e6, solver="newton-cholesky").fit(raw.reshape(-1, 1), won)
         return Calibrator("platt", a=float(platt.coef_[0][0]), b=float(platt.intercept_[0]))
     if method == "isotonic":
         iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, won)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from itertools import combinations
 from typing import Any
 
 import lightgbm as lgb
@@ -33,6 +34,7 @@ from scipy.optimize import brentq
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold, train_test_split
+from threadpoolctl import threadpool_limits
 
 from scoring import calibration
 from scoring.frequency import fit_frequency
@@ -180,7 +182,7 @@ def _stack(parts: np.ndarray, won: np.ndarray, kept: list[int]) -> tuple[float, 
     comes out zero or negative is dropped and the rest fitted again."""
     kept = list(kept)
     while len(kept) > 1:
-        coefficients = LogisticRegression(C=1e6, max_iter=1000).fit(parts[:, kept],
+        coefficients = LogisticRegression(C=1e6, solver="newton-cholesky").fit(parts[:, kept],
                                                                      won).coef_[0]
         if coefficients.min() > 0:
             weights = dict(zip(kept, coefficients, strict=True))
@@ -192,15 +194,15 @@ def _stack(parts: np.ndarray, won: np.ndarray, kept: list[int]) -> tuple[float, 
 def blend_weights(parts: np.ndarray, won: np.ndarray, seed: int = 42) -> tuple[float, ...]:
     """Weights of each part's log-odds (columns of `parts`), chosen on validation scores.
 
-    Candidates: each part alone, and the stack of all parts. Each is judged by 5-fold
-    cross-validated log loss over the validation rows (weights and a Platt intercept fitted on
-    four fifths, judged on the fifth), so a stack must beat the best single part on rows it
-    was not fitted on, and by BLEND_MARGIN: a blend's gain within the noise of a few hundred
-    validation rows is not worth its extra variance. Returns the winner's weights fitted on all
-    the rows.
+    Candidates: every non-empty set of parts, stacked with positive weights. Each is judged by
+    5-fold cross-validated log loss over the validation rows (weights and a Platt intercept
+    fitted on four fifths, judged on the fifth). The simplest candidate within BLEND_MARGIN of
+    the best wins: a gain within the noise of a few hundred validation rows is not worth the
+    extra variance. Returns the winner's weights fitted on all the rows.
     """
     n_parts = parts.shape[1]
-    candidates = [[k] for k in range(n_parts)] + [list(range(n_parts))]
+    candidates = [list(c) for size in range(1, n_parts + 1)
+                  for c in combinations(range(n_parts), size)]
     splits = int(min(5, won.sum(), len(won) - won.sum()))
     folds = list(StratifiedKFold(splits, shuffle=True, random_state=seed).split(parts, won))
     losses = []
@@ -209,14 +211,13 @@ def blend_weights(parts: np.ndarray, won: np.ndarray, seed: int = 42) -> tuple[f
         for fit_rows, test_rows in folds:
             weights = np.asarray(_stack(parts[fit_rows], won[fit_rows], kept))
             blended = parts @ weights
-            platt = LogisticRegression(C=1e6).fit(blended[fit_rows].reshape(-1, 1),
-                                                  won[fit_rows])
+            platt = LogisticRegression(C=1e6, solver="newton-cholesky").fit(
+                blended[fit_rows].reshape(-1, 1), won[fit_rows])
             predicted[test_rows] = platt.predict_proba(blended[test_rows].reshape(-1, 1))[:, 1]
         losses.append(log_loss(won, predicted, labels=[0, 1]))
-    best_single = int(np.argmin(losses[:n_parts]))
-    if losses[-1] < losses[best_single] * (1 - BLEND_MARGIN):
-        return _stack(parts, won, candidates[-1])
-    return _stack(parts, won, candidates[best_single])
+    good_enough = min(losses) * (1 + BLEND_MARGIN)
+    chosen = next(c for c, loss in zip(candidates, losses, strict=True) if loss <= good_enough)
+    return _stack(parts, won, chosen)
 
 
 def _anchor(calibrator: calibration.Calibrator, raw: np.ndarray,
@@ -246,7 +247,11 @@ def fit(x: pd.DataFrame, won: pd.Series | np.ndarray, order: np.ndarray | None =
         tried with their validation log loss, the chosen settings, tree count, penalty and blend
         weights, the calibration method with each method's CV Brier, and validation figures.
     """
-    y = np.asarray(won, dtype=float)
+    with threadpool_limits(limits=1, user_api="blas"):  # small matrices: threads only wait
+        return _fit(x, np.asarray(won, dtype=float), order, recipe)
+
+
+def _fit(x: pd.DataFrame, y: np.ndarray, order: np.ndarray | None, recipe: Recipe) -> Fitted:
     _check(y)
     folds = validation_folds(y, order, recipe)
     validated = np.unique(np.concatenate([valid for _, valid in folds]))

@@ -91,9 +91,12 @@ def terms_for(x: pd.DataFrame) -> tuple[Term, ...]:
         values = column.to_numpy(dtype=float)
         if np.isnan(values).all():
             continue
+        kind = "number"
+        if np.nanmin(values) >= 0 and pd.Series(values).skew() > 1:
+            kind, values = "log_number", np.log1p(values)  # counts: diminishing returns
         centre = float(np.nanmedian(values))
         scale = float(np.nanstd(values)) or 1.0
-        terms.append(Term(name, "number", centre=centre, scale=scale))
+        terms.append(Term(name, kind, centre=centre, scale=scale))
         if np.isnan(values).any():
             terms.append(Term(name, "missing"))
     return tuple(terms)
@@ -101,12 +104,17 @@ def terms_for(x: pd.DataFrame) -> tuple[Term, ...]:
 
 def _design(x: pd.DataFrame, terms: tuple[Term, ...]) -> np.ndarray:
     out = np.zeros((len(x), len(terms)))
+    texts: dict[str, np.ndarray] = {}  # each category column turned to text once
     for k, term in enumerate(terms):
         column = x[term.column]
         if term.kind == "level":
-            out[:, k] = (column.astype(object) == term.level).to_numpy(dtype=float)
+            if term.column not in texts:
+                texts[term.column] = column.astype(object).to_numpy()
+            out[:, k] = texts[term.column] == term.level
         else:
             values = column.to_numpy(dtype=float)
+            if term.kind == "log_number":
+                values = np.log1p(np.clip(values, 0, None))
             if term.kind == "missing":
                 out[:, k] = np.isnan(values)
             else:
