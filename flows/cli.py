@@ -142,6 +142,10 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     with console.status("Running the daily flow (Prefect)…"):
         path = daily_lead_sheet(run_date=day)
     _print_top(settings, day, Path(path), top)
+    from flows.model_scoring import recorded_summary_lines
+
+    for line in recorded_summary_lines(settings, day):  # scored by, drift warnings
+        console.print(line.removeprefix("- ").replace("**", ""))
 
 
 def _parse_date(text: str | None) -> date | None:

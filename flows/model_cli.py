@@ -91,9 +91,12 @@ def print_card(console: Console, card: dict) -> None:
     """Version, rows, validation, calibration and holdout figures of a trained model."""
     h, rows = card["holdout"], card["rows"]
     console.print(f"Model [bold]{card['version']}[/] ({card.get('kind', 'warehouse')})")
-    console.print(f"  trained on {rows['train']} leads ({card['validation']} validation, "
-                  f"{card['trees']} trees, blend {card['blend']}, "
-                  f"{card['calibration']['method']} calibration), judged on {rows['holdout']}")
+    parts = ", ".join(f"{part} {weight:.2f}" + (f" ({card['trees']} trees)"
+                                                  if part == "trees" else "")
+                      for part, weight in card["blend"].items() if weight > 0)
+    console.print(f"  trained on {rows['train']} leads ({card['validation']} validation; "
+                  f"blend: {parts}; {card['calibration']['method']} calibration), judged on "
+                  f"{rows['holdout']}")
     console.print(f"  holdout ROC AUC {h['roc_auc']:.3f} · PR AUC {h['pr_auc']:.3f} · "
                   f"lift@10% {h['lift_at_10']:.2f} · Brier {h['brier']:.3f} · "
                   f"win rate {h['win_rate']:.1%}")

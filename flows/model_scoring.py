@@ -154,3 +154,11 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     else:
         lines.append(f"- drift: every feature and the score below PSI {found['threshold']}")
     return lines
+
+
+def recorded_summary_lines(settings: Settings, run_date: date) -> list[str]:
+    """`summary_lines` of a finished run, read back from the warehouse's runs table."""
+    with store.opened(settings.path(settings.warehouse)) as con:
+        row = con.execute("SELECT CAST(summary AS VARCHAR) FROM runs WHERE run_date = ?",
+                          [run_date]).fetchone()
+    return summary_lines(json.loads(row[0])) if row else []
