@@ -1,12 +1,12 @@
 """`leadpilot evaluate`: cross-validate leadpilot's default training on the warehouse's history
 (or on a CRM export) and report ROC AUC, PR AUC, lift in the top decile, Brier score and the
-reliability per decile, as text, JSON, an HTML report and, inside a flow, a Prefect artifact."""
+reliability per decile, as text, JSON and an HTML report; the weekly retrain publishes the same
+figures as a Prefect markdown artifact (`markdown`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,27 +110,3 @@ def markdown(evaluation: Evaluation) -> str:
     lines += [f"| {r.decile} | {r.leads} | {r.predicted:.1%} | {r.observed:.1%} |"
               for r in evaluation.reliability.itertuples()]
     return "\n".join(lines)
-
-
-def publish_artifact(evaluation: Evaluation) -> bool:
-    """Publish the markdown artifact when running inside a Prefect flow; True if it did."""
-    from prefect.context import FlowRunContext
-
-    if FlowRunContext.get() is None:
-        return False
-    from prefect.artifacts import create_markdown_artifact
-
-    create_markdown_artifact(key="model-evaluation", markdown=markdown(evaluation),
-                             description=f"Cross-validation of {evaluation.dataset}")
-    return True
-
-
-def evaluate_warehouse(settings: Settings, now: datetime) -> dict[str, Any]:
-    """The weekly retrain's evaluation: figures, HTML report, and the flow's artifact."""
-    from flows.evaluation_report import write_report
-
-    evaluation = evaluate(settings, warehouse_dataset(settings))
-    path = settings.path(settings.out_dir) / "evaluation" / f"{now:%Y-%m-%d}_evaluation.html"
-    write_report(evaluation, path)
-    publish_artifact(evaluation)
-    return {**evaluation.summary, "report": str(path)}
