@@ -93,6 +93,8 @@ def load_history(path: Path, target: str, mapping_file: Path | None = None,
     except ValueError as exc:
         raise LeadpilotError(f"The target column {target!r} {exc}.") from exc
     excluded = tuple(_header(text, name, "--exclude") for name in exclude)
+    if date_column is None and mapping is not None and "created_at" in text.columns:
+        date_column = "created_at"  # the mapping says when each lead came in
     order = None
     if date_column is not None:
         date_column = _header(text, date_column, "--date-column")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.learner import stratified_folds, time_folds
-from scoring.model import metrics
+from scoring.model import metrics, reliability
 
 N_FOLDS = 5
 Trainer = Callable[[pd.DataFrame, np.ndarray, "np.ndarray | None"],
@@ -29,22 +29,6 @@ def evaluation_folds(won: np.ndarray, order: np.ndarray | None, n_folds: int = N
     if order is not None:
         return time_folds(order, n_folds, 0.5)
     return stratified_folds(np.asarray(won, dtype=float), n_folds, seed)
-
-
-def reliability(won: np.ndarray, probability: np.ndarray, bins: int = 10) -> pd.DataFrame:
-    """Per decile of predicted probability: leads, mean predicted and observed win rate.
-
-    >>> table = reliability(np.array([0, 1] * 10), np.linspace(0.05, 0.95, 20))
-    >>> table["leads"].sum(), len(table)
-    (20, 10)
-    """
-    frame = pd.DataFrame({"won": np.asarray(won, dtype=float),
-                          "p": np.asarray(probability, dtype=float)})
-    ranks = frame["p"].rank(method="first")
-    frame["decile"] = np.ceil(ranks * bins / len(frame)).astype(int).clip(1, bins)
-    table = frame.groupby("decile").agg(leads=("won", "size"), predicted=("p", "mean"),
-                                        observed=("won", "mean"))
-    return table.reset_index().round({"predicted": 4, "observed": 4})
 
 
 @dataclass

@@ -39,7 +39,7 @@ from threadpoolctl import threadpool_limits
 from scoring import calibration
 from scoring.frequency import fit_frequency
 from scoring.linear import PENALTIES, fit_linear, fit_path
-from scoring.model import Model, metrics
+from scoring.model import Model, metrics, reliability
 
 BASE_PARAMS: dict[str, Any] = {
     "objective": "binary",
@@ -322,5 +322,7 @@ def train_and_judge(x: pd.DataFrame, won: pd.Series | np.ndarray, order: np.ndar
                                        penalty=judged.report["linear_penalty"]))
     shipped.report["search"] = judged.report["search"]
     shipped.report["holdout"] = metrics(y[holdout], probability)
+    shipped.report["holdout_reliability"] = reliability(y[holdout], probability).to_dict(
+        orient="records")
     shipped.report["rows"] = {"train": len(train), "holdout": len(holdout)}
     return shipped, {"rows": holdout, "won": y[holdout], "probability": probability}

@@ -103,6 +103,22 @@ def metrics(won: np.ndarray, probability: np.ndarray) -> dict[str, float]:
     }
 
 
+def reliability(won: np.ndarray, probability: np.ndarray, bins: int = 10) -> pd.DataFrame:
+    """Per decile of predicted probability: leads, mean predicted and observed win rate.
+
+    >>> table = reliability(np.array([0, 1] * 10), np.linspace(0.05, 0.95, 20))
+    >>> table["leads"].sum(), len(table)
+    (20, 10)
+    """
+    frame = pd.DataFrame({"won": np.asarray(won, dtype=float),
+                          "p": np.asarray(probability, dtype=float)})
+    ranks = frame["p"].rank(method="first")
+    frame["decile"] = np.ceil(ranks * bins / len(frame)).astype(int).clip(1, bins)
+    table = frame.groupby("decile").agg(leads=("won", "size"), predicted=("p", "mean"),
+                                        observed=("won", "mean"))
+    return table.reset_index().round({"predicted": 4, "observed": 4})
+
+
 def time_split(n_rows: int, holdout_fraction: float) -> tuple[slice, slice, slice]:
     """Slices of (fit, calibration, holdout) over rows sorted oldest first.
 

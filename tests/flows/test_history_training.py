@@ -76,13 +76,17 @@ def test_a_mapping_turns_crm_statuses_into_outcomes_and_open_leads(tmp_path):
                                            "no": "Closed - Not Converted"})
     frame.loc[:9, "Lead Status"] = "Working - Contacted"
     frame["Email"] = [f"lead{i}@example.com" for i in range(len(frame))]
+    frame["Created"] = [f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(len(frame))]
     path = tmp_path / "crm.csv"
     frame.drop(columns="y").to_csv(path, index=False)
     mapping = tmp_path / "mine.toml"
-    mapping.write_text('[columns]\nemail = "Email"\nstatus = "Lead Status"\n\n[statuses]\n'
+    mapping.write_text('[columns]\nemail = "Email"\nstatus = "Lead Status"\n'
+                       'created_at = "Created"\n\n[statuses]\n'
                        'default = "open"\n"Closed - Converted" = "won"\n'
                        '"Closed - Not Converted" = "lost"\n', encoding="utf-8")
     history = load_history(path, "status", mapping, exclude=("duration",))
+    assert history.date_column == "created_at"  # mapped: validation is time-based
+    assert str(history.order.min())[:10] == "2025-01-01"
     assert history.won.iloc[:10].isna().all()
     assert history.won.iloc[10:].sum() == (frame["y"].iloc[10:] == "yes").sum()
 

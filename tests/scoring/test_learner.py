@@ -63,3 +63,5 @@ def test_probabilities_average_the_win_rate_and_rank_leads_on_a_holdout():
     assert dates[judgement["rows"]].min() >= dates[np.setdiff1d(np.arange(1500),
                                                                 judgement["rows"])].max()
     assert set(shipped.report["calibration_brier"]) == {"platt", "isotonic"}
+    deciles = shipped.report["holdout_reliability"]
+    assert len(deciles) == 10 and sum(d["leads"] for d in deciles) == 300
