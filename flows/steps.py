@@ -12,16 +12,14 @@ from typing import Any
 
 import pandas as pd
 
-from features.columns import FEATURE_NAMES
 from features.enrichment import enrich_offline
-from features.point_in_time import build_features, model_matrix, open_moments
-from flows import model_files, sheet_files, store
+from features.point_in_time import build_features, open_moments
+from flows import sheet_files, store
 from flows.editable_files import load_yaml
 from flows.intake import import_all
 from flows.settings import Settings
-from scoring.grades import GradeBands, grade
 from scoring.pricing import PriceBook, quote_leads
-from scoring.reasons import explain, language_for
+from scoring.reasons import language_for
 from scoring.sheet import build_sheet
 from scoring.talking_points import suggest
 
@@ -73,33 +71,6 @@ def load_features(con, run_date: date) -> pd.DataFrame:
         if column in frame:
             frame[column] = pd.to_datetime(frame[column], errors="coerce")
     return frame
-
-
-def score(settings: Settings, run_date: date, model_folder: Path) -> dict[str, Any]:
-    """Calibrated win probability, grade and reasons (from LightGBM contributions) per lead."""
-    model = model_files.load(model_folder)
-    bands = GradeBands.from_file(load_yaml(settings.path(settings.grades)))
-    phrases = load_yaml(settings.path(settings.reasons)).data
-    with store.opened(settings.path(settings.warehouse)) as con:
-        frame = load_features(con, run_date)
-        if frame.empty:
-            rows = pd.DataFrame(columns=["lead_id"])
-        else:
-            matrix = model_matrix(frame)
-            probability = model.predict(matrix)
-            languages = frame["country"].map(lambda c: language_for(c, settings.language))
-            reasons = explain(model.contributions(matrix), frame[list(FEATURE_NAMES)], phrases,
-                              languages)
-            rows = pd.DataFrame({
-                "lead_id": frame["lead_id"], "model_version": model.card["version"],
-                "win_probability": probability, "grade": grade(probability, bands),
-                "reasons_positive": reasons["reasons_positive"],
-                "reasons_negative": reasons["reasons_negative"],
-            })
-        with store.transaction(con):
-            store.replace_run(con, "scores", run_date, rows)
-    return {"scored": len(rows), "grades": rows["grade"].value_counts().to_dict()
-            if len(rows) else {}, "model_version": model.card["version"]}
 
 
 def price(settings: Settings, run_date: date) -> int:

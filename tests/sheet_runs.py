@@ -4,11 +4,12 @@ plain functions (no Prefect): for tests that change the warehouse or read its sh
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 from support import ANCHOR
 
-from flows import model_files, owners, steps
+from flows import model_scoring, owners, steps
 from flows.settings import Settings
 
 
@@ -23,9 +24,9 @@ def publish_copy(demo_env, root: Path, **changes) -> Settings:
     shutil.copy(settings.path(settings.warehouse), warehouse)
     local = settings.model_copy(update={"warehouse": warehouse, "out_dir": root / "out",
                                         "rejects_dir": root / "rejects", **changes})
-    model = model_files.require_latest(local.path(local.models_dir))
     steps.features(local, ANCHOR)
-    steps.score(local, ANCHOR, model)
+    scorer = model_scoring.choose_scorer(local, datetime(2026, 11, 27, 6, 0))
+    model_scoring.score(local, ANCHOR, scorer)
     steps.price(local, ANCHOR)
     steps.talking_points(local, ANCHOR)
     owners.assign_owners(local, ANCHOR)
