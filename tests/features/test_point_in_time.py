@@ -40,7 +40,7 @@ def con():
 def test_history_is_scored_lag_days_after_it_came_in(con):
     moments = history_moments(con, lag_days=3)
     assert moments["lead_id"].tolist() == ["L1"]
-    assert moments["as_of"].iloc[0] == pd.Timestamp("2026-03-04 10:00")
+    assert moments["as_of"].iloc[0] == pd.Timestamp("2026-03-04 00:00")  # like a daily run
     assert moments["won"].tolist() == [1]
 
 
@@ -50,7 +50,7 @@ def test_counts_only_see_events_before_the_scoring_moment(con):
     assert frame.loc["L1", "pricing_views_7d"] == 2
     assert frame.loc["L1", "demo_requests_90d"] == 0  # the demo request came later
     assert frame.loc["L1", "size_band"] == "51-200"
-    assert frame.loc["L1", "days_since_last_event"] == pytest.approx(1.0)
+    assert frame.loc["L1", "days_since_last_event"] == pytest.approx(14 / 24)
 
 
 def test_a_later_event_changes_no_historical_feature(con):
@@ -58,7 +58,7 @@ def test_a_later_event_changes_no_historical_feature(con):
     con.execute("INSERT INTO activities VALUES ('E9', 'L1', '2026-03-05 08:00', 'demo_request')")
     after = build_features(con, history_moments(con, 3))
     pd.testing.assert_frame_equal(before, after)
-    con.execute("INSERT INTO activities VALUES ('E10', 'L1', '2026-03-04 09:00', 'demo_request')")
+    con.execute("INSERT INTO activities VALUES ('E10', 'L1', '2026-03-03 20:00', 'demo_request')")
     changed = build_features(con, history_moments(con, 3))
     assert changed["demo_requests_90d"].iloc[0] == 1  # an earlier event does count
 
