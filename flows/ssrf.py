@@ -159,16 +159,33 @@ async def vetted_address(host: str, port: int, allow: Allowlist, resolver: Resol
 
 class _Stream(httpcore.AsyncNetworkStream):
     """anyio's stream, with its raw socket looked up once: httpcore asks for it each time it
-    considers reusing a pooled connection, and anyio rebuilds a dict of attributes to answer."""
+    considers reusing a pooled connection, and anyio rebuilds a dict of attributes to answer.
+    A read or write without a timeout (the Fetcher bounds each whole attempt instead) goes
+    straight to the anyio stream, skipping the cancel scope httpcore opens even for None."""
 
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner, self._socket = inner, inner.get_extra_info("socket")
+        self._raw = getattr(inner, "_stream", None)  # httpcore.AnyIOStream's anyio stream
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, timeout)
+        if timeout is not None or self._raw is None:
+            return await self._inner.read(max_bytes, timeout)
+        try:
+            return await self._raw.receive(max_bytes)
+        except anyio.EndOfStream:
+            return b""
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError) as exc:
+            raise httpcore.ReadError(exc) from exc
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, timeout)
+        if timeout is not None or self._raw is None:
+            return await self._inner.write(buffer, timeout)
+        if not buffer:
+            return
+        try:
+            await self._raw.send(buffer)
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError) as exc:
+            raise httpcore.WriteError(exc) from exc
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -218,6 +235,15 @@ def default_ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
+class _Pool(httpcore.AsyncConnectionPool):
+    """httpcore's pool, without the shielded cancel scope it opens after every request and
+    response even when there is no connection to close."""
+
+    async def _close_connections(self, closing) -> None:
+        if closing:
+            await super()._close_connections(closing)
+
+
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """An httpx transport that checks each request's URL (each redirect hop included) and
     connects only to vetted addresses. Environment proxies are never used."""
@@ -229,7 +255,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         self._allow = allow
         self.requests_sent = 0  # requests that left for a vetted address (redirect hops too)
         # httpx builds its httpcore pool privately; ours adds the pinned network backend.
-        self._pool = httpcore.AsyncConnectionPool(
+        self._pool = _Pool(
             ssl_context=ssl_context,
             max_connections=max_connections, max_keepalive_connections=max_connections,
             keepalive_expiry=5.0, network_backend=_PinnedBackend(allow, resolver),

@@ -113,6 +113,21 @@ def test_client_errors_and_no_match_are_answers_not_retried(replay, status, outc
     assert (reply.status, reply.attempts) == (outcome, 1)
 
 
+def test_a_cookie_one_answer_sets_is_never_sent_with_the_next_lookup(replay):
+    replay.forced[SEARCH] = [Answer(200, b'{"results": []}', "application/json",
+                                    {"Set-Cookie": "session=lead-1; Path=/"})] * 2
+
+    async def run():  # one connection, one lookup after the other
+        async with Fetcher(Policy(**{**FAST, "concurrency": 1}),
+                           Allowlist([replay.host])) as fetcher:
+            return [await fetcher.fetch(replay.url(SEARCH), {"q": "552032534"})
+                    for _ in range(2)]
+
+    assert [reply.status for reply in asyncio.run(run())] == ["ok", "ok"]
+    assert len(replay.hits) == 2
+    assert all("cookie" not in hit.headers for hit in replay.hits)
+
+
 def test_the_circuit_breaker_stops_calling_a_provider_that_keeps_failing(replay):
     replay.routes[SEARCH] = lambda hit: ReplayServer.fault("500")
     replies, fetcher = _fetch_all(replay, 10, retries=1, concurrency=1, breaker_failures=3)
