@@ -35,18 +35,24 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     """
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = _duckdb(path, read_only=False)
+    con.execute("SET TimeZone = 'UTC'")
+    migrate(con)
+    return con
+
+
+def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect without extension downloads; a lock held elsewhere names its process."""
     try:
-        con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False,
-                                                "autoload_known_extensions": False})
+        return duckdb.connect(str(path), read_only=read_only,
+                              config={"autoinstall_known_extensions": False,
+                                      "autoload_known_extensions": False})
     except duckdb.IOException as exc:
         holder = re.search(r"\(PID (\d+)\)", str(exc))
         who = f"process {holder.group(1)}" if holder else "another process"
         raise LeadpilotError(
             f"The warehouse {path} is in use by {who}; stop it or wait until it finishes."
         ) from exc
-    con.execute("SET TimeZone = 'UTC'")
-    migrate(con)
-    return con
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -104,16 +110,7 @@ def opened_read_only(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         with opened(":memory:") as con:
             yield con
         return
-    try:
-        con = duckdb.connect(str(path), read_only=True,
-                             config={"autoinstall_known_extensions": False,
-                                     "autoload_known_extensions": False})
-    except duckdb.IOException as exc:
-        holder = re.search(r"\(PID (\d+)\)", str(exc))
-        who = f"process {holder.group(1)}" if holder else "another process"
-        raise LeadpilotError(
-            f"The warehouse {path} is in use by {who}; stop it or wait until it finishes."
-        ) from exc
+    con = _duckdb(path, read_only=True)
     try:
         con.execute("SET TimeZone = 'UTC'")
         yield con

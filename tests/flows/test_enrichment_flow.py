@@ -11,20 +11,13 @@ from datetime import datetime
 import pandas as pd
 import pytest
 from enrichment_support import local_providers
-from http_replay import FaultPlan, ReplayServer
+from http_replay import FaultPlan
 from support import ANCHOR, settings_env
 
 from flows import steps, store
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 RECORDED_SIRENS = ("552032534", "842019051", "300025764", "88087814500015")
-
-
-@pytest.fixture(scope="module")
-def server():
-    replay = ReplayServer().start()
-    yield replay
-    replay.stop()
 
 
 @pytest.fixture(scope="module")

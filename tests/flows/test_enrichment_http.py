@@ -35,13 +35,6 @@ COMPANIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server():
-    replay = ReplayServer().start()
-    yield replay
-    replay.stop()
-
-
 @pytest.fixture
 def replay(server):
     server.reset()

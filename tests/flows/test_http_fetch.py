@@ -17,13 +17,6 @@ SEARCH = "/registry/search"
 FAST = {"timeout_seconds": 0.4, "backoff_seconds": 0.02, "retries": 3}
 
 
-@pytest.fixture(scope="module")
-def server():
-    replay = ReplayServer().start()
-    yield replay
-    replay.stop()
-
-
 @pytest.fixture
 def replay(server):
     server.reset()

@@ -8,20 +8,12 @@ import shutil
 
 import pytest
 from enrichment_support import NOW, crm_settings
-from http_replay import ReplayServer
 from support import REPO
 
 from flows import store
 from flows.enrichment_http import enrich_http
 from flows.http_fetch import HTML_TYPES, Fetcher, Policy
 from flows.ssrf import Allowlist, UnsafeTarget, check_url, refusal, vetted_address
-
-
-@pytest.fixture(scope="module")
-def server():
-    replay = ReplayServer().start()
-    yield replay
-    replay.stop()
 
 
 @pytest.fixture
