@@ -18,6 +18,7 @@ from flows.csv_loading import Loaded, originals
 from flows.import_rows import quote
 
 BATCH = 50_000
+SCAN_CHUNK = 1 << 24
 COLUMNS = ("line", "reason", "raw")
 
 
@@ -39,11 +40,26 @@ def _validation_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multilin
 
 
 def has_line_breaks(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> bool:
-    """Whether any field of the loaded table holds a line break (records span lines)."""
+    """Whether any field of the loaded table holds a line break (records span lines).
+
+    A line break can only sit in a quoted field (or be a lone CR): a file with neither a quote
+    character nor a CR has none, which one byte scan tells without reading every cell.
+    """
+    if not _may_hold_line_breaks(loaded.source, loaded.fmt.quotechar):
+        return False
     checks = " OR ".join(f"contains({quote(c)}, chr(10)) OR contains({quote(c)}, chr(13))"
                          for c in loaded.fmt.columns)
     return bool(con.execute(
         f"SELECT count(*) FROM {quote(loaded.table)} WHERE {checks}").fetchone()[0])
+
+
+def _may_hold_line_breaks(source: Path, quotechar: str) -> bool:
+    quote = quotechar.encode("utf-8")
+    with source.open("rb") as handle:
+        while chunk := handle.read(SCAN_CHUNK):
+            if quote in chunk or b"\r" in chunk:
+                return True
+    return False
 
 
 def all_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool
