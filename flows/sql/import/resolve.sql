@@ -47,7 +47,8 @@ WITH by_email AS (
     LEFT JOIN email_groups g USING (email_key)
     LEFT JOIN name_domains nd ON nd.name_key = rows.name_key
 )
-SELECT * EXCLUDE (found_company_id),
+SELECT * EXCLUDE (found_company_id, key_text, company_id_text, email_key, name_key,
+                  domain_any),  -- kept narrow: merge and compare read the rest
     -- a company known by neither domain nor name (only its size, say) belongs to its lead
     CASE
         WHEN company_id_text IS NOT NULL THEN company_id_text

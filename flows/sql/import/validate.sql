@@ -4,7 +4,8 @@
 CREATE OR REPLACE TEMP TABLE lp_rows AS
 WITH lp_parsed AS ({parsed})
 SELECT * EXCLUDE (reason_list, created_at_text, closed_at_text, modified_at_text,
-                  employees_text, annual_revenue_text, founded_year_text),
+                  employees_text, annual_revenue_text, founded_year_text,
+                  blank, email_domain, website),  -- kept narrow: nothing downstream reads these
     coalesce(company_name, domain, country, industry, employees_text, annual_revenue_text,
              founded_year_text) IS NOT NULL AS has_company,
     nullif(concat_ws('; ', reason_list[1], reason_list[2], reason_list[3], reason_list[4],
