@@ -18,7 +18,7 @@ def encode_domain(host: str) -> str | None:
 
     The host must be a DNS name with at least two labels, letters/digits/hyphens only once
     encoded (IDNA 2008 with UTS #46 mapping), and an alphabetic top-level label, so IP
-    addresses, ``localhost`` and placeholders such as ``n/a`` are rejected. A trailing dot is
+    addresses, ``localhost`` and filler values such as ``n/a`` are rejected. A trailing dot is
     not accepted here; callers that tolerate one strip it first.
 
     Args:
