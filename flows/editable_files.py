@@ -8,6 +8,8 @@ Python objects) and walked once; the plain data is then constructed from the sam
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -173,3 +175,17 @@ _HINTS = {  # what a non-programmer most likely did, keyed by a clue in PyYAML's
     "end of stream": "; a quote may be missing its closing mark",
     "constructor for the tag": "; remove the tag that starts with '!'",
 }
+
+
+def parse_toml(text: str, label: str) -> dict[str, Any]:
+    """Parse TOML text that sales ops edited; a syntax error names the file and its line.
+
+    Raises:
+        ConfigError: "<label>, line N: is not valid TOML (<what the parser says>)".
+    """
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(label, int(line.group(1)) if line else None, NO_FIELD,
+                          f"is not valid TOML ({str(exc).split(' (at')[0]})") from None

@@ -8,13 +8,12 @@ the line and the field, in one sentence.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 from features.columns import SOURCES
-from flows.editable_files import NO_FIELD, ConfigError
+from flows.editable_files import NO_FIELD, ConfigError, parse_toml
 
 PRESETS = ("salesforce", "hubspot", "leadpilot")
 STATUSES = ("open", "won", "lost")
@@ -94,12 +93,7 @@ def load_mapping(preset: str | None, mapping_file: Path | None) -> Mapping:
 
 def parse_mapping(text: str, where: str, name: str) -> Mapping:
     """Parse and check a TOML mapping (see flows/presets/salesforce.toml for the shape)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(where, int(line.group(1)) if line else None, NO_FIELD,
-                          f"not valid TOML ({str(exc).split(' (at')[0]})") from exc
+    data = parse_toml(text, where)
 
     def fail(field: str, problem: str) -> ConfigError:
         key = field.split(".")[-1].strip('"')

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, m
 
 from features.json_fields import check_mapping
 from features.lookups import JSON_KEYS
-from flows.editable_files import NO_FIELD, ConfigError
+from flows.editable_files import NO_FIELD, ConfigError, parse_toml
 from flows.http_fetch import HTML_TYPES, JSON_TYPES, Policy
 
 DEFAULT_USER_AGENT = "leadpilot/0.1 (B2B lead enrichment)"
@@ -133,12 +132,7 @@ def load_providers(path: Path, label: str | None = None) -> Providers:
     if not Path(path).exists():
         return Providers(())
     text = Path(path).read_text(encoding="utf-8")
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(label, int(line.group(1)) if line else None, NO_FIELD,
-                          f"is not valid TOML ({str(exc).split(' (at')[0]})") from None
+    raw = parse_toml(text, label)
     try:
         parsed = _File.model_validate(raw)
     except ValidationError as exc:
