@@ -23,7 +23,7 @@ import duckdb
 
 from flows import import_diff, import_rows, rejects, store
 from flows.csv_loading import load_csv
-from flows.csv_reading import detect_format
+from flows.csv_reading import CsvFormat, detect_format
 from flows.errors import LeadpilotError
 from flows.import_mapping import Mapping
 
@@ -87,26 +87,33 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")  # noqa: S608 (our temp folder)
     import_rows.install(con)
+    fields = import_diff.lead_fields(con)
+
+    def typed_rows(con: duckdb.DuckDBPyConnection, sample: str, read_as: CsvFormat
+                   ) -> tuple[str, dict]:
+        breaks = rejects.line_break_check(path, read_as.quotechar, read_as.columns)
+        parsed, params = import_rows.typed_rows_sql(con, mapping.resolve(read_as.columns),
+                                                    read_as, sample, set(fields), breaks)
+        return store.sql("import/validate").replace("{parsed}", parsed), {
+            **params, "max_text": MAX_TEXT}
+
     con.execute("BEGIN TRANSACTION")
     try:
-        loaded = load_csv(con, path, fmt, "lp_raw", workdir,
-                          progress=lambda done: report("Reading", done))
+        loaded = load_csv(con, path, fmt, "lp_rows", workdir,
+                          progress=lambda done: report("Reading", done), query=typed_rows)
         fmt = loaded.fmt
         resolved = mapping.resolve(fmt.columns)
         report("Checking rows", 0.0)
-        fields = import_diff.lead_fields(con)
-        import_rows.lookups(con, resolved)
-        parsed, params = import_rows.typed_rows_sql(con, resolved, fmt, fmt.columns, set(fields),
-                                                    loaded.first_rowid)
-        con.execute(store.sql("import/validate").replace("{parsed}", parsed),
-                    {**params, "max_text": MAX_TEXT})
-        read, invalid = con.execute("SELECT count(*), count(reason) FROM lp_rows").fetchone()
-        multiline = bool(invalid) and rejects.has_line_breaks(con, loaded)
-        con.execute("CREATE OR REPLACE TEMP TABLE lp_reject_reasons AS "
-                    "SELECT _rec, reason FROM lp_rows WHERE reason IS NOT NULL")
-        con.execute("DROP TABLE lp_raw")
+        import_rows.fix_non_ascii(con)
+        read, invalid = con.execute("SELECT count(*) FILTER (WHERE NOT blank), count(reason) "
+                                    "FROM lp_rows").fetchone()
+        multiline = bool(invalid) and rejects.has_line_breaks(con, "lp_rows")
+        con.execute("CREATE OR REPLACE TEMP TABLE lp_reject_reasons AS SELECT rowid - $base "
+                    "AS _rec, reason FROM lp_rows WHERE reason IS NOT NULL",
+                    {"base": loaded.first_rowid})
         report("Matching leads and companies", 0.0)
-        run_script(con, store.sql("import/resolve"), {"legal": import_rows.LEGAL_FORMS_PATTERN})
+        run_script(con, store.sql("import/resolve"), {"legal": import_rows.LEGAL_FORMS_PATTERN,
+                                                      "base": loaded.first_rowid})
         con.execute("DROP TABLE lp_rows")
         import_diff.merge(con, fields)
         import_diff.compare(con, fields, now, mapping.source_default, mapping.status_default)

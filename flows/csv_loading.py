@@ -23,13 +23,18 @@ from flows.csv_reading import CsvFormat
 from flows.errors import LeadpilotError
 
 CHUNK = 1 << 22
-MAX_LINE = 1 << 26  # 64 MB: a single 10 MB field still fits
+MAX_LINE = 1 << 24  # 16 MB: a single 10 MB field still fits
 _REASONS = {"MISSING COLUMNS": "has fewer fields than the header",
             "TOO MANY COLUMNS": "has more fields than the header",
             "UNQUOTED VALUE": "has a quote that is never closed or text after a closing quote",
             "LINE SIZE OVER MAXIMUM": "is longer than 64 MB",
             "INVALID UNICODE": "is not valid text", "INVALID ENCODING": "is not valid text"}
 Progress = Callable[[float], None]
+# Builds the SELECT that shapes the rows while DuckDB reads them: given the connection, the
+# name of a table holding the file's first SAMPLE records as text and the format they were read
+# with, it returns the query (with `{csv}` where the read_csv call goes) and its parameters.
+Query = Callable[[duckdb.DuckDBPyConnection, str, CsvFormat], tuple[str, dict]]
+SAMPLE = 1000
 
 
 def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -61,10 +66,13 @@ class Loaded:
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, table: str,
-             workdir: Path | None = None, progress: Progress | None = None) -> Loaded:
+             workdir: Path | None = None, progress: Progress | None = None,
+             query: Query | None = None) -> Loaded:
     """Create `table` (replacing it) from the file; see the module docstring.
 
     Args:
+        query: shapes the records as they are read (one pass, no table of raw text); the
+            table then holds one row per record, in file order, as the query makes them.
         workdir: where a transcoded copy may be written (kept for `locate`); a temporary
             folder removed on return when None.
         progress: called with the fraction done (0..1) while DuckDB reads.
@@ -78,17 +86,17 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, table: 
         with tempfile.TemporaryDirectory() as tmp:
             folder = workdir or Path(tmp)
             converted, fmt = xlsx_to_csv(path, folder / "sheet.csv")
-            return replace(load_csv(con, converted, fmt, table, folder, progress),
+            return replace(load_csv(con, converted, fmt, table, folder, progress, query),
                            fmt=replace(fmt, kind="xlsx"))
     if workdir is None:
         with tempfile.TemporaryDirectory() as tmp:
-            return load_csv(con, path, fmt, table, Path(tmp), progress)
+            return load_csv(con, path, fmt, table, Path(tmp), progress, query)
     source = path
     if fmt.encoding not in ("utf-8", "utf-8-sig") or fmt.line_ending in ("mixed", "CR"):
         source = transcode(path, fmt.encoding, workdir / "utf8.csv", fmt.has_bom)
     try:
         try:
-            rejects = _read(con, source, fmt, table, progress)
+            rejects = _read(con, source, fmt, table, progress, query)
         except duckdb.InvalidInputException as exc:
             if source != path:
                 raise
@@ -98,10 +106,10 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, table: 
             # Bytes that are not UTF-8 past the sample: decode line by line, cp1252 fallback.
             source = transcode(path, "utf-8-or-cp1252", workdir / "utf8.csv", fmt.has_bom)
             fmt = replace(fmt, encoding="utf-8 with cp1252 lines")
-            rejects = _read(con, source, fmt, table, progress)
+            rejects = _read(con, source, fmt, table, progress, query)
         elif source == path and (rejects["reason"] == "?").any():
             source = transcode(path, fmt.encoding, workdir / "utf8.csv", fmt.has_bom)
-            rejects = _read(con, source, fmt, table, progress)
+            rejects = _read(con, source, fmt, table, progress, query)
     except duckdb.Error as exc:
         raise _unreadable(path, exc) from exc
     rows, first = con.execute(
@@ -115,18 +123,24 @@ def _unreadable(path: Path, exc: Exception) -> LeadpilotError:
 
 
 def _read(con: duckdb.DuckDBPyConnection, source: Path, fmt: CsvFormat, table: str,
-          progress: Progress | None) -> pd.DataFrame:
+          progress: Progress | None, query: Query | None = None) -> pd.DataFrame:
     options = {"path": str(source), "columns": {name: "VARCHAR" for name in fmt.columns},
                "delim": fmt.delimiter, "quote": fmt.quotechar, "skip": fmt.header_line - 1,
                "max_line": MAX_LINE, "buffer": 2 * MAX_LINE}
     con.execute("DROP TABLE IF EXISTS lp_reject_errors; DROP TABLE IF EXISTS lp_reject_scans")
-    statement = (
-        f'CREATE OR REPLACE TEMP TABLE "{table}" AS SELECT * FROM read_csv($path, '  # noqa: S608
-        "auto_detect = false, header = true, columns = $columns, delim = $delim, "
-        "quote = $quote, escape = $quote, skip = $skip, max_line_size = $max_line, "
-        "buffer_size = $buffer, store_rejects = true, rejects_table = 'lp_reject_errors', "
-        "rejects_scan = 'lp_reject_scans', strict_mode = true, encoding = 'utf-8')"
-    )
+    reader = ("read_csv($path, auto_detect = false, header = true, columns = $columns, "
+              "delim = $delim, quote = $quote, escape = $quote, skip = $skip, "
+              "max_line_size = $max_line, buffer_size = $buffer, encoding = 'utf-8'")
+    select, params = "SELECT * FROM {csv}", {}
+    if query is not None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE lp_sample AS SELECT * FROM {reader}, "  # noqa: S608
+                    f"ignore_errors = true) LIMIT {SAMPLE}", options)
+        select, params = query(con, "lp_sample", fmt)
+        con.execute("DROP TABLE lp_sample")
+    statement = f'CREATE OR REPLACE TEMP TABLE "{table}" AS ' + select.replace(  # noqa: S608
+        "{csv}", reader + ", store_rejects = true, rejects_table = 'lp_reject_errors', "
+        "rejects_scan = 'lp_reject_scans', strict_mode = true)")
+    options = {**options, **params}
     _run(con, statement, options, progress)
     found = con.execute(
         "SELECT line_byte_position - 1 AS byte_offset, first(csv_line) AS raw, "

@@ -55,29 +55,27 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
                 .read_text(encoding="utf-8"))
 
 
-def lookups(con: duckdb.DuckDBPyConnection, resolved: Resolved) -> None:
-    """Build `lp_py_email` (non-ASCII address -> domain, by features.email) and `lp_domains`
-    (each distinct website -> its domain: the SQL macros for ASCII, features.domains else)."""
-    emails: list[str] = []
-    if "email" in resolved.fields:
-        emails = [row[0] for row in con.execute(
-            f"SELECT DISTINCT v FROM (SELECT {_text(resolved.fields['email'])} AS v "  # noqa: S608
-            "FROM lp_raw) WHERE v IS NOT NULL AND lp_needs_python(v)").fetchall()]
-    _register(con, "lp_py_email", emails, [email_domain(v) for v in emails])
-    website = _text(resolved.fields["website"]) if "website" in resolved.fields else "NULL"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE lp_domains AS
-        SELECT value, CASE WHEN NOT lp_needs_python(value) THEN lp_domain_of(host) END AS domain
-        FROM (SELECT value, lp_website_host(value) AS host
-              FROM (SELECT DISTINCT {website}::VARCHAR AS value FROM lp_raw)
-              WHERE value IS NOT NULL)
-    """)  # noqa: S608
-    odd = [row[0] for row in con.execute(
-        "SELECT value FROM lp_domains WHERE lp_needs_python(value)").fetchall()]
-    if odd:
-        _register(con, "lp_py_domain", odd, [normalise_domain(v) for v in odd])
-        con.execute("UPDATE lp_domains SET domain = p.result FROM lp_py_domain p "
-                    "WHERE lp_domains.value = p.value")
+def fix_non_ascii(con: duckdb.DuckDBPyConnection, table: str = "lp_rows") -> None:
+    """Give the few non-ASCII or punycode emails and websites of `table` the answers of
+    features.email and features.domains (IDN), which the SQL macros leave to Python: the
+    email's reject reason when it is not an address, the website's domain."""
+    emails = [row[0] for row in con.execute(
+        f"SELECT DISTINCT email FROM {table} WHERE email IS NOT NULL "  # noqa: S608
+        "AND lp_needs_python(email)").fetchall()]
+    bad = [value for value in emails if email_domain(value) is None]
+    if bad:
+        _register(con, "lp_py_email", bad, [None] * len(bad))
+        con.execute(f"""
+            UPDATE {table} SET reason = concat_ws('; ', 'bad email: ' || left(email, 80), reason)
+            WHERE email IN (SELECT value FROM lp_py_email) AND NOT blank
+        """)  # noqa: S608
+    sites = [row[0] for row in con.execute(
+        f"SELECT DISTINCT website FROM {table} WHERE website IS NOT NULL "  # noqa: S608
+        "AND lp_needs_python(website)").fetchall()]
+    if sites:
+        _register(con, "lp_py_domain", sites, [normalise_domain(v) for v in sites])
+        con.execute(f"UPDATE {table} SET domain = p.result FROM lp_py_domain p "  # noqa: S608
+                    f"WHERE {table}.website = p.value")
 
 
 def _register(con: duckdb.DuckDBPyConnection, table: str, values: list[str],
@@ -90,28 +88,28 @@ def _register(con: duckdb.DuckDBPyConnection, table: str, values: list[str],
     con.unregister(f"{table}_frame")
 
 
-def date_format_of(con: duckdb.DuckDBPyConnection, text: str, fmt: CsvFormat) -> str:
-    """The strptime format most of a date column's first 500 values follow (the fast path;
-    values it does not read go through the lp_date_parts macros)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE lp_date_sample AS SELECT {text} AS v "  # noqa: S608
-                "FROM lp_raw WHERE v IS NOT NULL LIMIT 500")
+def date_format_of(con: duckdb.DuckDBPyConnection, sample: str, text: str,
+                   fmt: CsvFormat) -> str:
+    """The strptime format most of a date column's first values (in `sample`) follow: the
+    fast path; values it does not read go through the lp_date_parts macros."""
     best, best_count = date_formats(fmt)[0], 0
     for candidate in date_formats(fmt):
-        count = con.execute("SELECT count(*) FILTER (WHERE try_strptime(v, $f) >= "
-                            "TIMESTAMP '1900-01-01') FROM lp_date_sample",
+        count = con.execute(f"SELECT count(*) FILTER (WHERE try_strptime({text}, $f) >= "  # noqa: S608
+                            f"TIMESTAMP '1900-01-01') FROM {sample}",
                             {"f": candidate}).fetchone()[0]
         if count > best_count:
             best, best_count = candidate, count
-    con.execute("DROP TABLE lp_date_sample")
     return best
 
 
 def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvFormat,
-                   all_headers: tuple[str, ...], lead_columns: set[str],
-                   first_rowid: int) -> tuple[str, dict]:
-    """(the SELECT of the typed rows over `lp_raw`, its parameters).
+                   sample: str, lead_columns: set[str], breaks: str = "false"
+                   ) -> tuple[str, dict]:
+    """(the SELECT of the typed rows over `{csv}`, the file as DuckDB reads it; its parameters).
 
-    The rows have `_rec`, `blank`, one typed column per field (NULL when the file has none),
+    `sample` is a table of the file's first records as text (to pick the date formats). The
+    rows have `blank`, `_breaks` (the SQL `breaks`: a field holds a line break), one typed
+    column per field (NULL when the file has none),
     the text it came from (`<field>_text`), `extra` (JSON). Three layers, so that each regular
     expression runs once per value: text, then the parts of dates and numbers, then values.
     """
@@ -120,7 +118,7 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
     params = {"dec": fmt.decimal, "ord": fmt.date_order,
               "src_k": list(m.sources), "src_v": list(m.sources.values()),
               "st_k": list(m.statuses), "st_v": list(m.statuses.values()),
-              "src_default": m.source_default, "base": first_rowid}
+              "src_default": m.source_default}
     text = {f: (_text(fields[f]) if f in fields else "NULL::VARCHAR") for f in FIELDS}
     status_parts = [f"MAP($st_k, $st_v)[lower(lp_text({quote(h)}))]"
                     for h in fields.get("status", ())]
@@ -137,10 +135,10 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
     # coalesce stops at the first column with text; ltrim (not trim, and not inside nullif) so
     # that DuckDB does not hoist it out as a common subexpression run on every cell
     blank = ("coalesce(" + ", ".join(f"CASE WHEN ltrim({quote(h)}) <> '' THEN 1 END"
-                                     for h in all_headers) + ") IS NULL")
+                                     for h in fmt.columns) + ") IS NULL")
     fast, slow = {}, {}  # two layers: the cheap reading first, the regexes only if it fails
     for f in ("created_at", "closed_at", "modified_at"):
-        params[f"{f}_format"] = (date_format_of(con, text[f], fmt)
+        params[f"{f}_format"] = (date_format_of(con, sample, text[f], fmt)
                                  if f in fields else "%Y-%m-%d")
         fast[f"{f}_fast"] = (  # %Y would read "26" as the year 26: such a date is no reading
             f"CASE WHEN try_strptime({f}_text, ${f}_format) >= TIMESTAMP '1900-01-01' "
@@ -153,12 +151,15 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
         slow[f"{f}_clean"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_plain IS NULL "
                               f"THEN lp_clean_number({f}_text) END")
     fast["email_parts"] = "lp_email_parts(email_text)"
+    fast["website_host"] = "lp_website_host(website_text)"
     values = {
         "key_text": "lead_id_text", "email": "email_text",
+        # non-ASCII values: features.email and features.domains decide (fix_non_ascii)
         "email_domain": ("CASE WHEN email_text IS NULL THEN NULL WHEN lp_needs_python("
-                         "email_text) THEN pe.result "
+                         "email_text) THEN '' "
                          "ELSE lp_email_domain_of(email_text, email_parts) END"),
-        "domain": "d.domain",
+        "domain": ("CASE WHEN website_text IS NOT NULL AND NOT lp_needs_python(website_text) "
+                   "THEN lp_domain_of(website_host) END"),
         "company_id_text": "company_id_text", "source": "source", "status": "status",
         "extra": "extra",
     }
@@ -171,19 +172,17 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
     for field in ("employees", "annual_revenue", "founded_year"):
         values[f"{field}_number"] = f"coalesce({field}_plain, lp_decimal_of({field}_clean, $dec))"
         values[f"{field}_text"] = f"{field}_text"
-    sql = f"""SELECT _rec, blank, {_select(values)}
+    sql = f"""SELECT blank, _breaks, {_select(values)}
 FROM (
     SELECT *, {_select(slow)}
     FROM (
         SELECT *, {_select(fast)}
         FROM (
-            SELECT rowid - $base AS _rec, ({blank}) AS blank, {_select(texts)}
-            FROM lp_raw
+            SELECT ({blank}) AS blank, {breaks} AS _breaks, {_select(texts)}
+            FROM {{csv}}
         )
     )
-) AS t
-LEFT JOIN lp_py_email pe ON pe.value = t.email_text
-LEFT JOIN lp_domains d ON d.value = t.website_text"""
+)"""
     return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
 
 

@@ -39,25 +39,27 @@ def _validation_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multilin
         yield line, reasons.pop(rec), raw
 
 
-def has_line_breaks(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> bool:
-    """Whether any field of the loaded table holds a line break (records span lines).
+def has_line_breaks(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether any record of `table` (shaped with `line_break_check`) spans lines."""
+    return bool(con.execute(f"SELECT bool_or(_breaks) FROM {quote(table)}").fetchone()[0])  # noqa: S608
 
-    A line break can only sit in a quoted field (or be a lone CR): a file with neither a quote
-    character nor a CR has none, which one byte scan tells without reading every cell.
+
+def line_break_check(path: Path, quotechar: str, columns: tuple[str, ...]) -> str:
+    """The SQL of a record's `_breaks` flag: whether one of its fields holds a line break.
+
+    A line break can only sit in a quoted field (or be a lone CR): for a file with neither a
+    quote character nor a CR, one byte scan tells, and no cell is looked at.
     """
-    if not _may_hold_line_breaks(loaded.source, loaded.fmt.quotechar):
-        return False
-    checks = " OR ".join(f"contains({quote(c)}, chr(10)) OR contains({quote(c)}, chr(13))"
-                         for c in loaded.fmt.columns)
-    return bool(con.execute(
-        f"SELECT count(*) FROM {quote(loaded.table)} WHERE {checks}").fetchone()[0])
+    if not _may_hold_line_breaks(path, quotechar):
+        return "false"
+    return "regexp_matches(concat(" + ", ".join(quote(c) for c in columns) + r"), '[\n\r]')"
 
 
 def _may_hold_line_breaks(source: Path, quotechar: str) -> bool:
-    quote = quotechar.encode("utf-8")
+    quote_byte = quotechar.encode("utf-8")
     with source.open("rb") as handle:
         while chunk := handle.read(SCAN_CHUNK):
-            if quote in chunk or b"\r" in chunk:
+            if quote_byte in chunk or b"\r" in chunk:
                 return True
     return False
 

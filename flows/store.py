@@ -37,6 +37,7 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = _duckdb(path, read_only=False)
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar_print = false")  # progress is ours to show (rich)
     migrate(con)
     return con
 
@@ -119,14 +120,21 @@ def opened_read_only(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Insert or replace `frame`'s rows in `table` by its key; returns the number of rows."""
+    """Insert or replace `frame`'s rows in `table` by its key; returns the number of rows.
+
+    Run it inside `transaction` (the delete and the insert land together). `frame` holds each
+    key once (flows/validation.py merges repeated keys).
+    """
     if table not in UPSERT_KEYS:
         raise ValueError(f"{table} is not an upsert table")
     if frame.empty:
         return 0
+    key = UPSERT_KEYS[table]
     con.register("_incoming", frame)
-    try:
-        con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM _incoming")  # noqa: S608
+    try:  # delete then insert: tables without a key index (leads) upsert the same way
+        con.execute(f"DELETE FROM {table} WHERE {key} IN "  # noqa: S608
+                    f"(SELECT {key} FROM _incoming)")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")  # noqa: S608
     finally:
         con.unregister("_incoming")
     return len(frame)

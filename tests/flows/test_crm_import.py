@@ -132,6 +132,17 @@ def test_an_email_already_in_the_warehouse_updates_that_lead(con, tmp_path):
     assert _one(con, "SELECT lead_id, title FROM leads") == ("L1", "CEO")
 
 
+def test_non_ascii_emails_are_judged_like_everywhere_else_in_leadpilot(con, tmp_path):
+    path = _write(tmp_path, "idn.csv", "Email,Company Name\n"
+                  "zoé@exämple.fr,Exämple\nzoé@@acme.fr,Acme\né b@acme.fr,Acme\n")
+    summary = _import(con, path, tmp_path, "hubspot")
+    assert (summary.read, summary.inserted, summary.rejected) == (3, 1, 2)
+    assert _one(con, "SELECT email FROM leads") == ("zoé@exämple.fr",)
+    rejected = pd.read_csv(summary.rejects_file, encoding="utf-8-sig")
+    assert rejected["line"].tolist() == [3, 4]
+    assert rejected["reason"].tolist() == ["bad email: zoé@@acme.fr", "bad email: é b@acme.fr"]
+
+
 def test_websites_written_differently_are_one_company(con, tmp_path):
     path = _write(tmp_path, "web.csv", "Email,Company Name,Website URL\n"
                   "a@x.com,X Corp,www.X.com\n"

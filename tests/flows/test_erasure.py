@@ -137,7 +137,7 @@ def test_the_erased_person_is_not_left_in_the_warehouse_file_bytes(warehouse):
     with store.opened(settings.warehouse) as con:  # the rewritten file is a whole warehouse
         assert len(stored_sheet(con, ANCHOR)) == 299
         with pytest.raises(duckdb.ConstraintException):
-            con.execute("INSERT INTO leads SELECT * FROM leads LIMIT 1")
+            con.execute("INSERT INTO companies SELECT * FROM companies LIMIT 1")
 
 
 def test_forgetting_someone_unknown_removes_nothing(warehouse):

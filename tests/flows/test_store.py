@@ -41,6 +41,28 @@ def test_replacing_a_run_keeps_other_days(tmp_path):
     assert [c[1] for c in counts] == [1, 1]
 
 
+def test_upserting_leads_twice_keeps_one_row_per_lead(tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    first = pd.DataFrame({"lead_id": ["L1", "L2"], "created_at": [pd.Timestamp("2026-11-01")] * 2,
+                          "source": ["web_form"] * 2, "status": ["open"] * 2,
+                          "title": ["CEO", "CFO"], "updated_at": [pd.Timestamp("2026-11-02")] * 2})
+    with store.transaction(con):
+        store.upsert(con, "leads", first)
+    with store.transaction(con):
+        store.upsert(con, "leads", first.assign(title=["CTO", "CFO"]).iloc[:1])
+    rows = con.execute("SELECT lead_id, title FROM leads ORDER BY 1").fetchall()
+    assert rows == [("L1", "CTO"), ("L2", "CFO")]
+
+
+def test_the_leads_table_carries_no_index_to_maintain(tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'leads' "
+                       "AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')").fetchone()[0] == 0
+    nullable = con.execute("SELECT is_nullable FROM duckdb_columns() WHERE table_name = 'leads' "
+                           "AND column_name = 'lead_id'").fetchone()[0]
+    assert nullable is False
+
+
 def test_only_known_tables_can_be_written(tmp_path):
     con = store.connect(tmp_path / "w.duckdb")
     with pytest.raises(ValueError):

@@ -2,7 +2,8 @@
 -- A lead is found by its id, else by its email (case and surrounding spaces ignored); rows of
 -- one file sharing an email share the id of the first of them. A company is found by its
 -- normalised domain, else by its normalised name; a row without a website borrows the domain
--- another row of the same company name gave. Parameters: $legal (regex of legal forms).
+-- another row of the same company name gave. Parameters: $legal (regex of legal forms), $base
+-- (rowid - $base numbers lp_rows' records from 0, in file order).
 CREATE OR REPLACE TEMP MACRO lp_name_key(n, legal) AS nullif(trim(regexp_replace(
     regexp_replace(regexp_replace(replace(lower(strip_accents(n)), '.', ''), '[^a-z0-9]+', ' ',
                                   'g'), legal, ' ', 'g'), '\s+', ' ', 'g')), '');
@@ -12,7 +13,10 @@ SELECT company_id, lp_domain_of(host) AS domain_key, lp_name_key(name, $legal) A
 FROM (SELECT *, lp_website_host(trim(domain)) AS host FROM companies);
 
 CREATE OR REPLACE TEMP TABLE lp_valid AS
-WITH by_email AS (
+WITH ok AS (
+    SELECT rowid - $base AS _rec, * EXCLUDE (blank, _breaks, reason, website)
+    FROM lp_rows WHERE reason IS NULL AND NOT blank
+), by_email AS (
     SELECT lower(trim(email)) AS email_key, min(lead_id) AS lead_id
     FROM leads WHERE email IS NOT NULL GROUP BY 1
 ), by_domain AS (
@@ -23,21 +27,19 @@ WITH by_email AS (
     FROM lp_known_companies WHERE name_key IS NOT NULL GROUP BY 1
 ), names AS (
     SELECT company_name, lp_name_key(company_name, $legal) AS name_key
-    FROM (SELECT DISTINCT company_name FROM lp_rows
-          WHERE reason IS NULL AND company_name IS NOT NULL)
+    FROM (SELECT DISTINCT company_name FROM ok WHERE company_name IS NOT NULL)
 ), rows AS (
-    SELECT r.* EXCLUDE (reason), lower(r.email) AS email_key, names.name_key
-    FROM lp_rows r LEFT JOIN names USING (company_name)
-    WHERE r.reason IS NULL
+    SELECT r.*, lower(r.email) AS email_key, names.name_key
+    FROM ok r LEFT JOIN names USING (company_name)
 ), email_groups AS (  -- an email on several rows: the id of the first row that has one
     SELECT lower(email) AS email_key,
            arg_min(key_text, _rec) FILTER (WHERE key_text IS NOT NULL) AS group_key
-    FROM lp_rows WHERE reason IS NULL AND email IS NOT NULL
+    FROM ok WHERE email IS NOT NULL
     GROUP BY 1 HAVING count(*) > 1
 ), name_domains AS (  -- the first domain given for a company name
     SELECT names.name_key, arg_min(r.domain, r._rec) AS domain
-    FROM lp_rows r JOIN names USING (company_name)
-    WHERE r.reason IS NULL AND r.domain IS NOT NULL AND names.name_key IS NOT NULL
+    FROM ok r JOIN names USING (company_name)
+    WHERE r.domain IS NOT NULL AND names.name_key IS NOT NULL
     GROUP BY 1
 ), keyed AS (
     SELECT rows.* EXCLUDE (domain), g.group_key,

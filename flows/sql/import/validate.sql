@@ -1,16 +1,16 @@
 -- lp_parsed (the typed rows: flows/import_rows.py puts its SELECT in the WITH below)
--- -> lp_rows: the non-blank rows, each with its reject reason (NULL when valid) and without
--- the text the values were read from. Parameters: $max_text and those of lp_parsed.
-CREATE OR REPLACE TEMP TABLE lp_rows AS
+-- -> lp_rows: every record of the file, in file order, each with its reject reason (NULL when
+-- valid or blank) and without the text the values were read from. DuckDB runs this while it
+-- reads the file (flows/csv_loading.py). Parameters: $max_text and those of lp_parsed.
 WITH lp_parsed AS ({parsed})
 SELECT * EXCLUDE (reason_list, created_at_text, closed_at_text, modified_at_text,
                   employees_text, annual_revenue_text, founded_year_text,
-                  blank, email_domain, website),  -- kept narrow: nothing downstream reads these
+                  email_domain),  -- kept narrow: nothing downstream reads these
     coalesce(company_name, domain, country, industry, employees_text, annual_revenue_text,
              founded_year_text) IS NOT NULL AS has_company,
-    nullif(concat_ws('; ', reason_list[1], reason_list[2], reason_list[3], reason_list[4],
+    CASE WHEN NOT blank THEN nullif(concat_ws('; ', reason_list[1], reason_list[2], reason_list[3], reason_list[4],
                      reason_list[5], reason_list[6], reason_list[7], reason_list[8],
-                     reason_list[9], reason_list[10]), '') AS reason
+                     reason_list[9], reason_list[10]), '') END AS reason
 FROM (
     SELECT *, [
         CASE WHEN key_text IS NULL AND email IS NULL
@@ -51,5 +51,4 @@ FROM (
             THEN 'a date is before 1900' END
     ] AS reason_list
     FROM lp_parsed
-    WHERE NOT blank
-);
+)
