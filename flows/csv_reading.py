@@ -206,19 +206,26 @@ _DAY_FIRST = ("%d/%m/%y", "%d/%m/%y %H:%M", "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m
 _MONTH_FIRST = ("%m/%d/%y %I:%M %p", "%m/%d/%y", "%m/%d/%Y %I:%M %p", "%m/%d/%Y",
                 "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
 _ISO = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+# English month names (DuckDB's %b and %B know no other language), whatever the file's order;
+# two-digit years first again. French names, "Sept" and times after a name go to the macros.
+_MONTH_NAMES = ("%d-%b-%y", "%d %b %y", "%b %d, %y", "%d %b %Y", "%d-%b-%Y", "%b %d, %Y",
+                "%d %B %Y", "%B %d, %Y")
 
 
 def date_formats(fmt: CsvFormat) -> list[str]:
     """strptime formats worth trying first for the file's dates (a fast path of lp_timestamp)."""
-    return [*_ISO, *(_MONTH_FIRST if fmt.date_order == "mdy" else _DAY_FIRST)]
+    return [*_ISO, *(_MONTH_FIRST if fmt.date_order == "mdy" else _DAY_FIRST), *_MONTH_NAMES]
 
 
 def parse_dates(series: pd.Series, fmt: CsvFormat) -> pd.Series:
-    """Text to naive UTC `datetime64`: ISO, or day/month order per `fmt.date_order`; NaT if not.
+    """Text to naive UTC `datetime64`: ISO, or day/month order per `fmt.date_order`, or a
+    French or English month name in any order; NaT if not.
 
     Examples:
         >>> parse_dates(pd.Series(["02/24/26 02:18 AM"]), CsvFormat(date_order="mdy"))[0]
         Timestamp('2026-02-24 02:18:00')
+        >>> parse_dates(pd.Series(["24 févr. 2026"]), CsvFormat(date_order="mdy"))[0]
+        Timestamp('2026-02-24 00:00:00')
     """
     values = _apply(series, "lp_date_parts(v)", "lp_timestamp_of(g, $ord)",
                     {"ord": fmt.date_order})
