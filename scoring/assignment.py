@@ -1,5 +1,9 @@
 """Who owns each lead: the CRM's owner when the import gave one, else the sales territories.
 
+A CRM owner is a rep when it is the rep's name or email (any case), or one of the rep's
+`crm_ids` (a Salesforce OwnerId, a HubSpot owner id…): a Salesforce id matches in its
+15- or 18-character form.
+
 The territories live in data/reps.yaml (sales ops edit it). A rep covers a lead when every
 criterion the rep lists matches: the lead's company country is in `countries` (if listed) and its
 industry is in `industries` (if listed). The rep listing both wins over a rep listing one; reps
@@ -19,7 +23,8 @@ import pandas as pd
 from features.email import is_valid_email
 
 RULES: tuple[str, ...] = ("crm", "territory", "default")
-_REP_FIELDS = ("name", "email", "countries", "industries")
+_REP_FIELDS = ("name", "email", "countries", "industries", "crm_ids")
+_SF_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
 class Editable(Protocol):
@@ -37,6 +42,7 @@ class Rep:
     email: str
     countries: frozenset[str]  # upper case, e.g. FR; empty: any country
     industries: frozenset[str]  # lower case, e.g. software; empty: any industry
+    crm_ids: frozenset[str] = frozenset()  # as crm_key() gives them, e.g. 005bm00000NCJmQ
 
     @property
     def specificity(self) -> int:
@@ -53,7 +59,8 @@ class Territories:
 
     @classmethod
     def from_file(cls, editable: Editable) -> Territories:
-        """Validate `default_rep: <name>` and `reps: [{name, email, countries, industries}]`."""
+        """Validate `default_rep: <name>` and
+        `reps: [{name, email, countries, industries, crm_ids}]`."""
         data = editable.data if isinstance(editable.data, dict) else {}
         unknown = sorted(set(data) - {"default_rep", "reps"})
         if unknown:
@@ -66,6 +73,13 @@ class Territories:
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise editable.error(f"reps[{i}].name", f"{reps[i].name!r} is listed twice")
+        owner_of: dict[str, str] = {}
+        for i, rep in enumerate(reps):
+            for key in sorted(rep.crm_ids):
+                if key in owner_of:
+                    raise editable.error(f"reps[{i}].crm_ids", f"{key!r} is already listed "
+                                         f"for {owner_of[key]}; a CRM id belongs to one rep")
+                owner_of[key] = rep.name
         default = data.get("default_rep")
         by_name = {r.name.casefold(): r for r in reps}
         if not isinstance(default, str) or default.strip().casefold() not in by_name:
@@ -81,7 +95,7 @@ def _rep(editable: Editable, field: str, item: object) -> Rep:
     unknown = sorted(set(item) - set(_REP_FIELDS))
     if unknown:
         raise editable.error(f"{field}.{unknown[0]}",
-                             "is not a rep setting (name, email, countries, industries)")
+                             "is not a rep setting (name, email, countries, industries, crm_ids)")
     name, email = item.get("name"), item.get("email")
     if not isinstance(name, str) or not name.strip():
         raise editable.error(f"{field}.name", "must be the rep's name, e.g. Camille Martin")
@@ -91,7 +105,39 @@ def _rep(editable: Editable, field: str, item: object) -> Rep:
     industries = _codes(editable, f"{field}.industries", item.get("industries"), country=False)
     if not countries and not industries:
         raise editable.error(field, "needs countries, industries or both to cover any lead")
-    return Rep(name.strip(), email.strip(), countries, industries)
+    return Rep(name.strip(), email.strip(), countries, industries,
+               _crm_ids(editable, f"{field}.crm_ids", item.get("crm_ids")))
+
+
+def _crm_ids(editable: Editable, field: str, value: object) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not value:
+        raise editable.error(field, f"must be a list like [005xx0000012345], got {value!r}")
+    for item in value:
+        if not isinstance(item, str):  # YAML reads 0123 as 83 and 12_345 as 12345
+            raise editable.error(field, f"must hold ids as text: put the id YAML read as "
+                                 f"the number {item!r} in quotes, as the CRM export writes it")
+        if not item.strip() or any(c.isspace() for c in item.strip()):
+            raise editable.error(field, f"must hold ids without spaces, got {item!r}")
+    return frozenset(crm_key(v) for v in value)
+
+
+def crm_key(value: str) -> str:
+    """The form a CRM id is matched in: a Salesforce 18-character id becomes its 15-character
+    form (the last 3 characters are a checksum of its capitals), any other id stays as is.
+
+    >>> crm_key("005bm00000NCJmQAAX"), crm_key(" 005bm00000NCJmQ "), crm_key("12345678")
+    ('005bm00000NCJmQ', '005bm00000NCJmQ', '12345678')
+    """
+    value = value.strip()
+    if len(value) == 18 and value.isascii() and value.isalnum():
+        suffix = "".join(
+            _SF_SUFFIX[sum(1 << i for i, c in enumerate(value[start:start + 5]) if c.isupper())]
+            for start in (0, 5, 10))
+        if value[15:].upper() == suffix:
+            return value[:15]
+    return value
 
 
 def _codes(editable: Editable, field: str, value: object, country: bool) -> frozenset[str]:
@@ -116,8 +162,9 @@ def assign(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
         territories: the reps, from data/reps.yaml.
 
     Returns:
-        lead_id, owner (a rep's name, or the CRM's text when it names no listed rep),
-        owner_email (None for an unlisted CRM owner) and rule (crm, territory or default).
+        lead_id, owner (a rep's name, or the CRM's text when it is no listed rep's name,
+        email or CRM id), owner_email (None for an unlisted CRM owner) and rule (crm,
+        territory or default).
 
     >>> reps = (Rep("Ana", "ana@x.fr", frozenset({"FR"}), frozenset()),)
     >>> leads = pd.DataFrame({"lead_id": ["L1", "L2", "L3"], "owner": [None, None, "Bob"],
@@ -147,10 +194,12 @@ def assign(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
     emails = np.array([r.email for r in everyone], dtype=object)[pick]
 
     crm = leads["owner"].astype("string").str.strip().replace("", pd.NA)
-    key = crm.str.casefold()
+    by_id = {key: r for r in territories.reps for key in r.crm_ids}
     by_key = {k: r for r in territories.reps for k in (r.name.casefold(), r.email.casefold())}
-    crm_name = key.map({k: r.name for k, r in by_key.items()}).fillna(crm)
-    crm_email = key.map({k: r.email for k, r in by_key.items()})
+    rep_of = {v: by_key.get(v.casefold()) or by_id.get(crm_key(v))  # per distinct owner
+              for v in crm.dropna().unique()}
+    crm_name = crm.map({v: r.name for v, r in rep_of.items() if r}).astype("string").fillna(crm)
+    crm_email = crm.map({v: r.email for v, r in rep_of.items() if r}).astype("string")
     has_crm = crm.notna().to_numpy()
     return pd.DataFrame({
         "lead_id": leads["lead_id"].to_numpy(),
