@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import csv
+import re
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 import pandas as pd
 
 from flows import store
+from flows.csv_loading import transcode
+from flows.csv_reading import CsvFormat, detect_format
 from flows.errors import LeadpilotError
 from flows.validation import ACTIVITIES, COMPANIES, LEADS, TableSpec, validate
+
+_UTF8 = ("utf-8", "utf-8-sig")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -26,45 +35,79 @@ class FileResult:
     rejects_file: str | None
 
 
-def read_rows(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read a UTF-8 (optionally BOM) comma CSV as text, keeping each record's line number.
+def read_rows(path: Path, fmt: CsvFormat | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read a CSV as text, in the format `detect_format` finds, keeping each record's line number.
+
+    UTF-8 (with or without BOM), UTF-16 and cp1252/latin-1 text, separated by `,` `;` tab or
+    `|`, with LF, CRLF or CR line ends: files that are not UTF-8 are transcoded to a temporary
+    UTF-8 copy line for line, so line numbers are those of the original file.
 
     Returns:
-        (rows with one str column per header plus `line` and `raw`, ragged rows as rejects).
+        (rows with one str column per header plus `line` and `raw` (the record's original
+        text), ragged rows as rejects).
     """
-    if not path.exists():
-        raise LeadpilotError(f"The file {path} does not exist.")
-    records, ragged = [], []
+    fmt = fmt or detect_format(path)
+    if fmt.kind == "xlsx":
+        raise LeadpilotError(f"The file {path} is an Excel workbook: save it as CSV to import it.")
+    with tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp:
+        copy = Path(tmp) / "utf8.csv"
+        source = path if fmt.encoding in _UTF8 else transcode(path, fmt.encoding, copy,
+                                                               fmt.has_bom)
+        try:
+            return _read_text(source, path, fmt)
+        except UnicodeDecodeError:  # bytes that are not UTF-8 past the sample detect_format read
+            return _read_text(transcode(path, "utf-8-or-cp1252", copy, fmt.has_bom), path, fmt)
+
+
+def _read_text(source: Path, path: Path, fmt: CsvFormat) -> tuple[pd.DataFrame, pd.DataFrame]:
+    records, ragged, header = [], [], None
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if not header:
-                raise LeadpilotError(f"The file {path} is empty: it needs a header row.")
-            header = [h.strip() for h in header]
-            line = reader.line_num + 1
-            for fields in reader:
-                raw = ",".join(fields)
-                if len(fields) == len(header):
+        with source.open(encoding="utf-8-sig", newline="") as handle:
+            for line, fields, raw in _records(handle, fmt):
+                if line < fmt.header_line:
+                    continue  # blank lines or Excel's "sep=;" before the header
+                if header is None:
+                    header = [h.replace("\ufeff", "").strip() for h in fields]
+                    if _CONTROL.search("".join(header)):
+                        raise LeadpilotError(
+                            f"The file {path} is not a CSV file: its header holds binary data.")
+                elif len(fields) == len(header):
                     records.append([*fields, line, raw])
                 elif any(f.strip() for f in fields):
                     ragged.append({"line": line, "raw": raw, "reason":
                                    f"has {len(fields)} fields where the header has {len(header)}"})
-                line = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        raise LeadpilotError(f"The file {path} is not UTF-8 text (byte {exc.start}).") from exc
     except csv.Error as exc:
         raise LeadpilotError(f"The file {path} is not a readable CSV: {exc}.") from exc
+    if not header:
+        raise LeadpilotError(f"The file {path} is empty: it needs a header row.")
     rows = pd.DataFrame(records, columns=[*header, "line", "raw"], dtype=object)
     return rows, pd.DataFrame(ragged, columns=["line", "raw", "reason"])
+
+
+def _records(handle: TextIO, fmt: CsvFormat) -> Iterator[tuple[int, list[str], str]]:
+    """(first line, fields, original text without its line end) of each record, in file order."""
+    consumed: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for text in handle:
+            consumed.append(text)
+            yield text
+
+    line = 1
+    for fields in csv.reader(lines(), delimiter=fmt.delimiter, quotechar=fmt.quotechar):
+        count, raw = len(consumed), "".join(consumed).rstrip("\r\n")
+        consumed.clear()
+        yield line, fields, raw
+        line += count
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: TableSpec,
               rejects_dir: Path, now: datetime) -> FileResult:
     """Validate one CSV and upsert its valid rows; invalid rows go to `<stem>_rejects.csv`."""
-    rows, ragged = read_rows(path)
+    fmt = detect_format(path)
+    rows, ragged = read_rows(path, fmt)
     try:
-        valid, rejects = validate(rows.drop(columns="raw"), spec)
+        valid, rejects = validate(rows.drop(columns="raw"), spec, fmt)
     except ValueError as exc:
         raise LeadpilotError(f"The file {path} cannot be imported: {exc}.") from exc
     rejects = rejects.merge(rows[["line", "raw"]], on="line", how="left")

@@ -9,6 +9,9 @@ import pandas as pd
 
 from features.columns import EVENT_TYPES, SOURCES
 from features.email import is_valid_email
+from flows.csv_reading import CsvFormat, parse_dates, parse_numbers
+
+_OTHER_DATES = {"dmy": " or DD/MM/YYYY HH:MM", "mdy": " or MM/DD/YYYY HH:MM"}
 
 
 @dataclass(frozen=True)
@@ -67,15 +70,20 @@ ACTIVITIES = TableSpec("activities", "event_id", (
 ))
 
 
-def _check(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse one column; returns (typed values, reason or None per row)."""
+def _check(column: Column, text: pd.Series, fmt: CsvFormat) -> tuple[pd.Series, pd.Series]:
+    """Parse one column; returns (typed values, reason or None per row).
+
+    Numbers read with the file's decimal and thousands separators (`1 200,00` in a French
+    file); dates are ISO, or day/month order as the file writes them (`27/11/2026 10:00`).
+    """
     present = text.notna()
     reason = pd.Series(None, index=text.index, dtype=object)
     if column.required:
         reason = reason.mask(~present, f"{column.name} is required")
     value: pd.Series = text
     if column.kind == "int":
-        number = pd.to_numeric(text, errors="coerce")
+        number = (parse_numbers(text, fmt) if present.any()
+                  else pd.Series(float("nan"), index=text.index))
         bad = present & (number.isna() | (number % 1 != 0))
         reason = reason.mask(bad, f"{column.name} is not a whole number")
         if column.minimum is not None:
@@ -84,9 +92,14 @@ def _check(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
         value = number.where(~bad).astype("Int64")
     elif column.kind == "timestamp":
         stamp = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-        bad = present & stamp.isna()
-        reason = reason.mask(bad, f"{column.name} is not a date and time (YYYY-MM-DD HH:MM:SS)")
         value = stamp.dt.tz_localize(None)
+        other = present & value.isna()
+        if fmt.date_order in _OTHER_DATES and other.any():
+            value = value.mask(other, parse_dates(text[other], fmt).reindex(text.index))
+        bad = present & value.isna()
+        hint = _OTHER_DATES.get(fmt.date_order, "")
+        reason = reason.mask(
+            bad, f"{column.name} is not a date and time (YYYY-MM-DD HH:MM:SS{hint})")
     elif column.kind == "email":
         bad = present & ~text.map(is_valid_email, na_action="ignore").fillna(False).astype(bool)
         reason = reason.mask(bad, f"{column.name} is not a valid email address")
@@ -99,13 +112,16 @@ def _check(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return value, reason
 
 
-def validate(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate(raw: pd.DataFrame, spec: TableSpec,
+             fmt: CsvFormat | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split raw text rows into typed valid rows and rejects.
 
     Args:
         raw: one column per CSV header (strings, None for empty) plus `line`, the row's line
             number in the file.
         spec: what the table expects.
+        fmt: the file's format (`detect_format`): its decimal separator and date order decide
+            how numbers and non-ISO dates read; ISO dates and decimal points when None.
 
     Returns:
         (valid rows with the spec's columns, rejects with `line` and `reason`). A later row with
@@ -117,10 +133,11 @@ def validate(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.DataF
     text = raw.reindex(columns=[*spec.names, "line"])
     text[list(spec.names)] = text[list(spec.names)].apply(  # an absent column stays empty
         lambda s: s.str.strip() if s.notna().any() else s).replace("", None)
+    fmt = fmt or CsvFormat()
     typed = pd.DataFrame(index=text.index)
     reasons = []
     for column in spec.columns:
-        typed[column.name], reason = _check(column, text[column.name])
+        typed[column.name], reason = _check(column, text[column.name], fmt)
         reasons.append(reason)
     for rule in spec.rules:
         reasons.append(rule(typed))

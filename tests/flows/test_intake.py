@@ -96,7 +96,7 @@ def test_a_file_without_a_required_column_fails_whole_and_writes_nothing(files, 
 
 @pytest.mark.parametrize("content, message", [
     (b"", "empty"),
-    (b"\xff\xfe\x00\x00garbage", "not UTF-8"),
+    (b"\xff\xfe\x00\x00garbage", "binary data"),
 ])
 def test_unreadable_files_give_one_clear_sentence(tmp_path, content, message):
     path = tmp_path / "bad.csv"
