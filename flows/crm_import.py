@@ -133,7 +133,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         report("Writing", 0.0)
         if rejected:
             rejects.write_rejects(rejects.all_rejects(con, loaded, multiline), target)
-        import_diff.write(con, fields, now, str(path))
+        import_diff.write(con, fields, now, str(path), mapping.source_default,
+                          mapping.status_default)
         con.execute("INSERT INTO imports VALUES (?, 'leads', ?, ?, ?, ?, ?)", [
             uuid.uuid4().hex, str(path), mapping.name, fmt.describe(), now,
             json.dumps({k: v for k, v in asdict(summary).items()

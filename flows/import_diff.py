@@ -35,22 +35,29 @@ def _last(column: str, alias: str | None = None) -> str:
 
 
 def merge(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...]) -> None:
-    """lp_valid -> lp_in (one row per lead) and lp_cin (one row per company).
+    """lp_valid -> lp_repeated (leads on several rows), lp_existing (leads the warehouse has),
+    lp_in (one row per lead) and lp_cin (one row per company).
 
     Rows of one lead are merged field by field: the last non-empty value in the file wins.
     """
+    con.execute("CREATE OR REPLACE TEMP TABLE lp_repeated AS SELECT lead_id, count(*) AS n_rows "
+                "FROM lp_valid GROUP BY lead_id HAVING count(*) > 1")
+    con.execute("CREATE OR REPLACE TEMP TABLE lp_existing AS SELECT DISTINCT lead_id "
+                "FROM lp_valid SEMI JOIN leads USING (lead_id)")
     lead_inputs = [f for f in fields if f not in ("extra",)] + ["modified_at"]
     single = ", ".join(quote(f) for f in lead_inputs)
     many = ", ".join(_last(f) for f in lead_inputs)
     con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW lp_in AS
-        WITH repeated AS (SELECT lead_id FROM lp_valid GROUP BY lead_id HAVING count(*) > 1)
-        SELECT lead_id, {single}, extra, 1 AS n_rows FROM lp_valid
-        WHERE lead_id NOT IN (SELECT lead_id FROM repeated)
-        UNION ALL BY NAME
+        CREATE OR REPLACE TEMP VIEW lp_in_many AS
         SELECT lead_id, {many}, arg_max(extra, _rec) FILTER (WHERE extra IS NOT NULL) AS extra,
                count(*) AS n_rows
-        FROM lp_valid WHERE lead_id IN (SELECT lead_id FROM repeated) GROUP BY lead_id
+        FROM lp_valid SEMI JOIN lp_repeated USING (lead_id) GROUP BY lead_id
+    """)  # noqa: S608
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW lp_in AS
+        SELECT lead_id, {single}, extra, 1 AS n_rows
+        FROM lp_valid ANTI JOIN lp_repeated USING (lead_id)
+        UNION ALL BY NAME SELECT * FROM lp_in_many
     """)  # noqa: S608
     company = ", ".join(_last(_COMPANY_INPUT.get(f, f), f) for f in COMPANY_FIELDS)
     con.execute(f"""
@@ -60,32 +67,40 @@ def merge(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...]) -> None:
     """)  # noqa: S608
 
 
-def compare(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: datetime,
-            source_default: str, status_default: str) -> None:
-    """lp_in, lp_cin + the warehouse -> lp_lead_next, lp_company_next and lp_changes.
+def _lead_columns(fields: tuple[str, ...], stored: bool) -> list[str]:
+    """The next value of each lead field from the file's row `i` and, when `stored`, the
+    warehouse's row `l`: an empty cell keeps the stored value; a translated status or source
+    overrides it; a lead closed (won, lost) without a date is closed at its last
+    modification, else now; extra columns are merged key by key."""
+    def kept(expr: str, field: str) -> str:
+        return f"coalesce({expr}, l.{quote(field)})" if stored else expr
 
-    An empty cell keeps the stored value; a translated status or source overrides it; a lead
-    closed (won, lost) without a date is closed at its last modification, else now; extra
-    columns are merged key by key.
-    """
-    params = {"now": now, "src": source_default, "status": status_default}
     simple = [f for f in fields if f not in ("created_at", "source", "status", "closed_at",
                                              "extra")]
-    status = "coalesce(i.status, l.status, $status)"
-    columns = [f"coalesce(i.{quote(f)}, l.{quote(f)}) AS {quote(f)}" for f in simple] + [
-        "coalesce(i.created_at, l.created_at, least(i.closed_at, i.modified_at), $now) "
-        "AS created_at",
-        "coalesce(i.source, l.source, $src) AS source",
+    status = f"coalesce({kept('i.status', 'status')}, $status)"
+    closed = kept("i.closed_at", "closed_at")
+    return [f"{kept(f'i.{quote(f)}', f)} AS {quote(f)}" for f in simple] + [
+        f"coalesce({kept('i.created_at', 'created_at')}, least(i.closed_at, i.modified_at), "
+        "$now) AS created_at",
+        f"coalesce({kept('i.source', 'source')}, $src) AS source",
         f"{status} AS status",
-        f"CASE WHEN {status} = 'open' THEN NULL ELSE coalesce(i.closed_at, l.closed_at, "
-        "i.modified_at, $now) END AS closed_at",
-        "CASE WHEN i.extra IS NULL THEN l.extra WHEN l.extra IS NULL THEN i.extra "
-        "ELSE json_merge_patch(l.extra, i.extra) END AS extra",
+        f"CASE WHEN {status} = 'open' THEN NULL ELSE coalesce({closed}, i.modified_at, $now) "
+        "END AS closed_at",
+        ("CASE WHEN i.extra IS NULL THEN l.extra WHEN l.extra IS NULL THEN i.extra "
+         "ELSE json_merge_patch(l.extra, i.extra) END AS extra") if stored else "i.extra AS extra",
     ]
+
+
+def compare(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: datetime,
+            source_default: str, status_default: str) -> None:
+    """lp_in, lp_cin + the warehouse -> lp_lead_next (the leads the warehouse already has, as
+    they will be), lp_company_next and lp_changes. New leads are written straight from
+    lp_valid by `write` (a million new rows are never copied once more)."""
+    params = {"now": now, "src": source_default, "status": status_default}
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lp_lead_next AS
-        SELECT i.lead_id, l.lead_id IS NOT NULL AS existed, i.n_rows, {', '.join(columns)}
-        FROM lp_in i LEFT JOIN leads l ON l.lead_id = i.lead_id
+        SELECT i.lead_id, i.n_rows, {', '.join(_lead_columns(fields, stored=True))}
+        FROM lp_in i JOIN leads l ON l.lead_id = i.lead_id
     """, params)  # noqa: S608
     company_columns = [
         "CASE WHEN lp_domain(k.domain) = c.domain THEN k.domain "
@@ -120,22 +135,26 @@ def compare(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: dateti
                  LATERAL (VALUES {company_pairs}) AS p(field, old, new)
             WHERE p.old IS DISTINCT FROM p.new
         ) AS c JOIN lp_valid v ON v.company_id = c.company_id AND v.has_company
-        WHERE v.lead_id IN (SELECT lead_id FROM lp_lead_next WHERE existed)
+        WHERE v.lead_id IN (SELECT lead_id FROM lp_lead_next)
     """)  # noqa: S608
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """inserted, updated (really changed), unchanged and merged (extra rows of a lead)."""
-    inserted, existed, merged = con.execute(
-        "SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed), "
-        "coalesce(sum(n_rows - 1), 0) FROM lp_lead_next").fetchone()
+    inserted, merged = con.execute("""
+        SELECT (SELECT count(*) FROM lp_valid ANTI JOIN lp_existing USING (lead_id))
+               - (SELECT coalesce(sum(n_rows - 1), 0)
+                  FROM lp_repeated ANTI JOIN lp_existing USING (lead_id)),
+               (SELECT coalesce(sum(n_rows - 1), 0) FROM lp_repeated)
+    """).fetchone()
+    existed = con.execute("SELECT count(*) FROM lp_existing").fetchone()[0]
     updated = con.execute("SELECT count(DISTINCT lead_id) FROM lp_changes").fetchone()[0]
-    return {"inserted": inserted, "updated": updated, "unchanged": existed - updated,
+    return {"inserted": int(inserted), "updated": updated, "unchanged": existed - updated,
             "merged": int(merged)}
 
 
 def write(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: datetime,
-          source_file: str) -> None:
+          source_file: str, source_default: str, status_default: str) -> None:
     """Insert new companies and leads, update changed ones, append the change history."""
     params = {"now": now}
     company_set = ", ".join(f"{quote(f)} = n.{quote(f)}" for f in COMPANY_FIELDS)
@@ -152,15 +171,18 @@ def write(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: datetime
             WHERE {' OR '.join(f'n2.{quote(f)} IS DISTINCT FROM k.{quote(f)}'
                                for f in COMPANY_FIELDS)})
     """, params)  # noqa: S608
-    lead_list = ", ".join(quote(f) for f in fields)
-    con.execute(f"""
-        INSERT INTO leads BY NAME
-        SELECT lead_id, {lead_list}, $now AS updated_at FROM lp_lead_next WHERE NOT existed
-    """, params)  # noqa: S608
+    new = ", ".join(_lead_columns(fields, stored=False))
+    for rows in ("lp_valid ANTI JOIN lp_repeated USING (lead_id)",  # most leads: one row each
+                 "lp_in_many"):
+        con.execute(f"""
+            INSERT INTO leads BY NAME
+            SELECT i.lead_id, {new}, $now AS updated_at
+            FROM (SELECT * FROM {rows}) AS i ANTI JOIN lp_existing USING (lead_id)
+        """, {**params, "src": source_default, "status": status_default})  # noqa: S608
     lead_set = ", ".join(f"{quote(f)} = n.{quote(f)}" for f in fields)
     con.execute(f"""
         UPDATE leads SET {lead_set}, updated_at = $now FROM lp_lead_next n
-        WHERE leads.lead_id = n.lead_id AND n.existed
+        WHERE leads.lead_id = n.lead_id
           AND n.lead_id IN (SELECT lead_id FROM lp_changes WHERE field NOT LIKE 'company.%')
     """, params)  # noqa: S608
     con.execute("INSERT INTO lead_changes SELECT lead_id, field, old, new, $now, $file "

@@ -146,7 +146,7 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
         slow[f"{f}_g"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_fast IS NULL "
                           f"THEN lp_date_parts({f}_text) END")
     for f in ("employees", "annual_revenue", "founded_year"):
-        fast[f"{f}_plain"] = (f"CASE WHEN ltrim(ltrim({f}_text, '-+'), '0123456789') = '' "
+        fast[f"{f}_plain"] = (f"CASE WHEN regexp_full_match({f}_text, '[-+]?[0-9]+') "
                               f"THEN TRY_CAST({f}_text AS DECIMAL(38, 6)) END")
         slow[f"{f}_clean"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_plain IS NULL "
                               f"THEN lp_clean_number({f}_text) END")

@@ -24,6 +24,8 @@ WEBSITES = [
     "http://[::1]/", "a.b.c.d.example.org", "WWW.EXAMPLE.ORG/", "example.org#top",
     "example.org?q=1", "exa mple.org", "https://www.x.com:443", "x.com:80:90",
     "https://sub.www.x.com", "http://x.com.:80/", "mailto:jean@acme.fr", "acme_corp.com",
+    "x.com..", "HTTPS://u@v@Acme.com/x", "x.com#a@b.org", "x.com/path@evil.com", "?x.com",
+    "http:x.com", "1http://x.com", "http:///x.com",
 ]
 
 

@@ -12,11 +12,39 @@ CREATE OR REPLACE TEMP TABLE lp_known_companies AS
 SELECT company_id, lp_domain_of(host) AS domain_key, lp_name_key(name, $legal) AS name_key
 FROM (SELECT *, lp_website_host(trim(domain)) AS host FROM companies);
 
+-- Each company name of the file's valid rows with its key.
+CREATE OR REPLACE TEMP TABLE lp_names AS
+SELECT company_name, lp_name_key(company_name, $legal) AS name_key
+FROM (SELECT DISTINCT company_name FROM lp_rows
+      WHERE reason IS NULL AND NOT blank AND company_name IS NOT NULL);
+
+-- An email on several valid rows: the id of the first row that has one. (Counting first and
+-- ranking only the repeated emails spares an arg_min over every row.)
+CREATE OR REPLACE TEMP TABLE lp_email_groups AS
+WITH repeated AS (
+    SELECT lower(email) AS email_key FROM lp_rows
+    WHERE reason IS NULL AND NOT blank AND email IS NOT NULL
+    GROUP BY 1 HAVING count(*) > 1
+)
+SELECT email_key, arg_min(key_text, rowid) FILTER (WHERE key_text IS NOT NULL) AS group_key
+FROM (SELECT lower(email) AS email_key, key_text, rowid FROM lp_rows
+      WHERE reason IS NULL AND NOT blank AND email IS NOT NULL)
+SEMI JOIN repeated USING (email_key)
+GROUP BY 1;
+
+-- The first domain given for a company name (names first grouped as written, then by key).
+CREATE OR REPLACE TEMP TABLE lp_name_domains AS
+SELECT n.name_key, arg_min(f.domain, f.first_row) AS domain
+FROM (SELECT company_name, arg_min(domain, rowid) AS domain, min(rowid) AS first_row
+      FROM lp_rows
+      WHERE reason IS NULL AND NOT blank AND domain IS NOT NULL AND company_name IS NOT NULL
+      GROUP BY company_name) AS f
+JOIN lp_names n USING (company_name)
+WHERE n.name_key IS NOT NULL
+GROUP BY n.name_key;
+
 CREATE OR REPLACE TEMP TABLE lp_valid AS
-WITH ok AS (
-    SELECT rowid - $base AS _rec, * EXCLUDE (blank, _breaks, reason, website)
-    FROM lp_rows WHERE reason IS NULL AND NOT blank
-), by_email AS (
+WITH by_email AS (
     SELECT lower(trim(email)) AS email_key, min(lead_id) AS lead_id
     FROM leads WHERE email IS NOT NULL GROUP BY 1
 ), by_domain AS (
@@ -25,29 +53,16 @@ WITH ok AS (
 ), by_name AS (
     SELECT name_key, min(company_id) AS company_id
     FROM lp_known_companies WHERE name_key IS NOT NULL GROUP BY 1
-), names AS (
-    SELECT company_name, lp_name_key(company_name, $legal) AS name_key
-    FROM (SELECT DISTINCT company_name FROM ok WHERE company_name IS NOT NULL)
-), rows AS (
-    SELECT r.*, lower(r.email) AS email_key, names.name_key
-    FROM ok r LEFT JOIN names USING (company_name)
-), email_groups AS (  -- an email on several rows: the id of the first row that has one
-    SELECT lower(email) AS email_key,
-           arg_min(key_text, _rec) FILTER (WHERE key_text IS NOT NULL) AS group_key
-    FROM ok WHERE email IS NOT NULL
-    GROUP BY 1 HAVING count(*) > 1
-), name_domains AS (  -- the first domain given for a company name
-    SELECT names.name_key, arg_min(r.domain, r._rec) AS domain
-    FROM ok r JOIN names USING (company_name)
-    WHERE r.domain IS NOT NULL AND names.name_key IS NOT NULL
-    GROUP BY 1
 ), keyed AS (
-    SELECT rows.* EXCLUDE (domain), g.group_key,
-           coalesce(rows.domain, CASE WHEN rows.name_key IS NOT NULL THEN nd.domain END)
+    SELECT r.* EXCLUDE (domain), g.group_key, names.name_key,
+           coalesce(r.domain, CASE WHEN names.name_key IS NOT NULL THEN nd.domain END)
                AS domain_any
-    FROM rows
-    LEFT JOIN email_groups g USING (email_key)
-    LEFT JOIN name_domains nd ON nd.name_key = rows.name_key
+    FROM (SELECT rowid - $base AS _rec, lower(email) AS email_key,
+                 * EXCLUDE (blank, _breaks, reason, website)
+          FROM lp_rows WHERE reason IS NULL AND NOT blank) AS r
+    LEFT JOIN lp_names names USING (company_name)
+    LEFT JOIN lp_email_groups g USING (email_key)
+    LEFT JOIN lp_name_domains nd ON nd.name_key = names.name_key
 )
 SELECT * EXCLUDE (found_company_id, key_text, company_id_text, email_key, name_key,
                   domain_any),  -- kept narrow: merge and compare read the rest
