@@ -6,7 +6,8 @@ It writes a CRM-like leads CSV (Salesforce layout: 17 columns, UTF-8 with BOM, U
 companies inline, 1 % duplicate emails in another case, 0.1 % bad emails), then in fresh
 subprocesses (so each peak RSS is its own):
   1. the floor: DuckDB `read_csv` of the same file into a table (auto-detected, no checks),
-     and for reference the same into a pandas DataFrame;
+     and for reference the same into a pandas DataFrame and into a table of a database file
+     (what any import that lands rows on disk pays before checking anything);
   2. leadpilot's import into an empty warehouse (detection, validation, dedupe, write);
   3. the same import again (re-import: compare only, nothing written).
 It prints seconds, peak RSS and the ratio to the floor. Targets: at most 3x the floor, peak
@@ -63,6 +64,15 @@ rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
 print(json.dumps({"seconds": time.perf_counter() - start, "rows": rows,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+WRITE_FLOOR = """
+import json, resource, sys, time, duckdb
+start = time.perf_counter()
+con = duckdb.connect(sys.argv[2])
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[1]])
+con.close()
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": 0,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 FLOOR_FRAME = """
 import json, resource, sys, time, duckdb
 start = time.perf_counter()
@@ -104,6 +114,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         csv_path, warehouse = folder / "leads.csv", folder / "bench.duckdb"
         warehouse.unlink(missing_ok=True)
+        (folder / "floor.duckdb").unlink(missing_ok=True)
         started = time.perf_counter()
         duckdb.connect().execute(GENERATE, [args.rows, str(csv_path)])
         size = csv_path.stat().st_size / 1e6
@@ -111,12 +122,16 @@ def main() -> None:
               f"{time.perf_counter() - started:.1f} s")
         floor = _run(FLOOR, str(csv_path))
         frame = _run(FLOOR_FRAME, str(csv_path))
+        written = _run(WRITE_FLOOR, str(csv_path), str(folder / "floor.duckdb"))
         first = _run(IMPORT, str(csv_path), str(warehouse), str(folder / "rejects"))
         again = _run(IMPORT, str(csv_path), str(warehouse), str(folder / "rejects"))
     print(f"DuckDB read_csv into a table (the floor): {floor['seconds']:6.2f} s  "
           f"peak RSS {floor['rss_mb']:6.0f} MB")
     print(f"DuckDB read_csv into pandas (reference): {frame['seconds']:6.2f} s  "
           f"peak RSS {frame['rss_mb']:6.0f} MB")
+    print(f"DuckDB read_csv into a database file, no checks (reference): "
+          f"{written['seconds']:6.2f} s  peak RSS {written['rss_mb']:6.0f} MB  "
+          f"ratio {written['seconds'] / floor['seconds']:.2f}x floor")
     for name, result in (("leadpilot import", first), ("re-import (no change)", again)):
         print(f"{name:<24} {result['seconds']:6.2f} s  peak RSS {result['rss_mb']:6.0f} MB  "
               f"ratio {result['seconds'] / floor['seconds']:.2f}x floor  "
