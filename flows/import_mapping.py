@@ -41,7 +41,11 @@ class Mapping:
     status_default: str
 
     def resolve(self, headers: tuple[str, ...]) -> Resolved:
-        """Match the candidate headers (ignoring case) against a file's header."""
+        """Match the candidate headers (ignoring case) against a file's header.
+
+        A field's first present header feeds it; the next ones only fill its empty cells and
+        are kept in extra as well, so a mobile phone next to a phone is not lost.
+        """
         by_lower: dict[str, str] = {}
         for header in headers:
             by_lower.setdefault(header.lower(), header)
@@ -50,7 +54,7 @@ class Mapping:
             present = tuple(by_lower[c.lower()] for c in candidates if c.lower() in by_lower)
             if present:
                 used[field] = present
-        taken = {h for cols in used.values() for h in cols}
+        taken = {cols[0] for cols in used.values()}
         translated = {h for f in ("source", "status") for h in used.get(f, ())}
         extra = tuple(h for h in headers if h not in taken or h in translated)
         return Resolved(self, used, extra)

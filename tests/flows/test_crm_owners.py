@@ -81,6 +81,8 @@ def test_a_salesforce_owner_name_column_wins_over_the_owner_id(con, tmp_path):
     _import(con, path, tmp_path, "salesforce")
     owners = _owners(con, tmp_path)
     assert owners["owner"].tolist() == ["Julien Moreau", "Oliver Smith"]
+    extra = json.loads(con.execute("SELECT extra FROM leads WHERE lead_id = '00Q1'").fetchone()[0])
+    assert extra["OwnerId"] == "005bm00000NCJmQAAX"  # the second choice is kept, not lost
 
 
 def test_the_leadpilot_csv_owner_column_is_imported(con, tmp_path):
