@@ -104,6 +104,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         fmt = loaded.fmt
         resolved = mapping.resolve(fmt.columns)
         report("Checking rows", 0.0)
+        # lp_rows' rowids number the records; nothing after it needs DuckDB to keep row order
+        con.execute("SET preserve_insertion_order = false")
         import_rows.fix_non_ascii(con)
         read, invalid = con.execute("SELECT count(*) FILTER (WHERE NOT blank), count(reason) "
                                     "FROM lp_rows").fetchone()
@@ -145,6 +147,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         rejects.partial(rejects_dir / f"{path.stem}_rejects.csv").unlink(missing_ok=True)
         raise
     finally:
+        con.execute("RESET preserve_insertion_order")
         _drop_scratch(con)
     if rejected:
         rejects.partial(target).replace(target)

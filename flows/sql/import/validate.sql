@@ -3,16 +3,13 @@
 -- valid or blank) and without the text the values were read from. DuckDB runs this while it
 -- reads the file (flows/csv_loading.py). Parameters: $max_text and those of lp_parsed.
 WITH lp_parsed AS ({parsed})
-SELECT * EXCLUDE (reason_list, created_at_text, closed_at_text, modified_at_text,
+SELECT * EXCLUDE (created_at_text, closed_at_text, modified_at_text,
                   employees_text, annual_revenue_text, founded_year_text,
                   email_domain),  -- kept narrow: nothing downstream reads these
     coalesce(company_name, domain, country, industry, employees_text, annual_revenue_text,
              founded_year_text) IS NOT NULL AS has_company,
-    CASE WHEN NOT blank THEN nullif(concat_ws('; ', reason_list[1], reason_list[2], reason_list[3], reason_list[4],
-                     reason_list[5], reason_list[6], reason_list[7], reason_list[8],
-                     reason_list[9], reason_list[10]), '') END AS reason
-FROM (
-    SELECT *, [
+    -- every reason that applies, in this order (concat_ws skips the NULLs)
+    CASE WHEN NOT blank THEN nullif(concat_ws('; ',
         CASE WHEN key_text IS NULL AND email IS NULL
             THEN 'required field missing: the row has neither an id nor an email' END,
         CASE WHEN email IS NOT NULL AND email_domain IS NULL
@@ -49,6 +46,5 @@ FROM (
             THEN 'a field is longer than ' || $max_text || ' characters' END,
         CASE WHEN (created_at < TIMESTAMP '1900-01-01' OR closed_at < TIMESTAMP '1900-01-01')
             THEN 'a date is before 1900' END
-    ] AS reason_list
-    FROM lp_parsed
-)
+    ), '') END AS reason
+FROM lp_parsed
