@@ -70,10 +70,11 @@ def import_(
 
 
 def _print_intake(results: list[dict]) -> None:
-    table = Table("file", "read", "inserted", "updated", "merged", "rejected", "rejects file")
+    table = Table("file", "read", "inserted", "updated", "merged", "rejected", "suppressed",
+                  "rejects file")
     for r in results:
         table.add_row(Path(r["file"]).name, *(str(r[k]) for k in
-                      ("read", "inserted", "updated", "merged", "rejected")),
+                      ("read", "inserted", "updated", "merged", "rejected", "suppressed")),
                       r["rejects_file"] or "-")
     console.print(table)
 
@@ -261,10 +262,15 @@ def forget(
     console.print(table)
     for path, count in erased.files.items():
         console.print(f"rewrote {path} ({count} row(s) removed)")
-    if erased.total and not dry_run:
-        console.print("Not erased by leadpilot: the input files (erase the person in the CRM, "
-                      "or the next import brings them back), sheets copied elsewhere, backups "
-                      "and Prefect's run history.")
+    if dry_run:
+        console.print(f"Without --dry-run, {erased.email} would also be kept out of future "
+                      "imports.")
+        return
+    console.print(f"{erased.email} will be kept out of future imports (leadpilot keeps a salted "
+                  "hash of the address on its suppression list, not the address).")
+    if erased.total:
+        console.print("Not erased by leadpilot: the input files (erase the person in the CRM "
+                      "too), sheets copied elsewhere, backups and Prefect's run history.")
 
 
 @app.command()

@@ -5,7 +5,9 @@
     the warehouse -> write what changed, its history, and the rejects CSV
 
 Every row read ends in exactly one bucket:
-read = inserted + updated + unchanged + merged + rejected.
+read = inserted + updated + unchanged + merged + rejected + suppressed,
+where suppressed rows are those of people `leadpilot forget` erased (flows/suppression.py):
+neither imported nor written to the rejects file.
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ import json
 import re
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from flows import import_diff, import_rows, rejects, store
-from flows.csv_loading import load_csv
+from flows import import_diff, import_rows, rejects, store, suppression
+from flows.csv_loading import Loaded, load_csv
 from flows.csv_reading import CsvFormat, detect_format
 from flows.errors import LeadpilotError
 from flows.import_mapping import Mapping
@@ -45,6 +47,7 @@ class ImportSummary:
     unchanged: int
     merged: int
     rejected: int
+    suppressed: int
     blank: int
     rejects_file: str | None
     first_rejects: list[dict] = field(default_factory=list)
@@ -54,7 +57,7 @@ class ImportSummary:
     def balanced(self) -> bool:
         """Every row read is accounted for exactly once."""
         return self.read == (self.inserted + self.updated + self.unchanged + self.merged
-                             + self.rejected)
+                             + self.rejected + self.suppressed)
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
@@ -107,8 +110,13 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         # lp_rows' rowids number the records; nothing after it needs DuckDB to keep row order
         con.execute("SET preserve_insertion_order = false")
         import_rows.fix_non_ascii(con)
+        suppressed = suppression.skip_rows(con)  # from here on, blank rows
         read, invalid = con.execute("SELECT count(*) FILTER (WHERE NOT blank), count(reason) "
                                     "FROM lp_rows").fetchone()
+        read += suppressed
+        hidden = {int(line) for line in  # reader rejects that name a suppressed person
+                  loaded.rejects["line"][suppression.mentioning(con, loaded.rejects["raw"])]}
+        suppressed += len(hidden)
         multiline = bool(invalid) and rejects.has_line_breaks(con, "lp_rows")
         con.execute("CREATE OR REPLACE TEMP TABLE lp_reject_reasons AS SELECT rowid - $base "
                     "AS _rec, reason FROM lp_rows WHERE reason IS NOT NULL",
@@ -121,20 +129,21 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         import_diff.compare(con, fields, now, mapping.source_default, mapping.status_default)
         counts = import_diff.counts(con)
         blank = loaded.rows - read
-        rejected = invalid + len(loaded.rejects)
+        rejected = invalid + len(loaded.rejects) - len(hidden)
         target = rejects_dir / f"{path.stem}_rejects.csv"
         summary = ImportSummary(
             file=str(path), format=fmt.describe(), mapping=resolved.describe(),
-            read=read + len(loaded.rejects), rejected=rejected, blank=blank,
+            read=read + len(loaded.rejects), rejected=rejected, suppressed=suppressed,
+            blank=blank,
             rejects_file=str(target) if rejected and not dry_run else None,
             dry_run=dry_run, **counts)
         if dry_run:
-            preview = rejects.first(rejects.all_rejects(con, loaded, multiline), 10)
+            preview = rejects.first(_rejects(con, loaded, multiline, hidden), 10)
             con.execute("ROLLBACK")
             return ImportSummary(**{**asdict(summary), "first_rejects": preview})
         report("Writing", 0.0)
         if rejected:
-            rejects.write_rejects(rejects.all_rejects(con, loaded, multiline), target)
+            rejects.write_rejects(_rejects(con, loaded, multiline, hidden), target)
         import_diff.write(con, fields, now, str(path), mapping.source_default,
                           mapping.status_default)
         con.execute("INSERT INTO imports VALUES (?, 'leads', ?, ?, ?, ?, ?)", [
@@ -153,6 +162,12 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         rejects.partial(target).replace(target)
     report("Done", 1.0)
     return summary
+
+
+def _rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool,
+             hidden: set[int]) -> Iterator[tuple[int, str, str]]:
+    """The rejects, without the reader's rejects at the `hidden` lines (a suppressed person's)."""
+    return (row for row in rejects.all_rejects(con, loaded, multiline) if row[0] not in hidden)
 
 
 def run_script(con: duckdb.DuckDBPyConnection, script: str, params: dict) -> None:

@@ -83,11 +83,13 @@ def _record(settings: Settings, run_date: date, started: datetime, summary: dict
 def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
     grades = summary["scoring"].get("grades", {})
     rejected = sum(r["rejected"] for r in summary["intake"])
+    suppressed = sum(r["suppressed"] for r in summary["intake"])
     create_markdown_artifact(key="run-summary", markdown="\n".join([
         f"# Lead sheet {run_date}",
         f"- open leads scored: {summary['scoring'].get('scored', 0)}",
         "- grades: " + ", ".join(f"{g} {grades.get(g, 0)}" for g in "ABCD"),
         f"- rows rejected at intake: {rejected}",
+        f"- rows of erased people skipped at intake: {suppressed}",
         f"- model: {summary['scoring'].get('model_version')}",
         *summary_lines(summary.get("enrichment", {})),
         *model_scoring.summary_lines(summary),

@@ -16,43 +16,53 @@ What is erased:
   day the person was on is rewritten from the warehouse without them, in its own format and
   locale; each rejects file loses the rows that mention them.
 
-What is not, and is reported to the user: the input files (the CRM's own export: erase the person
-in the CRM too, or the next import brings them back), sheets copied elsewhere (emailed,
-``export --out``), backups, and Prefect's run history, whose top-leads artifact may name them.
+What is kept: a salted hash of the address on the suppression list (flows/suppression.py), so
+that the next `leadpilot import` or daily intake of a file that still holds the person skips them.
+
+What is not erased, and is reported to the user: the input files (the CRM's own export: erase
+the person in the CRM too), sheets copied elsewhere (emailed, ``export --out``), backups, and
+Prefect's run history, whose top-leads artifact may name them.
 """
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from features.email import is_valid_email
-from flows import export, sheet_files, store
+from flows import export, sheet_files, store, suppression
 from flows.errors import LeadpilotError
 from flows.settings import Settings
 
 
 @dataclass
 class Erasure:
-    """What `forget` removed: warehouse rows per table, and rows per rewritten file."""
+    """What `forget` removed: warehouse rows per table, and rows per rewritten file.
+
+    `newly_suppressed` is True when this call put the person on the suppression list (False on
+    a dry run, or when an earlier `forget` already had).
+    """
 
     email: str
     lead_ids: list[str]
     tables: dict[str, int]
     files: dict[Path, int] = field(default_factory=dict)
+    newly_suppressed: bool = False
 
     @property
     def total(self) -> int:
         return sum(self.tables.values())
 
 
-def forget(settings: Settings, email: str, dry_run: bool = False) -> Erasure:
-    """Erase the person with `email` from the warehouse and the files leadpilot wrote.
+def forget(settings: Settings, email: str, dry_run: bool = False,
+           now: datetime | None = None) -> Erasure:
+    """Erase the person with `email` from the warehouse and the files leadpilot wrote, and put
+    them on the suppression list (even when nothing held them yet), erased at `now` (UTC).
 
     With `dry_run`, count what would go and change nothing.
     """
@@ -63,13 +73,18 @@ def forget(settings: Settings, email: str, dry_run: bool = False) -> Erasure:
         con.execute("BEGIN TRANSACTION")
         try:
             erased, days = erase_rows(con, wanted)
+            if not dry_run:
+                erased.newly_suppressed = suppression.record(
+                    con, email, now or datetime.now(UTC).replace(tzinfo=None))
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        if dry_run or not erased.total:
+        if dry_run:
             con.execute("ROLLBACK")
             return erased
         con.execute("COMMIT")
+        if not erased.total:
+            return erased
         sheets = {day: export.stored_sheet(con, day) for day in days}
     store.compact(settings.path(settings.warehouse))
     for day, sheet in sheets.items():

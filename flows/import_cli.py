@@ -58,10 +58,15 @@ def run_import(settings: Settings, file: Path, preset: str | None, mapping_file:
 
 def print_counts(console: Console, summary) -> None:
     """The row equation, as a table."""
-    table = Table("read", "inserted", "updated", "unchanged", "merged duplicates", "rejected")
+    table = Table("read", "inserted", "updated", "unchanged", "merged duplicates", "rejected",
+                  "suppressed")
     table.add_row(*(str(getattr(summary, k)) for k in
-                    ("read", "inserted", "updated", "unchanged", "merged", "rejected")))
+                    ("read", "inserted", "updated", "unchanged", "merged", "rejected",
+                     "suppressed")))
     console.print(table)
+    if summary.suppressed:
+        console.print(f"  ({summary.suppressed} rows of people erased by `leadpilot forget` "
+                      "skipped: they stay out of the warehouse and the rejects file)")
     if getattr(summary, "blank", 0):
         console.print(f"  ({summary.blank} empty rows skipped)")
 

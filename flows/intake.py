@@ -1,4 +1,8 @@
-"""Intake: read the leads, companies and activities CSVs into the warehouse, rejects aside."""
+"""Intake: read the leads, companies and activities CSVs into the warehouse, rejects aside.
+
+Each file's rows: read = inserted + updated + merged + rejected + suppressed, where suppressed
+rows are those of people `leadpilot forget` erased (flows/suppression.py), skipped unwritten.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from typing import TextIO
 import duckdb
 import pandas as pd
 
-from flows import store
+from flows import store, suppression
 from flows.csv_loading import transcode
 from flows.csv_reading import CsvFormat, detect_format
 from flows.errors import LeadpilotError
@@ -33,6 +37,7 @@ class FileResult:
     merged: int  # rows repeating a key seen earlier in the same file
     rejected: int
     rejects_file: str | None
+    suppressed: int = 0  # rows of erased people: neither loaded nor in the rejects file
 
 
 def read_rows(path: Path, fmt: CsvFormat | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -102,10 +107,18 @@ def _records(handle: TextIO, fmt: CsvFormat) -> Iterator[tuple[int, list[str], s
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: TableSpec,
-              rejects_dir: Path, now: datetime) -> FileResult:
-    """Validate one CSV and upsert its valid rows; invalid rows go to `<stem>_rejects.csv`."""
+              rejects_dir: Path, now: datetime, erased_leads: set[str] | None = None
+              ) -> FileResult:
+    """Validate one CSV and upsert its valid rows; invalid rows go to `<stem>_rejects.csv`.
+
+    The rows of people on the suppression list are skipped (see `_without_suppressed`); the
+    lead ids a leads file skips are added to `erased_leads`, whose activities then go too.
+    """
     fmt = detect_format(path)
     rows, ragged = read_rows(path, fmt)
+    read = len(rows) + len(ragged)
+    rows, ragged = _without_suppressed(con, rows, ragged, spec,
+                                       set() if erased_leads is None else erased_leads)
     try:
         valid, rejects = validate(rows.drop(columns="raw"), spec, fmt)
     except ValueError as exc:
@@ -127,16 +140,37 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: TableSpec,
         rejects[["line", "reason", "raw"]].to_csv(rejects_file, index=False, encoding="utf-8-sig")
     accepted = len(rows) - (len(rejects) - len(ragged))
     return FileResult(
-        file=str(path), read=len(rows) + len(ragged), inserted=len(valid) - existing,
+        file=str(path), read=read, inserted=len(valid) - existing,
         updated=existing, merged=accepted - len(valid), rejected=len(rejects),
         rejects_file=str(rejects_file) if rejects_file else None,
+        suppressed=read - len(rows) - len(ragged),
     )
+
+
+def _without_suppressed(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame,
+                        ragged: pd.DataFrame, spec: TableSpec, erased_leads: set[str]
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`rows` and `ragged` without the records of suppressed people: a row whose email is on
+    the list (its lead id is added to `erased_leads`), a row of a lead in `erased_leads`, a
+    ragged record that holds an address on the list."""
+    if not suppression.has_entries(con):
+        return rows, ragged
+    gone = pd.Series(False, index=rows.index)
+    if "email" in spec.names and "email" in rows:
+        emails = rows["email"].str.strip()
+        gone = emails.isin(suppression.suppressed_among(con, emails))
+        if "lead_id" in rows:
+            erased_leads.update(rows.loc[gone, "lead_id"].str.strip())
+    if "lead_id" in spec.names and "lead_id" in rows and erased_leads:
+        gone |= rows["lead_id"].str.strip().isin(erased_leads)
+    return rows[~gone], ragged[~suppression.mentioning(con, ragged["raw"])]
 
 
 def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, activities: Path,
                rejects_dir: Path, now: datetime) -> list[FileResult]:
     """Load the three CSVs in one transaction: a failure leaves the warehouse untouched."""
+    erased_leads: set[str] = set()  # the leads file's suppressed ids: their activities go too
     with store.transaction(con):
-        return [load_file(con, path, spec, rejects_dir, now)
+        return [load_file(con, path, spec, rejects_dir, now, erased_leads)
                 for path, spec in ((companies, COMPANIES), (leads, LEADS),
                                    (activities, ACTIVITIES))]
