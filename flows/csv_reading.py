@@ -115,7 +115,9 @@ def detect_format(path: Path | str) -> CsvFormat:
     quotechar = sniff.sniff_quotechar(lines, delimiter)
     rows = _records(lines, delimiter, quotechar)
     header_at = next(i for i, row in enumerate(rows) if any(v.strip() for v in row))
-    decimal, thousands, order = sniff.sniff_values(rows[header_at + 1:], delimiter)
+    # 2,000 records vote on numbers and dates: plenty, and a fifth of a second less per import
+    decimal, thousands, order = sniff.sniff_values(rows[header_at + 1:header_at + 2001],
+                                                   delimiter)
     return CsvFormat(
         encoding=encoding, delimiter=delimiter, quotechar=quotechar, decimal=decimal,
         thousands=thousands, date_order=order, has_bom=has_bom,
