@@ -88,12 +88,16 @@ def _register(con: duckdb.DuckDBPyConnection, table: str, values: list[str],
     con.unregister(f"{table}_frame")
 
 
+# Salesforce's API dates (2024-01-22T20:36:47.000+0000): read by strptime, not the macros.
+ZONED_FORMATS = ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z")
+
+
 def date_format_of(con: duckdb.DuckDBPyConnection, sample: str, text: str,
                    fmt: CsvFormat) -> str:
     """The strptime format most of a date column's first values (in `sample`) follow: the
     fast path; values it does not read go through the lp_date_parts macros."""
     best, best_count = date_formats(fmt)[0], 0
-    for candidate in date_formats(fmt):
+    for candidate in [*date_formats(fmt), *ZONED_FORMATS]:
         count = con.execute(f"SELECT count(*) FILTER (WHERE try_strptime({text}, $f) >= "  # noqa: S608
                             f"TIMESTAMP '1900-01-01') FROM {sample}",
                             {"f": candidate}).fetchone()[0]
@@ -140,9 +144,11 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
     for f in ("created_at", "closed_at", "modified_at"):
         params[f"{f}_format"] = (date_format_of(con, sample, text[f], fmt)
                                  if f in fields else "%Y-%m-%d")
+        read = f"try_strptime({f}_text, ${f}_format)"
+        if "%z" in params[f"{f}_format"]:  # an offset gives a TIMESTAMPTZ: the UTC time of it
+            read = f"timezone('UTC', {read})"
         fast[f"{f}_fast"] = (  # %Y would read "26" as the year 26: such a date is no reading
-            f"CASE WHEN try_strptime({f}_text, ${f}_format) >= TIMESTAMP '1900-01-01' "
-            f"THEN try_strptime({f}_text, ${f}_format) END")
+            f"CASE WHEN {read} >= TIMESTAMP '1900-01-01' THEN {read} END")
         slow[f"{f}_g"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_fast IS NULL "
                           f"THEN lp_date_parts({f}_text) END")
     for f in ("employees", "annual_revenue", "founded_year"):

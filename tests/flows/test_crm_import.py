@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows import store
+from flows import import_rows, store
 from flows.crm_import import import_file
+from flows.csv_reading import CsvFormat
 from flows.editable_files import ConfigError
 from flows.errors import LeadpilotError
 from flows.import_mapping import load_mapping
@@ -130,6 +131,25 @@ def test_an_email_already_in_the_warehouse_updates_that_lead(con, tmp_path):
                       tmp_path, "hubspot")
     assert (summary.inserted, summary.updated) == (0, 1)
     assert _one(con, "SELECT lead_id, title FROM leads") == ("L1", "CEO")
+
+
+def test_salesforce_api_dates_with_an_offset_land_in_utc(con, tmp_path):
+    path = _write(tmp_path, "api.csv", "Id,Email,CreatedDate\n"
+                  "00Q1,a@x.com,2024-01-22T20:36:47.000+0100\n"
+                  "00Q2,b@x.com,2024-01-22T20:36:47.000+0000\n"
+                  "00Q3,c@x.com,2024-01-22 08:00\n")  # another shape: read by the macros
+    summary = _import(con, path, tmp_path, "salesforce")
+    assert (summary.inserted, summary.rejected) == (3, 0)
+    created = con.execute("SELECT lead_id, created_at FROM leads ORDER BY 1").fetchall()
+    assert created == [("00Q1", datetime(2024, 1, 22, 19, 36, 47)),
+                       ("00Q2", datetime(2024, 1, 22, 20, 36, 47)),
+                       ("00Q3", datetime(2024, 1, 22, 8, 0))]
+
+
+def test_the_fast_date_path_knows_salesforce_api_dates(con):
+    con.execute("CREATE TEMP TABLE sample AS SELECT unnest(['2024-01-22T20:36:47.000+0000', "
+                "'2025-03-01T08:00:00.000-0500']) AS v")
+    assert import_rows.date_format_of(con, "sample", "v", CsvFormat()) == "%Y-%m-%dT%H:%M:%S.%f%z"
 
 
 def test_non_ascii_emails_are_judged_like_everywhere_else_in_leadpilot(con, tmp_path):
