@@ -83,10 +83,10 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
             con.execute("ROLLBACK")
             return erased
         con.execute("COMMIT")
-        if not erased.total:
-            return erased
         sheets = {day: export.stored_sheet(con, day) for day in days}
-    store.compact(settings.path(settings.warehouse))
+    if erased.total:
+        store.compact(settings.path(settings.warehouse))
+    # even with no warehouse row (someone only ever rejected), the rejects files may name them
     for day, sheet in sheets.items():
         erased.files.update(rewrite_sheets(settings.path(settings.out_dir) / day.isoformat(),
                                            sheet))

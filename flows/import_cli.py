@@ -93,10 +93,14 @@ def run_outcomes(settings: Settings, file: Path, dry_run: bool, console: Console
     console.print(f"[bold]{title}[/] {file}")
     console.print(f"  format: {summary.format}")
     table = Table("read", "recorded", "unchanged", "merged duplicates", "no outcome yet",
-                  "rejected")
+                  "rejected", "suppressed")
     table.add_row(*(str(getattr(summary, k)) for k in
-                    ("read", "recorded", "unchanged", "merged", "skipped", "rejected")))
+                    ("read", "recorded", "unchanged", "merged", "skipped", "rejected",
+                     "suppressed")))
     console.print(table)
+    if summary.suppressed:
+        console.print(f"  ({summary.suppressed} rows of people erased by `leadpilot forget` "
+                      "skipped: they are neither recorded nor in the rejects file)")
     console.print(f"  {summary.closed} leads closed as won or lost: the next `leadpilot train` "
                   "learns from them.")
     if summary.first_rejects:

@@ -6,7 +6,10 @@ FILE is the lead sheet after a rep filled in its outcome columns ("Lead ID", "Ou
 or a CRM export (Salesforce Id/Status/ConvertedDate, HubSpot Record ID/Lifecycle Stage…).
 Every outcome is kept in `outcomes`; won and lost also close the lead (leads.status,
 closed_at), which is what training reads. Rows without an outcome are skipped; rows that name
-no known lead or hold an unreadable value are rejected with their line and reason.
+no known lead or hold an unreadable value are rejected with their line and reason. Rows of people
+`leadpilot forget` erased (their email, or for a rejected row any address in its original text,
+is on the suppression list: flows/suppression.py) are counted as suppressed: neither recorded
+nor written to the rejects file, which would copy their personal data back to disk.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from flows import rejects
+from flows import rejects, suppression
 from flows.csv_loading import load_csv, originals
 from flows.csv_reading import detect_format, install_macros
 from flows.errors import LeadpilotError
@@ -64,7 +67,7 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class OutcomeSummary:
-    """read = recorded + unchanged + merged + skipped + rejected."""
+    """read = recorded + unchanged + merged + skipped + rejected + suppressed."""
 
     file: str
     format: str
@@ -74,6 +77,7 @@ class OutcomeSummary:
     merged: int  # a later row of the file gave the same lead's outcome
     skipped: int  # no outcome yet (empty, or a CRM status that is still open)
     rejected: int
+    suppressed: int  # rows of people `leadpilot forget` erased: not recorded, not rejected
     closed: int
     rejects_file: str | None
     first_rejects: list[dict] = field(default_factory=list)
@@ -82,7 +86,7 @@ class OutcomeSummary:
     @property
     def balanced(self) -> bool:
         return self.read == (self.recorded + self.unchanged + self.merged + self.skipped
-                             + self.rejected)
+                             + self.rejected + self.suppressed)
 
 
 def _plain(text: str) -> str:
@@ -133,7 +137,8 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path):
 
 
 def _judge(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
-    """Add lead_id, outcome and a reject reason (None when the row is fine) to each row."""
+    """Add lead_id, outcome and a reject reason (None when the row is fine, "skip" when it has
+    no outcome yet, "suppressed" when its email is on the suppression list) to each row."""
     known = con.execute("SELECT lead_id, lower(trim(email)) AS email_key FROM leads").df()
     by_id = set(known["lead_id"])
     by_email = known.dropna(subset=["email_key"]).groupby("email_key")["lead_id"].min()
@@ -144,10 +149,14 @@ def _judge(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     frame["outcome"] = words
     skip = frame["outcome_text"].isna() | (words.isna() & frame["outcome_text"].map(
         lambda t: bool(t and STILL_OPEN.match(_plain(t)))))
+    erased = frame["email_key"].isin(suppression.suppressed_among(con, frame["email_key"]))
     frame = frame.astype(object).where(frame.notna(), None)
     reasons = []
-    for row, skipped in zip(frame.itertuples(), skip, strict=True):
+    for row, skipped, suppressed in zip(frame.itertuples(), skip, erased, strict=True):
         problems = []
+        if suppressed:
+            reasons.append("suppressed")
+            continue
         if skipped:
             reasons.append("skip")
             continue
@@ -176,7 +185,7 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Pat
     with tempfile.TemporaryDirectory(prefix="leadpilot-outcomes-") as tmp:
         loaded, frame = _read(con, path, Path(tmp))
         frame = _judge(con, frame)
-        bad = frame[frame["problem"].notna() & (frame["problem"] != "skip")]
+        bad = frame[frame["problem"].notna() & ~frame["problem"].isin(["skip", "suppressed"])]
         good = frame[frame["problem"].isna()].drop_duplicates("lead_id", keep="last")
         latest = con.execute(
             "SELECT lead_id, outcome, reason, close_date, deal_value FROM outcomes "
@@ -187,8 +196,11 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Pat
                       for r in good.itertuples()]]
         found = list(originals(loaded, iter(bad["_rec"].tolist()), one_line_records=False))
         problems = dict(zip(bad["_rec"], bad["problem"], strict=True))
-        rows = sorted([(int(r.line), r.reason, r.raw) for r in loaded.rejects.itertuples()]
+        candidates = ([(int(r.line), r.reason, r.raw) for r in loaded.rejects.itertuples()]
                       + [(line, problems[rec], raw) for rec, line, raw in found])
+        hidden = suppression.mentioning(con, pd.Series([raw for *_, raw in candidates],
+                                                       dtype=object)).tolist()
+        rows = sorted(row for row, hide in zip(candidates, hidden, strict=True) if not hide)
     closing = fresh[fresh["outcome"].isin(list(CLOSING))]
     rejected = len(rows)
     target = rejects_dir / f"{path.stem}_rejects.csv"
@@ -196,7 +208,9 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Pat
         file=str(path), format=loaded.fmt.describe(), read=len(frame) + len(loaded.rejects),
         recorded=len(fresh), unchanged=len(good) - len(fresh),
         merged=int(frame["problem"].isna().sum()) - len(good),
-        skipped=int((frame["problem"] == "skip").sum()), rejected=rejected, closed=len(closing),
+        skipped=int((frame["problem"] == "skip").sum()), rejected=rejected,
+        suppressed=int((frame["problem"] == "suppressed").sum()) + sum(hidden),
+        closed=len(closing),
         rejects_file=str(target) if rejected and not dry_run else None,
         first_rejects=[dict(zip(rejects.COLUMNS, r, strict=True)) for r in rows[:10]],
         dry_run=dry_run)

@@ -18,6 +18,7 @@ from flows.crm_import import import_file
 from flows.erasure import forget
 from flows.import_mapping import load_mapping
 from flows.intake import import_all
+from flows.outcomes import record_outcomes
 from flows.settings import Settings
 
 NOW = datetime(2026, 11, 29, 6, 0)
@@ -198,3 +199,59 @@ def test_the_daily_intake_skips_a_forgotten_person_and_their_activities(settings
     assert leads_rejects["raw"].str.slice(0, 2).tolist() == ["L4", "L8"]
     assert pd.read_csv(activities.rejects_file)["raw"].str.slice(0, 2).tolist() == ["E4"]
     assert b"zoe@sge.fr" not in settings.warehouse.read_bytes().lower()
+
+
+# Jane in an outcomes file after `forget`: another case with spaces, without an outcome yet, with
+# an unreadable outcome, named only in another column, and on a ragged line; beside one row
+# recorded and two rejected (an unknown lead, a ragged line).
+OUTCOMES = ("Lead ID,Lead,Email,Outcome,Outcome reason\n"
+            "L1,Jane Doe,\"  JANE.DOE@Example.COM  \",won,signed\n"
+            f"L1,Jane Doe,{JANE.title()},,\n"
+            "L7,Jane Doe,jane.doe@EXAMPLE.com,maybe,\n"
+            "L2,Bob Lee,bob@beta.fr,lost,price\n"
+            "L8,Nobody,nobody@x.fr,lost,\n"
+            f"L9,Jane <{JANE.upper()}>,,lost,\n"
+            f"L5,{JANE.upper()}\n"
+            "L6,eve@eps.fr\n")
+
+
+def test_outcomes_of_a_forgotten_person_are_counted_suppressed_and_never_written(
+        settings, tmp_path):
+    _import(settings, _write(tmp_path, "crm.csv", FIRST), NOW)
+    forget(settings, JANE, now=NOW)
+    with store.opened(settings.warehouse) as con:
+        summary = record_outcomes(con, _write(tmp_path, "won.csv", OUTCOMES),
+                                  settings.rejects_dir, LATER)
+        assert con.execute("SELECT list(lead_id) FROM outcomes").fetchone()[0] == ["L2"]
+        assert con.execute("SELECT summary->>'suppressed' FROM imports WHERE kind = 'outcomes'"
+                           ).fetchone()[0] == "5"
+    assert summary.balanced, summary
+    assert (summary.read, summary.recorded, summary.skipped, summary.rejected,
+            summary.suppressed) == (8, 1, 0, 2, 5)
+    assert [r["line"] for r in summary.first_rejects] == [6, 9]  # Nobody, Eve's ragged line
+    assert "jane" not in Path(summary.rejects_file).read_bytes().decode("utf-8-sig").lower()
+    assert JANE.encode() not in settings.warehouse.read_bytes().lower()
+
+
+def test_the_outcomes_cli_prints_the_suppressed_bucket_and_no_erased_address(settings, tmp_path):
+    _import(settings, _write(tmp_path, "crm.csv", FIRST), NOW)
+    forget(settings, JANE, now=NOW)
+    path = _write(tmp_path, "won.csv", OUTCOMES)
+    result = CliRunner().invoke(app, ["outcomes", str(path), "--dry-run"], env=_env(settings))
+    assert result.exit_code == 0, result.output
+    assert "5 rows of people erased by `leadpilot forget` skipped" in _flat(result.output)
+    assert "nobody@x.fr" in result.output and "jane" not in result.output.lower()
+
+
+def test_forget_scrubs_the_rejects_files_of_someone_only_ever_rejected(settings, tmp_path):
+    only_rejected = (HEADER + f"L10,not a date,Jane,D,{JANE},web_form,open,Acme,acme.fr\n"
+                     + "L4,yesterday,Dan,Fox,dan@delta.fr,web_form,open,Delta,delta.fr\n"
+                     + "L2,2026-11-21,Bob,Lee,bob@beta.fr,web_form,open,Beta,beta.fr\n"
+                     + f"L5,2026-11-23,Jane,{JANE.upper()}\n")
+    summary = _import(settings, _write(tmp_path, "crm.csv", only_rejected), NOW)
+    path = Path(summary.rejects_file)
+    assert pd.read_csv(path, encoding="utf-8-sig")["line"].tolist() == [2, 3, 5]
+    erased = forget(settings, f" {JANE.title()} ", now=LATER)
+    assert (erased.total, erased.files) == (0, {path: 2})
+    assert pd.read_csv(path, encoding="utf-8-sig")["line"].tolist() == [3]  # Dan's
+    assert "jane" not in path.read_text(encoding="utf-8-sig").lower()
