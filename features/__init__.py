@@ -1,6 +1,7 @@
 """Pure: DataFrames and DuckDB connections in, values out; no network, no env, no clock."""
 
 from features.columns import CATEGORICAL, FEATURE_NAMES, FEATURES, NUMERIC
+from features.countries import country_code, normalise_countries
 from features.domains import normalise_domain, normalise_domains
 from features.email import email_domain, email_kind, email_kinds, is_valid_email
 from features.enrichment import enrich_offline
@@ -17,6 +18,8 @@ __all__ = [
     "classify_titles", "email_domain", "email_kind", "email_kinds", "enrich_offline",
     "history_moments", "is_valid_email", "model_matrix", "normalise_domain", "normalise_domains",
     "open_moments",
+    # country names and aliases as ISO codes (territories)
+    "country_code", "normalise_countries",
     # enrichment over HTTP: which request a lead needs, and its payload turned into facts
     "FACT_FIELDS", "Lookup", "extract_fields", "parse_homepage", "parse_registry", "plan_lookups",
     "registry_lookup", "website_url",

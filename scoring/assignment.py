@@ -6,20 +6,22 @@ A CRM owner is a rep when it is the rep's name or email (any case), or one of th
 
 The territories live in data/reps.yaml (sales ops edit it). A rep covers a lead when every
 criterion the rep lists matches: the lead's company country is in `countries` (if listed) and its
-industry is in `industries` (if listed). The rep listing both wins over a rep listing one; reps
-that tie share the leads, each lead going to the same rep every day (a hash of its lead id).
-A lead no rep covers goes to `default_rep`.
+industry is in `industries` (if listed). Countries match as ISO codes on both sides: the file's
+and the CRM's "France", "Allemagne", "USA", "U.K." or "fr" are read as FR, DE, US, GB, FR
+(features.countries); a CRM value that is no known country is matched as written. The rep
+listing both wins over a rep listing one; reps that tie share the leads, each lead going to the
+same rep every day (a hash of its lead id). A lead no rep covers goes to `default_rep`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
+from features.countries import country_code, normalise_countries
 from features.email import is_valid_email
 
 RULES: tuple[str, ...] = ("crm", "territory", "default")
@@ -40,7 +42,7 @@ class Editable(Protocol):
 class Rep:
     name: str
     email: str
-    countries: frozenset[str]  # upper case, e.g. FR; empty: any country
+    countries: frozenset[str]  # ISO 3166-1 alpha-2, e.g. FR (UK is GB); empty: any country
     industries: frozenset[str]  # lower case, e.g. software; empty: any industry
     crm_ids: frozenset[str] = frozenset()  # as crm_key() gives them, e.g. 005bm00000NCJmQ
 
@@ -147,10 +149,12 @@ def _codes(editable: Editable, field: str, value: object, country: bool) -> froz
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise editable.error(field, f"must be a list like {example}, got {value!r}")
     if country:
-        bad = [v for v in value if not re.fullmatch(r"[A-Za-z]{2}", v.strip())]
-        if bad:
-            raise editable.error(field, f"must hold two-letter country codes, got {bad[0]!r}")
-        return frozenset(v.strip().upper() for v in value)
+        codes = [country_code(v) for v in value]
+        if None in codes:
+            bad = value[codes.index(None)]
+            raise editable.error(field, f"must hold country codes like FR or country names, "
+                                 f"got {bad!r}, which is neither")
+        return frozenset(codes)
     return frozenset(v.strip().lower() for v in value)
 
 
@@ -172,7 +176,7 @@ def assign(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
     >>> assign(leads, Territories(reps, reps[0]))["rule"].tolist()
     ['territory', 'default', 'crm']
     """
-    country = leads["country"].astype("string").str.strip().str.upper()
+    country = normalise_countries(leads["country"]).astype("string").str.strip().str.upper()
     industry = leads["industry"].astype("string").str.strip().str.lower()
     covers = np.column_stack([
         (country.isin(r.countries).fillna(False).to_numpy(bool) if r.countries else

@@ -92,15 +92,17 @@ def test_no_leads_gives_no_owners(tmp_path):
 def test_the_committed_reps_file_is_valid_and_covers_the_demo_countries():
     territories = Territories.from_file(load_yaml(REPO / "data" / "reps.yaml"))
     covered = set().union(*(r.countries for r in territories.reps))
-    assert covered >= {"FR", "BE", "CH", "DE", "UK", "US", "ES"}
+    assert covered >= {"FR", "BE", "CH", "DE", "GB", "US", "ES"}  # the file's UK is GB
     assert territories.default in territories.reps
 
 
 @pytest.mark.parametrize(("change", "line", "field", "problem"), [
     (("    email: franck@example.com", "    email: franck at example"), 8, "reps[1].email",
      "must be an email address"),
-    (("    countries: [fr]", "    countries: [France]"), 9, "reps[1].countries",
-     "two-letter country codes"),
+    (("    countries: [fr]", "    countries: [fr, Frence]"), 9, "reps[1].countries",
+     "must hold country codes like FR or country names, got 'Frence', which is neither"),
+    (("    countries: [fr]", "    countries: [XX]"), 9, "reps[1].countries",
+     "got 'XX', which is neither"),
     (("default_rep: Dana Default", "default_rep: Nobody"), 1, "default_rep",
      "must be the name of a listed rep"),
     (("  - name: Flore Sud", "  - name: franck nord"), 10, "reps[2].name", "listed twice"),
@@ -122,3 +124,59 @@ def test_a_rep_without_countries_or_industries_is_refused(tmp_path):
                         "    email: dana@example.com\n")
     with pytest.raises(ConfigError, match="needs countries, industries or both"):
         _territories(tmp_path, text)
+
+
+HUBSPOT_REPS = """\
+default_rep: Dana Default
+reps:
+  - name: Camille France
+    email: camille@example.com
+    countries: [FR]
+  - name: Hannah Germany
+    email: hannah@example.com
+    countries: [DE]
+  - name: Oliver Uk
+    email: oliver@example.com
+    countries: [UK, us]
+  - name: Dana Default
+    email: dana@example.com
+    countries: [JP]
+"""
+
+
+def test_a_lead_whose_crm_wrote_the_country_name_goes_to_the_rep_of_its_code(tmp_path):
+    # HubSpot's "Country/Region" and Salesforce's BillingCountry hold names, not codes
+    owners = assign(_leads(("L1", None, "France", None), ("L2", "", "Allemagne", "retail"),
+                           ("L3", None, " Deutschland ", None),
+                           ("L4", None, "United Kingdom", None),
+                           ("L5", None, "U.K.", None), ("L6", None, "USA", None),
+                           ("L7", None, "États-Unis", None), ("L8", None, "fr", None)),
+                    _territories(tmp_path, HUBSPOT_REPS))
+    assert owners["owner"].tolist() == [
+        "Camille France", "Hannah Germany", "Hannah Germany", "Oliver Uk", "Oliver Uk",
+        "Oliver Uk", "Oliver Uk", "Camille France"]
+    assert set(owners["rule"]) == {"territory"}
+
+
+def test_a_country_no_territory_covers_or_nobody_knows_still_goes_to_the_default_rep(tmp_path):
+    owners = assign(_leads(("L1", None, "Irlande", None), ("L2", None, "Atlantis", None),
+                           ("L3", None, "Korea", None)), _territories(tmp_path, HUBSPOT_REPS))
+    assert owners["owner"].tolist() == ["Dana Default"] * 3
+    assert owners["rule"].tolist() == ["default"] * 3
+
+
+def test_a_rep_whose_only_country_is_far_away_gets_its_leads_by_code_or_french_name(tmp_path):
+    territories = _territories(tmp_path, HUBSPOT_REPS)
+    owners = assign(_leads(("L1", None, "jp", None), ("L2", None, "Japon", None)), territories)
+    assert owners["owner"].tolist() == ["Dana Default", "Dana Default"]
+    assert owners["rule"].tolist() == ["territory", "territory"]
+
+
+def test_country_names_in_the_reps_file_are_read_as_their_codes(tmp_path):
+    text = HUBSPOT_REPS.replace("countries: [FR]", "countries: [France, Belgique]").replace(
+        "countries: [DE]", "countries: [Deutschland]")
+    territories = _territories(tmp_path, text)
+    assert [sorted(r.countries) for r in territories.reps] == [
+        ["BE", "FR"], ["DE"], ["GB", "US"], ["JP"]]
+    owners = assign(_leads(("L1", None, "BE", None), ("L2", None, "Germany", None)), territories)
+    assert owners["owner"].tolist() == ["Camille France", "Hannah Germany"]
