@@ -15,6 +15,7 @@ from jinja2 import StrictUndefined, Template, TemplateError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from features.columns import FEATURE_NAMES, FEATURES, NUMERIC
+from features.countries import country_code
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")
 FRENCH_COUNTRIES: frozenset[str] = frozenset({"FR", "BE", "CH"})
@@ -36,7 +37,8 @@ def language_for(country: str | None, override: str | None = None) -> str:
     """Pick the language of a lead's texts: French for FR, BE and CH, English elsewhere.
 
     Args:
-        country: ISO 3166 alpha-2 code of the lead's country (any case); None or NaN if unknown.
+        country: the lead's country as the CRM wrote it: a code (any case) or a name in
+            English or French ("Belgique"); None or NaN if unknown.
         override: the language setting; when set, it wins over the country.
 
     Returns:
@@ -46,17 +48,17 @@ def language_for(country: str | None, override: str | None = None) -> str:
         ValueError: if the override is not a supported language.
 
     Example:
-        >>> language_for("be"), language_for("DE"), language_for("FR", override="en")
-        ('fr', 'en', 'en')
+        >>> language_for("be"), language_for("Suisse"), language_for("DE")
+        ('fr', 'fr', 'en')
+        >>> language_for("FR", override="en")
+        'en'
     """
     if isinstance(override, str) and override.strip():
         language = override.strip().lower()
         if language not in LANGUAGES:
             raise ValueError(f"language {override!r} is not supported: use one of {LANGUAGES}")
         return language
-    if isinstance(country, str) and country.strip().upper() in FRENCH_COUNTRIES:
-        return "fr"
-    return "en"
+    return "fr" if country_code(country) in FRENCH_COUNTRIES else "en"
 
 
 def validate_languages(languages: pd.Series, index: pd.Index) -> np.ndarray:

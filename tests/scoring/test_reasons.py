@@ -53,12 +53,14 @@ def _english(features: pd.DataFrame) -> pd.Series:
     return pd.Series("en", index=features.index)
 
 
-@pytest.mark.parametrize("country", ["FR", "BE", "CH", " fr ", "be"])
+@pytest.mark.parametrize("country", ["FR", "BE", "CH", " fr ", "be", "France", "Belgique",
+                                     "Suisse", "Switzerland"])
 def test_france_belgium_and_switzerland_read_french(country):
     assert language_for(country) == "fr"
 
 
-@pytest.mark.parametrize("country", ["DE", "US", "GB", "LU", "", None, np.nan])
+@pytest.mark.parametrize("country", ["DE", "US", "GB", "LU", "", None, np.nan, "Allemagne",
+                                     "Frence"])
 def test_other_or_unknown_countries_read_english(country):
     assert language_for(country) == "en"
 
