@@ -110,6 +110,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         # lp_rows' rowids number the records; nothing after it needs DuckDB to keep row order
         con.execute("SET preserve_insertion_order = false")
         import_rows.fix_non_ascii(con)
+        import_rows.country_codes(con)
         suppressed = suppression.skip_rows(con)  # from here on, blank rows
         read, invalid = con.execute("SELECT count(*) FILTER (WHERE NOT blank), count(reason) "
                                     "FROM lp_rows").fetchone()

@@ -16,6 +16,7 @@ from importlib.resources import files
 import duckdb
 import pandas as pd
 
+from features.countries import country_code
 from features.domains import normalise_domain
 from features.email import email_domain
 from flows.csv_reading import CsvFormat, date_formats, install_macros
@@ -76,6 +77,21 @@ def fix_non_ascii(con: duckdb.DuckDBPyConnection, table: str = "lp_rows") -> Non
         _register(con, "lp_py_domain", sites, [normalise_domain(v) for v in sites])
         con.execute(f"UPDATE {table} SET domain = p.result FROM lp_py_domain p "  # noqa: S608
                     f"WHERE {table}.website = p.value")
+
+
+def country_codes(con: duckdb.DuckDBPyConnection, table: str = "lp_rows") -> int:
+    """Write the countries of `table` as ISO codes ("France", "Allemagne", "U.K." -> FR, DE,
+    GB: features.countries) so that territories, the sheet's language and the model see one
+    value per country; unknown values stay as written. Returns the rows changed."""
+    values = [row[0] for row in con.execute(
+        f"SELECT DISTINCT country FROM {table} WHERE country IS NOT NULL").fetchall()]  # noqa: S608
+    changed = {value: code for value in values
+               if (code := country_code(value)) is not None and code != value}
+    if not changed:
+        return 0
+    _register(con, "lp_country_codes", list(changed), list(changed.values()))
+    return con.execute(f"UPDATE {table} SET country = c.result FROM lp_country_codes c "  # noqa: S608
+                       f"WHERE {table}.country = c.value").fetchone()[0]
 
 
 def _register(con: duckdb.DuckDBPyConnection, table: str, values: list[str],

@@ -133,6 +133,15 @@ def test_an_email_already_in_the_warehouse_updates_that_lead(con, tmp_path):
     assert _one(con, "SELECT lead_id, title FROM leads") == ("L1", "CEO")
 
 
+def test_country_names_are_stored_as_codes_and_unknown_ones_as_written(con, tmp_path):
+    path = _write(tmp_path, "countries.csv", "Email,Company Name,Website URL,Country/Region\n"
+                  "a@a.fr,A,a.fr,France\nb@b.de,B,b.de,Allemagne\nc@c.fr,C,c.fr, fr\n"
+                  "d@d.xx,D,d.xx,Frence\n")
+    _import(con, path, tmp_path, "hubspot")
+    assert con.execute("SELECT name, country FROM companies ORDER BY 1").fetchall() == [
+        ("A", "FR"), ("B", "DE"), ("C", "FR"), ("D", "Frence")]
+
+
 def test_salesforce_api_dates_with_an_offset_land_in_utc(con, tmp_path):
     path = _write(tmp_path, "api.csv", "Id,Email,CreatedDate\n"
                   "00Q1,a@x.com,2024-01-22T20:36:47.000+0100\n"

@@ -128,7 +128,7 @@ def test_a_hubspot_contacts_export_imports_whole_with_the_preset(con, tmp_path, 
     assert companies["Acme Logistique"] == 2 and companies["Nordwerk GmbH"] == 2
     assert con.execute("SELECT country, industry, employees, annual_revenue FROM companies "
                        "WHERE name = 'Orbit Retail'").fetchone() == (
-        "United States", "Retail", 2300, 180000000)
+        "US", "Retail", 2300, 180000000)  # "United States" in the export: stored as its code
 
     owners = _owners(con, tmp_path)
     assert {k: v[0] for k, v in owners.items() if k in ("51234567801", "51234567803",
