@@ -56,17 +56,22 @@ def run_import(settings: Settings, file: Path, preset: str | None, mapping_file:
         console.print(f"  rejected rows, with their line and reason: {summary.rejects_file}")
 
 
-def print_counts(console: Console, summary) -> None:
-    """The row equation, as a table."""
-    table = Table("read", "inserted", "updated", "unchanged", "merged duplicates", "rejected",
-                  "suppressed")
-    table.add_row(*(str(getattr(summary, k)) for k in
-                    ("read", "inserted", "updated", "unchanged", "merged", "rejected",
-                     "suppressed")))
+def _equation(console: Console, summary, columns: dict[str, str], skipped: str) -> None:
+    """The row equation as a table (heading: summary field), then the erased people skipped."""
+    table = Table(*columns)
+    table.add_row(*(str(getattr(summary, field)) for field in columns.values()))
     console.print(table)
     if summary.suppressed:
         console.print(f"  ({summary.suppressed} rows of people erased by `leadpilot forget` "
-                      "skipped: they stay out of the warehouse and the rejects file)")
+                      f"skipped: {skipped})")
+
+
+def print_counts(console: Console, summary) -> None:
+    """The row equation, as a table."""
+    _equation(console, summary, {
+        "read": "read", "inserted": "inserted", "updated": "updated", "unchanged": "unchanged",
+        "merged duplicates": "merged", "rejected": "rejected", "suppressed": "suppressed"},
+        "they stay out of the warehouse and the rejects file")
     if getattr(summary, "blank", 0):
         console.print(f"  ({summary.blank} empty rows skipped)")
 
@@ -92,15 +97,10 @@ def run_outcomes(settings: Settings, file: Path, dry_run: bool, console: Console
     title = "Dry run: nothing was written" if dry_run else "Outcomes recorded from"
     console.print(f"[bold]{title}[/] {file}")
     console.print(f"  format: {summary.format}")
-    table = Table("read", "recorded", "unchanged", "merged duplicates", "no outcome yet",
-                  "rejected", "suppressed")
-    table.add_row(*(str(getattr(summary, k)) for k in
-                    ("read", "recorded", "unchanged", "merged", "skipped", "rejected",
-                     "suppressed")))
-    console.print(table)
-    if summary.suppressed:
-        console.print(f"  ({summary.suppressed} rows of people erased by `leadpilot forget` "
-                      "skipped: they are neither recorded nor in the rejects file)")
+    _equation(console, summary, {
+        "read": "read", "recorded": "recorded", "unchanged": "unchanged",
+        "merged duplicates": "merged", "no outcome yet": "skipped", "rejected": "rejected",
+        "suppressed": "suppressed"}, "they are neither recorded nor in the rejects file")
     console.print(f"  {summary.closed} leads closed as won or lost: the next `leadpilot train` "
                   "learns from them.")
     if summary.first_rejects:
