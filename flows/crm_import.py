@@ -146,7 +146,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         if rejected:
             rejects.write_rejects(_rejects(con, loaded, multiline, hidden), target)
         import_diff.write(con, fields, now, str(path), mapping.source_default,
-                          mapping.status_default)
+                          mapping.status_default, new_leads=counts["inserted"])
         con.execute("INSERT INTO imports VALUES (?, 'leads', ?, ?, ?, ?, ?)", [
             uuid.uuid4().hex, str(path), mapping.name, fmt.describe(), now,
             json.dumps({k: v for k, v in asdict(summary).items()

@@ -97,10 +97,15 @@ def compare(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: dateti
     they will be), lp_company_next and lp_changes. New leads are written straight from
     lp_valid by `write` (a million new rows are never copied once more)."""
     params = {"now": now, "src": source_default, "status": status_default}
+    stored = ", ".join(f"l.{quote(f)} AS {quote('_old_' + f)}" for f in fields)
+    differs = " OR ".join(f"{quote(f)} IS DISTINCT FROM {quote('_old_' + f)}" for f in fields)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lp_lead_next AS
-        SELECT i.lead_id, i.n_rows, {', '.join(_lead_columns(fields, stored=True))}
-        FROM lp_in i JOIN leads l ON l.lead_id = i.lead_id
+        SELECT * EXCLUDE ({', '.join(quote('_old_' + f) for f in fields)}),
+               ({differs}) AS changed
+        FROM (SELECT i.lead_id, i.n_rows, {', '.join(_lead_columns(fields, stored=True))},
+                     {stored}
+              FROM lp_in i JOIN leads l ON l.lead_id = i.lead_id)
     """, params)  # noqa: S608
     company_columns = [
         "CASE WHEN lp_domain(k.domain) = c.domain THEN k.domain "
@@ -117,13 +122,9 @@ def compare(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: dateti
                            for f in fields)
     company_pairs = ", ".join(f"('company.{f}', k.{quote(f)}::VARCHAR, n.{quote(f)}::VARCHAR)"
                               for f in COMPANY_FIELDS)
-    differs = " OR ".join(f"n.{quote(f)} IS DISTINCT FROM l.{quote(f)}" for f in fields)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lp_changes AS
-        WITH changed AS (
-            SELECT n.* FROM lp_lead_next n JOIN leads l ON l.lead_id = n.lead_id
-            WHERE {differs}
-        )
+        WITH changed AS (SELECT * FROM lp_lead_next WHERE changed)
         SELECT n.lead_id, p.field, p.old, p.new
         FROM changed n JOIN leads l ON l.lead_id = n.lead_id,
              LATERAL (VALUES {lead_pairs}) AS p(field, old, new)
@@ -154,8 +155,10 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def write(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: datetime,
-          source_file: str, source_default: str, status_default: str) -> None:
-    """Insert new companies and leads, update changed ones, append the change history."""
+          source_file: str, source_default: str, status_default: str,
+          new_leads: int = 1) -> None:
+    """Insert new companies and leads (none looked for when `new_leads` is 0, as `counts`
+    says), update changed ones, append the change history."""
     params = {"now": now}
     company_set = ", ".join(f"{quote(f)} = n.{quote(f)}" for f in COMPANY_FIELDS)
     company_list = ", ".join(quote(f) for f in COMPANY_FIELDS)
@@ -172,8 +175,9 @@ def write(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: datetime
                                for f in COMPANY_FIELDS)})
     """, params)  # noqa: S608
     new = ", ".join(_lead_columns(fields, stored=False))
-    for rows in ("lp_valid ANTI JOIN lp_repeated USING (lead_id)",  # most leads: one row each
-                 "lp_in_many"):
+    new_rows = ("lp_valid ANTI JOIN lp_repeated USING (lead_id)",  # most leads: one row each
+                "lp_in_many")
+    for rows in new_rows if new_leads else ():
         con.execute(f"""
             INSERT INTO leads BY NAME
             SELECT i.lead_id, {new}, $now AS updated_at
