@@ -39,7 +39,6 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = _duckdb(path, read_only=False)
     con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET enable_progress_bar_print = false")  # progress is ours to show (rich)
     migrate(con)
     return con
 
@@ -47,15 +46,17 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
 def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
     """duckdb.connect without extension downloads; a lock held elsewhere names its process."""
     try:
-        return duckdb.connect(str(path), read_only=read_only,
-                              config={"autoinstall_known_extensions": False,
-                                      "autoload_known_extensions": False})
+        con = duckdb.connect(str(path), read_only=read_only,
+                             config={"autoinstall_known_extensions": False,
+                                     "autoload_known_extensions": False})
     except duckdb.IOException as exc:
         holder = re.search(r"\(PID (\d+)\)", str(exc))
         who = f"process {holder.group(1)}" if holder else "another process"
         raise LeadpilotError(
             f"The warehouse {path} is in use by {who}; stop it or wait until it finishes."
         ) from exc
+    con.execute("SET enable_progress_bar_print = false")  # progress is ours to show (rich)
+    return con
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:

@@ -63,6 +63,15 @@ def test_the_leads_table_carries_no_index_to_maintain(tmp_path):
     assert nullable is False
 
 
+def test_duckdb_never_draws_its_own_progress_bar_over_the_cli(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with store.opened(path) as con:
+        writing = con.execute("SELECT current_setting('enable_progress_bar_print')").fetchone()
+    with store.opened_read_only(path) as con:
+        reading = con.execute("SELECT current_setting('enable_progress_bar_print')").fetchone()
+    assert writing == reading == (False,)
+
+
 def test_only_known_tables_can_be_written(tmp_path):
     con = store.connect(tmp_path / "w.duckdb")
     with pytest.raises(ValueError):
