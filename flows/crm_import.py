@@ -96,7 +96,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
                    ) -> tuple[str, dict]:
         breaks = rejects.line_break_check(path, read_as.quotechar, read_as.columns)
         parsed, params = import_rows.typed_rows_sql(con, mapping.resolve(read_as.columns),
-                                                    read_as, sample, set(fields), breaks)
+                                                    read_as, sample, breaks)
         return store.sql("import/validate").replace("{parsed}", parsed), {
             **params, "max_text": MAX_TEXT}
 

@@ -123,7 +123,7 @@ def date_format_of(con: duckdb.DuckDBPyConnection, sample: str, text: str,
 
 
 def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvFormat,
-                   sample: str, lead_columns: set[str], breaks: str = "false"
+                   sample: str, breaks: str = "false"
                    ) -> tuple[str, dict]:
     """(the SELECT of the typed rows over `{csv}`, the file as DuckDB reads it; its parameters).
 
@@ -145,8 +145,7 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
     wanted = ["lead_id", "email", "first_name", "last_name", "title", "phone", "company_id",
               "company_name", "website", "country", "industry", "created_at", "closed_at",
               "modified_at", "employees", "annual_revenue", "founded_year"]
-    if "owner" in lead_columns:
-        wanted.append("owner")
+    wanted.append("owner")  # NULL when the file has no owner column
     texts = {f"{f}_text": text[f] for f in wanted}
     texts["source"] = (f"CASE WHEN {text['source']} IS NOT NULL THEN coalesce("
                        f"MAP($src_k, $src_v)[lower({text['source']})], $src_default) END")
@@ -186,7 +185,7 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
         "extra": "extra",
     }
     for field in ("first_name", "last_name", "title", "phone", "company_name", "website",
-                  "country", "industry") + (("owner",) if "owner" in lead_columns else ()):
+                  "country", "industry", "owner"):
         values[field] = f"{field}_text"
     for field in ("created_at", "closed_at", "modified_at"):
         values[field] = f"coalesce({field}_fast, lp_timestamp_of({field}_g, $ord))"

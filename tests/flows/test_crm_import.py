@@ -133,6 +133,16 @@ def test_an_email_already_in_the_warehouse_updates_that_lead(con, tmp_path):
     assert _one(con, "SELECT lead_id, title FROM leads") == ("L1", "CEO")
 
 
+def test_a_field_over_a_thousand_characters_is_rejected_owner_included(con, tmp_path):
+    long = "x" * 1001
+    path = _write(tmp_path, "long.csv", "Email,First Name,Contact owner\n"
+                  f"a@x.com,{long},Camille\nb@x.com,Bob,{long}\nc@x.com,Cy,Camille\n")
+    summary = _import(con, path, tmp_path, "hubspot")
+    assert (summary.inserted, summary.rejected) == (1, 2)
+    rejected = pd.read_csv(summary.rejects_file, encoding="utf-8-sig")
+    assert set(rejected["reason"]) == {"a field is longer than 1000 characters"}
+
+
 def test_country_names_are_stored_as_codes_and_unknown_ones_as_written(con, tmp_path):
     path = _write(tmp_path, "countries.csv", "Email,Company Name,Website URL,Country/Region\n"
                   "a@a.fr,A,a.fr,France\nb@b.de,B,b.de,Allemagne\nc@c.fr,C,c.fr, fr\n"

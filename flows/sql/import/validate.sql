@@ -42,7 +42,7 @@ SELECT * EXCLUDE (created_at_text, closed_at_text, modified_at_text,
         CASE WHEN greatest(length(key_text), length(first_name), length(last_name),
                            length(title), length(phone), length(company_name), length(website),
                            length(country), length(industry), length(company_id_text),
-                           length(email)) > $max_text
+                           length(email), length(owner)) > $max_text
             THEN 'a field is longer than ' || $max_text || ' characters' END,
         CASE WHEN (created_at < TIMESTAMP '1900-01-01' OR closed_at < TIMESTAMP '1900-01-01')
             THEN 'a date is before 1900' END
