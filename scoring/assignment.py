@@ -105,10 +105,10 @@ def _rep(editable: Editable, field: str, item: object) -> Rep:
         raise editable.error(f"{field}.email", f"must be an email address, got {email!r}")
     countries = _codes(editable, f"{field}.countries", item.get("countries"), country=True)
     industries = _codes(editable, f"{field}.industries", item.get("industries"), country=False)
-    if not countries and not industries:
-        raise editable.error(field, "needs countries, industries or both to cover any lead")
-    return Rep(name.strip(), email.strip(), countries, industries,
-               _crm_ids(editable, f"{field}.crm_ids", item.get("crm_ids")))
+    crm_ids = _crm_ids(editable, f"{field}.crm_ids", item.get("crm_ids"))
+    if not countries and not industries and not crm_ids:
+        raise editable.error(field, "needs countries, industries or crm_ids to own any lead")
+    return Rep(name.strip(), email.strip(), countries, industries, crm_ids)
 
 
 def _crm_ids(editable: Editable, field: str, value: object) -> frozenset[str]:
@@ -183,6 +183,7 @@ def assign(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
          np.ones(len(leads), bool))
         & (industry.isin(r.industries).fillna(False).to_numpy(bool) if r.industries else
            np.ones(len(leads), bool))
+        & bool(r.countries or r.industries)  # a rep with only CRM ids has no territory
         for r in territories.reps
     ]) if len(leads) else np.zeros((0, len(territories.reps)), bool)
     strength = covers * np.array([r.specificity for r in territories.reps])

@@ -122,7 +122,7 @@ def test_a_mistake_in_the_reps_file_names_the_file_line_and_field(tmp_path, chan
 def test_a_rep_without_countries_or_industries_is_refused(tmp_path):
     text = REPS.replace("    email: dana@example.com\n    countries: [US]\n",
                         "    email: dana@example.com\n")
-    with pytest.raises(ConfigError, match="needs countries, industries or both"):
+    with pytest.raises(ConfigError, match="needs countries, industries or crm_ids"):
         _territories(tmp_path, text)
 
 

@@ -57,6 +57,18 @@ def test_an_unlisted_or_differently_cased_id_stays_the_crm_owner_without_a_rep(t
     assert owners["rule"].tolist() == ["crm", "crm", "crm", "territory"]
 
 
+def test_a_rep_with_only_crm_ids_gets_their_crm_leads_and_no_territory(tmp_path):
+    text = REPS.replace("  - name: Dana Default", "  - name: Kim Accounts\n"
+                        "    email: kim@example.com\n    crm_ids: [005xx0000000001]\n"
+                        "  - name: Dana Default")
+    owners = _owners(_territories(tmp_path, text), "005xx0000000001", None, None)
+    assert owners["owner"].tolist() == ["Kim Accounts", "Dana Default", "Dana Default"]
+    assert owners["rule"].tolist() == ["crm", "territory", "territory"]
+    nobody = assign(pd.DataFrame({"lead_id": ["L9"], "owner": [None], "country": ["DE"],
+                                  "industry": [None]}), _territories(tmp_path, text))
+    assert (nobody["owner"][0], nobody["rule"][0]) == ("Dana Default", "default")
+
+
 def test_names_and_emails_still_match_next_to_ids(tmp_path):
     owners = _owners(_territories(tmp_path), "OLIVIA OWNER", "dana@EXAMPLE.com")
     assert owners["owner"].tolist() == ["Olivia Owner", "Dana Default"]
