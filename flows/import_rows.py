@@ -32,8 +32,8 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _text(headers: tuple[str, ...]) -> str:
-    parts = [f"lp_text({quote(h)})" for h in headers]
+def _text(headers: tuple[str, ...], macro: str = "lp_text") -> str:
+    parts = [f"{macro}({quote(h)})" for h in headers]
     return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 
 
@@ -139,7 +139,8 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
               "src_k": list(m.sources), "src_v": list(m.sources.values()),
               "st_k": list(m.statuses), "st_v": list(m.statuses.values()),
               "src_default": m.source_default}
-    text = {f: (_text(fields[f]) if f in fields else "NULL::VARCHAR") for f in FIELDS}
+    text = {f: (_text(fields[f], "lp_key_text" if f == "email" else "lp_text")
+                if f in fields else "NULL::VARCHAR") for f in FIELDS}
     status_parts = [f"MAP($st_k, $st_v)[lower(lp_text({quote(h)}))]"
                     for h in fields.get("status", ())]
     wanted = ["lead_id", "email", "first_name", "last_name", "title", "phone", "company_id",

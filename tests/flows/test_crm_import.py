@@ -133,6 +133,14 @@ def test_an_email_already_in_the_warehouse_updates_that_lead(con, tmp_path):
     assert _one(con, "SELECT lead_id, title FROM leads") == ("L1", "CEO")
 
 
+def test_an_email_pasted_with_tabs_is_the_same_person(con, tmp_path):
+    path = _write(tmp_path, "tabs.csv", "Email,First Name\n"
+                  "zoe@acme.fr,Zoé\n\tZoe@Acme.fr\t,Zoé M\n")
+    summary = _import(con, path, tmp_path, "hubspot")
+    assert (summary.inserted, summary.merged, summary.rejected) == (1, 1, 0)
+    assert _one(con, "SELECT email, first_name FROM leads") == ("Zoe@Acme.fr", "Zoé M")  # no tab
+
+
 def test_a_field_over_a_thousand_characters_is_rejected_owner_included(con, tmp_path):
     long = "x" * 1001
     path = _write(tmp_path, "long.csv", "Email,First Name,Contact owner\n"
