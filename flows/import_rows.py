@@ -37,9 +37,9 @@ def _text(headers: tuple[str, ...], macro: str = "lp_text") -> str:
     return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 
 
-def _kept(header: str, fields: dict[str, tuple[str, ...]]) -> str:
-    """The text an extra column keeps; a translated source or status only when it differs."""
-    value = f"nullif(trim({quote(header)}), '')"
+def _kept(header: str, value: str, fields: dict[str, tuple[str, ...]]) -> str:
+    """The text an extra column keeps (`value`, its trimmed text); a translated source or status
+    only when it differs from its translation."""
     if header in fields.get("source", ()):
         return f"CASE WHEN MAP($src_k, $src_v)[lower({value})] = lower({value}) THEN NULL " \
                f"ELSE {value} END"
@@ -151,7 +151,7 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
     texts["source"] = (f"CASE WHEN {text['source']} IS NOT NULL THEN coalesce("
                        f"MAP($src_k, $src_v)[lower({text['source']})], $src_default) END")
     texts["status"] = f"coalesce({', '.join(status_parts)})" if status_parts else "NULL::VARCHAR"
-    texts["extra"] = _extra_json(resolved)
+    texts.update(_extra_texts(resolved))
     # coalesce stops at the first column with text; ltrim (not trim, and not inside nullif) so
     # that DuckDB does not hoist it out as a common subexpression run on every cell
     blank = ("coalesce(" + ", ".join(f"CASE WHEN ltrim({quote(h)}) <> '' THEN 1 END"
@@ -172,6 +172,7 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
                               f"THEN TRY_CAST({f}_text AS DECIMAL(38, 6)) END")
         slow[f"{f}_clean"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_plain IS NULL "
                               f"THEN lp_clean_number({f}_text) END")
+    fast["extra"] = _extra_json(resolved)
     fast["email_parts"] = "lp_email_parts(email_text)"
     fast["website_host"] = "lp_website_host(website_text)"
     values = {
@@ -212,21 +213,27 @@ def _select(columns: dict[str, str]) -> str:
     return ",\n    ".join(f"{expr} AS {quote(name)}" for name, expr in columns.items())
 
 
+def _extra_texts(resolved: Resolved) -> dict[str, str]:
+    """The trimmed text of each extra column, as `_extra<i>` (read once, for _extra_json)."""
+    return {f"_extra{i}": f"lp_text({quote(h)})" for i, h in enumerate(resolved.extra)}
+
+
 def _extra_json(resolved: Resolved) -> str:
-    """A JSON object of the extra columns' non-empty values, or NULL when all are empty.
+    """A JSON object of the extra columns' non-empty values (`_extra_texts`), or NULL when all
+    are empty.
 
     Built as text for a few columns; for many, json_merge_patch onto {} drops the null members
     of a struct (RFC 7386).
     """
     if not resolved.extra:
         return "NULL::JSON"
-    if len(resolved.extra) > 40:  # quick to plan on hundreds of columns, slower to run
-        members = ", ".join(f"{quote(h)} := {_kept(h, resolved.fields)}" for h in resolved.extra)
+    kept = [(h, _kept(h, f"_extra{i}", resolved.fields)) for i, h in enumerate(resolved.extra)]
+    if len(kept) > 40:  # quick to plan on hundreds of columns, slower to run
+        members = ", ".join(f"{quote(h)} := {value}" for h, value in kept)
         return f"nullif(json_merge_patch('{{}}', to_json(struct_pack({members}))), '{{}}'::JSON)"
     parts = []
-    for header in resolved.extra:
+    for header, value in kept:
         key = json.dumps(header, ensure_ascii=False).replace("'", "''")
-        value = _kept(header, resolved.fields)
         parts.append(f"CASE WHEN {value} IS NOT NULL THEN '{key}:' || to_json({value}) END")
     return f"('{{' || nullif(concat_ws(',', {', '.join(parts)}), '') || '}}')::JSON"
 

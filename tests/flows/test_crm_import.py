@@ -262,6 +262,19 @@ def test_a_french_excel_file_imports_with_a_toml_mapping(con, tmp_path):
     assert _one(con, "SELECT employees FROM companies")[0] == 1250
 
 
+@pytest.mark.parametrize("width", [3, 60])  # a few extra columns, and more than 40
+def test_every_extra_column_is_kept_trimmed_and_empty_ones_left_out(con, tmp_path, width):
+    extras = [f"Custom {i}" for i in range(width)]
+    path = _write(tmp_path, "wide.csv", "Email,LeadSource," + ",".join(extras) + "\n"
+                  "ann@acme.com,Web," + ",".join(f" v{i} " if i % 2 else "" for i in range(width))
+                  + "\nbob@acme.com,Carrier Pigeon," + ",".join(["x"] * width) + "\n")
+    _import(con, path, tmp_path, "salesforce")
+    ann, bob = (json.loads(v) for (v,) in con.execute(
+        "SELECT extra FROM leads ORDER BY email").fetchall())
+    assert ann == {"LeadSource": "Web", **{f"Custom {i}": f"v{i}" for i in range(1, width, 2)}}
+    assert bob == {"LeadSource": "Carrier Pigeon", **{name: "x" for name in extras}}
+
+
 def test_a_dry_run_previews_and_writes_nothing(tmp_path):
     path = _write(tmp_path, "bad.csv", LEADS_HEADER + "L1,2026-11-01,A,A,nope,event,open,,\n"
                   + "L2,2026-11-01,B,B,b@b.fr,event,open,,\n")
