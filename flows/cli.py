@@ -261,13 +261,15 @@ def forget(
     table.add_row("[bold]total[/]", f"[bold]{erased.total}[/]")
     console.print(table)
     for path, count in erased.files.items():
-        console.print(f"rewrote {path} ({count} row(s) removed)")
+        action = ("would rewrite", "to remove") if dry_run else ("rewrote", "removed")
+        console.print(f"{action[0]} {path} ({count} row(s) {action[1]})")
     if dry_run:
         console.print(f"Without --dry-run, {erased.email} would also be kept out of future "
                       "imports.")
         return
-    console.print(f"{erased.email} will be kept out of future imports (leadpilot keeps a salted "
-                  "hash of the address on its suppression list, not the address).")
+    console.print(f"{erased.email} will be kept out of future imports (leadpilot keeps salted "
+                  "hashes of the address and of its lead ids on its suppression list, not "
+                  "the address or the ids).")
     if erased.total:
         console.print("Not erased by leadpilot: the input files (erase the person in the CRM "
                       "too), sheets copied elsewhere, backups and Prefect's run history.")

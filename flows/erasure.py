@@ -16,8 +16,12 @@ What is erased:
   day the person was on is rewritten from the warehouse without them, in its own format and
   locale; each rejects file loses the rows that mention them.
 
-What is kept: a salted hash of the address on the suppression list (flows/suppression.py), so
-that the next `leadpilot import` or daily intake of a file that still holds the person skips them.
+What is kept: a salted hash of the address, and one of each of the person's lead ids, on the
+suppression list (flows/suppression.py), so that the next `leadpilot import`, daily intake or
+`leadpilot outcomes` of a file that still holds the person skips them, even where a row names them
+only by lead id (a filled-in lead sheet, a CRM export without emails).
+
+A dry run counts the same rows, the files' included, and changes nothing.
 
 What is not erased, and is reported to the user: the input files (the CRM's own export: erase
 the person in the CRM too), sheets copied elsewhere (emailed, ``export --out``), backups, and
@@ -64,7 +68,7 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
     """Erase the person with `email` from the warehouse and the files leadpilot wrote, and put
     them on the suppression list (even when nothing held them yet), erased at `now` (UTC).
 
-    With `dry_run`, count what would go and change nothing.
+    With `dry_run`, count what would go (the same counts, files included) and change nothing.
     """
     wanted = email.strip().casefold()
     if not is_valid_email(wanted):
@@ -73,25 +77,24 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
         con.execute("BEGIN TRANSACTION")
         try:
             erased, days = erase_rows(con, wanted)
+            # the sheets without the person, read in the transaction: a dry run sees them too
+            sheets = {day: export.stored_sheet(con, day) for day in days}
             if not dry_run:
-                erased.newly_suppressed = suppression.record(
-                    con, email, now or datetime.now(UTC).replace(tzinfo=None))
+                at = now or datetime.now(UTC).replace(tzinfo=None)
+                erased.newly_suppressed = suppression.record(con, email, at)
+                suppression.record_lead_ids(con, erased.lead_ids, at)
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        if dry_run:
-            con.execute("ROLLBACK")
-            return erased
-        con.execute("COMMIT")
-        sheets = {day: export.stored_sheet(con, day) for day in days}
-    if erased.total:
+        con.execute("ROLLBACK" if dry_run else "COMMIT")
+    if erased.total and not dry_run:
         store.compact(settings.path(settings.warehouse))
     # even with no warehouse row (someone only ever rejected), the rejects files may name them
     for day, sheet in sheets.items():
         erased.files.update(rewrite_sheets(settings.path(settings.out_dir) / day.isoformat(),
-                                           sheet))
+                                           sheet, dry_run))
     erased.files.update(scrub_rejects(settings.path(settings.rejects_dir), wanted,
-                                      erased.lead_ids))
+                                      erased.lead_ids, dry_run))
     return erased
 
 
@@ -149,10 +152,11 @@ def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def rewrite_sheets(folder: Path, sheet: pd.DataFrame) -> dict[Path, int]:
+def rewrite_sheets(folder: Path, sheet: pd.DataFrame, dry_run: bool = False
+                   ) -> dict[Path, int]:
     """Rewrite each lead sheet file in `folder` from `sheet`, keeping its format and locale.
 
-    Returns the rows each file lost.
+    Returns the rows each file lost (with `dry_run`, would lose: nothing is written).
     """
     whole = {path.name: part for path, part in export.files_for(sheet, folder, "csv", True)}
     removed = {}
@@ -161,8 +165,9 @@ def rewrite_sheets(folder: Path, sheet: pd.DataFrame) -> dict[Path, int]:
             continue
         part = whole.get(path.with_suffix(".csv").name, sheet.iloc[0:0])
         before = _rows_in(path)
-        locale = _csv_locale(path) if path.suffix == ".csv" else "en"
-        sheet_files.write_sheet(part, path, path.suffix[1:], locale)
+        if not dry_run:
+            locale = _csv_locale(path) if path.suffix == ".csv" else "en"
+            sheet_files.write_sheet(part, path, path.suffix[1:], locale)
         removed[path] = before - len(part)
     return removed
 
@@ -195,15 +200,20 @@ def _csv_locale(path: Path) -> str:
     return "fr" if header.count(";") > header.count(",") else "en"
 
 
-def scrub_rejects(folder: Path, email: str, lead_ids: list[str]) -> dict[Path, int]:
-    """Drop from each rejects CSV under `folder` the rows that carry the email or a lead id."""
+def scrub_rejects(folder: Path, email: str, lead_ids: list[str], dry_run: bool = False
+                  ) -> dict[Path, int]:
+    """Drop from each rejects CSV under `folder` the rows that carry the email or a lead id.
+
+    Returns the rows each file lost (with `dry_run`, would lose: nothing is written).
+    """
     removed = {}
     ids = set(lead_ids)
     for path in sorted(folder.rglob("*.csv")) if folder.is_dir() else []:
         rows = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
         mentions = rows.apply(lambda row: _mentions(row, email, ids), axis=1)
         if len(rows) and mentions.any():
-            rows[~mentions].to_csv(path, index=False, encoding="utf-8-sig")
+            if not dry_run:
+                rows[~mentions].to_csv(path, index=False, encoding="utf-8-sig")
             removed[path] = int(mentions.sum())
     return removed
 

@@ -151,8 +151,8 @@ def _without_suppressed(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame,
                         ragged: pd.DataFrame, spec: TableSpec, erased_leads: set[str]
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`rows` and `ragged` without the records of suppressed people: a row whose email is on
-    the list (its lead id is added to `erased_leads`), a row of a lead in `erased_leads`, a
-    ragged record that holds an address on the list."""
+    the list (its lead id is added to `erased_leads`), a row of a lead in `erased_leads` or on
+    the list, a ragged record that holds an address or a lead id on the list."""
     if not suppression.has_entries(con):
         return rows, ragged
     gone = pd.Series(False, index=rows.index)
@@ -161,8 +161,9 @@ def _without_suppressed(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame,
         gone = emails.isin(suppression.suppressed_among(con, emails))
         if "lead_id" in rows:
             erased_leads.update(rows.loc[gone, "lead_id"].str.strip())
-    if "lead_id" in spec.names and "lead_id" in rows and erased_leads:
-        gone |= rows["lead_id"].str.strip().isin(erased_leads)
+    if "lead_id" in spec.names and "lead_id" in rows:
+        ids = rows["lead_id"].str.strip()
+        gone |= ids.isin(erased_leads) | ids.isin(suppression.lead_ids_among(con, ids))
     return rows[~gone], ragged[~suppression.mentioning(con, ragged["raw"])]
 
 

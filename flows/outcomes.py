@@ -7,9 +7,10 @@ or a CRM export (Salesforce Id/Status/ConvertedDate, HubSpot Record ID/Lifecycle
 Every outcome is kept in `outcomes`; won and lost also close the lead (leads.status,
 closed_at), which is what training reads. Rows without an outcome are skipped; rows that name
 no known lead or hold an unreadable value are rejected with their line and reason. Rows of people
-`leadpilot forget` erased (their email, or for a rejected row any address in its original text,
-is on the suppression list: flows/suppression.py) are counted as suppressed: neither recorded
-nor written to the rejects file, which would copy their personal data back to disk.
+`leadpilot forget` erased (their email or lead id, or for a rejected row any address or field in
+its original text, is on the suppression list: flows/suppression.py) are counted as suppressed:
+neither recorded nor written to the rejects file, which would copy their personal data back to
+disk.
 """
 
 from __future__ import annotations
@@ -138,7 +139,8 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path):
 
 def _judge(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     """Add lead_id, outcome and a reject reason (None when the row is fine, "skip" when it has
-    no outcome yet, "suppressed" when its email is on the suppression list) to each row."""
+    no outcome yet, "suppressed" when its email or lead id is on the suppression list) to each
+    row."""
     known = con.execute("SELECT lead_id, lower(trim(email)) AS email_key FROM leads").df()
     by_id = set(known["lead_id"])
     by_email = known.dropna(subset=["email_key"]).groupby("email_key")["lead_id"].min()
@@ -149,7 +151,8 @@ def _judge(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     frame["outcome"] = words
     skip = frame["outcome_text"].isna() | (words.isna() & frame["outcome_text"].map(
         lambda t: bool(t and STILL_OPEN.match(_plain(t)))))
-    erased = frame["email_key"].isin(suppression.suppressed_among(con, frame["email_key"]))
+    erased = (frame["email_key"].isin(suppression.suppressed_among(con, frame["email_key"]))
+              | frame["lead_key"].isin(suppression.lead_ids_among(con, frame["lead_key"])))
     frame = frame.astype(object).where(frame.notna(), None)
     reasons = []
     for row, skipped, suppressed in zip(frame.itertuples(), skip, erased, strict=True):
