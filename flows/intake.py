@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,13 +20,22 @@ import duckdb
 import pandas as pd
 
 from flows import store, suppression
-from flows.csv_loading import transcode
+from flows.csv_loading import MAX_LINE, transcode
 from flows.csv_reading import CsvFormat, detect_format
 from flows.errors import LeadpilotError
 from flows.validation import ACTIVITIES, COMPANIES, LEADS, TableSpec, validate
+from flows.xlsx_reading import xlsx_to_csv
 
 _UTF8 = ("utf-8", "utf-8-sig")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_UNCLOSED = "has a quote that is never closed"  # the CRM import's words (flows/csv_loading.py)
+
+# A field may be as long as the CRM import allows (16 MB, a pasted 10 MB note), not csv's
+# 128 KB. The limit is process-wide: raised once here and never lowered, because a set-and-
+# restore around each read races when two reads share the process (Prefect runs tasks in
+# threads: one read's restore would fail the other mid-file), while a higher limit only lets
+# the project's other csv readers take the same long fields DuckDB already takes.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))
 
 
 @dataclass(frozen=True)
@@ -45,30 +55,42 @@ def read_rows(path: Path, fmt: CsvFormat | None = None) -> tuple[pd.DataFrame, p
 
     UTF-8 (with or without BOM), UTF-16 and cp1252/latin-1 text, separated by `,` `;` tab or
     `|`, with LF, CRLF or CR line ends: files that are not UTF-8 are transcoded to a temporary
-    UTF-8 copy line for line, so line numbers are those of the original file.
+    UTF-8 copy line for line, so line numbers are those of the original file. An Excel
+    workbook's first sheet is read through its CSV copy (`xlsx_to_csv`), numbered by the
+    sheet's rows. A record whose only fault is a quote never closed on its first line is that
+    line alone, rejected; the lines after it are read as records again. Blank rows (no text in
+    any field) are skipped, like blank lines.
 
     Returns:
         (rows with one str column per header plus `line` and `raw` (the record's original
         text), ragged rows as rejects).
     """
-    fmt = fmt or detect_format(path)
-    if fmt.kind == "xlsx":
-        raise LeadpilotError(f"The file {path} is an Excel workbook: save it as CSV to import it.")
+    rows, ragged, _ = _read(path, fmt or detect_format(path))
+    return rows, ragged
+
+
+def _read(path: Path, fmt: CsvFormat) -> tuple[pd.DataFrame, pd.DataFrame, CsvFormat]:
+    """`read_rows`, and the format the values are in (a workbook's: that of its CSV copy)."""
     with tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp:
         copy = Path(tmp) / "utf8.csv"
+        if fmt.kind == "xlsx":  # one CSV record per sheet row, leading blank rows included
+            source, fmt = xlsx_to_csv(path, copy)
+            return (*_read_text(source, path, fmt, by_record=True), fmt)
         source = path if fmt.encoding in _UTF8 else transcode(path, fmt.encoding, copy,
                                                                fmt.has_bom)
         try:
-            return _read_text(source, path, fmt)
+            return (*_read_text(source, path, fmt), fmt)
         except UnicodeDecodeError:  # bytes that are not UTF-8 past the sample detect_format read
-            return _read_text(transcode(path, "utf-8-or-cp1252", copy, fmt.has_bom), path, fmt)
+            source = transcode(path, "utf-8-or-cp1252", copy, fmt.has_bom)
+            return (*_read_text(source, path, fmt), fmt)
 
 
-def _read_text(source: Path, path: Path, fmt: CsvFormat) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_text(source: Path, path: Path, fmt: CsvFormat,
+               by_record: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     records, ragged, header = [], [], None
     try:
         with source.open(encoding="utf-8-sig", newline="") as handle:
-            for line, fields, raw in _records(handle, fmt):
+            for line, fields, raw in _records(handle, fmt, by_record):
                 if line < fmt.header_line:
                     continue  # blank lines or Excel's "sep=;" before the header
                 if header is None:
@@ -76,8 +98,11 @@ def _read_text(source: Path, path: Path, fmt: CsvFormat) -> tuple[pd.DataFrame, 
                     if _CONTROL.search("".join(header)):
                         raise LeadpilotError(
                             f"The file {path} is not a CSV file: its header holds binary data.")
+                elif fields is None:
+                    ragged.append({"line": line, "raw": raw, "reason": _UNCLOSED})
                 elif len(fields) == len(header):
-                    records.append([*fields, line, raw])
+                    if fields[0].strip() or "".join(fields).strip():  # else a blank row
+                        records.append([*fields, line, raw])
                 elif any(f.strip() for f in fields):
                     ragged.append({"line": line, "raw": raw, "reason":
                                    f"has {len(fields)} fields where the header has {len(header)}"})
@@ -89,21 +114,47 @@ def _read_text(source: Path, path: Path, fmt: CsvFormat) -> tuple[pd.DataFrame, 
     return rows, pd.DataFrame(ragged, columns=["line", "raw", "reason"])
 
 
-def _records(handle: TextIO, fmt: CsvFormat) -> Iterator[tuple[int, list[str], str]]:
-    """(first line, fields, original text without its line end) of each record, in file order."""
-    consumed: list[str] = []
+def _records(handle: TextIO, fmt: CsvFormat,
+             by_record: bool = False) -> Iterator[tuple[int, list[str] | None, str]]:
+    """(first line, fields, original text without its line end) of each record, in file order.
+
+    A record spans lines only when its first line leaves a quote open. When such a record does
+    not have the header's field count, the quote was never meant to span lines (a missing
+    closing quote swallowed the lines after it): its first line comes back alone with fields
+    None, and the lines after it are read again. So does a last line whose quote is still open
+    at the end of the file (its last field holds the line end). `by_record` numbers records 1,
+    2, 3… rather than by their first line (a workbook's CSV copy: record n is sheet row n).
+    """
+    back: deque[str] = deque()  # lines given back: read again before the file's next line
+    taken: list[str] = []  # the lines of the record being read
 
     def lines() -> Iterator[str]:
+        while back:
+            taken.append(text := back.popleft())
+            yield text
         for text in handle:
-            consumed.append(text)
+            taken.append(text)
             yield text
 
-    line = 1
-    for fields in csv.reader(lines(), delimiter=fmt.delimiter, quotechar=fmt.quotechar):
-        count, raw = len(consumed), "".join(consumed).rstrip("\r\n")
-        consumed.clear()
-        yield line, fields, raw
-        line += count
+    width, line = None, 1
+    while True:  # one csv reader per stretch of the file read without giving lines back
+        for fields in csv.reader(lines(), delimiter=fmt.delimiter, quotechar=fmt.quotechar):
+            if len(fields) != width:
+                if width is None:
+                    width = len(fields) if line >= fmt.header_line else None  # the header
+                elif len(taken) > 1 or fields and fields[-1].endswith(("\n", "\r")):
+                    back.extendleft(reversed(taken[1:]))
+                    first = taken[0].rstrip("\r\n")
+                    taken.clear()
+                    yield line, None, first
+                    line += 1
+                    break  # a new reader, pulling the lines given back first
+            count, raw = len(taken), "".join(taken).rstrip("\r\n")
+            taken.clear()
+            yield line, fields, raw
+            line += 1 if by_record else count
+        else:
+            return
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: TableSpec,
@@ -114,8 +165,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: TableSpec,
     The rows of people on the suppression list are skipped (see `_without_suppressed`); the
     lead ids a leads file skips are added to `erased_leads`, whose activities then go too.
     """
-    fmt = detect_format(path)
-    rows, ragged = read_rows(path, fmt)
+    rows, ragged, fmt = _read(path, detect_format(path))
     read = len(rows) + len(ragged)
     rows, ragged = _without_suppressed(con, rows, ragged, spec,
                                        set() if erased_leads is None else erased_leads)

@@ -50,7 +50,11 @@ def xlsx_header(path: Path) -> list[str]:
 
 
 def xlsx_to_csv(path: Path, target: Path):
-    """Write the first sheet to `target` (UTF-8, comma) and return (target, its CsvFormat)."""
+    """Write the first sheet to `target` (UTF-8, comma) and return (target, its CsvFormat).
+
+    One CSV record per sheet row from row 1 (blank rows before the header as blank lines),
+    so the n-th record is row n even when cells hold line breaks.
+    """
     from flows.csv_reading import detect_format
 
     book = _workbook(path)
@@ -62,6 +66,7 @@ def xlsx_to_csv(path: Path, target: Path):
                 cells = [_text(cell) for cell in row]
                 if width is None:
                     if not any(c.strip() for c in cells):
+                        writer.writerow([])  # a blank line: CSV record n stays sheet row n
                         continue
                     while cells and not cells[-1].strip():
                         cells.pop()

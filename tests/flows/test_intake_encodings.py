@@ -15,7 +15,6 @@ import pytest
 
 from flows import store
 from flows.csv_reading import detect_format
-from flows.errors import LeadpilotError
 from flows.intake import import_all, load_file, read_rows
 from flows.validation import ACTIVITIES, COMPANIES, validate
 
@@ -248,14 +247,3 @@ def test_an_unreadable_day_first_date_says_which_forms_are_read(tmp_path):
     reason = pd.read_csv(result.rejects_file, encoding="utf-8-sig")["reason"].tolist()
     assert reason == ["occurred_at is not a date and time (YYYY-MM-DD HH:MM:SS or "
                       "DD/MM/YYYY HH:MM)"]
-
-
-def test_an_excel_workbook_is_refused_in_one_sentence(tmp_path):
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["event_id", "lead_id", "occurred_at", "event_type"])
-    path = tmp_path / "activities.csv"
-    book.save(path)
-    with pytest.raises(LeadpilotError, match=r"is an Excel workbook: save it as CSV"):
-        read_rows(path)
