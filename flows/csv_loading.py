@@ -20,9 +20,12 @@ import duckdb
 import pandas as pd
 
 from flows.csv_reading import CsvFormat
+from flows.csv_records import broken_lines
 from flows.errors import LeadpilotError
 
 CHUNK = 1 << 22
+SCAN_CHUNK = 1 << 24
+MAX_RECORD_BREAKS = 20  # more line breaks in one record: a quote may have swallowed lines
 MAX_LINE = 1 << 24  # 16 MB: a single 10 MB field still fits
 _REASONS = {"MISSING COLUMNS": "has fewer fields than the header",
             "TOO MANY COLUMNS": "has more fields than the header",
@@ -110,11 +113,103 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, table: 
         elif source == path and (rejects["reason"] == "?").any():
             source = transcode(path, fmt.encoding, workdir / "utf8.csv", fmt.has_bom)
             rejects = _read(con, source, fmt, table, progress, query)
+        source, rejects = _every_line_read(con, path, source, fmt, table, rejects, workdir,
+                                           progress, query)
     except duckdb.Error as exc:
         raise _unreadable(path, exc) from exc
     rows, first = con.execute(
         f'SELECT count(*), coalesce(min(rowid), 0) FROM "{table}"').fetchone()  # noqa: S608
     return Loaded(fmt, table, rows, rejects, source, first)
+
+
+def may_span_lines(source: Path, quotechar: str) -> bool:
+    """Whether a record of the file may span lines: it holds the quote character or a CR
+    (one byte scan; without either, every line is one record)."""
+    quote_byte = quotechar.encode("utf-8")
+    with source.open("rb") as handle:
+        while chunk := handle.read(SCAN_CHUNK):
+            if quote_byte in chunk or b"\r" in chunk:
+                return True
+    return False
+
+
+def _every_line_read(con: duckdb.DuckDBPyConnection, path: Path, source: Path, fmt: CsvFormat,
+                     table: str, rejects: pd.DataFrame, workdir: Path,
+                     progress: Progress | None, query: Query | None
+                     ) -> tuple[Path, pd.DataFrame]:
+    """(the file read, its reader rejects) once no record swallowed the lines after a quote
+    that is never closed.
+
+    DuckDB's reader (2.x, strict mode, parallel) reads such a quote in one of three ways: one
+    reject holding the lines that follow; a record of many lines; or, after dropping the lines
+    that follow without a word (tens of thousands of rows of a 200,000-row file), a reject
+    naming another line. So when a record may span lines, the lines the table and the rejects
+    hold are counted against the file's, and a reject or record of many lines is looked at.
+    Then the file is split with Python's csv reader (flows.csv_records), the lines whose quote
+    is never closed are set aside as rejects and blanked in a copy, and the copy is read again.
+    If the records still do not add up, the import stops rather than lose rows.
+    """
+    if not may_span_lines(source, fmt.quotechar):
+        return source, rejects
+    held, most = _lines_held(con, table, fmt, query is not None)
+    held += sum(1 + _count_newlines(raw) for raw in rejects["raw"])
+    if (held == _lines_after_header(source, fmt.header_line) and most <= MAX_RECORD_BREAKS
+            and not rejects["raw"].str.contains("[\r\n]", regex=True).any()):
+        return source, rejects
+    broken, expected = broken_lines(source, fmt.delimiter, fmt.quotechar, fmt.header_line)
+    if broken:
+        repaired = workdir / ("repaired.csv" if source.name != "repaired.csv" else "again.csv")
+        source = _blank_lines(source, set(broken), repaired)
+        found = _read(con, source, fmt, table, progress, query)
+        rejects = pd.concat([found, pd.DataFrame({
+            "line": list(broken), "raw": list(broken.values()),
+            "reason": [_REASONS["UNQUOTED VALUE"]] * len(broken)})], ignore_index=True)
+        rejects = rejects.sort_values("line", ignore_index=True)
+        expected += len(broken)
+    rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+    if rows + len(rejects) != expected:
+        raise LeadpilotError(
+            f"The file {path} cannot be read reliably: its quotes leave {expected} records "
+            f"but {rows + len(rejects)} were read; check the quotes near line "
+            f"{min(broken, default=fmt.header_line + 1)}.")
+    return source, rejects
+
+
+def _lines_held(con: duckdb.DuckDBPyConnection, table: str, fmt: CsvFormat,
+                shaped: bool) -> tuple[int, int]:
+    """(the lines after the header the records of `table` hold: one per record plus the line
+    breaks inside fields (the `_breaks` count of a shaped table); the most one record holds)."""
+    feeds = "_breaks" if shaped else line_breaks_sql(fmt.columns)
+    held, most = con.execute(
+        f'SELECT count(*) + coalesce(sum({feeds}), 0), coalesce(max({feeds}), 0) '  # noqa: S608
+        f'FROM "{table}"').fetchone()
+    return int(held), int(most)
+
+
+def line_breaks_sql(columns: tuple[str, ...]) -> str:
+    """SQL counting the line breaks (LF, CR or CRLF) in a record's fields."""
+    fields = "concat(" + ", ".join('"' + c.replace('"', '""') + '"' for c in columns) + ")"
+    return (f"(2 * length({fields}) - length(replace({fields}, chr(10), '')) "  # LF + CR - CRLF
+            f"- length(replace({fields}, chr(13), '')) "
+            f"- (length({fields}) - length(replace({fields}, chr(13) || chr(10), ''))) // 2)")
+
+
+def _lines_after_header(source: Path, header_line: int) -> int:
+    """The lines after the header that hold any text (DuckDB skips empty lines)."""
+    with source.open("rb") as handle:
+        return sum(1 for number, text in enumerate(handle, 1)
+                   if number > header_line and text.strip(b"\r\n"))
+
+
+def _blank_lines(source: Path, lines: set[int], target: Path) -> Path:
+    """A copy of `source` with the given lines emptied (their line end kept, so every line
+    keeps its number); line ends as Python's csv reader counts them (LF, CRLF or CR)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with source.open(encoding="utf-8", errors="surrogateescape", newline="") as handle, \
+            target.open("w", encoding="utf-8", errors="surrogateescape", newline="") as out:
+        for number, text in enumerate(handle, 1):
+            out.write(text[len(text.rstrip("\r\n")):] if number in lines else text)
+    return target
 
 
 def _unreadable(path: Path, exc: Exception) -> LeadpilotError:

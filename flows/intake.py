@@ -9,33 +9,23 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
-from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
 
 import duckdb
 import pandas as pd
 
 from flows import store, suppression
-from flows.csv_loading import MAX_LINE, transcode
+from flows.csv_loading import transcode
 from flows.csv_reading import CsvFormat, detect_format
+from flows.csv_records import UNCLOSED, split_records
 from flows.errors import LeadpilotError
 from flows.validation import ACTIVITIES, COMPANIES, LEADS, TableSpec, validate
 from flows.xlsx_reading import xlsx_to_csv
 
 _UTF8 = ("utf-8", "utf-8-sig")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-_UNCLOSED = "has a quote that is never closed"  # the CRM import's words (flows/csv_loading.py)
-
-# A field may be as long as the CRM import allows (16 MB, a pasted 10 MB note), not csv's
-# 128 KB. The limit is process-wide: raised once here and never lowered, because a set-and-
-# restore around each read races when two reads share the process (Prefect runs tasks in
-# threads: one read's restore would fail the other mid-file), while a higher limit only lets
-# the project's other csv readers take the same long fields DuckDB already takes.
-csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))
 
 
 @dataclass(frozen=True)
@@ -90,7 +80,8 @@ def _read_text(source: Path, path: Path, fmt: CsvFormat,
     records, ragged, header = [], [], None
     try:
         with source.open(encoding="utf-8-sig", newline="") as handle:
-            for line, fields, raw in _records(handle, fmt, by_record):
+            for line, fields, raw in split_records(handle, fmt.delimiter, fmt.quotechar,
+                                                   fmt.header_line, by_record):
                 if line < fmt.header_line:
                     continue  # blank lines or Excel's "sep=;" before the header
                 if header is None:
@@ -99,7 +90,7 @@ def _read_text(source: Path, path: Path, fmt: CsvFormat,
                         raise LeadpilotError(
                             f"The file {path} is not a CSV file: its header holds binary data.")
                 elif fields is None:
-                    ragged.append({"line": line, "raw": raw, "reason": _UNCLOSED})
+                    ragged.append({"line": line, "raw": raw, "reason": UNCLOSED})
                 elif len(fields) == len(header):
                     if fields[0].strip() or "".join(fields).strip():  # else a blank row
                         records.append([*fields, line, raw])
@@ -112,49 +103,6 @@ def _read_text(source: Path, path: Path, fmt: CsvFormat,
         raise LeadpilotError(f"The file {path} is empty: it needs a header row.")
     rows = pd.DataFrame(records, columns=[*header, "line", "raw"], dtype=object)
     return rows, pd.DataFrame(ragged, columns=["line", "raw", "reason"])
-
-
-def _records(handle: TextIO, fmt: CsvFormat,
-             by_record: bool = False) -> Iterator[tuple[int, list[str] | None, str]]:
-    """(first line, fields, original text without its line end) of each record, in file order.
-
-    A record spans lines only when its first line leaves a quote open. When such a record does
-    not have the header's field count, the quote was never meant to span lines (a missing
-    closing quote swallowed the lines after it): its first line comes back alone with fields
-    None, and the lines after it are read again. So does a last line whose quote is still open
-    at the end of the file (its last field holds the line end). `by_record` numbers records 1,
-    2, 3… rather than by their first line (a workbook's CSV copy: record n is sheet row n).
-    """
-    back: deque[str] = deque()  # lines given back: read again before the file's next line
-    taken: list[str] = []  # the lines of the record being read
-
-    def lines() -> Iterator[str]:
-        while back:
-            taken.append(text := back.popleft())
-            yield text
-        for text in handle:
-            taken.append(text)
-            yield text
-
-    width, line = None, 1
-    while True:  # one csv reader per stretch of the file read without giving lines back
-        for fields in csv.reader(lines(), delimiter=fmt.delimiter, quotechar=fmt.quotechar):
-            if len(fields) != width:
-                if width is None:
-                    width = len(fields) if line >= fmt.header_line else None  # the header
-                elif len(taken) > 1 or fields and fields[-1].endswith(("\n", "\r")):
-                    back.extendleft(reversed(taken[1:]))
-                    first = taken[0].rstrip("\r\n")
-                    taken.clear()
-                    yield line, None, first
-                    line += 1
-                    break  # a new reader, pulling the lines given back first
-            count, raw = len(taken), "".join(taken).rstrip("\r\n")
-            taken.clear()
-            yield line, fields, raw
-            line += 1 if by_record else count
-        else:
-            return
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: TableSpec,

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import duckdb
 
-from flows.csv_loading import Loaded, originals
+from flows.csv_loading import Loaded, line_breaks_sql, may_span_lines, originals
 from flows.import_rows import quote
 
 BATCH = 50_000
-SCAN_CHUNK = 1 << 24
 COLUMNS = ("line", "reason", "raw")
 
 
@@ -41,27 +40,18 @@ def _validation_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multilin
 
 def has_line_breaks(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether any record of `table` (shaped with `line_break_check`) spans lines."""
-    return bool(con.execute(f"SELECT bool_or(_breaks) FROM {quote(table)}").fetchone()[0])  # noqa: S608
+    return bool(con.execute(f"SELECT bool_or(_breaks > 0) FROM {quote(table)}").fetchone()[0])  # noqa: S608
 
 
 def line_break_check(path: Path, quotechar: str, columns: tuple[str, ...]) -> str:
-    """The SQL of a record's `_breaks` flag: whether one of its fields holds a line break.
+    """The SQL of a record's `_breaks`: the line breaks its fields hold (LF, CR or CRLF).
 
     A line break can only sit in a quoted field (or be a lone CR): for a file with neither a
     quote character nor a CR, one byte scan tells, and no cell is looked at.
     """
-    if not _may_hold_line_breaks(path, quotechar):
-        return "false"
-    return "regexp_matches(concat(" + ", ".join(quote(c) for c in columns) + r"), '[\n\r]')"
-
-
-def _may_hold_line_breaks(source: Path, quotechar: str) -> bool:
-    quote_byte = quotechar.encode("utf-8")
-    with source.open("rb") as handle:
-        while chunk := handle.read(SCAN_CHUNK):
-            if quote_byte in chunk or b"\r" in chunk:
-                return True
-    return False
+    if not may_span_lines(path, quotechar):
+        return "0"
+    return line_breaks_sql(columns)
 
 
 def all_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool

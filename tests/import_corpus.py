@@ -93,8 +93,10 @@ def cases() -> list[Case]:
              Clean(read=3)),
         Case("ragged_rows.csv", _csv(ROWS[0], "short@row.fr,Ann", ROWS[1] + ",extra,cells",
                                      ROWS[2]).encode(), Clean(read=4, rejected=2)),
+        # the quote never closed costs its own line; the row after it still lands
         Case("unbalanced_quote.csv", _csv(ROWS[0], ROWS[1].replace("Ann2", '"Ann2'),
-                                          ROWS[2]).encode(), Clean(read=2, rejected=1)),
+                                          ROWS[2]).encode(), Clean(read=3, rejected=1,
+                                                                   inserted=2)),
         Case("duplicate_headers.csv", _csv(*[r + ",other@x.fr" for r in ROWS],
                                            header=HEADER + ",Email").encode(), Clean(read=3)),
         Case("whitespace_headers.csv", _csv(*ROWS, header=" " + HEADER.replace(",", " , ")
