@@ -8,6 +8,10 @@ subprocesses (so each peak RSS is its own):
   1. the floor: DuckDB `read_csv` of the same file into a table (auto-detected, no checks),
      and for reference the same into a pandas DataFrame and into a table of a database file
      (what any import that lands rows on disk pays before checking anything);
+  1b. a lower bound: the least an import can do and still meet the issue's core: one email
+     check, a crude domain, dedupe by email in one window, rejects kept (flagged) and leads and
+     companies written to a database file; none of leadpilot's other checks, reasons, history,
+     rejects file or transaction (BARE below);
   2. leadpilot's import into an empty warehouse (detection, validation, dedupe, write);
   3. the same import again (re-import: compare only, nothing written).
 It prints seconds, peak RSS and the ratio to the floor. Targets: at most 3x the floor, peak
@@ -73,6 +77,32 @@ con.close()
 print(json.dumps({"seconds": time.perf_counter() - start, "rows": 0,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+BARE = r"""
+import json, resource, sys, time, duckdb
+start = time.perf_counter()
+con = duckdb.connect(sys.argv[2])
+con.execute("SET preserve_insertion_order = false")
+con.execute('''CREATE TABLE leads AS SELECT * FROM (
+    SELECT *, CASE WHEN NOT regexp_full_match(email,
+            '[^@\s]{1,64}@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}')
+        THEN 'bad email' END AS reason
+    FROM (SELECT Id AS lead_id, lower(trim(Email)) AS email, FirstName, LastName, Title, Phone,
+        Company, regexp_replace(lower(split_part(regexp_replace(Website,
+            '^(https?://)?(www\.)?', ''), '/', 1)), '\.$', '') AS domain,
+        LeadSource, Status, IsConverted, Industry, Country,
+        TRY_CAST(NumberOfEmployees AS BIGINT) AS employees,
+        TRY_CAST(AnnualRevenue AS DECIMAL(18, 2)) AS annual_revenue,
+        try_strptime(CreatedDate, '%m/%d/%y %I:%M %p') AS created_at, Description__c
+    FROM read_csv(?, all_varchar = true)))
+    QUALIFY reason IS NOT NULL OR row_number() OVER (PARTITION BY email, reason) = 1''',
+            [sys.argv[1]])
+con.execute("CREATE TABLE companies AS SELECT domain, any_value(Company) AS name, "
+            "any_value(Country) AS country, max(employees) AS employees FROM leads "
+            "WHERE reason IS NULL AND domain <> '' GROUP BY domain")
+con.close()
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": 0,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 FLOOR_FRAME = """
 import json, resource, sys, time, duckdb
 start = time.perf_counter()
@@ -123,6 +153,8 @@ def main() -> None:
         floor = _run(FLOOR, str(csv_path))
         frame = _run(FLOOR_FRAME, str(csv_path))
         written = _run(WRITE_FLOOR, str(csv_path), str(folder / "floor.duckdb"))
+        (folder / "bare.duckdb").unlink(missing_ok=True)
+        bare = _run(BARE, str(csv_path), str(folder / "bare.duckdb"))
         first = _run(IMPORT, str(csv_path), str(warehouse), str(folder / "rejects"))
         again = _run(IMPORT, str(csv_path), str(warehouse), str(folder / "rejects"))
     print(f"DuckDB read_csv into a table (the floor): {floor['seconds']:6.2f} s  "
@@ -132,6 +164,9 @@ def main() -> None:
     print(f"DuckDB read_csv into a database file, no checks (reference): "
           f"{written['seconds']:6.2f} s  peak RSS {written['rss_mb']:6.0f} MB  "
           f"ratio {written['seconds'] / floor['seconds']:.2f}x floor")
+    print(f"lower bound, the bare minimum of an import: {bare['seconds']:6.2f} s  "
+          f"peak RSS {bare['rss_mb']:6.0f} MB  "
+          f"ratio {bare['seconds'] / floor['seconds']:.2f}x floor")
     for name, result in (("leadpilot import", first), ("re-import (no change)", again)):
         print(f"{name:<24} {result['seconds']:6.2f} s  peak RSS {result['rss_mb']:6.0f} MB  "
               f"ratio {result['seconds'] / floor['seconds']:.2f}x floor "
