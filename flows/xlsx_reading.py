@@ -71,7 +71,11 @@ def xlsx_to_csv(path: Path, target: Path):
                     while cells and not cells[-1].strip():
                         cells.pop()
                     width = len(cells)
-                cells = (cells + [""] * width)[:width]
+                if any(c.strip() for c in cells[width:]):  # text beyond the header: a
+                    while not cells[-1].strip():  # ragged row, rejected like a CSV's
+                        cells.pop()
+                else:
+                    cells = (cells + [""] * width)[:width]
                 writer.writerow(cells)
     finally:
         book.close()

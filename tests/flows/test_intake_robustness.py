@@ -196,3 +196,15 @@ def test_a_workbook_saved_under_a_csv_name_is_read_as_a_workbook(tmp_path):
     results, con = _import(tmp_path, path)
     assert (results["leads"].read, results["leads"].inserted) == (1, 1)
     assert _lead_ids(con) == ["L1"]
+
+
+def test_a_workbook_row_with_text_beyond_the_header_is_rejected_not_cut(tmp_path):
+    extra = ["L5", *SHEET[3][1:5], "l5@sge.fr", *SHEET[3][6:], None, "note beside the table"]
+    results, con = _import(tmp_path, _workbook(tmp_path / "leads.xlsx",
+                                               [SHEET[2], SHEET[3], extra]))
+    leads = results["leads"]
+    assert (leads.read, leads.rejected) == (2, 1) and _balanced(leads)
+    rejects = _rejects(leads)
+    assert rejects["line"].tolist() == [3] and "13 fields" in rejects["reason"].iloc[0]
+    assert rejects["raw"].iloc[0].endswith(",,note beside the table")
+    assert _lead_ids(con) == ["L1"]
