@@ -57,6 +57,7 @@ class Erasure:
     tables: dict[str, int]
     files: dict[Path, int] = field(default_factory=dict)
     newly_suppressed: bool = False
+    aliases: list[str] = field(default_factory=list)  # duplicate CRM records' ids of the leads
 
     @property
     def total(self) -> int:
@@ -82,7 +83,7 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
             if not dry_run:
                 at = now or datetime.now(UTC).replace(tzinfo=None)
                 erased.newly_suppressed = suppression.record(con, email, at)
-                suppression.record_lead_ids(con, erased.lead_ids, at)
+                suppression.record_lead_ids(con, erased.lead_ids + erased.aliases, at)
         except BaseException:
             con.execute("ROLLBACK")
             raise
@@ -94,7 +95,7 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
         erased.files.update(rewrite_sheets(settings.path(settings.out_dir) / day.isoformat(),
                                            sheet, dry_run))
     erased.files.update(scrub_rejects(settings.path(settings.rejects_dir), wanted,
-                                      erased.lead_ids, dry_run))
+                                      erased.lead_ids + erased.aliases, dry_run))
     return erased
 
 
@@ -116,6 +117,10 @@ def erase_rows(con: duckdb.DuckDBPyConnection, email: str) -> tuple[Erasure, lis
                 f"SELECT lead_id FROM {_quoted(name)} WHERE {_SAME_EMAIL}", [email]).fetchall())
     lead_ids = sorted(i for i in ids if i is not None)
     keys = _keys_of(con, tables, lead_ids)
+    aliases = sorted(a for (a,) in con.execute(  # not an id another lead has taken since
+        "SELECT DISTINCT alias FROM lead_aliases WHERE lead_id IN (SELECT unnest($ids)) "
+        "AND alias NOT IN (SELECT lead_id FROM leads WHERE lead_id NOT IN (SELECT unnest($ids)))",
+        {"ids": lead_ids}).fetchall())
     days = [d for (d,) in con.execute(
         "SELECT DISTINCT run_date FROM sheet_rows WHERE lead_id IN (SELECT unnest(?))",
         [lead_ids]).fetchall()]
@@ -130,7 +135,7 @@ def erase_rows(con: duckdb.DuckDBPyConnection, email: str) -> tuple[Erasure, lis
         used = {k: v for k, v in params.items() if f"${k}" in " ".join(match)}
         counts[name] = con.execute(
             f"DELETE FROM {_quoted(name)} WHERE {' OR '.join(match)}", used).fetchone()[0]
-    return Erasure(email, lead_ids, counts), sorted(days)
+    return Erasure(email, lead_ids, counts, aliases=aliases), sorted(days)
 
 
 def _keys_of(con: duckdb.DuckDBPyConnection, tables: list[tuple], lead_ids: list[str]) -> list[str]:

@@ -158,7 +158,8 @@ def write(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: datetime
           source_file: str, source_default: str, status_default: str,
           new_leads: int = 1) -> None:
     """Insert new companies and leads (none looked for when `new_leads` is 0, as `counts`
-    says), update changed ones, append the change history."""
+    says), update changed ones, append the change history and the new aliases (the ids of
+    duplicate records merged into a lead)."""
     params = {"now": now}
     company_set = ", ".join(f"{quote(f)} = n.{quote(f)}" for f in COMPANY_FIELDS)
     company_list = ", ".join(quote(f) for f in COMPANY_FIELDS)
@@ -191,3 +192,9 @@ def write(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: datetime
     """, params)  # noqa: S608
     con.execute("INSERT INTO lead_changes SELECT lead_id, field, old, new, $now, $file "
                 "FROM lp_changes", {"now": now, "file": source_file})
+    con.execute("""
+        INSERT INTO lead_aliases
+        SELECT alias, min(lead_id), $now FROM lp_valid
+        WHERE alias IS NOT NULL AND alias NOT IN (SELECT alias FROM lead_aliases)
+        GROUP BY alias
+    """, params)

@@ -5,12 +5,13 @@ FILE is the lead sheet after a rep filled in its outcome columns ("Lead ID", "Ou
 "Outcome reason", "Close date", "Deal value (EUR)"), as CSV (English or French Excel) or XLSX,
 or a CRM export (Salesforce Id/Status/ConvertedDate, HubSpot Record ID/Lifecycle Stage…).
 Every outcome is kept in `outcomes`; won and lost also close the lead (leads.status,
-closed_at), which is what training reads. Rows without an outcome are skipped; rows that name
-no known lead or hold an unreadable value are rejected with their line and reason. Rows of people
-`leadpilot forget` erased (their email or lead id, or for a rejected row any address or field in
-its original text, is on the suppression list: flows/suppression.py) are counted as suppressed:
-neither recorded nor written to the rejects file, which would copy their personal data back to
-disk.
+closed_at), which is what training reads. A row finds its lead by id, by the id of a
+duplicate CRM record an import merged into it (lead_aliases), or by email. Rows without an
+outcome are skipped; rows that name no known lead or hold an unreadable value are rejected
+with their line and reason. Rows of people `leadpilot forget` erased (their email or lead id,
+or for a rejected row any address or field in its original text, is on the suppression list:
+flows/suppression.py) are counted as suppressed: neither recorded nor written to the rejects
+file, which would copy their personal data back to disk.
 """
 
 from __future__ import annotations
@@ -144,8 +145,10 @@ def _judge(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     known = con.execute("SELECT lead_id, lower(trim(email)) AS email_key FROM leads").df()
     by_id = set(known["lead_id"])
     by_email = known.dropna(subset=["email_key"]).groupby("email_key")["lead_id"].min()
+    by_alias = dict(con.execute(  # a duplicate CRM record's id -> the lead it was merged into
+        "SELECT alias, min(lead_id) FROM lead_aliases GROUP BY alias").fetchall())
     frame["lead_id"] = [
-        key if key in by_id else by_email.get(email) if email else None
+        key if key in by_id else by_alias.get(key) or (by_email.get(email) if email else None)
         for key, email in zip(frame["lead_key"], frame["email_key"], strict=True)]
     words = frame["outcome_text"].map(lambda t: WORDS.get(_plain(t)) if t else None)
     frame["outcome"] = words

@@ -1,5 +1,6 @@
 -- lp_rows -> lp_valid: each valid row with the lead it belongs to and its company.
--- A lead is found by its id, else by its email (case and surrounding spaces ignored); rows of
+-- A lead is found by its id, else by an alias of it (the id of a duplicate record an earlier
+-- import merged into it), else by its email (case and surrounding spaces ignored); rows of
 -- one file sharing an email share the id of the first of them. A company is found by its
 -- normalised domain, else by its normalised name; a row without a website borrows the domain
 -- another row of the same company name gave. Parameters: $legal (regex of legal forms), $base
@@ -66,6 +67,8 @@ WITH by_email AS (
 )
 SELECT * EXCLUDE (found_company_id, key_text, company_id_text, email_key, name_key,
                   domain_any),  -- kept narrow: merge and compare read the rest
+    -- the row's own id when it belongs to another lead: an alias of that lead (lead_aliases)
+    CASE WHEN key_text <> lead_id THEN key_text END AS alias,
     -- a company known by neither domain nor name (only its size, say) belongs to its lead
     CASE
         WHEN company_id_text IS NOT NULL THEN company_id_text
@@ -74,7 +77,7 @@ SELECT * EXCLUDE (found_company_id, key_text, company_id_text, email_key, name_k
 FROM (
     SELECT keyed.* EXCLUDE (group_key, employees_number, annual_revenue_number,
                             founded_year_number),
-        coalesce(l.lead_id, e.lead_id, keyed.group_key, keyed.key_text,
+        coalesce(l.lead_id, a.lead_id, e.lead_id, keyed.group_key, keyed.key_text,
                  'em-' || left(sha256(keyed.email_key), 16)) AS lead_id,
         domain_any AS domain,
         coalesce(d.company_id, CASE WHEN domain_any IS NULL THEN n.company_id END,
@@ -84,6 +87,8 @@ FROM (
         founded_year_number::INTEGER AS founded_year
     FROM keyed
     LEFT JOIN leads l ON l.lead_id = keyed.key_text
+    LEFT JOIN (SELECT alias, min(lead_id) AS lead_id FROM lead_aliases GROUP BY alias) AS a
+        ON a.alias = keyed.key_text
     LEFT JOIN by_email e ON e.email_key = keyed.email_key
     LEFT JOIN by_domain d ON d.domain_key = keyed.domain_any
     LEFT JOIN by_name n ON n.name_key = keyed.name_key
