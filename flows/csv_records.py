@@ -82,13 +82,20 @@ def split_records(handle: TextIO, delimiter: str, quotechar: str, header_line: i
 
 
 def _swallowed(taken: list[str], width: int, delimiter: str, quotechar: str) -> bool:
-    """Whether a line inside a record of several lines (neither its first nor its last) reads
-    alone as a whole record of `width` fields: rows a stray quote swallowed, not a note's lines
-    (needs a header of 4 columns or more, so that a note's commas are not taken for fields)."""
-    if width < 4:
-        return False
-    return any(len(next(csv.reader([text], delimiter=delimiter, quotechar=quotechar), [])) == width
-               for text in taken[1:-1])
+    """Whether a record of several lines is rows a stray quote swallowed, not a field's lines.
+
+    Its last line holds an even number of quotes and reads alone as a whole record: in a well
+    formed file the last line of a record of several lines closes the quoted field, so it holds
+    an odd number. Or a line inside it (neither first nor last) reads alone as a whole record
+    (for a header of 4 columns or more, so that a note's commas are not taken for fields).
+    """
+    def fields(text: str) -> int:
+        return len(next(csv.reader([text], delimiter=delimiter, quotechar=quotechar), []))
+
+    last = taken[-1]
+    if last.count(quotechar) % 2 == 0 and fields(last) == width:
+        return True
+    return width >= 4 and any(fields(text) == width for text in taken[1:-1])
 
 
 def broken_lines(source: Path, delimiter: str, quotechar: str, header_line: int

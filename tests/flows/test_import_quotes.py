@@ -94,3 +94,27 @@ def test_a_plain_load_sets_the_broken_line_aside_too(tmp_path):
         emails = {e for (e,) in con.execute("SELECT email FROM t").fetchall()}
     assert loaded.rows == 299 and list(loaded.rejects["line"]) == [12]
     assert "ann11@acme11.com" in emails and "ann10@acme10.com" not in emails
+
+
+def test_a_quote_closed_by_the_next_rows_own_quoted_field_still_lets_that_row_land(tmp_path):
+    lines = [_row(i) for i in range(50)]
+    lines[10] = lines[10].replace(",Ann10,", ',"Ann10,')
+    lines[11] = lines[11].replace(",Ann11,", ',"Ann11",')  # its quotes pair up on its line
+    summary, names, rejects = _import(tmp_path, _file(tmp_path, lines))
+    assert (summary.read, summary.inserted, summary.rejected) == (50, 49, 1)
+    assert [r["line"] for r in rejects] == ["12"] and "L00011" in names
+
+
+def test_a_quoted_note_whose_last_line_has_commas_stays_whole(tmp_path):
+    # the note is the first column, its last line reads alone as a row of 4 fields, and its
+    # 25 lines are enough to have the file split again by Python's reader
+    note = "called, left a message\n" * 24 + "see,L1,x@y.fr,Zoé"
+    path = tmp_path / "first.csv"
+    path.write_text(f'Notes,lead_id,email,first_name\n"{note}",L1,ann@acme.com,Ann\n',
+                    encoding="utf-8")
+    with store.opened(tmp_path / "w.duckdb") as con:
+        summary = import_file(con, path, load_mapping("leadpilot", None), tmp_path / "rejects",
+                              NOW)
+        (extra,) = con.execute("SELECT extra FROM leads").fetchone()
+    assert (summary.read, summary.inserted, summary.rejected) == (1, 1, 0)
+    assert json.loads(extra)["Notes"] == note
