@@ -88,9 +88,11 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, table: 
 
         with tempfile.TemporaryDirectory() as tmp:
             folder = workdir or Path(tmp)
-            converted, fmt = xlsx_to_csv(path, folder / "sheet.csv")
-            return replace(load_csv(con, converted, fmt, table, folder, progress, query),
-                           fmt=replace(fmt, kind="xlsx"))
+            # the bar: converting the sheet (slow: openpyxl) to 80 %, DuckDB's read the rest
+            converted, fmt = xlsx_to_csv(path, folder / "sheet.csv", progress and (
+                lambda done: progress(0.8 * done)))
+            return replace(load_csv(con, converted, fmt, table, folder, progress and (
+                lambda done: progress(0.8 + 0.2 * done)), query), fmt=replace(fmt, kind="xlsx"))
     if workdir is None:
         with tempfile.TemporaryDirectory() as tmp:
             return load_csv(con, path, fmt, table, Path(tmp), progress, query)

@@ -341,3 +341,20 @@ def test_the_cli_previews_a_file_then_imports_it_in_one_sentence_per_problem(tmp
                             capture_output=True, text=True, env=env, timeout=120)
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
     assert "broken.toml, line 2, field columns.email" in failed.stderr
+
+
+def test_a_workbook_reports_its_reading_progress_row_by_row(con, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Email", "FirstName"])
+    for i in range(3500):
+        book.active.append([f"ann{i}@acme{i}.com", f"Ann{i}"])
+    book.save(tmp_path / "leads.xlsx")
+    seen = []
+    _import(con, tmp_path / "leads.xlsx", tmp_path, "salesforce",
+            stage=lambda name, done: seen.append(done) if name == "Reading" else None)
+    converting = [done for done in seen if done < 0.8]
+    assert len(converting) >= 3 and converting == sorted(converting)  # every 1,000 rows
+    assert seen[-1] == 1.0
+    assert _one(con, "SELECT count(*) FROM leads")[0] == 3500
