@@ -25,3 +25,26 @@ def settings_env(root: Path) -> dict[str, str]:
         "LEADPILOT_PREFECT_HOME": os.environ["PREFECT_HOME"],
         "LEADPILOT_SEARCH_SECONDS": "0",  # the default settings only: fast and deterministic
     }
+
+
+def warehouse_env(settings) -> dict[str, str]:
+    """The LEADPILOT_* variables that point the CLI at a test's Settings (warehouse, sheets,
+    rejects)."""
+    return {"LEADPILOT_WAREHOUSE": str(settings.warehouse),
+            "LEADPILOT_OUT_DIR": str(settings.out_dir),
+            "LEADPILOT_REJECTS_DIR": str(settings.rejects_dir)}
+
+
+def import_leads(settings, path: Path, now, dry_run: bool = False):
+    """`leadpilot import` of a file in leadpilot's own layout into the Settings' warehouse,
+    rejects under a folder of the day; asserts the row equation and returns the summary."""
+    from flows import store
+    from flows.crm_import import import_file
+    from flows.import_mapping import load_mapping
+
+    with store.opened(settings.warehouse) as con:
+        summary = import_file(con, path, load_mapping("leadpilot", None),
+                              settings.rejects_dir / now.date().isoformat(), now,
+                              dry_run=dry_run)
+    assert summary.balanced, summary
+    return summary

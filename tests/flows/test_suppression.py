@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support import import_leads, warehouse_env
 from typer.testing import CliRunner
 
 from flows import store, suppression
@@ -47,21 +48,6 @@ def settings(tmp_path: Path) -> Settings:
                     rejects_dir=tmp_path / "rejects")
 
 
-def _env(settings: Settings) -> dict[str, str]:
-    return {"LEADPILOT_WAREHOUSE": str(settings.warehouse),
-            "LEADPILOT_OUT_DIR": str(settings.out_dir),
-            "LEADPILOT_REJECTS_DIR": str(settings.rejects_dir)}
-
-
-def _import(settings: Settings, path: Path, now: datetime, dry_run: bool = False):
-    with store.opened(settings.warehouse) as con:
-        summary = import_file(con, path, load_mapping("leadpilot", None),
-                              settings.rejects_dir / now.date().isoformat(), now,
-                              dry_run=dry_run)
-    assert summary.balanced, summary
-    return summary
-
-
 def _write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
@@ -74,15 +60,16 @@ def _flat(text: str) -> str:
 
 def test_a_forgotten_person_reimported_from_the_crm_stays_out_and_is_counted_suppressed(
         settings, tmp_path):
-    _import(settings, _write(tmp_path, "crm.csv", FIRST), NOW)
-    erased = CliRunner().invoke(app, ["forget", " Jane.Doe@Example.com "], env=_env(settings))
+    import_leads(settings, _write(tmp_path, "crm.csv", FIRST), NOW)
+    erased = CliRunner().invoke(app, ["forget", " Jane.Doe@Example.com "],
+                                env=warehouse_env(settings))
     assert erased.exit_code == 0, erased.output
     assert f"{JANE} will be kept out of future imports" in _flat(erased.output)
 
     again = _write(tmp_path, "crm_again.csv", AGAIN)
-    preview = _import(settings, again, LATER, dry_run=True)
+    preview = import_leads(settings, again, LATER, dry_run=True)
     assert preview.suppressed == 4 and [r["line"] for r in preview.first_rejects] == [7, 9]
-    summary = _import(settings, again, LATER)
+    summary = import_leads(settings, again, LATER)
     assert (summary.read, summary.inserted, summary.unchanged, summary.rejected,
             summary.suppressed) == (8, 1, 1, 2, 4)
     rejects = pd.read_csv(summary.rejects_file, encoding="utf-8-sig")
@@ -100,7 +87,7 @@ def test_the_import_cli_prints_the_suppressed_bucket(settings, tmp_path):
     forget(settings, JANE, now=NOW)
     path = _write(tmp_path, "crm.csv", FIRST)
     result = CliRunner().invoke(app, ["import", str(path), "--preset", "leadpilot"],
-                                env=_env(settings))
+                                env=warehouse_env(settings))
     assert result.exit_code == 0, result.output
     assert "suppressed" in result.output
     assert "1 rows of people erased by `leadpilot forget` skipped" in _flat(result.output)
@@ -109,7 +96,7 @@ def test_the_import_cli_prints_the_suppressed_bucket(settings, tmp_path):
 def test_someone_forgotten_before_any_import_never_enters(settings, tmp_path):
     erased = forget(settings, f"  {JANE.upper()}", now=NOW)
     assert erased.total == 0 and erased.newly_suppressed
-    summary = _import(settings, _write(tmp_path, "crm.csv", FIRST), NOW)
+    summary = import_leads(settings, _write(tmp_path, "crm.csv", FIRST), NOW)
     assert (summary.read, summary.inserted, summary.suppressed, summary.rejects_file) == (
         2, 1, 1, None)
 
@@ -217,7 +204,7 @@ OUTCOMES = ("Lead ID,Lead,Email,Outcome,Outcome reason\n"
 
 def test_outcomes_of_a_forgotten_person_are_counted_suppressed_and_never_written(
         settings, tmp_path):
-    _import(settings, _write(tmp_path, "crm.csv", FIRST), NOW)
+    import_leads(settings, _write(tmp_path, "crm.csv", FIRST), NOW)
     forget(settings, JANE, now=NOW)
     with store.opened(settings.warehouse) as con:
         summary = record_outcomes(con, _write(tmp_path, "won.csv", OUTCOMES),
@@ -234,10 +221,11 @@ def test_outcomes_of_a_forgotten_person_are_counted_suppressed_and_never_written
 
 
 def test_the_outcomes_cli_prints_the_suppressed_bucket_and_no_erased_address(settings, tmp_path):
-    _import(settings, _write(tmp_path, "crm.csv", FIRST), NOW)
+    import_leads(settings, _write(tmp_path, "crm.csv", FIRST), NOW)
     forget(settings, JANE, now=NOW)
     path = _write(tmp_path, "won.csv", OUTCOMES)
-    result = CliRunner().invoke(app, ["outcomes", str(path), "--dry-run"], env=_env(settings))
+    result = CliRunner().invoke(app, ["outcomes", str(path), "--dry-run"],
+                                env=warehouse_env(settings))
     assert result.exit_code == 0, result.output
     assert "5 rows of people erased by `leadpilot forget` skipped" in _flat(result.output)
     assert "nobody@x.fr" in result.output and "jane" not in result.output.lower()
@@ -248,7 +236,7 @@ def test_forget_scrubs_the_rejects_files_of_someone_only_ever_rejected(settings,
                      + "L4,yesterday,Dan,Fox,dan@delta.fr,web_form,open,Delta,delta.fr\n"
                      + "L2,2026-11-21,Bob,Lee,bob@beta.fr,web_form,open,Beta,beta.fr\n"
                      + f"L5,2026-11-23,Jane,{JANE.upper()}\n")
-    summary = _import(settings, _write(tmp_path, "crm.csv", only_rejected), NOW)
+    summary = import_leads(settings, _write(tmp_path, "crm.csv", only_rejected), NOW)
     path = Path(summary.rejects_file)
     assert pd.read_csv(path, encoding="utf-8-sig")["line"].tolist() == [2, 3, 5]
     erased = forget(settings, f" {JANE.title()} ", now=LATER)

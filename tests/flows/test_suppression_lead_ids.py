@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sheet_runs import publish_copy
-from support import ANCHOR
+from support import ANCHOR, import_leads, warehouse_env
 from typer.testing import CliRunner
 
 from flows import steps, store
@@ -31,14 +31,8 @@ LATER = datetime(2026, 11, 30, 6, 0)
 FIRST_NAME, LAST_NAME = "Zéphyrine", "Vautrin-Bellegarde"  # on no other lead of the demo
 
 
-def _env(settings: Settings) -> dict[str, str]:
-    return {"LEADPILOT_WAREHOUSE": str(settings.warehouse),
-            "LEADPILOT_OUT_DIR": str(settings.out_dir),
-            "LEADPILOT_REJECTS_DIR": str(settings.rejects_dir)}
-
-
 def _cli(settings: Settings, *args: str) -> str:
-    result = CliRunner().invoke(app, list(args), env=_env(settings))
+    result = CliRunner().invoke(app, list(args), env=warehouse_env(settings))
     assert result.exit_code == 0, result.output
     return " ".join(result.output.split())
 
@@ -160,15 +154,6 @@ AGAIN = ("lead_id,created_at,first_name,last_name,email,company_name\n"
          "00QC00000CAR03,someday,Carl,Roe,carl@gamma.fr,Gamma\n")
 
 
-def _import(settings: Settings, path: Path, now: datetime, dry_run: bool = False):
-    with store.opened(settings.warehouse) as con:
-        summary = import_file(con, path, load_mapping("leadpilot", None),
-                              settings.rejects_dir / now.date().isoformat(), now,
-                              dry_run=dry_run)
-    assert summary.balanced, summary
-    return summary
-
-
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(home=tmp_path, warehouse=tmp_path / "w.duckdb", out_dir=tmp_path / "out",
@@ -178,13 +163,13 @@ def settings(tmp_path: Path) -> Settings:
 def test_a_crm_export_naming_a_forgotten_lead_by_id_only_counts_it_suppressed(settings,
                                                                              tmp_path):
     (tmp_path / "crm.csv").write_text(FIRST, encoding="utf-8")
-    _import(settings, tmp_path / "crm.csv", NOW)
+    import_leads(settings, tmp_path / "crm.csv", NOW)
     forget(settings, "jane.doe@example.com", now=NOW)
     again = tmp_path / "crm_again.csv"
     again.write_text(AGAIN, encoding="utf-8")
 
-    preview = _import(settings, again, LATER, dry_run=True)
-    summary = _import(settings, again, LATER)
+    preview = import_leads(settings, again, LATER, dry_run=True)
+    summary = import_leads(settings, again, LATER)
     assert (summary.read, summary.inserted, summary.unchanged, summary.rejected,
             summary.suppressed) == (5, 0, 1, 1, 3)
     assert (preview.rejected, preview.suppressed) == (1, 3)
@@ -199,7 +184,7 @@ def test_a_crm_export_naming_a_forgotten_lead_by_id_only_counts_it_suppressed(se
 
 def test_forget_dry_run_puts_no_lead_id_on_the_list(settings, tmp_path):
     (tmp_path / "crm.csv").write_text(FIRST, encoding="utf-8")
-    _import(settings, tmp_path / "crm.csv", NOW)
+    import_leads(settings, tmp_path / "crm.csv", NOW)
     assert forget(settings, "jane.doe@example.com", dry_run=True).lead_ids == ["00QJ00000JANE1"]
     with store.opened(settings.warehouse) as con:
         assert con.execute("SELECT count(*) FROM suppressed_lead_ids").fetchone()[0] == 0
@@ -250,7 +235,7 @@ def test_the_daily_intake_skips_a_forgotten_lead_id_on_a_later_day(settings, tmp
 
 def test_a_warehouse_from_before_the_lead_id_list_still_previews_by_email(settings, tmp_path):
     (tmp_path / "crm.csv").write_text(FIRST, encoding="utf-8")
-    _import(settings, tmp_path / "crm.csv", NOW)
+    import_leads(settings, tmp_path / "crm.csv", NOW)
     forget(settings, "jane.doe@example.com", now=NOW)
     with store.opened(settings.warehouse) as con:  # as it stood before migration 008
         con.execute("DROP TABLE suppressed_lead_ids; DELETE FROM schema_version WHERE version = 8")
