@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from flows.errors import LeadpilotError
 
 CHUNK = 1 << 22
 SCAN_CHUNK = 1 << 24
+_EMPTY_LINE = re.compile(rb"\n(?=\r?\n)")  # a line end that an empty line follows
 MAX_RECORD_BREAKS = 20  # more line breaks in one record: a quote may have swallowed lines
 MAX_LINE = 1 << 24  # 16 MB: a single 10 MB field still fits
 _REASONS = {"MISSING COLUMNS": "has fewer fields than the header",
@@ -197,10 +199,21 @@ def line_breaks_sql(columns: tuple[str, ...]) -> str:
 
 
 def _lines_after_header(source: Path, header_line: int) -> int:
-    """The lines after the header that hold any text (DuckDB skips empty lines)."""
+    """The lines after the header that hold any text (DuckDB skips empty lines), counted at C
+    speed in chunks cut at line ends: line ends, less the empty lines (a line end right after a
+    line end)."""
+    lines = empty = 0
     with source.open("rb") as handle:
-        return sum(1 for number, text in enumerate(handle, 1)
-                   if number > header_line and text.strip(b"\r\n"))
+        for _ in range(header_line):
+            handle.readline()
+        chunk = b""
+        while block := handle.read(SCAN_CHUNK):
+            chunk = block + handle.readline()
+            lines += chunk.count(b"\n")
+            empty += chunk.startswith((b"\n", b"\r\n")) + len(_EMPTY_LINE.findall(chunk))
+        if chunk and not chunk.endswith(b"\n"):
+            lines += 1  # a last line without a line end
+    return lines - empty
 
 
 def _blank_lines(source: Path, lines: set[int], target: Path) -> Path:
