@@ -147,8 +147,9 @@ def _every_line_read(con: duckdb.DuckDBPyConnection, path: Path, source: Path, f
     DuckDB's reader (2.x, strict mode, parallel) reads such a quote in one of three ways: one
     reject holding the lines that follow; a record of many lines; or, after dropping the lines
     that follow without a word (tens of thousands of rows of a 200,000-row file), a reject
-    naming another line. So when a record may span lines, the lines the table and the rejects
-    hold are counted against the file's, and a reject or record of many lines is looked at.
+    naming another line. So when a record may span lines, a record of many lines is looked at,
+    and after any reader error, a reject of several lines, or the lines the table and the
+    rejects hold counted against the file's.
     Then the file is split with Python's csv reader (flows.csv_records), the lines whose quote
     is never closed are set aside as rejects and blanked in a copy, and the copy is read again.
     If the records still do not add up, the import stops rather than lose rows.
@@ -157,8 +158,9 @@ def _every_line_read(con: duckdb.DuckDBPyConnection, path: Path, source: Path, f
         return source, rejects
     held, most = _lines_held(con, table, fmt, query is not None)
     held += sum(1 + _count_newlines(raw) for raw in rejects["raw"])
-    if (held == _lines_after_header(source, fmt.header_line) and most <= MAX_RECORD_BREAKS
-            and not rejects["raw"].str.contains("[\r\n]", regex=True).any()):
+    if most <= MAX_RECORD_BREAKS and (rejects.empty or (  # lines are lost only after an error
+            not rejects["raw"].str.contains("[\r\n]", regex=True).any()
+            and held == _lines_after_header(source, fmt.header_line))):
         return source, rejects
     broken, expected = broken_lines(source, fmt.delimiter, fmt.quotechar, fmt.header_line)
     if broken:
