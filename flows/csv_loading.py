@@ -147,20 +147,22 @@ def _every_line_read(con: duckdb.DuckDBPyConnection, path: Path, source: Path, f
     DuckDB's reader (2.x, strict mode, parallel) reads such a quote in one of three ways: one
     reject holding the lines that follow; a record of many lines; or, after dropping the lines
     that follow without a word (tens of thousands of rows of a 200,000-row file), a reject
-    naming another line. So when a record may span lines, a record of many lines is looked at,
-    and after any reader error, a reject of several lines, or the lines the table and the
-    rejects hold counted against the file's.
+    naming another line. So when a record may span lines, a record of many lines, or holding a
+    line that reads as a row (`swallowed_rows_sql`), is looked at, and after any reader error,
+    a reject of several lines, or the lines the table and the rejects hold counted against the
+    file's.
     Then the file is split with Python's csv reader (flows.csv_records), the lines whose quote
     is never closed are set aside as rejects and blanked in a copy, and the copy is read again.
     If the records still do not add up, the import stops rather than lose rows.
     """
     if not may_span_lines(source, fmt.quotechar):
         return source, rejects
-    held, most = _lines_held(con, table, fmt, query is not None)
+    held, most, suspect = _lines_held(con, table, fmt, query is not None)
     held += sum(1 + _count_newlines(raw) for raw in rejects["raw"])
-    if most <= MAX_RECORD_BREAKS and (rejects.empty or (  # lines are lost only after an error
-            not rejects["raw"].str.contains("[\r\n]", regex=True).any()
-            and held == _lines_after_header(source, fmt.header_line))):
+    if not suspect and most <= MAX_RECORD_BREAKS and (
+            rejects.empty  # DuckDB loses lines only while recovering from an error
+            or (not rejects["raw"].str.contains("[\r\n]", regex=True).any()
+                and held == _lines_after_header(source, fmt.header_line))):
         return source, rejects
     broken, expected = broken_lines(source, fmt.delimiter, fmt.quotechar, fmt.header_line)
     if broken:
@@ -182,22 +184,49 @@ def _every_line_read(con: duckdb.DuckDBPyConnection, path: Path, source: Path, f
 
 
 def _lines_held(con: duckdb.DuckDBPyConnection, table: str, fmt: CsvFormat,
-                shaped: bool) -> tuple[int, int]:
+                shaped: bool) -> tuple[int, int, bool]:
     """(the lines after the header the records of `table` hold: one per record plus the line
-    breaks inside fields (the `_breaks` count of a shaped table); the most one record holds)."""
+    breaks inside fields; the most one record holds; whether a record looks like it swallowed
+    rows): the `_breaks` and `_swallows` of a shaped table."""
     feeds = "_breaks" if shaped else line_breaks_sql(fmt.columns)
-    held, most = con.execute(
-        f'SELECT count(*) + coalesce(sum({feeds}), 0), coalesce(max({feeds}), 0) '  # noqa: S608
-        f'FROM "{table}"').fetchone()
-    return int(held), int(most)
+    swallows = "_swallows" if shaped else swallowed_rows_sql(fmt.columns, fmt.delimiter)
+    held, most, suspect = con.execute(
+        f"SELECT count(*) + coalesce(sum({feeds}), 0), coalesce(max({feeds}), 0), "  # noqa: S608
+        f'coalesce(bool_or({swallows}), false) FROM "{table}"').fetchone()
+    return int(held), int(most), bool(suspect)
+
+
+def swallowed_rows_sql(columns: tuple[str, ...], delimiter: str) -> str:
+    """SQL true when a field of a record holds a line with as many delimiters as a whole row
+    has (one less than the header's columns): rows a quote never closed ran into, read as a
+    note (for a header of 4 columns or more, so that a note's commas are not taken for rows)."""
+    if len(columns) < 4:
+        return "false"
+    fields = "concat_ws(chr(10), " + ", ".join(_quoted(c) for c in columns) + ")"
+    pattern = r"(?m)^(?:[^\n]*" + re.escape(delimiter) + "){" + str(len(columns) - 1) + "}"
+    return (f"CASE WHEN {_any_line_break_sql(columns)} "
+            f"THEN regexp_matches({fields}, '{pattern}') ELSE false END")
 
 
 def line_breaks_sql(columns: tuple[str, ...]) -> str:
     """SQL counting the line breaks (LF, CR or CRLF) in a record's fields."""
-    fields = "concat(" + ", ".join('"' + c.replace('"', '""') + '"' for c in columns) + ")"
-    return (f"(2 * length({fields}) - length(replace({fields}, chr(10), '')) "  # LF + CR - CRLF
-            f"- length(replace({fields}, chr(13), '')) "
-            f"- (length({fields}) - length(replace({fields}, chr(13) || chr(10), ''))) // 2)")
+    fields = "concat(" + ", ".join(_quoted(c) for c in columns) + ")"
+    return (f"CASE WHEN {_any_line_break_sql(columns)} "
+            f"THEN (2 * length({fields}) - length(replace({fields}, chr(10), '')) "  # LF + CR
+            f"- length(replace({fields}, chr(13), '')) "  # - CRLF
+            f"- (length({fields}) - length(replace({fields}, chr(13) || chr(10), ''))) // 2) "
+            f"ELSE 0 END")
+
+
+def _any_line_break_sql(columns: tuple[str, ...]) -> str:
+    """SQL true when a field holds LF or CR: one memchr per cell, and the same expression in
+    both SQL above, so that DuckDB computes it once per record."""
+    return "(" + " OR ".join(f"contains({_quoted(c)}, chr(10)) OR contains({_quoted(c)}, chr(13))"
+                             for c in columns) + ")"
+
+
+def _quoted(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
 
 
 def _lines_after_header(source: Path, header_line: int) -> int:

@@ -123,12 +123,13 @@ def date_format_of(con: duckdb.DuckDBPyConnection, sample: str, text: str,
 
 
 def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvFormat,
-                   sample: str, breaks: str = "false"
+                   sample: str, breaks: str = "0", swallows: str = "false"
                    ) -> tuple[str, dict]:
     """(the SELECT of the typed rows over `{csv}`, the file as DuckDB reads it; its parameters).
 
     `sample` is a table of the file's first records as text (to pick the date formats). The
-    rows have `blank`, `_breaks` (the SQL `breaks`: a field holds a line break), one typed
+    rows have `blank`, `_breaks` (the SQL `breaks`: the line breaks its fields hold),
+    `_swallows` (the SQL `swallows`: a field holds a line that reads as a row), one typed
     column per field (NULL when the file has none),
     the text it came from (`<field>_text`), `extra` (JSON). Three layers, so that each regular
     expression runs once per value: text, then the parts of dates and numbers, then values.
@@ -195,13 +196,14 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
     for field in ("employees", "annual_revenue", "founded_year"):
         values[f"{field}_number"] = f"coalesce({field}_plain, lp_decimal_of({field}_clean, $dec))"
         values[f"{field}_text"] = f"{field}_text"
-    sql = f"""SELECT blank, _breaks, {_select(values)}
+    sql = f"""SELECT blank, _breaks, _swallows, {_select(values)}
 FROM (
     SELECT *, {_select(slow)}
     FROM (
         SELECT *, {_select(fast)}
         FROM (
-            SELECT ({blank}) AS blank, {breaks} AS _breaks, {_select(texts)}
+            SELECT ({blank}) AS blank, {breaks} AS _breaks, {swallows} AS _swallows,
+                {_select(texts)}
             FROM {{csv}}
         )
     )

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import duckdb
 
-from flows.csv_loading import Loaded, line_breaks_sql, may_span_lines, originals
+from flows.csv_loading import (
+    Loaded,
+    line_breaks_sql,
+    may_span_lines,
+    originals,
+    swallowed_rows_sql,
+)
 from flows.import_rows import quote
 
 BATCH = 50_000
@@ -52,6 +58,14 @@ def line_break_check(path: Path, quotechar: str, columns: tuple[str, ...]) -> st
     if not may_span_lines(path, quotechar):
         return "0"
     return line_breaks_sql(columns)
+
+
+def swallow_check(path: Path, quotechar: str, delimiter: str, columns: tuple[str, ...]) -> str:
+    """The SQL of a record's `_swallows`: a field holds a line that reads as a whole row
+    (flows.csv_loading.swallowed_rows_sql); false for a file where no record spans lines."""
+    if not may_span_lines(path, quotechar):
+        return "false"
+    return swallowed_rows_sql(columns, delimiter)
 
 
 def all_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool

@@ -118,3 +118,17 @@ def test_a_quoted_note_whose_last_line_has_commas_stays_whole(tmp_path):
         (extra,) = con.execute("SELECT extra FROM leads").fetchone()
     assert (summary.read, summary.inserted, summary.rejected) == (1, 1, 0)
     assert json.loads(extra)["Notes"] == note
+
+
+def test_rows_a_stray_quote_made_into_one_valid_note_are_read_as_rows(tmp_path):
+    """The quote opened in row 10's note closes at the end of row 15 (`27"`): DuckDB reads
+    rows 11-15 as row 10's note without any error, and the lines still add up."""
+    lines = [f"{_row(i)},note {i}" for i in range(50)]
+    lines[10] = f'{_row(10)},"Call back'
+    lines[15] = f'{_row(15)},Screen 27"'
+    path = tmp_path / "notes.csv"
+    path.write_text("\n".join([f"{HEADER},Notes", *lines]) + "\n", encoding="utf-8")
+    summary, names, rejects = _import(tmp_path, path)
+    assert (summary.read, summary.inserted, summary.rejected) == (50, 49, 1)
+    assert [(r["line"], r["raw"]) for r in rejects] == [("12", lines[10])]
+    assert {"L00011", "L00014", "L00015"} <= set(names)

@@ -59,7 +59,7 @@ WITH by_email AS (
            coalesce(r.domain, CASE WHEN names.name_key IS NOT NULL THEN nd.domain END)
                AS domain_any
     FROM (SELECT rowid - $base AS _rec, lower(email) AS email_key,
-                 * EXCLUDE (blank, _breaks, reason, website)
+                 * EXCLUDE (blank, _breaks, _swallows, reason, website)
           FROM lp_rows WHERE reason IS NULL AND NOT blank) AS r
     LEFT JOIN lp_names names USING (company_name)
     LEFT JOIN lp_email_groups g USING (email_key)
