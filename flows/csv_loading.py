@@ -152,7 +152,8 @@ def _every_line_read(con: duckdb.DuckDBPyConnection, path: Path, source: Path, f
     a reject of several lines, or the lines the table and the rejects hold counted against the
     file's.
     Then the file is split with Python's csv reader (flows.csv_records), the lines whose quote
-    is never closed are set aside as rejects and blanked in a copy, and the copy is read again.
+    is never closed and the records with text after a closing quote are set aside as rejects
+    and blanked in a copy, and the copy is read again.
     If the records still do not add up, the import stops rather than lose rows.
     """
     if not may_span_lines(source, fmt.quotechar):
@@ -164,10 +165,11 @@ def _every_line_read(con: duckdb.DuckDBPyConnection, path: Path, source: Path, f
             or (not rejects["raw"].str.contains("[\r\n]", regex=True).any()
                 and held == _lines_after_header(source, fmt.header_line))):
         return source, rejects
-    broken, expected = broken_lines(source, fmt.delimiter, fmt.quotechar, fmt.header_line)
+    broken, covered, expected = broken_lines(source, fmt.delimiter, fmt.quotechar,
+                                             fmt.header_line)
     if broken:
         repaired = workdir / ("repaired.csv" if source.name != "repaired.csv" else "again.csv")
-        source = _blank_lines(source, set(broken), repaired)
+        source = _blank_lines(source, covered, repaired)
         found = _read(con, source, fmt, table, progress, query)
         rejects = pd.concat([found, pd.DataFrame({
             "line": list(broken), "raw": list(broken.values()),

@@ -9,6 +9,8 @@ lines to set aside when DuckDB's reader went astray on a quote (flows/csv_loadin
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,10 +101,18 @@ def _swallowed(taken: list[str], width: int, delimiter: str, quotechar: str) -> 
 
 
 def broken_lines(source: Path, delimiter: str, quotechar: str, header_line: int
-                 ) -> tuple[dict[int, str], int]:
-    """({line: text} of the lines whose quote is never closed, the number of other records after
-    the header, blank lines left out) of a UTF-8 file, read with `split_records`."""
+                 ) -> tuple[dict[int, str], set[int], int]:
+    """({first line: text} of the records to set aside, the lines they cover, the number of
+    other records after the header, blank lines left out) of a UTF-8 file, read with
+    `split_records`.
+
+    Set aside: a line whose quote is never closed, and a record with text after a closing
+    quote (`"abc"def`), which Python's reader takes but DuckDB's strict reader rejects, naming
+    at times the line before it and giving part of its text: set aside here, it is reported
+    with its own line and text, and both readers agree on what is left.
+    """
     broken: dict[int, str] = {}
+    lines: set[int] = set()
     count = 0
     with source.open(encoding="utf-8-sig", newline="", errors="replace") as handle:
         for line, fields, raw in split_records(handle, delimiter, quotechar, header_line):
@@ -110,6 +120,23 @@ def broken_lines(source: Path, delimiter: str, quotechar: str, header_line: int
                 continue
             if fields is None:
                 broken[line] = raw
+                lines.add(line)
+            elif fields and quotechar in raw and not _strict(raw, delimiter, quotechar):
+                broken[line] = raw
+                lines.update(range(line, line + 1 + len(_LINE_BREAK.findall(raw))))
             elif fields:
                 count += 1
-    return broken, count
+    return broken, lines, count
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _strict(raw: str, delimiter: str, quotechar: str) -> bool:
+    """Whether a record's text reads as CSV with no text after a closing quote."""
+    try:
+        list(csv.reader(io.StringIO(raw + "\n", newline=""), delimiter=delimiter,
+                        quotechar=quotechar, strict=True))
+    except csv.Error:
+        return False
+    return True

@@ -132,3 +132,17 @@ def test_rows_a_stray_quote_made_into_one_valid_note_are_read_as_rows(tmp_path):
     assert (summary.read, summary.inserted, summary.rejected) == (50, 49, 1)
     assert [(r["line"], r["raw"]) for r in rejects] == [("12", lines[10])]
     assert {"L00011", "L00014", "L00015"} <= set(names)
+
+
+def test_text_after_a_closing_quote_is_reported_on_its_own_line_with_its_own_text(tmp_path):
+    """DuckDB's strict reader named the line before (a row it had imported) and gave part of
+    the line as its text: 41 rows "read" out of 40."""
+    def quoted(i: int) -> str:
+        return ",".join(f'"{cell}"' for cell in _row(i).split(","))
+
+    lines = [quoted(i) for i in range(40)]
+    lines[19] = lines[19].replace(',"ann19', ',""ann19').replace('"Acme 19"', '"Acme" 19"')
+    summary, names, rejects = _import(tmp_path, _file(tmp_path, lines))
+    assert (summary.read, summary.inserted, summary.rejected) == (40, 39, 1)
+    assert [(r["line"], r["raw"]) for r in rejects] == [("21", lines[19])]
+    assert "L00018" in names and "L00019" not in names
