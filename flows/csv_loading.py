@@ -21,14 +21,14 @@ import duckdb
 import pandas as pd
 
 from flows.csv_reading import CsvFormat
-from flows.csv_records import broken_lines
+from flows.csv_records import MAX_FIELD, broken_lines
 from flows.errors import LeadpilotError
 
 CHUNK = 1 << 22
 SCAN_CHUNK = 1 << 24
 _EMPTY_LINE = re.compile(rb"\n(?=\r?\n)")  # a line end that an empty line follows
 MAX_RECORD_BREAKS = 20  # more line breaks in one record: a quote may have swallowed lines
-MAX_LINE = 1 << 24  # 16 MB: a single 10 MB field still fits
+MAX_LINE = MAX_FIELD  # 16 MB: a single 10 MB field still fits (Python's csv reads as much)
 _REASONS = {"MISSING COLUMNS": "has fewer fields than the header",
             "TOO MANY COLUMNS": "has more fields than the header",
             "UNQUOTED VALUE": "has a quote that is never closed or text after a closing quote",
