@@ -94,9 +94,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
 
     def typed_rows(con: duckdb.DuckDBPyConnection, sample: str, read_as: CsvFormat
                    ) -> tuple[str, dict]:
-        breaks = rejects.line_break_check(path, read_as.quotechar, read_as.columns)
-        swallows = rejects.swallow_check(path, read_as.quotechar, read_as.delimiter,
-                                         read_as.columns)
+        breaks, swallows = rejects.record_checks(path, read_as.quotechar, read_as.delimiter,
+                                                 read_as.columns)
         parsed, params = import_rows.typed_rows_sql(con, mapping.resolve(read_as.columns),
                                                     read_as, sample, breaks, swallows)
         return store.sql("import/validate").replace("{parsed}", parsed), {

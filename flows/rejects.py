@@ -45,27 +45,22 @@ def _validation_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multilin
 
 
 def has_line_breaks(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether any record of `table` (shaped with `line_break_check`) spans lines."""
+    """Whether any record of `table` (shaped with `record_checks`) spans lines."""
     return bool(con.execute(f"SELECT bool_or(_breaks > 0) FROM {quote(table)}").fetchone()[0])  # noqa: S608
 
 
-def line_break_check(path: Path, quotechar: str, columns: tuple[str, ...]) -> str:
-    """The SQL of a record's `_breaks`: the line breaks its fields hold (LF, CR or CRLF).
+def record_checks(path: Path, quotechar: str, delimiter: str, columns: tuple[str, ...]
+                  ) -> tuple[str, str]:
+    """The SQL of a record's `_breaks` (the line breaks its fields hold: LF, CR or CRLF) and
+    `_swallows` (a field holds a line that reads as a whole row:
+    flows.csv_loading.swallowed_rows_sql).
 
     A line break can only sit in a quoted field (or be a lone CR): for a file with neither a
     quote character nor a CR, one byte scan tells, and no cell is looked at.
     """
     if not may_span_lines(path, quotechar):
-        return "0"
-    return line_breaks_sql(columns)
-
-
-def swallow_check(path: Path, quotechar: str, delimiter: str, columns: tuple[str, ...]) -> str:
-    """The SQL of a record's `_swallows`: a field holds a line that reads as a whole row
-    (flows.csv_loading.swallowed_rows_sql); false for a file where no record spans lines."""
-    if not may_span_lines(path, quotechar):
-        return "false"
-    return swallowed_rows_sql(columns, delimiter)
+        return "0", "false"
+    return line_breaks_sql(columns), swallowed_rows_sql(columns, delimiter)
 
 
 def all_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool
