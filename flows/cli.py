@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from flows import clock
 from flows.errors import LeadpilotError
 from flows.settings import Settings
 
@@ -27,10 +28,6 @@ def _settings() -> Settings:
     settings = Settings()
     configure(settings)
     return settings
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _progress() -> Progress:
@@ -54,18 +51,19 @@ def import_(
     FILE's encoding, separator, numbers and dates are detected; duplicates are merged, changes
     kept in history, bad rows written to a rejects CSV with their line and reason.
     """
+    settings = _settings()
     if file is not None:
         from flows.import_cli import run_import
 
-        run_import(_settings(), file, preset, mapping, dry_run, console, _now())
+        run_import(settings, file, preset, mapping, dry_run, console, clock.now(settings),
+                   clock.today(settings))
         return
     from flows import steps
 
-    settings = _settings()
     updates = {k: v for k, v in {"leads_csv": leads, "companies_csv": companies,
                                  "activities_csv": activities}.items() if v is not None}
     settings = settings.model_copy(update=updates)
-    results = steps.intake(settings, date.today(), _now())
+    results = steps.intake(settings, clock.today(settings), clock.now(settings))
     _print_intake(results)
 
 
@@ -87,7 +85,8 @@ def outcomes(
     """Record won, lost, no answer or bad fit, with reason, close date and deal value."""
     from flows.import_cli import run_outcomes
 
-    run_outcomes(_settings(), file, dry_run, console, _now())
+    settings = _settings()
+    run_outcomes(settings, file, dry_run, console, clock.now(settings), clock.today(settings))
 
 
 _HISTORY = typer.Option(None, "--history", help="Train on this CRM export instead of the "
@@ -137,11 +136,11 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     """Run the daily lead-sheet flow for a date (default today) and print the top leads."""
     settings = _settings()
     day = _parse_date(run_date)
-    from flows.daily import daily_lead_sheet, today
+    from flows.daily import daily_lead_sheet
 
-    day = day or today(settings)
+    day = day or clock.today(settings)
     with console.status("Running the daily flow (Prefect)…"):
-        path = daily_lead_sheet(run_date=day)
+        path = daily_lead_sheet(run_date=day, now=clock.now(settings))
     _print_top(settings, day, Path(path), top)
     from flows.model_scoring import recorded_summary_lines
 
@@ -182,23 +181,23 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
          top: int = typer.Option(5, help="How many leads to print.")) -> None:
     """Generate the demo data, train on its history, run today's flow, print the top leads."""
     settings = _settings()
-    from flows.daily import daily_lead_sheet, today
+    from flows.daily import daily_lead_sheet
     from flows.demo_data import generate, write_demo
     from flows.steps import enrich, intake
     from flows.training import train_from_warehouse
 
-    day = today(settings)
+    day, now = clock.today(settings), clock.now(settings)
     with _progress() as progress:
         bar = progress.add_task("Demo", total=4)
         progress.update(bar, description="Generating the demo data")
         write_demo(generate(day, seed=seed), settings.path(settings.leads_csv).parent)
         progress.update(bar, advance=1, description="Importing the CSVs")
-        results = intake(settings, day, _now())
+        results = intake(settings, day, now)
         progress.update(bar, advance=1, description="Training the model")
-        enrich(settings, _now())
-        folder, card = train_from_warehouse(settings, _now())
+        enrich(settings, now)
+        folder, card = train_from_warehouse(settings, now)
         progress.update(bar, advance=1, description="Running the daily flow (Prefect)")
-        path = daily_lead_sheet(run_date=day)
+        path = daily_lead_sheet(run_date=day, now=now)
         progress.update(bar, advance=1, description="Done")
     _print_intake(results)
     from flows.model_cli import print_card
@@ -252,7 +251,7 @@ def forget(
 
     settings = _settings()
     with console.status(f"Erasing {email}…"):
-        erased = erase(settings, email, dry_run=dry_run)
+        erased = erase(settings, email, dry_run=dry_run, now=clock.now(settings))
     verb = "would remove" if dry_run else "removed"
     table = Table("table", f"rows {verb}", title=f"{erased.email}: lead ids "
                   f"{', '.join(erased.lead_ids) or 'none'}")
@@ -311,6 +310,12 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: one sentence, details on demand
         if os.environ.get("LEADPILOT_DEBUG"):
             raise
+        from flows.prefect_env import startup_failure
+
+        sentence = startup_failure(exc)
+        if sentence:
+            err.print(f"[red]Error:[/] {sentence}")
+            sys.exit(1)
         err.print(f"[red]Error:[/] {type(exc).__name__}: {exc} "
                   "(set LEADPILOT_DEBUG=1 for the details).")
         sys.exit(1)

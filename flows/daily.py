@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import model_scoring, owners, steps, store
+from flows import clock, model_scoring, owners, steps, store
 from flows.enrichment_http import enrich_daily, summary_lines
 from flows.retraining import card_markdown, retrain
 from flows.settings import Settings
@@ -23,21 +22,14 @@ def _task(fn: Callable[..., Any], **options: Any):
     return task(fn, name=fn.__name__, cache_policy=NO_CACHE, **options)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def today(settings: Settings) -> date:
-    """The calendar day in the sales team's time zone."""
-    return datetime.now(ZoneInfo(settings.timezone)).date()
-
-
 @flow(name="daily-lead-sheet", log_prints=True)
-def daily_lead_sheet(run_date: date | None = None) -> str:
-    """Import, enrich, featurise, score, price, explain and assign today's open leads; write the
+def daily_lead_sheet(run_date: date | None = None, now: datetime | None = None) -> str:
+    """Import, enrich, featurise, score, price, explain and assign the open leads of `run_date`
+    (default: today in the team's time zone) as of `now` (default: the clock); write the
     sheet."""
-    settings, started = Settings(), _now()
-    run_date = run_date or today(settings)
+    settings = Settings()
+    started = now or clock.now(settings)
+    run_date = run_date or clock.today(settings)
     summary: dict[str, Any] = {"intake": _task(steps.intake)(settings, run_date, started)}
     summary["enriched"] = _task(steps.enrich)(settings, started)
     summary["enrichment"] = _task(enrich_daily)(settings, started)  # HTTP; never fails the run
@@ -49,7 +41,7 @@ def daily_lead_sheet(run_date: date | None = None) -> str:
     summary["talking_points"] = _task(steps.talking_points)(settings, run_date)
     summary["owners"] = _task(owners.assign_owners)(settings, run_date)
     path, sheet = _task(steps.publish)(settings, run_date)
-    _record(settings, run_date, started, summary)
+    _record(settings, run_date, started, clock.now(settings) if now is None else now, summary)
     _publish_artifacts(run_date, summary, sheet)
     print(f"Lead sheet for {run_date}: {path} ({len(sheet)} leads)")
     print("\n".join(model_scoring.summary_lines(summary)))
@@ -57,11 +49,13 @@ def daily_lead_sheet(run_date: date | None = None) -> str:
 
 
 @flow(name="weekly-retrain", log_prints=True)
-def weekly_retrain() -> str:
+def weekly_retrain(run_date: date | None = None, now: datetime | None = None) -> str:
     """Import the latest outcomes, train a challenger, promote it only if it beats the champion
-    on the most recent closed leads, and publish the cross-validated evaluation."""
-    settings, started = Settings(), _now()
-    _task(steps.intake)(settings, today(settings), started)
+    on the most recent closed leads, and publish the cross-validated evaluation. `run_date`
+    (the rejects folder) and `now` default to the clock."""
+    settings = Settings()
+    started = now or clock.now(settings)
+    _task(steps.intake)(settings, run_date or clock.today(settings), started)
     _task(steps.enrich)(settings, started)
     result = _task(retrain)(settings, started)  # challenger vs champion, and cross-validation
     create_markdown_artifact(key="model-card", markdown=card_markdown(result))
@@ -71,10 +65,11 @@ def weekly_retrain() -> str:
     return result.get("folder", "")
 
 
-def _record(settings: Settings, run_date: date, started: datetime, summary: dict) -> None:
+def _record(settings: Settings, run_date: date, started: datetime, finished: datetime,
+            summary: dict) -> None:
     with store.opened(settings.path(settings.warehouse)) as con, store.transaction(con):
         con.execute(store.sql("record_run"), {
-            "run_date": run_date, "started_at": started, "finished_at": _now(),
+            "run_date": run_date, "started_at": started, "finished_at": finished,
             "model_version": summary["scoring"].get("model_version"),
             "summary": json.dumps(summary, default=str),
         })

@@ -4,13 +4,13 @@ table of what each provider did."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from flows import clock
 from flows.enrichment_http import enrich_http
 from flows.settings import Settings
 from flows.ssrf import Resolver, system_resolver
@@ -25,7 +25,7 @@ def run_enrich(settings: Settings, console: Console, progress: Callable[[], Prog
                resolver: Resolver = system_resolver) -> dict[str, Any]:
     """Offline enrichment first (it finds corporate email domains), then every provider
     switched on (or only `provider`), with a progress bar; prints and returns the summary."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = clock.now(settings)
     enrich_offline(settings, now)
     with progress() as bar:
         task = bar.add_task("Enriching over HTTP", total=None)

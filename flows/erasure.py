@@ -32,14 +32,14 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from features.email import is_valid_email
-from flows import export, sheet_files, store, suppression
+from flows import clock, export, sheet_files, store, suppression
 from flows.errors import LeadpilotError
 from flows.settings import Settings
 
@@ -81,7 +81,7 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
             # the sheets without the person, read in the transaction: a dry run sees them too
             sheets = {day: export.stored_sheet(con, day) for day in days}
             if not dry_run:
-                at = now or datetime.now(UTC).replace(tzinfo=None)
+                at = now or clock.now(settings)
                 erased.newly_suppressed = suppression.record(con, email, at)
                 suppression.record_lead_ids(con, erased.lead_ids + erased.aliases, at)
         except BaseException:

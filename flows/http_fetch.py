@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from flows import clock
 from flows.ssrf import (
     Allowlist,
     GuardedTransport,
@@ -146,7 +147,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     except (TypeError, ValueError, IndexError):
         return None
     when = when if when.tzinfo else when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return max(0.0, (when - (now or clock.utc_now())).total_seconds())
 
 
 def _accepts(media_type: str, accepted: tuple[str, ...]) -> bool:

@@ -3,7 +3,7 @@ work, then the detected format, the mapping, the counts and the first rejects.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -25,13 +25,14 @@ def _progress(console: Console) -> Progress:
 
 
 def run_import(settings: Settings, file: Path, preset: str | None, mapping_file: Path | None,
-               dry_run: bool, console: Console, now: datetime) -> None:
-    """Import FILE into the warehouse (or preview it) and print the summary."""
+               dry_run: bool, console: Console, now: datetime, day: date) -> None:
+    """Import FILE into the warehouse (or preview it) and print the summary; its rejects go
+    to the folder of `day`, the team's calendar day."""
     from flows.crm_import import import_file
     from flows.import_mapping import load_mapping
 
     mapping = load_mapping(preset, mapping_file)
-    rejects_dir = settings.path(settings.rejects_dir) / now.date().isoformat()
+    rejects_dir = settings.path(settings.rejects_dir) / day.isoformat()
     warehouse = settings.path(settings.warehouse)
     opener = store.opened_read_only if dry_run else store.opened
     with _progress(console) as progress, opener(warehouse) as con:
@@ -86,11 +87,11 @@ def print_rejects(console: Console, rows: list[dict]) -> None:
 
 
 def run_outcomes(settings: Settings, file: Path, dry_run: bool, console: Console,
-                 now: datetime) -> None:
+                 now: datetime, day: date) -> None:
     """Record the outcomes of FILE (or preview them) and print the summary."""
     from flows.outcomes import record_outcomes
 
-    rejects_dir = settings.path(settings.rejects_dir) / now.date().isoformat()
+    rejects_dir = settings.path(settings.rejects_dir) / day.isoformat()
     opener = store.opened_read_only if dry_run else store.opened
     with console.status("Reading the outcomes…"), opener(settings.path(settings.warehouse)) as con:
         summary = record_outcomes(con, file, rejects_dir, now, dry_run=dry_run)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -13,16 +12,12 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from flows import registry, store
+from flows import clock, registry, store
 from flows.errors import LeadpilotError
 from flows.settings import Settings
 
 models_app = typer.Typer(help="The model registry: list the models, roll back, promote.",
                          invoke_without_command=True, no_args_is_help=False)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _settings() -> Settings:
@@ -63,9 +58,10 @@ def train_command(console: Console, history: Path | None, target: str | None,
         from flows.steps import enrich
         from flows.training import train_from_warehouse
 
+        now = clock.now(settings)
         with console.status("Training on the warehouse's closed leads…"):
-            enrich(settings, _now())
-            folder, card = train_from_warehouse(settings, _now())
+            enrich(settings, now)
+            folder, card = train_from_warehouse(settings, now)
         print_card(console, card)
         console.print(f"  {'Promoted' if card['decision']['promoted'] else 'Not promoted'}: "
                       f"{card['decision']['reason']}")
@@ -82,7 +78,7 @@ def train_command(console: Console, history: Path | None, target: str | None,
     if dropped:
         console.print(f"Columns left out: {', '.join(dropped)}")
     with console.status("Training on the file's closed rows…"):
-        card = train_from_history(settings, _now(), data, history)
+        card = train_from_history(settings, clock.now(settings), data, history)
     print_card(console, card)
     console.print(f"  {card['open_rows']} open rows scored: {card['scored_file']}")
 
@@ -121,7 +117,7 @@ def evaluate_command(console: Console, progress: Callable[[], Progress], history
             task = bar.add_task("Cross-validating", total=N_FOLDS)
             evaluation = evaluate(settings, data, lambda _: bar.advance(task))
     path = report or (settings.path(settings.out_dir) / "evaluation"
-                      / f"{_now():%Y-%m-%d}_{data.name.replace(' ', '_')}.html")
+                      / f"{clock.today(settings):%Y-%m-%d}_{data.name.replace(' ', '_')}.html")
     write_report(evaluation, path)
     if as_json:
         print(json.dumps({**evaluation.to_json(), "report": str(path)}, default=str))
@@ -167,7 +163,7 @@ def rollback(version: str = typer.Argument(None, help="Version to go back to (de
 
     settings = _settings()
     with store.opened(settings.path(settings.warehouse)) as con, store.transaction(con):
-        old, new = registry.rollback(con, _now(), "warehouse", version)
+        old, new = registry.rollback(con, clock.now(settings), "warehouse", version)
     console.print(f"Champion is now {new} (was {old}).")
 
 
@@ -182,5 +178,6 @@ def promote(version: str = typer.Argument(..., help="Version to make champion.")
         if known is None or known[0] != "warehouse":
             raise LeadpilotError(f"No warehouse model {version} in the registry: "
                                  "`leadpilot models` lists them.")
-        registry.record(con, version, "warehouse", "promoted", "promoted by hand", _now())
+        registry.record(con, version, "warehouse", "promoted", "promoted by hand",
+                        clock.now(settings))
     console.print(f"Champion is now {version}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -51,12 +52,17 @@ class Settings(BaseSettings):
     rules: Path = Path("data/rules.yaml")
     promotion_margin: float = Field(
         default=0.005, ge=0, description="ROC AUC a challenger must gain to replace the champion.")
-    search_seconds: float = Field(
-        default=20.0, ge=0, description="Time budget of the hyperparameter search per training.")
+    search_candidates: int = Field(
+        default=3, ge=1, le=6, description="How many tree settings the hyperparameter search "
+        "tries per training (a count, so the model never depends on the machine's load).")
     drift_threshold: float = Field(
         default=0.2, gt=0, description="PSI above which the run summary warns about a feature.")
     seed: int = 42
-    timezone: str = "Europe/Paris"
+    timezone: str = Field(
+        default="Europe/Paris", description="The team's time zone: what 'today' means.")
+    today: date | None = Field(
+        default=None, description="Move the calendar to this day (replays, CI's calendar "
+        "guard); the clock keeps the real time of day. Default: the real date.")
 
     def path(self, value: Path) -> Path:
         """Resolve a configured path against `home`."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ANCHOR = date(2026, 11, 27)  # a Friday; the demo data is generated as of this run date
+NOW = datetime(2026, 11, 27, 6, 0)  # the moment of the runs of ANCHOR (naive UTC)
 
 
 def settings_env(root: Path) -> dict[str, str]:
@@ -23,7 +24,7 @@ def settings_env(root: Path) -> dict[str, str]:
         "LEADPILOT_OUT_DIR": str(root / "out"),
         "LEADPILOT_REJECTS_DIR": str(root / "rejects"),
         "LEADPILOT_PREFECT_HOME": os.environ["PREFECT_HOME"],
-        "LEADPILOT_SEARCH_SECONDS": "0",  # the default settings only: fast and deterministic
+        "LEADPILOT_SEARCH_CANDIDATES": "1",  # the default settings only: fast
     }
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from support import ANCHOR, REPO, settings_env
+from support import ANCHOR, NOW, REPO, settings_env
 
 from flows import registry, store
 from flows.editable_files import load_yaml
@@ -34,10 +34,11 @@ def young_team(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         for key, value in settings_env(root).items():
             patch.setenv(key, value)
-        first = _sheet(daily_lead_sheet(run_date=ANCHOR))
+        first = _sheet(daily_lead_sheet(run_date=ANCHOR, now=NOW))
         patch.setenv("LEADPILOT_MIN_CLOSED_LEADS", "100")
         patch.setenv("LEADPILOT_MIN_WINS", "10")
-        second = _sheet(daily_lead_sheet(run_date=ANCHOR + timedelta(days=1)))
+        second = _sheet(daily_lead_sheet(run_date=ANCHOR + timedelta(days=1),
+                                           now=NOW + timedelta(days=1)))
     return root / "warehouse" / "leadpilot.duckdb", first, second
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from support import ANCHOR
+from support import ANCHOR, NOW
 
 from flows import store
 from scoring.sheet import SHEET_HEADERS
@@ -19,8 +19,8 @@ def sheet_run(demo_env):
     from flows.daily import daily_lead_sheet
 
     settings, data, root = demo_env
-    first = daily_lead_sheet(run_date=ANCHOR)
-    second = daily_lead_sheet(run_date=ANCHOR)  # same day again: replaces, never duplicates
+    first = daily_lead_sheet(run_date=ANCHOR, now=NOW)
+    second = daily_lead_sheet(run_date=ANCHOR, now=NOW)  # same day again: replaces, not adds
     sheet = pd.read_csv(second, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     return settings, data, first, second, sheet
 

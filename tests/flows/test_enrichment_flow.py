@@ -52,7 +52,7 @@ def faulty_runs(demo_env, server, tmp_path_factory):
         for faults in (FaultPlan(rate=0.3, seed=5, slow_seconds=1.0), None, None):
             server.reset()
             server.faults = faults
-            path = daily_lead_sheet(run_date=ANCHOR)
+            path = daily_lead_sheet(run_date=ANCHOR, now=now)
             with store.opened(settings.path(settings.warehouse)) as con:
                 summary = json.loads(con.execute("SELECT summary FROM runs WHERE run_date = ?",
                                                  [ANCHOR]).fetchone()[0])
