@@ -58,7 +58,7 @@ def refuse_cold_start(closed: int, wins: int, settings: Settings) -> None:
 
 def recipe(settings: Settings) -> Recipe:
     """leadpilot's default training recipe, with the settings' seed and search budget."""
-    return Recipe(seed=settings.seed, search_seconds=settings.search_seconds)
+    return Recipe(seed=settings.seed, search_candidates=settings.search_candidates)
 
 
 def _window(frame: pd.DataFrame, rows: np.ndarray) -> dict[str, Any]:

@@ -6,7 +6,7 @@ columns of a CRM export (`--history`), the folds of `leadpilot evaluate` and of 
 - Validation: time-based when the rows have a date (train on older leads, validate on newer:
   four expanding folds over the newest 80 %), stratified k-fold otherwise.
 - Early stopping on the validation folds sets the number of trees.
-- A small hyperparameter search: the candidates below, in order, until the time budget is spent
+- A small hyperparameter search: the first `search_candidates` of the candidates below, in order
   (the first one always runs). Each is judged on the pooled validation log loss.
 - Regularisation for a few thousand rows: shallow trees, large leaves, L2, bagging, smoothed
   categories.
@@ -22,7 +22,6 @@ columns of a CRM export (`--history`), the folds of `leadpilot evaluate` and of 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
@@ -55,7 +54,7 @@ BASE_PARAMS: dict[str, Any] = {
     "num_threads": 2,
     "verbosity": -1,
 }
-# Tried in this order; the first is the safe default when the budget allows nothing else.
+# Tried in this order, as many as Recipe.search_candidates; the first is the safe default.
 CANDIDATES: tuple[dict[str, Any], ...] = (
     {"num_leaves": 15, "max_depth": 5, "min_data_in_leaf": 40, "lambda_l2": 5.0,
      "feature_fraction": 0.8},
@@ -79,10 +78,12 @@ EARLY_STOPPING_ROUNDS = 50
 
 @dataclass(frozen=True)
 class Recipe:
-    """How to train: the seed, the search budget, and (to skip the search) fixed settings."""
+    """How to train: the seed, how many CANDIDATES the search tries (a count, not seconds, so
+    the same data gives the same model on a busy or a quiet machine), and (to skip the search)
+    fixed settings."""
 
     seed: int = 42
-    search_seconds: float = 20.0
+    search_candidates: int = 3
     folds: int = 3  # stratified validation folds when the rows have no date
     params: dict[str, Any] | None = None
     penalty: float | None = None
@@ -154,11 +155,10 @@ def _loss(won: np.ndarray, raw: np.ndarray) -> float:
 
 
 def _search_trees(x, y, folds, validated, recipe: Recipe) -> list[dict[str, Any]]:
-    candidates = (recipe.params,) if recipe.params is not None else CANDIDATES
-    started, tried = time.perf_counter(), []
-    for number, candidate in enumerate(candidates):
-        if number and time.perf_counter() - started > recipe.search_seconds:
-            break
+    candidates = ((recipe.params,) if recipe.params is not None
+                  else CANDIDATES[:max(1, recipe.search_candidates)])
+    tried = []
+    for candidate in candidates:
         params = {**BASE_PARAMS, **candidate, "seed": recipe.seed,
                   "num_threads": 1 if len(y) < SMALL else BASE_PARAMS["num_threads"]}
         raw, rounds = _cross_fit(x, y, folds, params)

@@ -21,7 +21,7 @@ SAMPLE = REPO / "tests" / "fixtures" / "bank_marketing" / "bank-sample.csv"
 def own_warehouse(tmp_path, monkeypatch):
     """Settings of a fresh warehouse under tmp_path, and a search budget of 0 (fast)."""
     for key, value in {"WAREHOUSE": tmp_path / "w.duckdb", "MODELS_DIR": tmp_path / "models",
-                       "OUT_DIR": tmp_path / "out", "SEARCH_SECONDS": "0"}.items():
+                       "OUT_DIR": tmp_path / "out", "SEARCH_CANDIDATES": "1"}.items():
         monkeypatch.setenv(f"LEADPILOT_{key}", str(value))
     return tmp_path
 

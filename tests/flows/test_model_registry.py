@@ -25,7 +25,7 @@ def retrained(demo_env, tmp_path_factory):
     root = tmp_path_factory.mktemp("registry")
     shutil.copy(settings.path(settings.warehouse), root / "w.duckdb")
     local = settings.model_copy(update={"warehouse": root / "w.duckdb",
-                                        "models_dir": root / "models", "search_seconds": 0.0})
+                                        "models_dir": root / "models", "search_candidates": 1})
     folder, card = train_from_warehouse(local, datetime(2026, 11, 29, 22, 0))
     return local, folder, card
 

@@ -32,20 +32,34 @@ def test_time_folds_train_on_older_leads_and_validate_on_newer_ones():
 
 def test_the_same_data_and_seed_give_the_same_model():
     x, won, dates = _leads()
-    first = fit(x, won, dates, Recipe(search_seconds=0)).model.predict(x)
-    second = fit(x, won, dates, Recipe(search_seconds=0)).model.predict(x)
+    first = fit(x, won, dates, Recipe(search_candidates=1)).model.predict(x)
+    second = fit(x, won, dates, Recipe(search_candidates=1)).model.predict(x)
     assert np.array_equal(first, second)
 
 
-def test_a_spent_budget_tries_only_the_default_settings_and_a_generous_one_tries_them_all():
+def test_the_search_tries_exactly_the_number_of_candidates_it_is_given():
     x, won, _ = _leads()
-    assert len(fit(x, won, None, Recipe(search_seconds=0)).report["search"]) == 1
-    assert len(fit(x, won, None, Recipe(search_seconds=60)).report["search"]) == len(CANDIDATES)
+    for count in (1, 3, len(CANDIDATES)):
+        assert len(fit(x, won, None, Recipe(search_candidates=count)).report["search"]) == count
+
+
+def test_the_search_chooses_the_same_model_on_a_busy_machine(monkeypatch):
+    import itertools
+    import time
+
+    x, won, dates = _leads()
+    quiet = fit(x, won, dates, Recipe(search_candidates=3))
+    ticks = itertools.count(step=60.0)  # every look at the clock: a minute later
+    monkeypatch.setattr(time, "perf_counter", lambda: next(ticks))
+    monkeypatch.setattr(time, "monotonic", lambda: next(ticks))
+    busy = fit(x, won, dates, Recipe(search_candidates=3))
+    assert len(busy.report["search"]) == len(quiet.report["search"]) == 3
+    assert np.array_equal(busy.model.predict(x), quiet.model.predict(x))
 
 
 def test_contributions_add_up_to_the_blended_score_before_calibration():
     x, won, dates = _leads()
-    model = fit(x, won, dates, Recipe(search_seconds=0)).model
+    model = fit(x, won, dates, Recipe(search_candidates=1)).model
     assert sum(w > 0 for w in model.weights) >= 1
     assert np.allclose(model.contributions(x).sum(axis=1), model.raw_score(x), atol=1e-6)
     shares = model.importance(x)
@@ -55,7 +69,7 @@ def test_contributions_add_up_to_the_blended_score_before_calibration():
 
 def test_probabilities_average_the_win_rate_and_rank_leads_on_a_holdout():
     x, won, dates = _leads(1500, seed=1)
-    shipped, judgement = train_and_judge(x, won, dates, 0.2, Recipe(search_seconds=0))
+    shipped, judgement = train_and_judge(x, won, dates, 0.2, Recipe(search_candidates=1))
     holdout = shipped.report["holdout"]
     assert holdout["roc_auc"] > 0.6
     assert abs(judgement["probability"].mean() - judgement["won"].mean()) < 0.06

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(autouse=True)
 def no_search(monkeypatch):
     monkeypatch.setitem(contestants.CONTESTANTS, LEADPILOT, lambda x, y, o, seed=42: fit(
-        x, y, o, Recipe(seed=seed, search_seconds=0)).model.predict)
+        x, y, o, Recipe(seed=seed, search_candidates=1)).model.predict)
 
 
 def _check(table) -> None:
