@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -206,12 +205,26 @@ def test_a_broken_playbook_is_refused_before_rendering(leads, playbook):
         suggest(leads, broken, _languages(leads, "en", "en", "en", "en"))
 
 
-@pytest.mark.slow
-def test_ten_thousand_leads_render_in_a_few_seconds(leads, playbook):
-    many = pd.concat([leads] * 2500, ignore_index=True)
-    languages = pd.Series(np.where(many["country"] == "FR", "fr", "en"), index=many.index)
-    started = time.perf_counter()
-    points = suggest(many, playbook, languages)
-    elapsed = time.perf_counter() - started
-    assert points.map(len).between(3, 5).all()
-    assert elapsed < 10, f"{elapsed:.1f} s for 10,000 leads"
+def test_ten_thousand_leads_compile_the_playbook_no_more_than_four_leads_do(
+        leads, playbook, monkeypatch):
+    import scoring.talking_points as talking_points
+
+    compiled = []
+    for name in ("from_string", "compile_expression"):
+        method = getattr(talking_points._ENV, name)
+        monkeypatch.setattr(talking_points._ENV, name,
+                            lambda source, *a, _m=method, **k: compiled.append(source) or _m(
+                                source, *a, **k))
+
+    def count(frame: pd.DataFrame) -> int:
+        talking_points._template.cache_clear()
+        talking_points._expression.cache_clear()
+        compiled.clear()
+        languages = pd.Series(np.where(frame["country"] == "FR", "fr", "en"), index=frame.index)
+        points = suggest(frame, playbook, languages)
+        assert points.map(len).between(3, 5).all()
+        return len(compiled)
+
+    few = count(leads)
+    assert few > 0
+    assert count(pd.concat([leads] * 2500, ignore_index=True)) == few

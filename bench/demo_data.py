@@ -1,0 +1,57 @@
+"""How long the demo generator takes, and whether it grows linearly with the number of leads.
+
+    .venv/bin/python bench/demo_data.py
+
+Prints, best of 3, the seconds of flows.demo_data.generate at the default size (3,000 closed
+and 300 open leads) and at three times that (about the most distinct company domains it can
+make), beside a floor measured in the same run: numpy drawing the same number of random rows
+into a DataFrame of the same width. The tests only check what generation produces; how fast it
+is belongs here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from flows.demo_data import generate
+
+ANCHOR = date(2026, 11, 27)
+
+
+def _best(run: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _floor(rows: int, columns: int) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(rng.random((rows, columns)))
+
+
+def main() -> None:
+    previous = None
+    for scale in (1, 3):
+        n_history, n_open = 3000 * scale, 300 * scale
+        data = generate(ANCHOR, seed=3, n_history=n_history, n_open=n_open)
+        rows = len(data.leads) + len(data.companies) + len(data.activities)
+        seconds = _best(lambda h=n_history, o=n_open: generate(ANCHOR, seed=3, n_history=h,
+                                                               n_open=o))
+        width = len(data.leads.columns)
+        floor = _best(lambda r=rows, c=width: _floor(r, c))
+        growth = f", {seconds / previous:.1f}x the default size's time" if previous else ""
+        print(f"generate {n_history + n_open:>6} leads ({rows} rows in all): {seconds:.2f} s, "
+              f"floor {floor:.3f} s, ratio {seconds / floor:.0f}x{growth}")
+        previous = seconds
+
+
+if __name__ == "__main__":
+    main()
