@@ -6,6 +6,11 @@ import os
 
 from flows.settings import Settings
 
+# Seconds a temporary Prefect server may take to answer (Prefect's default, 20 s, is too short
+# for a busy 2-core machine: its start-up alone measured 12-19 s there).
+STARTUP_TIMEOUT_SECONDS = 120
+_STARTUP_FAILED = "Timed out while attempting to connect to ephemeral Prefect API server"
+
 
 def configure(settings: Settings, quiet: bool = True) -> None:
     """Point Prefect at data/prefect and silence what a rep does not need to read.
@@ -16,6 +21,19 @@ def configure(settings: Settings, quiet: bool = True) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_UI_ENABLED", "false" if quiet else "true")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
+                          str(STARTUP_TIMEOUT_SECONDS))
     if quiet:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+
+
+def startup_failure(exc: BaseException) -> str | None:
+    """The one sentence to print when `exc` is Prefect's temporary server failing to start."""
+    if not isinstance(exc, RuntimeError) or not str(exc).startswith(_STARTUP_FAILED):
+        return None
+    waited = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
+                            str(STARTUP_TIMEOUT_SECONDS))
+    return (f"Prefect's temporary server did not start within {waited} s (a busy machine?): "
+            "run the command again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, "
+            "or start `prefect server start` and set PREFECT_API_URL.")

@@ -24,7 +24,7 @@ def prefect_harness():
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(), temporary_settings(
+    with prefect_test_harness(server_startup_timeout=120), temporary_settings(
         updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     ):
         yield

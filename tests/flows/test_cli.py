@@ -41,6 +41,17 @@ def test_a_bad_date_is_one_sentence_not_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
 
 
+def test_a_prefect_server_that_does_not_start_in_time_is_one_sentence(tmp_path):
+    result = _leadpilot("run", "--date", "2026-11-27", env={
+        "LEADPILOT_WAREHOUSE": str(tmp_path / "w.duckdb"), "PREFECT_HOME": str(tmp_path / "p"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "0"})
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: Prefect's temporary server did not start within 0 s")
+    assert "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) <= 3  # one sentence, wrapped at most
+
+
 def test_training_with_too_few_outcomes_says_the_rules_score_until_then(tmp_path):
     # (`run` no longer needs a model: below the thresholds it scores with data/rules.yaml,
     # see tests/flows/test_cold_start.py)
