@@ -4,6 +4,7 @@ UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
+WORKERS ?= auto
 STAMP := $(VENV)/.synced
 export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
@@ -26,9 +27,9 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 demo: install ## Generate the demo data, train, run today's pipeline, print the top leads
 	$(VENV)/bin/leadpilot demo
 
-test: install ## Lint, then run the whole test suite
+test: install ## Lint, then run the whole test suite (WORKERS=0: in one process)
 	$(VENV)/bin/ruff check flows features scoring tests bench
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(WORKERS) --dist loadscope
 
 lint: install ## Ruff over the code
 	$(VENV)/bin/ruff check flows features scoring tests bench
