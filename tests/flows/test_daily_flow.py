@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import os
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import ANCHOR, NOW
+from support import ANCHOR, NOW, REPO
 
 from flows import store
 from scoring.sheet import SHEET_HEADERS
@@ -95,3 +98,30 @@ def test_the_csv_opens_cleanly_in_a_spreadsheet(sheet_run):
     cells = sheet.drop(columns=["Rank", "Win probability (%)"]).to_numpy().ravel()
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
     assert any(c.startswith("'+") for c in sheet["Phone"])  # phones like +33 are neutralised
+
+
+GOLDEN = REPO / "tests" / "fixtures" / "golden" / "lead_sheet_2026-11-27.csv"
+
+
+def test_the_demo_day_gives_the_committed_sheet_byte_for_byte(sheet_run):
+    """The sheet users see does not change by accident (restructuring, speed-ups): the demo day,
+    clock and model settings of conftest give this file. After an intended change, rewrite it
+    with LEADPILOT_REWRITE_GOLDEN=1 (the test then fails once, saying so) and say why in the
+    commit."""
+    produced = Path(sheet_run[3]).read_bytes()
+    if os.environ.get("LEADPILOT_REWRITE_GOLDEN"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_bytes(produced)
+        pytest.fail(f"rewrote {GOLDEN}; run again without LEADPILOT_REWRITE_GOLDEN")
+    expected = GOLDEN.read_bytes()
+    if produced != expected:
+        new = pd.read_csv(io.BytesIO(produced), encoding="utf-8-sig", dtype=str,
+                          keep_default_na=False)
+        old = pd.read_csv(io.BytesIO(expected), encoding="utf-8-sig", dtype=str,
+                          keep_default_na=False)
+        assert list(new.columns) == list(old.columns)
+        assert len(new) == len(old)
+        changed = [(i, c, old.at[i, c], new.at[i, c]) for c in old.columns
+                   for i in old.index[old[c] != new[c]]]
+        assert changed[:10] == [], f"{len(changed)} cells differ from {GOLDEN.name}"
+    assert produced == expected
