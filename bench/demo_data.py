@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/demo_data.py
 
-Prints, best of 3, the seconds of flows.demo_data.generate at the default size (3,000 closed
+Prints, best of 3, the seconds of flows.demo.data.generate at the default size (3,000 closed
 and 300 open leads) and at three times that (about the most distinct company domains it can
 make), beside a floor measured in the same run: numpy drawing the same number of random rows
 into a DataFrame of the same width. The tests only check what generation produces; how fast it
@@ -18,7 +18,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from flows.demo_data import generate
+from flows.demo.data import generate
 
 ANCHOR = date(2026, 11, 27)
 

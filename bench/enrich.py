@@ -5,7 +5,7 @@ Run by hand: `.venv/bin/python bench/enrich.py [--lookups 5000] [--concurrency 1
 
 A server process on 127.0.0.1 (plain asyncio, keep-alive, a small JSON body after `latency`
 seconds) answers a JSON provider configured like Clearbit. The client is leadpilot's own path:
-`flows.enrichment_http.fetch_lookups` (sharded httpx clients behind the SSRF guard, retries,
+`flows.enrichment.lookups.fetch_lookups` (sharded httpx clients behind the SSRF guard, retries,
 circuit breaker) then each reply parsed by `parse_reply`. Two runs:
   1. no rate limit: requests per second next to the bound (concurrency / latency), as a ratio;
      target at least 0.7;
@@ -26,9 +26,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from features.lookups import Lookup  # noqa: E402
-from flows.enrichment_http import fetch_lookups, parse_reply  # noqa: E402
-from flows.http_fetch import JSON_TYPES, Policy  # noqa: E402
-from flows.providers import Provider, Providers  # noqa: E402
+from flows.enrichment.fetching import JSON_TYPES, Policy  # noqa: E402
+from flows.enrichment.lookups import fetch_lookups, parse_reply  # noqa: E402
+from flows.enrichment.providers import Provider, Providers  # noqa: E402
 
 BODY = (b'{"name": "Acme", "metrics": {"employees": 120, "employeesRange": "51-250"}, '
         b'"category": {"industry": "Software"}, "tech": ["hubspot", "google_analytics"]}')

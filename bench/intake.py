@@ -115,8 +115,8 @@ import json, resource, sys, time
 from datetime import datetime
 from pathlib import Path
 from flows import store
-from flows.crm_import import import_file
-from flows.import_mapping import load_mapping
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
 start = time.perf_counter()
 with store.opened(sys.argv[2]) as con:
     s = import_file(con, Path(sys.argv[1]), load_mapping("salesforce", None),

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.contestants import CONTESTANTS  # noqa: E402
-from flows.model_evaluation import Dataset, history_dataset, warehouse_dataset  # noqa: E402
+from flows.models.evaluation import Dataset, history_dataset, warehouse_dataset  # noqa: E402
 from scoring.evaluation import cross_validate, evaluation_folds  # noqa: E402
 
 LEADPILOT = "leadpilot default"
@@ -35,8 +35,8 @@ ANCHOR = date(2026, 11, 27)
 
 def demo_dataset(root: Path, n_history: int = 3000, seed: int = 42) -> Dataset:
     """The demo CRM export imported and enriched in a fresh warehouse under `root`."""
-    from flows import steps
-    from flows.demo_data import generate, write_demo
+    from flows.demo.data import generate, write_demo
+    from flows.pipeline import steps
     from flows.settings import Settings
 
     folder = root / "demo"

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from flows.sheet_files import write_sheet
+from flows.sheets.files import write_sheet
 from scoring.sheet import build_sheet
 
 

@@ -32,7 +32,8 @@ from intake import GENERATE, IMPORT  # noqa: E402 (bench/ is no package)
 REPO = Path(__file__).resolve().parents[1]
 LIST = """
 import sys
-from flows import store, suppression
+from flows import store
+from flows.privacy import suppression
 with store.opened(sys.argv[1]) as con:
     suppression._install(con)
     erased = int(sys.argv[2])
@@ -50,8 +51,8 @@ import json, sys, time
 from datetime import datetime
 from pathlib import Path
 from flows import store
-from flows.crm_import import import_file
-from flows.import_mapping import load_mapping
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
 start = time.perf_counter()
 with store.opened_read_only(sys.argv[2]) as con:
     s = import_file(con, Path(sys.argv[1]), load_mapping("salesforce", None), Path(sys.argv[3]),
@@ -62,7 +63,8 @@ print(json.dumps({"seconds": time.perf_counter() - start, "read": s.read,
 AMONG = """
 import json, sys, time
 import duckdb
-from flows import store, suppression
+from flows import store
+from flows.privacy import suppression
 with store.opened_read_only(sys.argv[2]) as con:
     ids = duckdb.connect().execute("SELECT Id FROM read_csv(?, all_varchar = true)",
                                    [sys.argv[1]]).df()["Id"]

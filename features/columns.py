@@ -36,7 +36,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("days_since_last_event", "numeric", "Days since last activity"),
     # data quality
     Feature("completeness", "numeric", "Profile completeness"),
-    # enrichment over HTTP (flows/enrichment_http.py); "unknown" when no provider said
+    # enrichment over HTTP (flows/enrichment/lookups.py); "unknown" when no provider said
     Feature("headcount_band", "categorical", "Registered headcount"),
     Feature("company_category", "categorical", "Company category"),
     Feature("naf_section", "categorical", "Activity section (NAF)"),

@@ -24,9 +24,10 @@ UPSERT_KEYS = {"companies": "company_id", "leads": "lead_id", "activities": "eve
 UNINDEXED = ("leads",)
 
 
-def sql(name: str) -> str:
-    """The text of `flows/sql/<name>.sql`."""
-    return files("flows").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+def sql(name: str, package: str = "flows") -> str:
+    """The text of `<package>/sql/<name>.sql`: each sub-package of flows/ keeps its own SQL
+    (call with `__package__`); the schema and migrations are the store's."""
+    return files(package).joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -126,7 +127,7 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
     """Insert or replace `frame`'s rows in `table` by its key; returns the number of rows.
 
     Run it inside `transaction` (the delete and the insert land together). `frame` holds each
-    key once (flows/validation.py merges repeated keys).
+    key once (flows/intake/validation.py merges repeated keys).
     """
     if table not in UPSERT_KEYS:
         raise ValueError(f"{table} is not an upsert table")

@@ -38,10 +38,10 @@ def demo_env(tmp_path_factory):
     """
     from datetime import datetime
 
-    from flows import steps
-    from flows.demo_data import generate, write_demo
+    from flows.demo.data import generate, write_demo
+    from flows.models.training import train_from_warehouse
+    from flows.pipeline import steps
     from flows.settings import Settings
-    from flows.training import train_from_warehouse
 
     root = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as patch:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from support import REPO
 
-from flows import steps
+from flows.pipeline import steps
 from flows.settings import Settings
 
 NOW = datetime(2026, 11, 27, 6, 0)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from support import ANCHOR
 
-from flows import model_scoring, owners, steps
+from flows.models import scoring as model_scoring
+from flows.pipeline import owners, steps
 from flows.settings import Settings
 
 

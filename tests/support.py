@@ -40,8 +40,8 @@ def import_leads(settings, path: Path, now, dry_run: bool = False):
     """`leadpilot import` of a file in leadpilot's own layout into the Settings' warehouse,
     rejects under a folder of the day; asserts the row equation and returns the summary."""
     from flows import store
-    from flows.crm_import import import_file
-    from flows.import_mapping import load_mapping
+    from flows.intake.importer import import_file
+    from flows.intake.mapping import load_mapping
 
     with store.opened(settings.warehouse) as con:
         summary = import_file(con, path, load_mapping("leadpilot", None),

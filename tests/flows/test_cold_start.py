@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from support import ANCHOR, NOW, REPO, settings_env
 
-from flows import registry, store
+from flows import store
 from flows.editable_files import load_yaml
-from flows.training import outcome_counts
+from flows.models import registry
+from flows.models.training import outcome_counts
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 RULES = {rule["because"] for rule in load_yaml(REPO / "data" / "rules.yaml").data["rules"]}
@@ -26,8 +27,8 @@ def _sheet(path: str) -> pd.DataFrame:
 def young_team(tmp_path_factory):
     """A team with 150 closed leads: the daily flow on ANCHOR, then on the next day with the
     thresholds lowered to 100 closed leads and 10 wins."""
-    from flows.daily import daily_lead_sheet
-    from flows.demo_data import generate, write_demo
+    from flows.demo.data import generate, write_demo
+    from flows.pipeline.daily import daily_lead_sheet
 
     root = tmp_path_factory.mktemp("young")
     write_demo(generate(ANCHOR, seed=7, n_history=150, n_open=30), root / "demo")

@@ -9,12 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows import import_rows, store
-from flows.crm_import import import_file
-from flows.csv_reading import CsvFormat
+from flows import store
 from flows.editable_files import ConfigError
 from flows.errors import LeadpilotError
-from flows.import_mapping import load_mapping
+from flows.intake import rows as import_rows
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
+from flows.intake.reading import CsvFormat
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "salesforce"
 NOW = datetime(2026, 11, 29, 6, 0)

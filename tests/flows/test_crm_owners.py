@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from flows import store
-from flows.crm_import import import_file
 from flows.editable_files import load_yaml
-from flows.import_mapping import load_mapping
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
 from scoring.assignment import Territories, assign
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "salesforce"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.csv_reading import (
+from flows.errors import LeadpilotError
+from flows.intake.reading import (
     CsvFormat,
     detect_format,
     parse_dates,
@@ -17,7 +18,6 @@ from flows.csv_reading import (
     parse_numbers,
     read_table,
 )
-from flows.errors import LeadpilotError
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 @pytest.fixture(scope="module")
 def sheet_run(demo_env):
-    from flows.daily import daily_lead_sheet
+    from flows.pipeline.daily import daily_lead_sheet
 
     settings, data, root = demo_env
     first = daily_lead_sheet(run_date=ANCHOR, now=NOW)

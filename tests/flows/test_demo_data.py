@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from features.columns import EVENT_TYPES, SOURCES
-from flows.demo_data import DemoData, generate, write_demo
+from flows.demo.data import DemoData, generate, write_demo
 
 ANCHOR = date(2026, 11, 29)
 MIDNIGHT = pd.Timestamp("2026-11-29 00:00:00")

@@ -14,7 +14,8 @@ from enrichment_support import local_providers
 from http_replay import FaultPlan
 from support import ANCHOR, settings_env
 
-from flows import steps, store
+from flows import store
+from flows.pipeline import steps
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 RECORDED_SIRENS = ("552032534", "842019051", "300025764", "88087814500015")
@@ -24,8 +25,8 @@ RECORDED_SIRENS = ("552032534", "842019051", "300025764", "88087814500015")
 def faulty_runs(demo_env, server, tmp_path_factory):
     """A small CRM export (French companies of open leads given recorded SIRENs), scored with
     the demo model; three daily runs: 30 % faults, then none, then none again."""
-    from flows.daily import daily_lead_sheet
-    from flows.demo_data import generate, write_demo
+    from flows.demo.data import generate, write_demo
+    from flows.pipeline.daily import daily_lead_sheet
     from flows.settings import Settings
 
     root = tmp_path_factory.mktemp("enrich-flow")

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from features.point_in_time import build_features
 from flows import store
 from flows.editable_files import ConfigError
-from flows.enrichment_http import enrich_daily, enrich_http, summary_lines
+from flows.enrichment.lookups import enrich_daily, enrich_http, summary_lines
 from flows.errors import LeadpilotError
 from scoring.talking_points import suggest
 

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from flows import store
 from flows.cli import app
-from flows.erasure import forget
 from flows.errors import LeadpilotError
-from flows.export import files_for, stored_sheet
-from flows.sheet_files import write_sheet
+from flows.privacy.erasure import forget
+from flows.sheets.export import files_for, stored_sheet
+from flows.sheets.files import write_sheet
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,11 @@ from sheet_runs import publish_copy
 from support import ANCHOR
 from typer.testing import CliRunner
 
-from flows import steps, store
+from flows import store
 from flows.cli import app
 from flows.errors import LeadpilotError
-from flows.export import stored_sheet
+from flows.pipeline import steps
+from flows.sheets.export import stored_sheet
 from scoring.sheet import SHEET_HEADERS
 
 REP_NAMES = {"Camille Martin", "Julien Moreau", "Léa Rousseau", "Hannah Weber", "Oliver Smith"}
@@ -125,7 +126,7 @@ def test_an_unknown_format_is_refused_in_one_sentence(published):
 
 
 def test_a_crm_owner_in_the_leads_file_beats_the_territories(published, tmp_path):
-    from flows.owners import assign_owners
+    from flows.pipeline.owners import assign_owners
 
     with store.opened(published.warehouse) as con:
         lead = con.execute("SELECT lead_id FROM owner_assignments WHERE run_date = ? "
@@ -148,8 +149,8 @@ def test_a_crm_owner_in_the_leads_file_beats_the_territories(published, tmp_path
 def test_the_leads_csv_can_carry_the_crm_owner(tmp_path):
     from datetime import datetime
 
-    from flows.intake import load_file
-    from flows.validation import LEADS
+    from flows.intake.daily import load_file
+    from flows.intake.validation import LEADS
 
     path = tmp_path / "leads.csv"
     path.write_text("lead_id,created_at,email,source,status,owner\n"

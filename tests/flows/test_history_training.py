@@ -10,9 +10,10 @@ import pytest
 from support import REPO
 from typer.testing import CliRunner
 
-from flows import registry, store
+from flows import store
 from flows.cli import app
-from flows.history_training import leak_warnings, load_history
+from flows.models import registry
+from flows.models.history import leak_warnings, load_history
 
 SAMPLE = REPO / "tests" / "fixtures" / "bank_marketing" / "bank-sample.csv"
 
@@ -98,7 +99,7 @@ def test_a_mapping_turns_crm_statuses_into_outcomes_and_open_leads(tmp_path):
     (["--history", str(SAMPLE), "--target", "job"], "not 1/0, yes/no"),
 ])
 def test_bad_history_options_are_one_sentence(own_warehouse, args, message):
-    from flows.cli import main  # noqa: F401  (the same error path as the installed command)
+    from flows.cli.commands import main  # noqa: F401  (the same error path as the installed command)
 
     result = CliRunner().invoke(app, ["train", *args])
     assert result.exit_code != 0

@@ -11,8 +11,14 @@ from datetime import UTC, datetime
 import pytest
 from http_replay import Answer, ReplayServer
 
-from flows.http_fetch import CircuitBreaker, Fetcher, Policy, RateLimiter, retry_after_seconds
-from flows.ssrf import Allowlist
+from flows.enrichment.fetching import (
+    CircuitBreaker,
+    Fetcher,
+    Policy,
+    RateLimiter,
+    retry_after_seconds,
+)
+from flows.enrichment.ssrf import Allowlist
 
 SEARCH = "/registry/search"
 FAST = {"timeout_seconds": 0.4, "backoff_seconds": 0.02, "retries": 3}

@@ -11,9 +11,9 @@ from pathlib import Path
 from support import REPO
 
 from flows import store
-from flows.crm_import import import_file
 from flows.editable_files import load_yaml
-from flows.import_mapping import load_mapping
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
 from scoring.assignment import Territories, assign
 
 EXPORT = REPO / "tests" / "fixtures" / "hubspot" / "contacts-export.csv"

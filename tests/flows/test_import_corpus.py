@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from import_corpus import Case, Clean, Fails, cases
 
-from flows.cli import main
+from flows.cli.commands import main
 
 CASES = cases()
 

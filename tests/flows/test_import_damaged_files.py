@@ -10,8 +10,8 @@ from datetime import datetime
 import pytest
 
 from flows import store
-from flows.crm_import import import_file
-from flows.import_mapping import load_mapping
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
 
 NOW = datetime(2026, 11, 29, 6, 0)
 HEADER = ["Id", "FirstName", "LastName", "Email", "Company", "Website", "Title", "Description"]

@@ -31,7 +31,7 @@ COPY (
 """
 MEASURE = """
 import resource, sys
-from flows.cli import main
+from flows.cli.commands import main
 sys.argv = ["leadpilot", "import", sys.argv[1], "--preset", "salesforce"]
 try:
     main()

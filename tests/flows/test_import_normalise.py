@@ -7,7 +7,7 @@ import pytest
 
 from features.domains import normalise_domain
 from features.email import email_domain
-from flows.import_rows import install
+from flows.intake.rows import install
 
 EMAILS = [
     "jean.dupont@acme.fr", "John@X.com", "a@b", "jean.dupont@", "@acme.fr", "a@@acme.fr",

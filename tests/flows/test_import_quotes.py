@@ -2,7 +2,7 @@
 
 DuckDB's CSV reader, left to itself, reads such a quote to the next quote of the file: on a
 1,000-row file it returned 2 rows and one reject of 55 lines, and the other 943 rows vanished
-with the row equation still balanced. These tests pin the recovery (flows/csv_loading.py).
+with the row equation still balanced. These tests pin the recovery (flows/intake/loading.py).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from datetime import datetime
 import pytest
 
 from flows import store
-from flows.crm_import import import_file
-from flows.csv_loading import load_csv
-from flows.csv_reading import detect_format
-from flows.import_mapping import load_mapping
+from flows.intake.importer import import_file
+from flows.intake.loading import load_csv
+from flows.intake.mapping import load_mapping
+from flows.intake.reading import detect_format
 
 NOW = datetime(2026, 11, 29, 6, 0)
 HEADER = "lead_id,created_at,first_name,last_name,email,source,status,company_name,website"

@@ -10,7 +10,7 @@ import pytest
 
 from flows import store
 from flows.errors import LeadpilotError
-from flows.intake import import_all, read_rows
+from flows.intake.daily import import_all, read_rows
 
 NOW = datetime(2026, 11, 27, 6, 0)
 LEADS = (

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from flows import store
-from flows.csv_reading import detect_format
-from flows.intake import import_all, load_file, read_rows
-from flows.validation import ACTIVITIES, COMPANIES, validate
+from flows.intake.daily import import_all, load_file, read_rows
+from flows.intake.reading import detect_format
+from flows.intake.validation import ACTIVITIES, COMPANIES, validate
 
 NOW = datetime(2026, 11, 27, 6, 0)
 SOURCE = {  # lines: L2's title spans 3-4, so L3 is on line 5

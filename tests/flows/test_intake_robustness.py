@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from flows import store
-from flows.intake import import_all, load_file
-from flows.validation import LEADS
+from flows.intake.daily import import_all, load_file
+from flows.intake.validation import LEADS
 
 NOW = datetime(2026, 11, 27, 6, 0)
 HEADER = ("lead_id,created_at,first_name,last_name,title,email,phone,company_id,source,status,"

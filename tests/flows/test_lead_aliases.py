@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from flows import store
-from flows.crm_import import import_file
-from flows.erasure import forget
-from flows.import_mapping import load_mapping
-from flows.outcomes import record_outcomes
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
+from flows.intake.outcomes import record_outcomes
+from flows.privacy.erasure import forget
 from flows.settings import Settings
 
 NOW = datetime(2026, 11, 29, 6, 0)

@@ -12,10 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from features.point_in_time import model_matrix
-from flows import model_files, registry, store
+from flows import store
 from flows.cli import app
 from flows.errors import LeadpilotError
-from flows.training import train_from_warehouse, training_frame
+from flows.models import files as model_files
+from flows.models import registry
+from flows.models.training import train_from_warehouse, training_frame
 
 
 @pytest.fixture(scope="module")

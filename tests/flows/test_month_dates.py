@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from flows import store
-from flows.crm_import import import_file
-from flows.csv_reading import CsvFormat, date_formats, install_macros, parse_dates
-from flows.import_mapping import load_mapping
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
+from flows.intake.reading import CsvFormat, date_formats, install_macros, parse_dates
 
 NOW = datetime(2026, 11, 29, 6, 0)
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from flows import store
-from flows.crm_import import import_file
 from flows.errors import LeadpilotError
-from flows.import_mapping import load_mapping
-from flows.outcomes import record_outcomes
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
+from flows.intake.outcomes import record_outcomes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "salesforce"
 NOW = datetime(2026, 12, 2, 9, 0)

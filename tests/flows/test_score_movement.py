@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 from support import ANCHOR
 
-from flows import model_scoring, steps, store
+from flows import store
+from flows.models import scoring as model_scoring
+from flows.pipeline import steps
 
 
 def test_a_lead_that_asked_for_a_demo_since_yesterday_moves_up_and_the_sheet_says_why(

@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from flows.errors import LeadpilotError
-from flows.schedules import SCHEDULES, deployments
-from flows.serve import free_port, local_server, wait_until_healthy
+from flows.pipeline.schedules import SCHEDULES, deployments
+from flows.pipeline.serve import free_port, local_server, wait_until_healthy
 
 
 def test_the_daily_and_weekly_flows_are_scheduled_in_paris_time():

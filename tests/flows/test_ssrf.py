@@ -11,9 +11,9 @@ from enrichment_support import NOW, crm_settings
 from support import REPO
 
 from flows import store
-from flows.enrichment_http import enrich_http
-from flows.http_fetch import HTML_TYPES, Fetcher, Policy
-from flows.ssrf import Allowlist, UnsafeTarget, check_url, refusal, vetted_address
+from flows.enrichment.fetching import HTML_TYPES, Fetcher, Policy
+from flows.enrichment.lookups import enrich_http
+from flows.enrichment.ssrf import Allowlist, UnsafeTarget, check_url, refusal, vetted_address
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def replay(server):
 
 def _resolver_with(names: dict[str, list[str]], calls: list[str] | None = None):
     """A resolver hook: the given names, then the real getaddrinfo for anything else."""
-    from flows.ssrf import system_resolver
+    from flows.enrichment.ssrf import system_resolver
 
     def resolve(host: str, port: int) -> list[str]:
         if calls is not None:
@@ -183,7 +183,7 @@ def test_environment_proxies_are_never_used(replay, monkeypatch):
 
 
 def test_the_shipped_providers_file_switches_every_provider_off_and_allows_nothing(tmp_path):
-    from flows.providers import load_providers
+    from flows.enrichment.providers import load_providers
 
     shipped = load_providers(REPO / "data" / "providers.toml")
     assert {p.name for p in shipped.providers} >= {"registry", "website", "clearbit", "apollo"}

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from flows.ssrf import Allowlist, GuardedTransport
+from flows.enrichment.ssrf import Allowlist, GuardedTransport
 
 
 class _Echo(http.server.BaseHTTPRequestHandler):

@@ -13,13 +13,14 @@ import pytest
 from support import import_leads, warehouse_env
 from typer.testing import CliRunner
 
-from flows import store, suppression
+from flows import store
 from flows.cli import app
-from flows.crm_import import import_file
-from flows.erasure import forget
-from flows.import_mapping import load_mapping
-from flows.intake import import_all
-from flows.outcomes import record_outcomes
+from flows.intake.daily import import_all
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
+from flows.intake.outcomes import record_outcomes
+from flows.privacy import suppression
+from flows.privacy.erasure import forget
 from flows.settings import Settings
 
 NOW = datetime(2026, 11, 29, 6, 0)

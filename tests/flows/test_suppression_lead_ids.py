@@ -18,12 +18,13 @@ from sheet_runs import publish_copy
 from support import ANCHOR, import_leads, warehouse_env
 from typer.testing import CliRunner
 
-from flows import steps, store
+from flows import store
 from flows.cli import app
-from flows.crm_import import import_file
-from flows.erasure import forget
-from flows.import_mapping import load_mapping
-from flows.intake import import_all
+from flows.intake.daily import import_all
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
+from flows.pipeline import steps
+from flows.privacy.erasure import forget
 from flows.settings import Settings
 
 NOW = datetime(2026, 11, 29, 6, 0)

@@ -6,8 +6,9 @@ import json
 
 from sklearn.metrics import roc_auc_score
 
-from flows import model_files, store
-from flows.training import training_frame
+from flows import store
+from flows.models import files as model_files
+from flows.models.training import training_frame
 from scoring.model import time_split
 
 

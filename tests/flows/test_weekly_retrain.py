@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from support import ANCHOR, NOW
 
-from flows import registry, store
+from flows import store
+from flows.models import registry
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -19,7 +20,7 @@ def test_the_weekly_retrain_keeps_the_champion_on_unchanged_outcomes_and_publish
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    from flows.daily import weekly_retrain
+    from flows.pipeline.daily import weekly_retrain
 
     settings = demo_env[0]
     shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")

@@ -4,7 +4,7 @@
 -- (bench/intake.py). DuckDB's own documentation says indexes "slow down loading and updates"
 -- and serve mainly point lookups, which leadpilot never does on leads. Uniqueness of lead_id is
 -- kept by the only two writers: the import groups its rows by lead id and inserts only ids
--- the table does not hold (flows/import_diff.py), and the daily intake's upsert deletes the
+-- the table does not hold (flows/intake/diff.py), and the daily intake's upsert deletes the
 -- ids it replaces first (flows/store.py:upsert). tests/flows/test_store.py checks both.
 CREATE TABLE leads_v6 (
     lead_id     VARCHAR NOT NULL,

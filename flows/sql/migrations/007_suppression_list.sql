@@ -4,7 +4,7 @@
 -- compares emails), never the address. The salt is drawn once per warehouse, so the list cannot
 -- be matched against the unsalted "hashed email" lists that circulate elsewhere. No column is
 -- named lead_id, email or key: `forget` itself never erases these rows
--- (sql/personal_data_tables.sql). flows/suppression.py reads and writes them.
+-- (flows/privacy/sql/personal_data_tables.sql). flows/privacy/suppression.py reads and writes them.
 CREATE TABLE IF NOT EXISTS suppression_salt (salt VARCHAR NOT NULL);
 INSERT INTO suppression_salt
 SELECT sha256(gen_random_uuid()::VARCHAR || gen_random_uuid()::VARCHAR)

@@ -1,0 +1,1 @@
+"""The deterministic demo data with its hidden answer key."""

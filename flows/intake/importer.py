@@ -1,0 +1,194 @@
+"""`leadpilot import FILE`: any CRM export or lead list into the warehouse, in one transaction.
+
+    detect the format -> DuckDB loads the text -> typed rows with reject reasons -> one row
+    per lead (dedupe by id, then email) and per company (by domain, then name) -> compare with
+    the warehouse -> write what changed, its history, and the rejects CSV
+
+Every row read ends in exactly one bucket:
+read = inserted + updated + unchanged + merged + rejected + suppressed,
+where suppressed rows are those of people `leadpilot forget` erased (flows/privacy/suppression.py):
+neither imported nor written to the rejects file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from flows import store
+from flows.errors import LeadpilotError
+from flows.intake import diff as import_diff
+from flows.intake import rejects
+from flows.intake import rows as import_rows
+from flows.intake.loading import Loaded, load_csv
+from flows.intake.mapping import Mapping
+from flows.intake.reading import CsvFormat, detect_format
+from flows.privacy import suppression
+
+MAX_TEXT = 1000  # characters in one mapped field (names, titles…); extra columns are not capped
+MEMORY_LIMIT = "1GB"  # DuckDB spills to disk beyond this
+Stage = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, with dry_run, would do)."""
+
+    file: str
+    format: str
+    mapping: list[str]
+    read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    merged: int
+    rejected: int
+    suppressed: int
+    blank: int
+    rejects_file: str | None
+    first_rejects: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def balanced(self) -> bool:
+        """Every row read is accounted for exactly once."""
+        return self.read == (self.inserted + self.updated + self.unchanged + self.merged
+                             + self.rejected + self.suppressed)
+
+
+def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
+                rejects_dir: Path, now: datetime, *, dry_run: bool = False,
+                workdir: Path | None = None, stage: Stage | None = None) -> ImportSummary:
+    """Import one file; see the module docstring. Nothing is written when `dry_run`.
+
+    Args:
+        con: a warehouse connection (flows.store.connect).
+        rejects_dir: where `<file stem>_rejects.csv` goes when some rows are rejected.
+        workdir: scratch space for a transcoded copy (a temporary folder when None).
+        stage: called with (stage name, fraction done) as the import progresses.
+
+    Raises:
+        LeadpilotError: when the file cannot be read or matches nothing of the mapping.
+    """
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="leadpilot-import-") as tmp:
+            return import_file(con, path, mapping, rejects_dir, now, dry_run=dry_run,
+                               workdir=Path(tmp), stage=stage)
+    report = stage or (lambda _name, _done: None)
+    path = Path(path)
+    fmt = detect_format(path)
+    resolved = mapping.resolve(fmt.columns)
+    if "lead_id" not in resolved.fields and "email" not in resolved.fields:
+        wanted = ", ".join(mapping.columns.get("lead_id", ()) + mapping.columns.get("email", ()))
+        raise LeadpilotError(
+            f"The file {path.name} has no id or email column for the {mapping.name} mapping "
+            f"(looked for {wanted}; found {', '.join(fmt.columns[:8])}).")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{workdir / 'spill'}'")  # noqa: S608 (our temp folder)
+    import_rows.install(con)
+    fields = import_diff.lead_fields(con)
+
+    def typed_rows(con: duckdb.DuckDBPyConnection, sample: str, read_as: CsvFormat
+                   ) -> tuple[str, dict]:
+        breaks, swallows = rejects.record_checks(path, read_as.quotechar, read_as.delimiter,
+                                                 read_as.columns)
+        parsed, params = import_rows.typed_rows_sql(con, mapping.resolve(read_as.columns),
+                                                    read_as, sample, breaks, swallows)
+        return store.sql("import/validate", __package__).replace("{parsed}", parsed), {
+            **params, "max_text": MAX_TEXT}
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        loaded = load_csv(con, path, fmt, "lp_rows", workdir,
+                          progress=lambda done: report("Reading", done), query=typed_rows)
+        fmt = loaded.fmt
+        resolved = mapping.resolve(fmt.columns)
+        report("Checking rows", 0.0)
+        # lp_rows' rowids number the records; nothing after it needs DuckDB to keep row order
+        con.execute("SET preserve_insertion_order = false")
+        import_rows.fix_non_ascii(con)
+        import_rows.country_codes(con)
+        suppressed = suppression.skip_rows(con)  # from here on, blank rows
+        read, invalid = con.execute("SELECT count(*) FILTER (WHERE NOT blank), count(reason) "
+                                    "FROM lp_rows").fetchone()
+        read += suppressed
+        hidden = {int(line) for line in  # reader rejects that name a suppressed person
+                  loaded.rejects["line"][suppression.mentioning(con, loaded.rejects["raw"])]}
+        suppressed += len(hidden)
+        multiline = bool(invalid) and rejects.has_line_breaks(con, "lp_rows")
+        con.execute("CREATE OR REPLACE TEMP TABLE lp_reject_reasons AS SELECT rowid - $base "
+                    "AS _rec, reason FROM lp_rows WHERE reason IS NOT NULL",
+                    {"base": loaded.first_rowid})
+        report("Matching leads and companies", 0.0)
+        run_script(con, store.sql("import/resolve", __package__), {
+            "legal": import_rows.LEGAL_FORMS_PATTERN, "base": loaded.first_rowid})
+        con.execute("DROP TABLE lp_rows")
+        import_diff.merge(con, fields)
+        import_diff.compare(con, fields, now, mapping.source_default, mapping.status_default)
+        counts = import_diff.counts(con)
+        blank = loaded.rows - read
+        rejected = invalid + len(loaded.rejects) - len(hidden)
+        target = rejects_dir / f"{path.stem}_rejects.csv"
+        summary = ImportSummary(
+            file=str(path), format=fmt.describe(), mapping=resolved.describe(),
+            read=read + len(loaded.rejects), rejected=rejected, suppressed=suppressed,
+            blank=blank,
+            rejects_file=str(target) if rejected and not dry_run else None,
+            dry_run=dry_run, **counts)
+        if dry_run:
+            preview = rejects.first(_rejects(con, loaded, multiline, hidden), 10)
+            con.execute("ROLLBACK")
+            return ImportSummary(**{**asdict(summary), "first_rejects": preview})
+        report("Writing", 0.0)
+        if rejected:
+            rejects.write_rejects(_rejects(con, loaded, multiline, hidden), target)
+        import_diff.write(con, fields, now, str(path), mapping.source_default,
+                          mapping.status_default, new_leads=counts["inserted"])
+        con.execute("INSERT INTO imports VALUES (?, 'leads', ?, ?, ?, ?, ?)", [
+            uuid.uuid4().hex, str(path), mapping.name, fmt.describe(), now,
+            json.dumps({k: v for k, v in asdict(summary).items()
+                        if isinstance(v, int) and not isinstance(v, bool)})])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        rejects.partial(rejects_dir / f"{path.stem}_rejects.csv").unlink(missing_ok=True)
+        raise
+    finally:
+        con.execute("RESET preserve_insertion_order")
+        _drop_scratch(con)
+    if rejected:
+        rejects.partial(target).replace(target)
+    report("Done", 1.0)
+    return summary
+
+
+def _rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool,
+             hidden: set[int]) -> Iterator[tuple[int, str, str]]:
+    """The rejects, without the reader's rejects at the `hidden` lines (a suppressed person's)."""
+    return (row for row in rejects.all_rejects(con, loaded, multiline) if row[0] not in hidden)
+
+
+def run_script(con: duckdb.DuckDBPyConnection, script: str, params: dict) -> None:
+    """Run a .sql file statement by statement (DuckDB binds parameters in one at a time)."""
+    for statement in re.split(r";\s*\n", script):
+        body = "\n".join(line for line in statement.splitlines()
+                         if not line.lstrip().startswith("--")).strip()
+        if body:
+            con.execute(body, {k: v for k, v in params.items() if f"${k}" in body})
+
+
+def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary "
+                               "AND view_name LIKE 'lp\\_%' ESCAPE '\\'").fetchall():
+        con.execute(f'DROP VIEW IF EXISTS "{name}"')  # noqa: S608 (catalog name)
+    for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
+                               "AND table_name LIKE 'lp\\_%' ESCAPE '\\'").fetchall():
+        con.execute(f'DROP TABLE IF EXISTS "{name}"')  # noqa: S608 (catalog name)

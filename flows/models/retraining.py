@@ -1,0 +1,39 @@
+"""The weekly retrain's one step: train a challenger when there are enough outcomes, let it
+challenge the champion, and cross-validate the recipe for the model-evaluation artifact."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flows import store
+from flows.models.evaluation import evaluate, markdown, warehouse_dataset
+from flows.models.training import outcome_counts, too_few_outcomes, train_from_warehouse
+from flows.settings import Settings
+
+
+def retrain(settings: Settings, now: datetime) -> dict[str, Any]:
+    """Train and challenge, or say why not; returns what the flow prints and publishes."""
+    with store.opened(settings.path(settings.warehouse)) as con:
+        closed, wins = outcome_counts(con)
+    label = too_few_outcomes(closed, wins, settings)
+    if label is not None:
+        return {"trained": False, "message": f"No model trained: {label}; the sheet stays "
+                                             "rules-based."}
+    folder, card = train_from_warehouse(settings, now)
+    evaluation = evaluate(settings, warehouse_dataset(settings))
+    verdict = "promoted" if card["decision"]["promoted"] else "not promoted"
+    return {"trained": True, "folder": str(folder), "version": card["version"],
+            "decision": card["decision"], "holdout": card["holdout"],
+            "evaluation": evaluation.summary, "evaluation_markdown": markdown(evaluation),
+            "message": f"Model {card['version']} {verdict}: {card['decision']['reason']}"}
+
+
+def card_markdown(result: dict[str, Any]) -> str:
+    """The model-card artifact: the challenger's holdout figures and the decision."""
+    if not result["trained"]:
+        return f"# No new model\n\n{result['message']}\n"
+    h = result["holdout"]
+    return (f"# Model {result['version']}\n\n{result['message']}\n\n| holdout | value |\n"
+            f"|---|---|\n| ROC AUC | {h['roc_auc']} |\n| PR AUC | {h['pr_auc']} |\n"
+            f"| lift@10% | {h['lift_at_10']} |\n| Brier | {h['brier']} |\n")

@@ -1,0 +1,96 @@
+"""The Prefect flows: the daily lead sheet and the weekly retrain. Thin: each step is a plain
+function in flows/pipeline/steps.py wrapped as a batch task here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows import clock, store
+from flows.enrichment.lookups import enrich_daily, summary_lines
+from flows.models import scoring as model_scoring
+from flows.models.retraining import card_markdown, retrain
+from flows.pipeline import owners, steps
+from flows.settings import Settings
+
+
+def _task(fn: Callable[..., Any], **options: Any):
+    return task(fn, name=fn.__name__, cache_policy=NO_CACHE, **options)
+
+
+@flow(name="daily-lead-sheet", log_prints=True)
+def daily_lead_sheet(run_date: date | None = None, now: datetime | None = None) -> str:
+    """Import, enrich, featurise, score, price, explain and assign the open leads of `run_date`
+    (default: today in the team's time zone) as of `now` (default: the clock); write the
+    sheet."""
+    settings = Settings()
+    started = now or clock.now(settings)
+    run_date = run_date or clock.today(settings)
+    summary: dict[str, Any] = {"intake": _task(steps.intake)(settings, run_date, started)}
+    summary["enriched"] = _task(steps.enrich)(settings, started)
+    summary["enrichment"] = _task(enrich_daily)(settings, started)  # HTTP; never fails the run
+    summary["open_leads"] = _task(steps.features)(settings, run_date)
+    scorer = _task(model_scoring.choose_scorer)(settings, started)  # champion, or the rules
+    summary["scoring"] = _task(model_scoring.score)(settings, run_date, scorer)
+    summary["drift"] = _task(model_scoring.drift)(settings, run_date, scorer)
+    summary["priced"] = _task(steps.price)(settings, run_date)
+    summary["talking_points"] = _task(steps.talking_points)(settings, run_date)
+    summary["owners"] = _task(owners.assign_owners)(settings, run_date)
+    path, sheet = _task(steps.publish)(settings, run_date)
+    _record(settings, run_date, started, clock.now(settings) if now is None else now, summary)
+    _publish_artifacts(run_date, summary, sheet)
+    print(f"Lead sheet for {run_date}: {path} ({len(sheet)} leads)")
+    print("\n".join(model_scoring.summary_lines(summary)))
+    return str(path)
+
+
+@flow(name="weekly-retrain", log_prints=True)
+def weekly_retrain(run_date: date | None = None, now: datetime | None = None) -> str:
+    """Import the latest outcomes, train a challenger, promote it only if it beats the champion
+    on the most recent closed leads, and publish the cross-validated evaluation. `run_date`
+    (the rejects folder) and `now` default to the clock."""
+    settings = Settings()
+    started = now or clock.now(settings)
+    _task(steps.intake)(settings, run_date or clock.today(settings), started)
+    _task(steps.enrich)(settings, started)
+    result = _task(retrain)(settings, started)  # challenger vs champion, and cross-validation
+    create_markdown_artifact(key="model-card", markdown=card_markdown(result))
+    if result["trained"]:
+        create_markdown_artifact(key="model-evaluation", markdown=result["evaluation_markdown"])
+    print(result["message"])
+    return result.get("folder", "")
+
+
+def _record(settings: Settings, run_date: date, started: datetime, finished: datetime,
+            summary: dict) -> None:
+    with store.opened(settings.path(settings.warehouse)) as con, store.transaction(con):
+        con.execute(store.sql("record_run", __package__), {
+            "run_date": run_date, "started_at": started, "finished_at": finished,
+            "model_version": summary["scoring"].get("model_version"),
+            "summary": json.dumps(summary, default=str),
+        })
+
+
+def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
+    grades = summary["scoring"].get("grades", {})
+    rejected = sum(r["rejected"] for r in summary["intake"])
+    suppressed = sum(r["suppressed"] for r in summary["intake"])
+    create_markdown_artifact(key="run-summary", markdown="\n".join([
+        f"# Lead sheet {run_date}",
+        f"- open leads scored: {summary['scoring'].get('scored', 0)}",
+        "- grades: " + ", ".join(f"{g} {grades.get(g, 0)}" for g in "ABCD"),
+        f"- rows rejected at intake: {rejected}",
+        f"- rows of erased people skipped at intake: {suppressed}",
+        f"- model: {summary['scoring'].get('model_version')}",
+        *summary_lines(summary.get("enrichment", {})),
+        *model_scoring.summary_lines(summary),
+    ]))
+    top = sheet.head(10)[["rank", "grade", "win_probability", "expected_value", "lead_name",
+                         "company"]].astype(str)
+    create_table_artifact(key="top-leads", table=top.to_dict(orient="records"))

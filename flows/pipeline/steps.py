@@ -1,0 +1,127 @@
+"""The daily pipeline's steps as plain functions: each reads and writes the warehouse in one
+transaction and returns a small summary. pipeline/daily.py wraps each one as a Prefect task."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from features.enrichment import enrich_offline
+from features.point_in_time import build_features, open_moments
+from flows import store
+from flows.editable_files import load_yaml
+from flows.intake.daily import import_all
+from flows.settings import Settings
+from flows.sheets import files as sheet_files
+from scoring.pricing import PriceBook, quote_leads
+from scoring.reasons import language_for
+from scoring.sheet import build_sheet
+from scoring.talking_points import suggest
+
+MONEY = ("unit_price_monthly", "list_price", "discount_amount", "acv", "floor_price",
+         "expected_value", "volume_discount", "prepay_discount", "suggested_discount")
+
+
+def intake(settings: Settings, run_date: date, now: datetime) -> list[dict[str, Any]]:
+    """Load the configured CSVs; rejects go to data/rejects/<run_date>/."""
+    with store.opened(settings.path(settings.warehouse)) as con:
+        results = import_all(
+            con, settings.path(settings.leads_csv), settings.path(settings.companies_csv),
+            settings.path(settings.activities_csv),
+            settings.path(settings.rejects_dir) / run_date.isoformat(), now,
+        )
+    return [asdict(r) for r in results]
+
+
+def enrich(settings: Settings, now: datetime) -> int:
+    """Offline enrichment of every lead: email kind, company domain, seniority, department."""
+    with store.opened(settings.path(settings.warehouse)) as con:
+        leads = con.execute(store.sql("leads_for_enrichment", __package__)).df()
+        companies = con.execute("SELECT company_id, domain FROM companies").df()
+        enriched = enrich_offline(leads, companies).assign(enriched_at=pd.Timestamp(now))
+        with store.transaction(con):
+            return store.upsert(con, "lead_enrichment", enriched)
+
+
+def features(settings: Settings, run_date: date) -> int:
+    """Point-in-time features of the leads open at the start of `run_date`."""
+    with store.opened(settings.path(settings.warehouse)) as con:
+        frame = build_features(con, open_moments(con, run_date))
+        payload = frame.drop(columns=["lead_id", "as_of"]).to_json(
+            orient="records", date_format="iso", date_unit="s")
+        rows = pd.DataFrame({
+            "lead_id": frame["lead_id"], "as_of": frame["as_of"],
+            "features": [json.dumps(r, ensure_ascii=False) for r in json.loads(payload)],
+        })
+        with store.transaction(con):
+            return store.replace_run(con, "lead_features", run_date, rows)
+
+
+def load_features(con, run_date: date) -> pd.DataFrame:
+    """The stored feature rows of `run_date`, one per lead, with their context columns."""
+    stored = con.execute(store.sql("features_of_run", __package__), [run_date]).df()
+    values = pd.DataFrame.from_records([json.loads(f) for f in stored["features"]])
+    frame = pd.concat([stored[["lead_id", "as_of"]], values], axis=1)
+    for column in ("created_at", "last_event_at"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    return frame
+
+
+def price(settings: Settings, run_date: date) -> int:
+    """Plan, seats, list price, discount, floor, ACV and expected value per scored lead."""
+    book = PriceBook.from_file(load_yaml(settings.path(settings.price_book)))
+    with store.opened(settings.path(settings.warehouse)) as con:
+        leads = con.execute(store.sql("leads_to_price", __package__), [run_date]).df()
+        quotes = quote_leads(leads, book) if len(leads) else pd.DataFrame(columns=["lead_id"])
+        with store.transaction(con):
+            return store.replace_run(con, "quotes", run_date, quotes)
+
+
+def talking_points(settings: Settings, run_date: date) -> int:
+    """At least three grounded talking points per lead, from the editable playbook."""
+    playbook = load_yaml(settings.path(settings.playbook)).data
+    with store.opened(settings.path(settings.warehouse)) as con:
+        frame = load_features(con, run_date)
+        plans = con.execute("SELECT lead_id, plan, seats FROM quotes WHERE run_date = ?",
+                            [run_date]).df()
+        frame = frame.merge(plans, on="lead_id", how="left")
+        languages = frame["country"].map(lambda c: language_for(c, settings.language))
+        points = suggest(frame, playbook, languages) if len(frame) else pd.Series(dtype=object)
+        rows = pd.DataFrame({"lead_id": frame["lead_id"], "points": points})
+        with store.transaction(con):
+            return store.replace_run(con, "talking_points", run_date, rows)
+
+
+def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
+    """Write data/out/<run_date>/lead_sheet.<csv|xlsx> and keep its rows in the warehouse.
+
+    The format and locale are the settings' sheet_format and sheet_locale (CSV, en by default).
+    """
+    with store.opened(settings.path(settings.warehouse)) as con:
+        scored = con.execute(store.sql("sheet_inputs", __package__), [run_date]).df()
+        for column in MONEY:
+            scored[column] = scored[column].map(_decimal)
+        sheet = build_sheet(scored)
+        rows = pd.DataFrame({
+            "rank": sheet["rank"], "lead_id": sheet["lead_id"],
+            "row": sheet.to_json(orient="records", lines=True,
+                                 default_handler=str, force_ascii=False).splitlines(),
+        })
+        with store.transaction(con):
+            store.replace_run(con, "sheet_rows", run_date, rows)
+    path = (settings.path(settings.out_dir) / run_date.isoformat()
+            / f"lead_sheet.{settings.sheet_format}")
+    sheet_files.write_sheet(sheet, path, settings.sheet_format, settings.sheet_locale)
+    return path, sheet
+
+
+def _decimal(text: object) -> Decimal | None:
+    """Money arrives from SQL as text (DuckDB hands DECIMAL to pandas as float): keep it exact."""
+    return Decimal(text) if isinstance(text, str) else None

@@ -1,0 +1,141 @@
+"""The suppression list: the people `leadpilot forget` erased, kept out of every later import.
+
+An entry is a salted SHA-256 of the address, lower-cased and trimmed the way the import compares
+emails, with the time the person was erased: never the address itself (migration 007). The lead
+ids the person had are kept the same way (trimmed, case kept: migration 008), so that a row naming
+them only by lead id (a filled-in lead sheet or a CRM export without the email column) stays out
+too. The imports (intake/importer.py, intake/daily.py, intake/outcomes.py) leave a suppressed
+person's rows out without rejecting them, since a rejects file would copy the personal data back
+to disk. They hash what they read only when the list has entries of that kind: an empty list
+costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from flows import store
+
+# Anything shaped like an address inside a line of text (a record the CSV reader rejected).
+_ADDRESS = re.compile(r"[^\s,;|\"'<>()\[\]]+@[^\s,;|\"'<>()\[\]]+")
+# What separates the fields of such a line, whatever the file's delimiter.
+_SEPARATOR = re.compile(r"[,;|\t]")
+# (table, hash column, key macro of sql/suppression_key.sql) of each kind of entry.
+_EMAILS = ("suppressed_emails", "email_sha256", "lp_suppression_key")
+_LEAD_IDS = ("suppressed_lead_ids", "lead_id_sha256", "lp_suppression_lead_key")
+
+
+def record(con: duckdb.DuckDBPyConnection, email: str, now: datetime) -> bool:
+    """Add `email` to the list, in the caller's transaction; False when it was already there.
+
+    Run it on a migrated warehouse (flows.store.connect).
+    """
+    _install(con)
+    return con.execute(
+        "INSERT OR IGNORE INTO suppressed_emails "
+        "SELECT lp_suppression_key($email, salt), $now FROM suppression_salt",
+        {"email": email.strip(), "now": now}).fetchone()[0] == 1
+
+
+def record_lead_ids(con: duckdb.DuckDBPyConnection, lead_ids: Iterable[str], now: datetime
+                    ) -> int:
+    """Add the erased person's lead ids to the list, in the caller's transaction; returns how
+    many were not there yet. Run it on a migrated warehouse (flows.store.connect)."""
+    ids = sorted({i.strip() for i in lead_ids if isinstance(i, str) and i.strip()})
+    if not ids:
+        return 0
+    _install(con)
+    return con.execute(
+        "INSERT OR IGNORE INTO suppressed_lead_ids SELECT DISTINCT "
+        "lp_suppression_lead_key(id, salt), $now FROM unnest($ids) AS t(id), suppression_salt",
+        {"ids": ids, "now": now}).fetchone()[0]
+
+
+def has_entries(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether anyone is suppressed (False on a warehouse that predates the list)."""
+    return _listed(con, _EMAILS) or _listed(con, _LEAD_IDS)
+
+
+def _listed(con: duckdb.DuckDBPyConnection, kind: tuple[str, str, str]) -> bool:
+    """Whether the list holds entries of this kind (its table may predate the warehouse)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary "
+                         "AND table_name = ? AND schema_name = 'main' "
+                         "AND database_name = current_database()", [kind[0]]).fetchone()[0]
+    return bool(exists) and con.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {kind[0]})").fetchone()[0]  # noqa: S608 (ours)
+
+
+def skip_rows(con: duckdb.DuckDBPyConnection, table: str = "lp_rows",
+              lead_id: str = "key_text") -> int:
+    """Turn the rows of `table` whose `email` or lead id (column `lead_id`) is on the list into
+    blank rows, without a reason.
+
+    `table` is the import's typed rows (sql/import/validate.sql), where a blank row is neither
+    imported nor rejected (sql/import/resolve.sql, flows/intake/rejects.py). Returns how many rows.
+    """
+    tests = []
+    for column, kind in (("email", _EMAILS), (lead_id, _LEAD_IDS)):
+        listing, hashed, macro = kind
+        if _listed(con, kind):
+            tests.append(f"({column} IS NOT NULL AND {macro}({column}, s.salt) IN "
+                         f"(SELECT {hashed} FROM {listing}))")
+    if not tests:
+        return 0
+    _install(con)
+    return con.execute(
+        f"UPDATE {table} SET blank = true, reason = NULL FROM suppression_salt s "  # noqa: S608
+        f"WHERE NOT blank AND ({' OR '.join(tests)})").fetchone()[0]
+
+
+def suppressed_among(con: duckdb.DuckDBPyConnection, addresses: Iterable[str]) -> set[str]:
+    """The addresses, as given, that are on the list."""
+    return _among(con, addresses, _EMAILS)
+
+
+def lead_ids_among(con: duckdb.DuckDBPyConnection, lead_ids: Iterable[str]) -> set[str]:
+    """The lead ids, as given, that are on the list."""
+    return _among(con, lead_ids, _LEAD_IDS)
+
+
+def _among(con: duckdb.DuckDBPyConnection, values: Iterable[str],
+           kind: tuple[str, str, str]) -> set[str]:
+    """The values, as given, whose key is in `kind`'s table: hashed in DuckDB, in one query."""
+    wanted = {v for v in values if isinstance(v, str) and v.strip()}
+    if not wanted or not _listed(con, kind):
+        return set()
+    _install(con)
+    listing, hashed, macro = kind
+    con.register("lp_suppression_probe", pd.DataFrame({"value": list(wanted)}, dtype=object))
+    try:
+        return {v for (v,) in con.execute(
+            f"SELECT value FROM lp_suppression_probe, suppression_salt s "  # noqa: S608 (ours)
+            f"WHERE {macro}(value, s.salt) IN (SELECT {hashed} FROM {listing})").fetchall()}
+    finally:
+        con.unregister("lp_suppression_probe")
+
+
+def mentioning(con: duckdb.DuckDBPyConnection, texts: pd.Series) -> pd.Series:
+    """Per text (a record's original line), whether it holds an address on the list, or a
+    field (split at , ; | or tab, unquoted) that is a lead id on the list."""
+    texts = texts.astype(str)
+    found = texts.map(_ADDRESS.findall)
+    hits = suppressed_among(con, (a for addresses in found for a in addresses))
+    named = found.map(lambda addresses: any(a in hits for a in addresses)).astype(bool)
+    if len(texts) and _listed(con, _LEAD_IDS):
+        fields = texts.map(_fields)
+        ids = lead_ids_among(con, (f for row in fields for f in row))
+        named |= fields.map(lambda row: any(f in ids for f in row)).astype(bool)
+    return named
+
+
+def _fields(text: str) -> list[str]:
+    return [f.strip().strip("\"'").strip() for f in _SEPARATOR.split(text)]
+
+
+def _install(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(store.sql("suppression_key", __package__))

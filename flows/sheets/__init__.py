@@ -1,0 +1,1 @@
+"""The lead sheet as files a rep opens (CSV, XLSX) and `leadpilot export`."""
