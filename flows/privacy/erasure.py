@@ -7,7 +7,8 @@ What is erased:
   of every table with a ``lead_id`` or an ``email`` column that matches goes: leads, activities,
   lead_enrichment, scores, quotes, talking points, features, owners, the rows of past sheets
   (sheet_rows), and whatever tables other features add (outcomes, enrichment caches...). The
-  tables are discovered in ``information_schema`` (flows/privacy/sql/personal_data_tables.sql), not listed here:
+  tables are discovered in ``information_schema`` (privacy/sql/personal_data_tables.sql), not
+  listed here:
   **a new table that holds personal data must key it by lead_id or email to be covered.** All
   in one transaction; the file is then rewritten (store.compact), because DuckDB leaves deleted
   rows readable in freed blocks.
