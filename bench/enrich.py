@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from features.lookups import Lookup  # noqa: E402
-from flows.enrichment.fetching import JSON_TYPES, Policy  # noqa: E402
-from flows.enrichment.lookups import fetch_lookups, parse_reply  # noqa: E402
-from flows.enrichment.providers import Provider, Providers  # noqa: E402
+from features.lookups import Lookup
+from flows.enrichment.fetching import JSON_TYPES, Policy
+from flows.enrichment.lookups import fetch_lookups, parse_reply
+from flows.enrichment.providers import Provider, Providers
 
 BODY = (b'{"name": "Acme", "metrics": {"employees": 120, "employeesRange": "51-250"}, '
         b'"category": {"industry": "Software"}, "tech": ["hubspot", "google_analytics"]}')

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from intake import GENERATE, IMPORT  # noqa: E402 (bench/ is no package)
+from intake import GENERATE, IMPORT
 
 REPO = Path(__file__).resolve().parents[1]
 LIST = """

@@ -176,6 +176,6 @@ def compact(path: Path | str) -> None:
     with opened(path) as con:
         name = con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
         con.execute("ATTACH ? AS compacted", [str(fresh)])
-        con.execute(f'COPY FROM DATABASE "{name}" TO compacted')  # noqa: S608 (catalog name)
+        con.execute(f'COPY FROM DATABASE "{name}" TO compacted')
         con.execute("DETACH compacted")
     fresh.replace(path)

@@ -92,7 +92,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
             f"The file {path.name} has no id or email column for the {mapping.name} mapping "
             f"(looked for {wanted}; found {', '.join(fmt.columns[:8])}).")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = '{workdir / 'spill'}'")  # noqa: S608 (our temp folder)
+    con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
     import_rows.install(con)
     fields = import_diff.lead_fields(con)
 
@@ -188,7 +188,7 @@ def run_script(con: duckdb.DuckDBPyConnection, script: str, params: dict) -> Non
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
     for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary "
                                "AND view_name LIKE 'lp\\_%' ESCAPE '\\'").fetchall():
-        con.execute(f'DROP VIEW IF EXISTS "{name}"')  # noqa: S608 (catalog name)
+        con.execute(f'DROP VIEW IF EXISTS "{name}"')
     for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
                                "AND table_name LIKE 'lp\\_%' ESCAPE '\\'").fetchall():
-        con.execute(f'DROP TABLE IF EXISTS "{name}"')  # noqa: S608 (catalog name)
+        con.execute(f'DROP TABLE IF EXISTS "{name}"')

@@ -280,7 +280,7 @@ def _read(con: duckdb.DuckDBPyConnection, source: Path, fmt: CsvFormat, table: s
                     f"ignore_errors = true) LIMIT {SAMPLE}", options)
         select, params = query(con, "lp_sample", fmt)
         con.execute("DROP TABLE lp_sample")
-    statement = f'CREATE OR REPLACE TEMP TABLE "{table}" AS ' + select.replace(  # noqa: S608
+    statement = f'CREATE OR REPLACE TEMP TABLE "{table}" AS ' + select.replace(
         "{csv}", reader + ", store_rejects = true, rejects_table = 'lp_reject_errors', "
         "rejects_scan = 'lp_reject_scans', strict_mode = true)")
     options = {**options, **params}

@@ -118,7 +118,7 @@ def erase_rows(con: duckdb.DuckDBPyConnection, email: str) -> tuple[Erasure, lis
     for name, has_lead_id, has_email, _ in tables:
         if has_lead_id and has_email:
             ids.update(i for (i,) in con.execute(
-                f"SELECT lead_id FROM {_quoted(name)} WHERE {_SAME_EMAIL}", [email]).fetchall())
+                f"SELECT lead_id FROM {_quoted(name)} WHERE {_SAME_EMAIL}", [email]).fetchall())  # noqa: S608
     lead_ids = sorted(i for i in ids if i is not None)
     keys = _keys_of(con, tables, lead_ids)
     aliases = sorted(a for (a,) in con.execute(  # not an id another lead has taken since
@@ -138,7 +138,7 @@ def erase_rows(con: duckdb.DuckDBPyConnection, email: str) -> tuple[Erasure, lis
         params = {"ids": lead_ids, "email": email, "keys": keys}
         used = {k: v for k, v in params.items() if f"${k}" in " ".join(match)}
         counts[name] = con.execute(
-            f"DELETE FROM {_quoted(name)} WHERE {' OR '.join(match)}", used).fetchone()[0]
+            f"DELETE FROM {_quoted(name)} WHERE {' OR '.join(match)}", used).fetchone()[0]  # noqa: S608
     return Erasure(email, lead_ids, counts, aliases=aliases), sorted(days)
 
 

@@ -74,7 +74,7 @@ def test_a_second_run_of_the_same_day_leaves_exactly_one_set_of_results(sheet_ru
     with store.opened(settings.path(settings.warehouse)) as con:
         for table in store.RUN_TABLES:
             rows, distinct = con.execute(
-                f"SELECT count(*), count(DISTINCT lead_id) FROM {table} WHERE run_date = ?",
+                f"SELECT count(*), count(DISTINCT lead_id) FROM {table} WHERE run_date = ?",  # noqa: S608
                 [ANCHOR]).fetchall()[0]
             assert rows == distinct == len(sheet), table
         assert con.execute("SELECT count(*) FROM runs").fetchall()[0][0] == 1

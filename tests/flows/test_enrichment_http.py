@@ -104,7 +104,7 @@ def test_the_api_key_is_sent_in_its_header_but_never_stored_logged_or_reported(c
     assert sent == {f"Bearer {SECRET}"}
     assert {hit.headers.get("authorization") for hit in replay.hits_under("/sites/")} == {None}
     with store.opened(crm.path(crm.warehouse)) as con:
-        dump = json.dumps([con.execute(f"SELECT * FROM {t}").fetchall() for t in (
+        dump = json.dumps([con.execute(f"SELECT * FROM {t}").fetchall() for t in (  # noqa: S608
             "enrichment_cache", "lead_lookups", "lead_facts")], default=str)
     assert SECRET not in dump + caplog.text + json.dumps(summary)
 

@@ -29,7 +29,7 @@ def test_the_time_zone_is_a_parameter_not_utc_by_accident():
 
 
 class _Health(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self.send_response(200 if self.path == "/api/health" else 404)
         self.end_headers()
 

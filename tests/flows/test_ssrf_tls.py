@@ -22,7 +22,7 @@ from flows.enrichment.ssrf import Allowlist, GuardedTransport
 class _Echo(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         body = f"host={self.headers['Host']}".encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
