@@ -1,6 +1,7 @@
 """Deterministic demo data: a French sales-ops SaaS seller's CRM export, with a hidden answer key.
 
-`generate(anchor, seed)` builds companies, leads (history closed won/lost, plus today's open
+`generate(anchor, seed)` builds companies (`flows.demo.companies`), leads (contacts from
+`flows.demo.contacts`) (history closed won/lost, plus today's open
 leads and 3 malformed rows) and activity events; `write_demo` writes them as the CSVs the intake
 step reads. Same arguments, byte-identical CSVs.
 
@@ -43,63 +44,12 @@ import pandas as pd
 
 from features.columns import EVENT_TYPES, SOURCES
 from flows.demo import propensity as hp
+from flows.demo.companies import generate_companies
+from flows.demo.contacts import generate_contacts
 
 DAY = hp.DAY
 MALFORMED_REASONS: tuple[str, ...] = ("invalid email", "invalid created_at", "empty source")
 SOURCE_P = (0.30, 0.12, 0.13, 0.08, 0.25, 0.12)  # in the order of SOURCES
-COUNTRIES = ("FR", "BE", "CH", "DE", "UK", "US", "ES")
-COUNTRY_P = (0.60, 0.10, 0.07, 0.08, 0.06, 0.05, 0.04)
-TLD = (".fr", ".be", ".ch", ".de", ".co.uk", ".com", ".es")
-LEGAL = ("SAS SARL SA", "SRL NV SA", "AG SA Sàrl", "GmbH AG KG", "Ltd plc", "Inc. LLC Corp.",
-         "S.L. S.A.")
-CULTURE = (("fr", "fr", 0.0), ("fr", "nl", 0.3), ("fr", "de", 0.4), ("de", "de", 0.0),
-           ("en", "en", 0.0), ("en", "en", 0.0), ("es", "es", 0.0))  # main, other, P(other)
-FRENCH_TITLE_P = {"fr": 0.85, "nl": 0.2, "de": 0.1, "en": 0.0, "es": 0.15}
-INDUSTRIES = ("software", "retail", "manufacturing", "finance", "healthcare", "logistics",
-              "consulting", "education")
-INDUSTRY_P = (0.20, 0.12, 0.16, 0.10, 0.09, 0.11, 0.14, 0.08)
-INDUSTRY_WORDS = {  # words in company names: French, English
-    "software": ("Logiciels Informatique Digital", "Software Systems Digital"),
-    "retail": ("Distribution Commerce", "Retail Stores"),
-    "manufacturing": ("Industries Mécanique Plasturgie", "Industries Manufacturing"),
-    "finance": ("Finance Gestion Assurances", "Capital Finance"),
-    "healthcare": ("Santé Médical Pharma", "Health Medical"),
-    "logistics": ("Logistique Transports", "Logistics Freight"),
-    "consulting": ("Conseil Stratégie Partenaires", "Consulting Partners"),
-    "education": ("Formation Académie", "Learning Academy"),
-}
-BRAND = ("Alti Nova Kera Vivo Opti Lumi Axe Sigma Terra Helio Ori Neo Proxi Valo Arca Iso Cal "
-         "Dyna Flo Quadri", "ma tec log ris via sys ium nis lia ora tis gen")
-PREFIXES = "Groupe Société Établissements Laboratoires Cabinet Ateliers"
-SPECIAL = (("Société Générale des Eaux", "sge-eaux", 0, 2), ("Müller GmbH", "mueller", 3, 2),
-           ("Crédit Mutuel du Léman", "cml-leman", 2, 3), ("Boulangeries Lefèvre & Fils",
-           "lefevre-fils", 0, 1))  # name, domain slug, country index, industry index
-NAMES = {  # culture: male first names, female first names, last names ("_" is a space)
-    "fr": ("Jean Pierre Nicolas Julien Thomas Antoine François Jérôme Sébastien Stéphane "
-           "Frédéric Mathieu Guillaume Olivier Hervé Benoît Loïc Rémi Maxime Hugo",
-           "Marie Sophie Camille Julie Hélène Céline Émilie Aurélie Nathalie Isabelle Claire Léa "
-           "Chloé Zoé Anaïs Mélanie Élodie Manon Sandrine Valérie",
-           "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent "
-           "Lefèvre Michel Garcia Bertrand Roux Vincent Fournier Morel Girard André Mercier Dupont "
-           "Lambert Bonnet Legrand Garnier Faure Rousseau Blanc Guérin Perrin Morin Clément "
-           "Gauthier Fontaine Chevalier Robin Châtelain Le_Goff N'Diaye"),
-    "nl": ("Jan Pieter Wouter Bram Koen Stijn", "Els Lotte Sanne Eva Annelies Femke",
-           "Peeters Janssens Maes Jacobs Willems Claes Goossens Wouters De_Smet Van_Damme"),
-    "de": ("Lukas Jonas Felix Stefan Jürgen Tobias Matthias", "Anna Lena Sabine Katrin Jana Jörg",
-           "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schäfer Koch Bauer Köhler"),
-    "en": ("James Oliver Michael David Daniel George", "Emma Olivia Sarah Emily Charlotte Grace",
-           "Smith Jones Taylor Brown Williams Wilson Johnson Davies Evans O'Brien"),
-    "es": ("Javier Carlos Alejandro Pablo Sergio", "María Lucía Carmen Laura Elena",
-           "García Fernández López Martínez Sánchez Pérez Gómez Núñez Rodríguez"),
-}
-FREE_MAIL = ("gmail.com", "orange.fr", "hotmail.fr", "yahoo.fr", "free.fr", "wanadoo.fr",
-             "outlook.com", "laposte.net")  # in French-speaking countries; elsewhere gmail...
-FREE_MAIL_P = (0.35, 0.15, 0.12, 0.1, 0.1, 0.05, 0.08, 0.05)
-DISPOSABLE_MAIL = ("mailinator.com", "yopmail.com", "guerrillamail.com")
-PHONES = ("+33 6 ## ## ## ##|+33 7 ## ## ## ##|+33 1 ## ## ## ##|06 ## ## ## ##",
-          "+32 47# ## ## ##|+32 2 ### ## ##", "+41 79 ### ## ##|+41 22 ### ## ##",
-          "+49 15# ########|+49 30 #######", "+44 7### ######|+44 20 #### ####",
-          "+1 ### 555 ####", "+34 6## ## ## ##|+34 91 ### ## ##")
 LEAD_COLUMNS = ("lead_id", "created_at", "first_name", "last_name", "title", "email", "phone",
                 "company_id", "source", "status", "closed_at")
 
@@ -144,58 +94,24 @@ def generate(anchor: date, seed: int = 42, n_history: int = 3000, n_open: int = 
     rng = np.random.default_rng(seed)
     t0 = int(np.datetime64(date(anchor.year, anchor.month, anchor.day), "s").astype(np.int64))
     n = n_history + n_open
-    companies, clean_domains = _companies(rng, max(20, round(0.6 * n)), anchor.year)
-
-    created = np.concatenate([
-        np.sort(t0 - rng.integers(31, 549, n_history) * DAY + _office_seconds(rng, n_history)),
-        np.sort(t0 - rng.integers(1, 5 * DAY + 1, n_open)),
-    ])
+    companies, clean_domains = generate_companies(rng, max(20, round(0.6 * n)), anchor.year)
+    created = _creation_times(rng, t0, n_history, n_open)
     scoring = np.where(np.arange(n) < n_history, created + 3 * DAY, t0)
     source = np.asarray(SOURCES)[rng.choice(len(SOURCES), n, p=SOURCE_P)]
-    people = _contacts(rng, companies, clean_domains, n)
-    comp = companies.set_index("company_id").loc[people["company_id"]]
-    emp = comp["employees"].to_numpy(dtype=float, na_value=np.nan)
-    founded = comp["founded_year"].to_numpy(dtype=float, na_value=np.nan)
-    year = created.astype("datetime64[s]").astype("datetime64[Y]").astype(int) + 1970
-    n_missing = (comp[["employees", "annual_revenue", "founded_year", "domain"]].isna().sum(axis=1)
-                 .to_numpy() + people[["title", "phone"]].isna().sum(axis=1).to_numpy())
-    fit = hp.fit_logit(
-        hp.size_band(emp), comp["industry"].to_numpy(), comp["country"].to_numpy(),
-        people["seniority"].to_numpy(), people["department"].to_numpy(),
-        people["email_kind"].to_numpy(), people["intern"].to_numpy(),
-        n_missing, (year - founded) < 3,
-    )
+    people = generate_contacts(rng, companies, clean_domains, n)
+    fit = _fit(companies, people, created)
     fit_z = (fit - fit.mean()) / (fit.std() + 1e-9)
     log_intensity = (2.0 + 0.35 * fit_z + hp.lookup(hp.SOURCE_INTENSITY, source)
                      + rng.normal(0.0, 1.1, n))
-
     lead, kind, when = hp.events_before(rng, created, scoring, log_intensity, source)
-    before = scoring[lead] - when
-    counts = hp.window_counts(lead, kind, before, n)
-    last = np.full(n, np.inf)
-    np.minimum.at(last, lead, before / DAY)
-    last[np.isinf(last)] = np.nan
-    logit = (hp.BASE + fit + hp.engagement_logit(counts, last) + hp.lookup(hp.SOURCE_EFFECT, source)
-             + rng.normal(0.0, hp.NOISE_SD, n))
-    p = hp.sigmoid(logit)
-
+    p = hp.sigmoid(_logit(rng, fit, source, lead, kind, scoring[lead] - when))
     won = rng.random(n_history) < p[:n_history]
-    low, high = np.where(won, 14, 7) * DAY, np.where(won, 90, 75) * DAY
-    high = np.minimum(high, t0 - 1 - created[:n_history])
-    closed = created[:n_history] + low + (rng.random(n_history) * (high - low)).astype(np.int64)
+    closed = _closing_times(rng, won, created[:n_history], t0)
     f_lead, f_kind, f_when = hp.follow_ups(rng, scoring[:n_history], closed, log_intensity, won)
 
     width = max(6, len(str(n + 3)))
     lead_ids = np.char.add("L", np.char.zfill(np.arange(1, n + 1).astype(str), width))
-    leads = pd.DataFrame({
-        "lead_id": lead_ids,
-        "created_at": _fmt(created),
-        **{c: people[c].to_numpy() for c in ("first_name", "last_name", "title", "email", "phone",
-                                              "company_id")},
-        "source": source,
-        "status": np.concatenate([np.where(won, "won", "lost"), np.full(n_open, "open")]),
-        "closed_at": np.concatenate([_fmt(closed), np.full(n_open, None, dtype=object)]),
-    }).astype({c: "str" for c in LEAD_COLUMNS})
+    leads = _lead_table(lead_ids, created, people, source, won, closed)
     leads, bad_ids = _append_malformed(leads, companies, clean_domains, t0, width)
     activities = _activities(
         lead_ids, np.concatenate([lead, f_lead]), np.concatenate([kind, f_kind]),
@@ -222,6 +138,67 @@ def write_demo(data: DemoData, folder: Path) -> dict[str, Path]:
         paths[name] = folder / f"{name}.csv"
         getattr(data, name).to_csv(paths[name], index=False, encoding="utf-8", lineterminator="\n")
     return paths
+
+
+def _creation_times(rng: np.random.Generator, t0: int, n_history: int, n_open: int) -> np.ndarray:
+    """created_at (epoch seconds): closed leads over the 18 months before the anchor, then open
+    leads in its last 5 days, each part sorted."""
+    return np.concatenate([
+        np.sort(t0 - rng.integers(31, 549, n_history) * DAY + _office_seconds(rng, n_history)),
+        np.sort(t0 - rng.integers(1, 5 * DAY + 1, n_open)),
+    ])
+
+
+def _fit(companies: pd.DataFrame, people: pd.DataFrame, created: np.ndarray) -> np.ndarray:
+    """The hidden firmographic and contact fit term of each lead's logit."""
+    comp = companies.set_index("company_id").loc[people["company_id"]]
+    emp = comp["employees"].to_numpy(dtype=float, na_value=np.nan)
+    founded = comp["founded_year"].to_numpy(dtype=float, na_value=np.nan)
+    year = created.astype("datetime64[s]").astype("datetime64[Y]").astype(int) + 1970
+    n_missing = (comp[["employees", "annual_revenue", "founded_year", "domain"]].isna().sum(axis=1)
+                 .to_numpy() + people[["title", "phone"]].isna().sum(axis=1).to_numpy())
+    return hp.fit_logit(
+        hp.size_band(emp), comp["industry"].to_numpy(), comp["country"].to_numpy(),
+        people["seniority"].to_numpy(), people["department"].to_numpy(),
+        people["email_kind"].to_numpy(), people["intern"].to_numpy(),
+        n_missing, (year - founded) < 3,
+    )
+
+
+def _logit(rng: np.random.Generator, fit: np.ndarray, source: np.ndarray, lead: np.ndarray,
+           kind: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """The hidden win logit: base, fit, engagement before the scoring moment, source, noise."""
+    n = len(fit)
+    counts = hp.window_counts(lead, kind, before, n)
+    last = np.full(n, np.inf)
+    np.minimum.at(last, lead, before / DAY)
+    last[np.isinf(last)] = np.nan
+    return (hp.BASE + fit + hp.engagement_logit(counts, last) + hp.lookup(hp.SOURCE_EFFECT, source)
+            + rng.normal(0.0, hp.NOISE_SD, n))
+
+
+def _closing_times(rng: np.random.Generator, won: np.ndarray, created: np.ndarray,
+                   t0: int) -> np.ndarray:
+    """closed_at of each closed lead: 7-75 days after creation when lost, 14-90 when won, and
+    always before the anchor."""
+    low, high = np.where(won, 14, 7) * DAY, np.where(won, 90, 75) * DAY
+    high = np.minimum(high, t0 - 1 - created)
+    return created + low + (rng.random(len(won)) * (high - low)).astype(np.int64)
+
+
+def _lead_table(lead_ids: np.ndarray, created: np.ndarray, people: pd.DataFrame,
+                source: np.ndarray, won: np.ndarray, closed: np.ndarray) -> pd.DataFrame:
+    """leads.csv before its malformed rows: the closed history, then the open leads."""
+    n_open = len(lead_ids) - len(won)
+    return pd.DataFrame({
+        "lead_id": lead_ids,
+        "created_at": _fmt(created),
+        **{c: people[c].to_numpy() for c in ("first_name", "last_name", "title", "email", "phone",
+                                              "company_id")},
+        "source": source,
+        "status": np.concatenate([np.where(won, "won", "lost"), np.full(n_open, "open")]),
+        "closed_at": np.concatenate([_fmt(closed), np.full(n_open, None, dtype=object)]),
+    }).astype({c: "str" for c in LEAD_COLUMNS})
 
 
 def _office_seconds(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -274,140 +251,3 @@ def _append_malformed(
     }).astype("str")
     return pd.concat([leads, rows], ignore_index=True), ids
 
-
-def _draw(rng: np.random.Generator, keys: np.ndarray, pools: dict[str, list[str]]) -> np.ndarray:
-    """One uniform draw per row from the pool named by its key."""
-    out = np.full(len(keys), "", dtype=object)
-    for key, pool in pools.items():
-        hit = keys == key
-        out[hit] = rng.choice(np.array(pool, dtype=object), hit.sum())
-    return out
-
-
-def _names(index: int) -> dict[str, list[str]]:
-    """Male (0), female (1) or last (2) names of each culture in NAMES."""
-    return {c: [w.replace("_", " ") for w in v[index].split()] for c, v in NAMES.items()}
-
-
-def _ascii(text: pd.Series) -> pd.Series:
-    """Lower-case ASCII version of a text (accents dropped)."""
-    return text.str.normalize("NFKD").str.replace(r"[^\x00-\x7f]", "", regex=True).str.lower()
-
-
-def _culture(rng: np.random.Generator, country: np.ndarray) -> np.ndarray:
-    """Naming culture of each row, from its country index."""
-    main, other, p = (np.array(col, dtype=object) for col in zip(*CULTURE, strict=True))
-    return np.where(rng.random(len(country)) < p[country].astype(float), other[country],
-                    main[country])
-
-
-def _companies(rng: np.random.Generator, n: int, year: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """`n` companies as a CRM holds them, and each one's clean web domain."""
-    m = 4 * n + 100
-    country = rng.choice(len(COUNTRIES), m, p=COUNTRY_P)
-    industry = rng.choice(len(INDUSTRIES), m, p=INDUSTRY_P)
-    culture = _culture(rng, country)
-    heads, tails = (s.split() for s in BRAND)
-    brand = np.char.add(rng.choice(heads, m), rng.choice(tails, m)).astype(object)
-    family = _draw(rng, culture, _names(2))
-    core = np.where(rng.random(m) < 0.4, family, brand)
-    lang = np.where(culture == "fr", ":fr", ":en")
-    pools = {f"{ind}:{lg}": words.split() for ind, pair in INDUSTRY_WORDS.items()
-             for lg, words in zip(("fr", "en"), pair, strict=True)}
-    word = _draw(rng, np.asarray(INDUSTRIES, dtype=object)[industry] + lang, pools)
-    legal = _draw(rng, np.asarray(COUNTRIES, dtype=object)[country],
-                  {c: s.split() for c, s in zip(COUNTRIES, LEGAL, strict=True)})
-    prefix = np.where(culture == "fr", rng.choice(PREFIXES.split(), m).astype(object) + " " + core,
-                      core + " Group")
-    pattern = rng.choice(4, m, p=(0.35, 0.25, 0.2, 0.2))
-    name = np.select([pattern == 0, pattern == 1, pattern == 2],
-                     [core + " " + word + " " + legal, core + " " + legal, prefix],
-                     core + " " + word)
-    slug = np.where(np.isin(pattern, (0, 3)), core + "-" + word, core)
-    for i, (special, special_slug, c, ind) in enumerate(SPECIAL):
-        name[i], slug[i], country[i], industry[i] = special, special_slug, c, ind
-    tld = np.where(rng.random(m) < 0.8, np.asarray(TLD, dtype=object)[country], ".com")
-    clean = _ascii(pd.Series(slug, dtype="str")).str.replace(r"[^a-z0-9]+", "-", regex=True)
-    clean = (clean.str.strip("-") + tld).to_numpy(dtype=object)
-    keep = np.flatnonzero(~(pd.Series(clean).duplicated() | pd.Series(name).duplicated()))[:n]
-    if len(keep) < n:
-        raise ValueError(f"cannot make {n} distinct company domains")
-    clean = clean[keep]
-    u = rng.random(n)
-    domain = np.select([u < 0.55, u < 0.70, u < 0.80, u < 0.84, u < 0.92],
-                       [clean, "www." + clean, "https://" + clean + "/", "http://www." + clean,
-                        pd.Series(clean, dtype="str").str.upper().to_numpy(dtype=object)], None)
-    employees = np.clip(np.round(np.exp(rng.normal(np.log(60), 1.6, n))), 1, 100_000)
-    revenue = np.round(employees * np.exp(rng.normal(np.log(120_000), 0.5, n)), -3)
-    founded = np.maximum(year - 1 - np.floor(rng.gamma(1.5, 14.0, n)), 1850)
-    width = max(5, len(str(n)))
-    frame = pd.DataFrame({
-        "company_id": np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), width)),
-        "name": name[keep],
-        "domain": domain,
-        "country": np.asarray(COUNTRIES)[country[keep]],
-        "industry": np.asarray(INDUSTRIES)[industry[keep]],
-    }).astype("str")
-    for column, values, missing in (("employees", employees, 0.10),
-                                    ("annual_revenue", revenue, 0.20),
-                                    ("founded_year", founded, 0.15)):
-        frame[column] = pd.Series(values).astype("Int64").mask(rng.random(n) < missing)
-    return frame, clean
-
-
-def _contacts(rng: np.random.Generator, companies: pd.DataFrame, clean_domains: np.ndarray,
-              n: int) -> pd.DataFrame:
-    """`n` contacts: company, name, title (with its hidden seniority and department), email."""
-    emp = companies["employees"].to_numpy(dtype=float, na_value=np.nan)
-    weight = rng.lognormal(0.0, 1.0, len(emp)) * np.nan_to_num(emp, nan=50.0) ** 0.3
-    company = rng.choice(len(emp), n, p=weight / weight.sum())
-    country = pd.Index(COUNTRIES).get_indexer(companies["country"].to_numpy()[company])
-    culture = _culture(rng, country)
-    title_cols = [np.array(col, dtype=object) for col in zip(*hp.TITLES, strict=True)]
-    titles, seniority, department, lang, gender, weights = title_cols
-    weights = weights.astype(float)
-    french = rng.random(n) < hp.lookup(FRENCH_TITLE_P, culture)
-    pick = np.zeros(n, dtype=np.int64)
-    for is_french, language in ((True, "fr"), (False, "en")):
-        pool, hit = np.flatnonzero(lang == language), french == is_french
-        pick[hit] = rng.choice(pool, hit.sum(), p=weights[pool] / weights[pool].sum())
-    sex = np.where(gender[pick] == "", np.where(rng.random(n) < 0.5, "m", "f"), gender[pick])
-    first = _draw(rng, culture + ":" + sex,
-                  {f"{c}:{g}": pool for i, g in enumerate("mf") for c, pool in _names(i).items()})
-    last = _draw(rng, culture, _names(2))
-    title = np.where(rng.random(n) < 0.04, np.char.lower(titles[pick].astype(str)), titles[pick])
-    no_title = rng.random(n) < 0.03
-    first_s, last_s = _ascii(pd.Series(first, dtype="str")), _ascii(pd.Series(last, dtype="str"))
-    local = (first_s + "." + last_s).str.replace(r"[^a-z.\-]", "", regex=True).to_numpy(object)
-    short = (first_s.str[0] + last_s).str.replace(r"[^a-z]", "", regex=True).to_numpy(object)
-    number = rng.integers(1, 100, n).astype(str).astype(object)
-    u, v = rng.random(n), rng.random(n)
-    p_free = np.where(np.isnan(emp[company]), 0.15, np.where(emp[company] <= 10, 0.35, 0.12))
-    kind = np.where(u < 0.01, "disposable", np.where(u < 0.01 + p_free, "free", "corporate"))
-    free = np.where(country <= 2, rng.choice(FREE_MAIL, n, p=FREE_MAIL_P),
-                    rng.choice(("gmail.com", "outlook.com", "yahoo.com"), n))
-    email = np.select(
-        [kind == "corporate", kind == "free"],
-        [local + "@" + clean_domains[company],
-         np.select([v < 0.5, v < 0.8], [local, short + number], short) + "@" + free],
-        short + number + "@" + rng.choice(DISPOSABLE_MAIL, n),
-    )
-    template = _draw(rng, np.asarray(COUNTRIES, dtype=object)[country],
-                     {c: s.split("|") for c, s in zip(COUNTRIES, PHONES, strict=True)})
-    digits = rng.integers(0, 10, (n, 12)).astype(str)
-    phone = [_fill(t, d) for t, d in zip(template, digits, strict=True)]
-    return pd.DataFrame({
-        "company_id": companies["company_id"].to_numpy()[company],
-        "first_name": first, "last_name": last,
-        "title": np.where(no_title, None, title),
-        "seniority": np.where(no_title, "unknown", seniority[pick]),
-        "department": np.where(no_title, "other", department[pick]),
-        "email": email, "email_kind": kind,
-        "phone": np.where(rng.random(n) < 0.1, None, np.array(phone, dtype=object)),
-    }).astype("str").assign(intern=np.isin(titles[pick], list(hp.INTERN_TITLES)) & ~no_title)
-
-
-def _fill(template: str, digits: np.ndarray) -> str:
-    """Replace each "#" of a phone template with the next digit."""
-    it = iter(digits)
-    return "".join(next(it) if c == "#" else c for c in template)
