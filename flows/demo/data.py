@@ -1,9 +1,9 @@
 """Deterministic demo data: a French sales-ops SaaS seller's CRM export, with a hidden answer key.
 
-`generate(anchor, seed)` builds companies (`flows.demo.companies`), leads (contacts from
-`flows.demo.contacts`) (history closed won/lost, plus today's open
-leads and 3 malformed rows) and activity events; `write_demo` writes them as the CSVs the intake
-step reads. Same arguments, byte-identical CSVs.
+`generate(anchor, seed)` builds companies (`flows.demo.companies`), leads whose contacts come
+from `flows.demo.contacts` (history closed won/lost, plus today's open leads and 3 malformed
+rows) and activity events; `write_demo` writes them as the CSVs the intake step reads. Same
+arguments, byte-identical CSVs.
 
 The hidden propensity (constants in `flows.demo.propensity`, never read by the pipeline):
 
