@@ -4,6 +4,8 @@ A mistake in one of these files must end in ONE sentence naming the file, the li
 e.g. ``data/pricebook.yaml, line 12, field plans[1].per_seat_monthly: must be ...``. To know the
 line of every field, the file is composed into a PyYAML node tree (SafeLoader: no arbitrary
 Python objects) and walked once; the plain data is then constructed from the same tree.
+
+`EditableFile` is the `scoring.editable.Editable` that the validators in scoring/ receive.
 """
 
 from __future__ import annotations

@@ -16,26 +16,17 @@ same rep every day (a hash of its lead id). A lead no rep covers goes to `defaul
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from features.countries import country_code, normalise_countries
 from features.email import is_valid_email
+from scoring.editable import Editable
 
 RULES: tuple[str, ...] = ("crm", "territory", "default")
 _REP_FIELDS = ("name", "email", "countries", "industries", "crm_ids")
 _SF_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-
-
-class Editable(Protocol):
-    """What ``Territories.from_file`` needs: the parsed YAML and a way to point at a bad field."""
-
-    @property
-    def data(self) -> Any: ...
-
-    def error(self, field: str, problem: str) -> Exception: ...
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
+from scoring.editable import Editable
+
 GRADES: tuple[str, ...] = ("A", "B", "C", "D")
-
-
-class _Editable(Protocol):
-    data: Any
-
-    def error(self, field: str, problem: str) -> Exception: ...
 
 
 @dataclass(frozen=True)
@@ -26,7 +21,7 @@ class GradeBands:
     c: float
 
     @classmethod
-    def from_file(cls, editable: _Editable) -> GradeBands:
+    def from_file(cls, editable: Editable) -> GradeBands:
         """Validate `minimum_probability: {A: .., B: .., C: ..}` from an edited YAML file."""
         data = editable.data if isinstance(editable.data, dict) else {}
         bands = data.get("minimum_probability")

@@ -12,10 +12,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
+from scoring.editable import Editable
 from scoring.grades import GRADES
 
 __all__ = ["GRADES", "QUOTE_COLUMNS", "PriceBook", "Plan", "Quote", "SeatSizing", "SeatTier",
@@ -25,15 +26,6 @@ CENT = Decimal("0.01")
 MONTHS = 12  # the quoted contract is one year
 PROBABILITY_PLACES = 4  # win probabilities are kept to 0.01 % (0.4217 = 42.17 %)
 _PERCENT = re.compile(r"\s*(\d+(?:\.\d{1,2})?)\s*%\s*")  # "12.5%": rates keep 4 decimals
-
-
-class Editable(Protocol):
-    """What ``PriceBook.from_file`` needs: the parsed YAML and a way to point at a bad field."""
-
-    @property
-    def data(self) -> Any: ...
-
-    def error(self, field: str, problem: str) -> Exception: ...
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,15 @@ reason a rep reads is the `because` of a rule that matched, never a model contri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from features.columns import FEATURE_NAMES, NUMERIC
+from scoring.editable import Editable
 
 CONDITIONS: tuple[str, ...] = ("at_least", "at_most", "among")
-
-
-class _Editable(Protocol):
-    data: Any
-
-    def error(self, field: str, problem: str) -> Exception: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ class RuleBook:
     rules: tuple[Rule, ...]
 
     @classmethod
-    def from_file(cls, editable: _Editable) -> RuleBook:
+    def from_file(cls, editable: Editable) -> RuleBook:
         """Validate `start` and `rules` from the edited YAML; errors name the line and field."""
         data = editable.data if isinstance(editable.data, dict) else {}
         start = data.get("start")
@@ -60,7 +55,7 @@ class RuleBook:
                                 for i, item in enumerate(items)))
 
 
-def _rule(editable: _Editable, where: str, item: Any) -> Rule:
+def _rule(editable: Editable, where: str, item: Any) -> Rule:
     if not isinstance(item, dict):
         raise editable.error(where, "must be a rule with when, a condition, points and because")
     unknown = sorted(set(item) - {"when", "points", "because", *CONDITIONS})

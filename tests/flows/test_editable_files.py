@@ -9,6 +9,7 @@ import pytest
 
 from flows.editable_files import ConfigError, EditableFile, load_yaml
 from flows.errors import LeadpilotError
+from scoring.editable import Editable
 
 LABEL = "data/pricebook.yaml"
 
@@ -169,3 +170,9 @@ def test_an_empty_file_parses_to_nothing(tmp_path: Path) -> None:
     loaded = load_yaml(_write(tmp_path, "# only a comment\n"), LABEL)
     assert loaded == EditableFile(path=LABEL, data=None, lines={})
     assert loaded.error("currency", "is missing").line is None
+
+
+def test_a_loaded_file_is_the_editable_that_the_scoring_validators_receive(tmp_path: Path) -> None:
+    loaded = load_yaml(_write(tmp_path, NESTED), LABEL)
+    assert isinstance(loaded, Editable)
+    assert isinstance(loaded.error("plans", "is wrong"), Exception)
