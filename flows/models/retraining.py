@@ -8,15 +8,16 @@ from typing import Any
 
 from flows import store
 from flows.models.evaluation import evaluate, markdown, warehouse_dataset
-from flows.models.training import outcome_counts, too_few_outcomes, train_from_warehouse
+from flows.models.training import outcome_counts, thresholds, train_from_warehouse
 from flows.settings import Settings
+from scoring.scorer import too_few_outcomes
 
 
 def retrain(settings: Settings, now: datetime) -> dict[str, Any]:
     """Train and challenge, or say why not; returns what the flow prints and publishes."""
     with store.opened(settings.path(settings.warehouse)) as con:
         closed, wins = outcome_counts(con)
-    label = too_few_outcomes(closed, wins, settings)
+    label = too_few_outcomes(closed, wins, thresholds(settings))
     if label is not None:
         return {"trained": False, "message": f"No model trained: {label}; the sheet stays "
                                              "rules-based."}

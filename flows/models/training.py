@@ -21,6 +21,7 @@ from scoring.champion import Decision, decide
 from scoring.drift import profile
 from scoring.learner import Recipe, train_and_judge
 from scoring.model import metrics
+from scoring.scorer import Thresholds, too_few_outcomes
 
 
 def training_frame(con, lag_days: int) -> pd.DataFrame:
@@ -40,18 +41,14 @@ def outcome_counts(con) -> tuple[int, int]:
     return int(closed), int(wins)
 
 
-def too_few_outcomes(closed: int, wins: int, settings: Settings) -> str | None:
-    """The sheet's rules label when there are too few outcomes to train on, else None."""
-    if closed < settings.min_closed_leads:
-        return f"rules-based: not enough outcomes yet ({closed} of {settings.min_closed_leads})"
-    if wins < settings.min_wins:
-        return f"rules-based: not enough wins yet ({wins} of {settings.min_wins})"
-    return None
+def thresholds(settings: Settings) -> Thresholds:
+    """The settings' cold-start thresholds, as scoring.scorer reads them."""
+    return Thresholds(settings.min_closed_leads, settings.min_wins)
 
 
 def refuse_cold_start(closed: int, wins: int, settings: Settings) -> None:
     """Raise the one-sentence error `train` gives below the thresholds."""
-    if too_few_outcomes(closed, wins, settings):
+    if too_few_outcomes(closed, wins, thresholds(settings)):
         raise LeadpilotError(
             f"Only {closed} closed leads and {wins} wins: a model needs at least "
             f"{settings.min_closed_leads} closed leads and {settings.min_wins} wins, so leads "

@@ -19,7 +19,7 @@ def test_a_lead_that_asked_for_a_demo_since_yesterday_moves_up_and_the_sheet_say
     shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
     local = settings.model_copy(update={"warehouse": tmp_path / "w.duckdb"})
     scorer = model_scoring.choose_scorer(local, datetime(2026, 11, 27, 6))
-    assert scorer["scorer"] == "model"
+    assert scorer.kind == "model"
     steps.features(local, ANCHOR)
     model_scoring.score(local, ANCHOR, scorer)
     with store.opened(local.warehouse) as con:

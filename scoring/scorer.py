@@ -1,0 +1,242 @@
+"""Scoring as one pure step: choose the scorer (the rules or a model), then score, grade and
+explain each open lead and say how its score moved since the last run; drift and the run
+summary's lines too.
+
+Pure: the warehouse rows, the parsed files and the loaded model arrive as arguments and the
+scores table's rows come back; flows/models/scoring.py loads the inputs and stores the result.
+
+Cold start: below the outcome thresholds every lead is scored by the rules (data/rules.yaml) and
+the sheet says how many outcomes are missing. Above them the champion model scores; when there
+is no champion yet, the caller trains one first (`Scorer.needs_training`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from features.columns import FEATURE_NAMES, FEATURES
+from features.point_in_time import model_matrix
+from scoring.drift import drifted, psi
+from scoring.grades import GradeBands, grade
+from scoring.movement import describe
+from scoring.reasons import explain, language_for
+from scoring.rules import RuleBook, score_by_rules
+
+if TYPE_CHECKING:  # a Model arrives loaded: importing it here would load LightGBM
+    from scoring.model import Model
+
+__all__ = ["MODEL", "RULES", "SCORE_COLUMNS", "Scorer", "Thresholds", "choose_scorer",
+           "measure_drift", "score_leads", "summarise", "summary_lines", "too_few_outcomes"]
+
+RULES = "rules"  # Scorer.kind of the rules, and the model_version of a lead they scored
+MODEL = "model"
+SCORE_COLUMNS: tuple[str, ...] = (
+    "lead_id", "model_version", "win_probability", "grade", "reasons_positive",
+    "reasons_negative", "scored_by", "contributions", "movement")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Outcomes needed before a model scores: closed leads, and wins among them."""
+
+    min_closed_leads: int
+    min_wins: int
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Who scores today's leads: the rules, or the model `version`.
+
+    Attributes:
+        kind: RULES or MODEL.
+        label: What the sheet's "scored by" says, e.g. "model 2026-11-27T06-00-00" or
+            "rules-based: not enough wins yet (12 of 30)".
+        closed, wins: The outcomes counted when choosing.
+        version: The model's version; None for the rules, or a model still to be trained.
+        trained_now: The version trained for this run, if any.
+    """
+
+    kind: str
+    label: str
+    closed: int
+    wins: int
+    version: str | None = None
+    trained_now: str | None = None
+
+    @property
+    def needs_training(self) -> bool:
+        """A model should score but there is no champion yet: train one, then `trained`."""
+        return self.kind == MODEL and self.version is None
+
+    @property
+    def model_version(self) -> str:
+        """The scores table's model_version: the model's version, or "rules"."""
+        return self.version or RULES
+
+    def trained(self, version: str) -> Scorer:
+        """This choice once `version` has been trained for it."""
+        return replace(self, version=version, label=f"model {version}", trained_now=version)
+
+
+def too_few_outcomes(closed: int, wins: int, thresholds: Thresholds) -> str | None:
+    """The sheet's rules label when there are too few outcomes to train on, else None.
+
+    >>> too_few_outcomes(80, 3, Thresholds(min_closed_leads=200, min_wins=30))
+    'rules-based: not enough outcomes yet (80 of 200)'
+    >>> too_few_outcomes(250, 40, Thresholds(200, 30)) is None
+    True
+    """
+    if closed < thresholds.min_closed_leads:
+        return f"rules-based: not enough outcomes yet ({closed} of {thresholds.min_closed_leads})"
+    if wins < thresholds.min_wins:
+        return f"rules-based: not enough wins yet ({wins} of {thresholds.min_wins})"
+    return None
+
+
+def choose_scorer(closed: int, wins: int, champion: str | None,
+                  thresholds: Thresholds) -> Scorer:
+    """The rules below the thresholds; else the champion model, or a model to train first.
+
+    >>> choose_scorer(250, 40, "v1", Thresholds(200, 30)).label
+    'model v1'
+    >>> choose_scorer(250, 40, None, Thresholds(200, 30)).needs_training
+    True
+    """
+    label = too_few_outcomes(closed, wins, thresholds)
+    if label is not None:
+        return Scorer(RULES, label, closed, wins)
+    if champion is None:
+        return Scorer(MODEL, "model (none trained yet)", closed, wins)
+    return Scorer(MODEL, f"model {champion}", closed, wins, version=champion)
+
+
+def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.DataFrame,
+                grade_bands: GradeBands, reason_phrases: Mapping, *,
+                rules: RuleBook | None = None, model: Model | None = None,
+                language: str | None = None) -> pd.DataFrame:
+    """Probability, grade, reasons, contributions and score movement of each open lead.
+
+    Args:
+        features: Today's feature rows, one per open lead: lead_id, country and every
+            FEATURES column.
+        scorer: From `choose_scorer`, trained if it needed training.
+        previous_scores: The last earlier run's scores (lead_id, win_probability, scored_by,
+            contributions and features as JSON text), for the movement column.
+        grade_bands: The grade cut-offs (data/grades.yaml).
+        reason_phrases: The parsed reason phrases (data/reasons.yaml).
+        rules: The parsed rule book; needed when the rules score.
+        model: The loaded model `scorer.version`; needed when a model scores.
+        language: The language setting; None picks each lead's language from its country.
+
+    Returns:
+        The scores table's rows (SCORE_COLUMNS) in the order of `features`; `contributions` is
+        JSON text. With no open leads, an empty frame with only `lead_id`.
+
+    Raises:
+        ValueError: when the rule book or the model the scorer needs is missing.
+    """
+    if features.empty:
+        return pd.DataFrame(columns=["lead_id"])
+    languages = features["country"].map(lambda c: language_for(c, language))
+    if scorer.kind == RULES:
+        if rules is None:
+            raise ValueError("the rules score these leads: pass the rule book")
+        scored = score_by_rules(features, rules)
+    else:
+        if model is None:
+            raise ValueError(f"model {scorer.version} scores these leads: pass it")
+        scored = _by_model(model, features, reason_phrases, languages)
+    scored["scored_by"] = scorer.label
+    today = scored.assign(values=features[list(FEATURE_NAMES)].to_dict(orient="records"))
+    today.index = pd.Index(features["lead_id"], name="lead_id")
+    languages.index = today.index
+    movement = describe(today, _previous(previous_scores), _labels(reason_phrases), languages)
+    return pd.DataFrame({
+        "lead_id": features["lead_id"].to_numpy(),
+        "model_version": scorer.model_version,
+        "win_probability": scored["win_probability"].to_numpy(),
+        "grade": grade(scored["win_probability"].to_numpy(), grade_bands).to_numpy(),
+        "reasons_positive": scored["reasons_positive"].to_numpy(),
+        "reasons_negative": scored["reasons_negative"].to_numpy(),
+        "scored_by": scorer.label,
+        "contributions": [json.dumps(c) for c in scored["contributions"]],
+        "movement": movement.to_numpy(),
+    })
+
+
+def summarise(scores: pd.DataFrame, scorer: Scorer) -> dict[str, Any]:
+    """The run summary's scoring entry: how many leads, the grade mix, the scorer."""
+    return {"scored": len(scores),
+            "grades": scores["grade"].value_counts().to_dict() if len(scores) else {},
+            "model_version": scorer.model_version, "scored_by": scorer.label}
+
+
+def measure_drift(features: pd.DataFrame, scorer: Scorer, model: Model | None,
+                  threshold: float) -> dict[str, Any]:
+    """PSI of each feature and of the score, the model's training data vs today's leads."""
+    if scorer.kind == RULES:
+        return {"computed": False, "why": "scored by the rules: no training data to compare"}
+    reference = model.card.get("drift_reference") if model is not None else None
+    if features.empty or not reference:
+        return {"computed": False, "why": "no open leads" if features.empty else
+                "the model card holds no training profile"}
+    matrix = model_matrix(features)
+    indices = psi(reference, matrix, model.predict(matrix))
+    return {"computed": True, "psi": indices, "drifted": drifted(indices, threshold),
+            "threshold": threshold}
+
+
+def summary_lines(summary: Mapping[str, Any]) -> list[str]:
+    """The run summary's lines about the scorer and drift (markdown list items)."""
+    lines = [f"- scored by: {summary.get('scoring', {}).get('scored_by')}"]
+    found = summary.get("drift", {})
+    if not found.get("computed"):
+        lines.append(f"- drift: not computed ({found.get('why', 'no model')})")
+    elif found["drifted"]:
+        named = ", ".join(f"{n} (PSI {found['psi'][n]:.2f})" for n in found["drifted"])
+        lines.append(f"- **drift warning**: above {found['threshold']} for {named}; today's "
+                     "leads differ from the training data, so check the scores and retrain")
+    else:
+        lines.append(f"- drift: every feature and the score below PSI {found['threshold']}")
+    return lines
+
+
+def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping,
+              languages: pd.Series) -> pd.DataFrame:
+    matrix = model_matrix(features)
+    probability = model.predict(matrix)
+    raw = pd.DataFrame(model.contributions(matrix)[:, :-1], columns=list(model.columns))
+    aligned = raw.reindex(columns=list(FEATURE_NAMES), fill_value=0.0).to_numpy()
+    contributions = np.column_stack([aligned, np.zeros(len(features))])
+    reasons = explain(contributions, features[list(FEATURE_NAMES)], phrases, languages)
+    return pd.DataFrame({
+        "win_probability": probability,
+        "reasons_positive": reasons["reasons_positive"],
+        "reasons_negative": reasons["reasons_negative"],
+        "contributions": [{k: round(float(v), 4) for k, v in row.items() if v}
+                          for row in raw.to_dict(orient="records")],
+    }, index=features.index)
+
+
+def _previous(stored: pd.DataFrame) -> pd.DataFrame:
+    """The stored previous scores, parsed and indexed by lead_id, as `describe` reads them."""
+    return pd.DataFrame({
+        "win_probability": stored["win_probability"].to_numpy(),
+        "scored_by": stored["scored_by"].fillna("").to_numpy(),
+        "contributions": [json.loads(c) if isinstance(c, str) else {}
+                          for c in stored["contributions"]],
+        "values": [json.loads(v) for v in stored["features"]],
+    }, index=pd.Index(stored["lead_id"], name="lead_id"))
+
+
+def _labels(phrases: Mapping) -> dict[str, dict[str, str]]:
+    english = {f.name: f.label for f in FEATURES}
+    french = {name: ((phrases.get(name) or {}).get("fr") or {}).get("label") or english[name]
+              for name in english}
+    return {"en": english, "fr": french}

@@ -1,0 +1,158 @@
+"""The pure scoring step: rules or model, grade, reasons and score movement in one call."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pytest
+from support import REPO
+
+from flows.editable_files import load_yaml
+from scoring.grades import GradeBands
+from scoring.rules import Rule, RuleBook
+from scoring.scorer import (
+    RULES,
+    SCORE_COLUMNS,
+    Scorer,
+    Thresholds,
+    choose_scorer,
+    measure_drift,
+    score_leads,
+    summarise,
+    summary_lines,
+)
+
+BANDS = GradeBands(a=0.45, b=0.25, c=0.10)
+THRESHOLDS = Thresholds(min_closed_leads=200, min_wins=30)
+BOOK = RuleBook(start=20, rules=(
+    Rule("events_7d", "at_least", 1, 30, "Active this week"),
+    Rule("email_kind", "among", ("disposable",), -15, "Disposable email address"),
+))
+RULES_LABEL = "rules-based: not enough outcomes yet (12 of 200)"
+BY_RULES = Scorer(RULES, RULES_LABEL, closed=12, wins=2)
+NO_PREVIOUS = pd.DataFrame(columns=["lead_id", "win_probability", "scored_by", "contributions",
+                                    "features"])
+
+
+@pytest.fixture(scope="module")
+def phrases() -> dict:
+    return load_yaml(REPO / "data" / "reasons.yaml").data
+
+
+@dataclass
+class _Model:
+    """Stands in for scoring.model.Model: a model that only reads events_7d and country."""
+
+    columns: tuple[str, ...] = ("events_7d", "country")
+    card: dict = field(default_factory=dict)
+
+    def predict(self, matrix: pd.DataFrame) -> np.ndarray:
+        return np.where(matrix["events_7d"].fillna(0) > 1, 0.6, 0.05)
+
+    def contributions(self, matrix: pd.DataFrame) -> np.ndarray:
+        active = matrix["events_7d"].fillna(0).to_numpy() > 1
+        return np.column_stack([np.where(active, 0.812345, -0.5), np.zeros(len(matrix)),
+                                np.full(len(matrix), -1.2)])  # the bias last
+
+
+def test_below_either_threshold_the_rules_score_and_say_what_is_missing():
+    assert choose_scorer(12, 2, "v1", THRESHOLDS) == BY_RULES
+    wins_missing = choose_scorer(250, 29, "v1", THRESHOLDS)
+    assert wins_missing.kind == RULES
+    assert wins_missing.label == "rules-based: not enough wins yet (29 of 30)"
+    assert wins_missing.model_version == "rules"
+
+
+def test_above_the_thresholds_the_champion_scores_or_a_model_is_trained_first():
+    champion = choose_scorer(200, 30, "v1", THRESHOLDS)
+    assert (champion.label, champion.model_version, champion.needs_training) == (
+        "model v1", "v1", False)
+    untrained = choose_scorer(200, 30, None, THRESHOLDS)
+    assert untrained.needs_training
+    trained = untrained.trained("v2")
+    assert (trained.label, trained.version, trained.trained_now, trained.needs_training) == (
+        "model v2", "v2", "v2", False)
+
+
+def test_rules_scores_are_graded_explained_and_stored_as_the_scores_table(open_leads, phrases):
+    rows = score_leads(open_leads, BY_RULES, NO_PREVIOUS, BANDS, phrases, rules=BOOK)
+    assert tuple(rows.columns) == SCORE_COLUMNS
+    assert rows["lead_id"].tolist() == ["L1", "L2", "L3", "L4"]
+    assert rows["win_probability"].tolist() == [0.5, 0.2, 0.35, 0.35]
+    assert rows["grade"].tolist() == ["A", "C", "B", "B"]
+    assert set(rows["model_version"]) == {"rules"} and set(rows["scored_by"]) == {RULES_LABEL}
+    assert rows["reasons_positive"].iloc[0] == ["Active this week"]
+    assert rows["reasons_positive"].iloc[1] == []  # an unknown activity count matches no rule
+    assert json.loads(rows["contributions"].iloc[2]) == {"events_7d": 0.3, "email_kind": -0.15}
+    assert rows["movement"].tolist() == ["new"] * 4
+
+
+def test_identical_leads_get_identical_rows_except_their_id(open_leads, phrases):
+    rows = score_leads(open_leads, BY_RULES, NO_PREVIOUS, BANDS, phrases, rules=BOOK)
+    assert rows.iloc[2].drop("lead_id").equals(rows.iloc[3].drop("lead_id"))
+
+
+def test_movement_since_the_last_run_names_the_cause_in_the_lead_language(open_leads, phrases):
+    previous = pd.DataFrame({
+        "lead_id": ["L1", "L2", "L9"], "win_probability": [0.2, 0.2, 0.9],
+        "scored_by": [RULES_LABEL, RULES_LABEL, None], "contributions": [None, "{}", "{}"],
+        "features": ['{"events_7d": 0}', '{"events_7d": null}', "{}"],
+    })
+    rows = score_leads(open_leads, BY_RULES, previous, BANDS, phrases, rules=BOOK)
+    assert rows["movement"].tolist() == ["▲ +30: Activités sur 7 jours 0 → 2", "±0", "new", "new"]
+    english = score_leads(open_leads, BY_RULES, previous, BANDS, phrases, rules=BOOK,
+                          language="en")
+    assert english["movement"].iloc[0] == "▲ +30: Activities in 7 days 0 → 2"
+
+
+def test_a_model_score_keeps_its_rounded_nonzero_contributions_and_phrases_reasons(
+        open_leads, phrases):
+    scorer = Scorer("model", "model v1", 300, 40, version="v1")
+    rows = score_leads(open_leads, scorer, NO_PREVIOUS, BANDS, phrases, model=_Model())
+    assert rows["win_probability"].tolist() == [0.6, 0.05, 0.6, 0.6]
+    assert rows["grade"].tolist() == ["A", "D", "A", "A"]
+    assert set(rows["model_version"]) == {"v1"}
+    assert json.loads(rows["contributions"].iloc[0]) == {"events_7d": 0.8123}
+    assert rows["reasons_positive"].iloc[0] == ["2 activités ces 7 derniers jours"]
+    assert rows["reasons_negative"].iloc[1] == ["Activities in 7 days: no data"]
+
+
+def test_no_open_leads_give_an_empty_table_and_a_summary_without_grades(phrases):
+    rows = score_leads(pd.DataFrame(), BY_RULES, NO_PREVIOUS, BANDS, phrases)
+    assert list(rows.columns) == ["lead_id"] and rows.empty
+    assert summarise(rows, BY_RULES) == {"scored": 0, "grades": {}, "model_version": "rules",
+                                         "scored_by": RULES_LABEL}
+
+
+def test_the_summary_counts_the_grades(open_leads, phrases):
+    rows = score_leads(open_leads, BY_RULES, NO_PREVIOUS, BANDS, phrases, rules=BOOK)
+    assert summarise(rows, BY_RULES)["grades"] == {"B": 2, "A": 1, "C": 1}
+
+
+def test_the_scorer_needs_what_it_scores_with(open_leads, phrases):
+    with pytest.raises(ValueError, match="rule book"):
+        score_leads(open_leads, BY_RULES, NO_PREVIOUS, BANDS, phrases)
+    with pytest.raises(ValueError, match="model v1"):
+        score_leads(open_leads, Scorer("model", "model v1", 300, 40, "v1"), NO_PREVIOUS, BANDS,
+                    phrases)
+
+
+def test_drift_is_only_measured_for_a_model_with_a_training_profile(open_leads):
+    scorer = Scorer("model", "model v1", 300, 40, "v1")
+    assert measure_drift(open_leads, BY_RULES, None, 0.2)["why"] == \
+        "scored by the rules: no training data to compare"
+    assert measure_drift(open_leads, scorer, _Model(), 0.2)["why"] == \
+        "the model card holds no training profile"
+    assert measure_drift(pd.DataFrame(), scorer, _Model(), 0.2)["why"] == "no open leads"
+
+
+def test_summary_lines_warn_about_drift_naming_the_features():
+    found = {"computed": True, "psi": {"events_7d": 0.31, "score": 0.05},
+             "drifted": ["events_7d"], "threshold": 0.2}
+    lines = summary_lines({"scoring": {"scored_by": "model v1"}, "drift": found})
+    assert lines[0] == "- scored by: model v1"
+    assert lines[1].startswith("- **drift warning**: above 0.2 for events_7d (PSI 0.31)")
+    assert summary_lines({})[1] == "- drift: not computed (no model)"
