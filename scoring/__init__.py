@@ -6,8 +6,9 @@ LightGBM and scikit-learn load only when a model name such as `scoring.Model` is
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from features.exports import lazy_exports
 
 __all__ = [
     "GRADES", "SHEET_COLUMNS", "GradeBands", "Model", "PriceBook", "Quote", "build_sheet",
@@ -28,17 +29,7 @@ _HOME = {  # public name -> the module that defines it
     **dict.fromkeys(("Scorer", "Thresholds", "choose_scorer", "score_leads"), "scorer"),
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{_HOME[name]}"), name)
-    globals()[name] = value  # the next use is a plain attribute read
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _HOME, globals())
 
 
 if TYPE_CHECKING:  # what type checkers and IDEs see
