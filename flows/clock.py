@@ -8,9 +8,11 @@ real time of day, so a replay or CI's calendar guard sees a ticking clock on ano
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from flows.settings import Settings
+if TYPE_CHECKING:  # the settings arrive built: importing pydantic here would slow --help
+    from flows.settings import Settings
 
 
 def utc_now() -> datetime:

@@ -6,6 +6,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -16,7 +17,9 @@ from flows.cli.console import progress as _progress
 from flows.cli.console import settings as _settings
 from flows.cli.models import models_app
 from flows.errors import LeadpilotError
-from flows.settings import Settings
+
+if TYPE_CHECKING:  # built when a command runs, not when --help prints
+    from flows.settings import Settings
 
 app = typer.Typer(help="leadpilot: ranked, explained and priced B2B leads for your sales reps.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -266,8 +269,9 @@ def enrich(provider: str = typer.Option(None, help="Only this provider of provid
 def serve() -> None:
     """Serve the daily flow (07:00 Mon-Fri) and the weekly retrain (Sun 22:00) on a schedule."""
     from flows.pipeline.prefect_env import configure
+    from flows.settings import Settings
 
-    configure(Settings(), quiet=False)
+    configure(Settings(), quiet=False)  # before Prefect is imported
     from flows.pipeline.serve import serve_forever
 
     serve_forever(Settings(), console)

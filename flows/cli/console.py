@@ -4,11 +4,13 @@ and the settings built once per command with Prefect's environment set before Pr
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from flows.settings import Settings
+if TYPE_CHECKING:  # built when a command runs, not when --help prints
+    from flows.settings import Settings
 
 console = Console(width=None if sys.stdout.isatty() else 150)
 err = Console(stderr=True, soft_wrap=True)
@@ -24,6 +26,7 @@ def progress() -> Progress:
 def settings() -> Settings:
     """The settings of this command, with Prefect pointed at data/prefect (quietly)."""
     from flows.pipeline.prefect_env import configure
+    from flows.settings import Settings
 
     built = Settings()
     configure(built)

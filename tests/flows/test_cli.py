@@ -25,11 +25,11 @@ def test_help_lists_the_commands_a_user_needs():
         assert command in result.output
 
 
-def test_help_loads_none_of_lightgbm_sklearn_prefect_pandas_or_duckdb():
+def test_help_loads_none_of_lightgbm_sklearn_prefect_pandas_duckdb_or_pydantic():
     code = ("import json, sys\nsys.argv = ['leadpilot', '--help']\nfrom flows.cli import main\n"
             "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code in (0, None)\n"
-            "print(json.dumps([m for m in ('lightgbm', 'sklearn', 'prefect', 'pandas', 'duckdb')"
-            " if m in sys.modules]))")
+            "print(json.dumps([m for m in ('lightgbm', 'sklearn', 'prefect', 'pandas', 'duckdb',"
+            " 'pydantic') if m in sys.modules]))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, timeout=120)
     assert "Usage" in result.stdout
