@@ -61,6 +61,15 @@ def language_for(country: str | None, override: str | None = None) -> str:
     return "fr" if country_code(country) in FRENCH_COUNTRIES else "en"
 
 
+def languages_for(countries: pd.Series, override: str | None = None) -> pd.Series:
+    """`language_for` of each lead's country, with the index of `countries`.
+
+    >>> languages_for(pd.Series(["Belgique", None, "US"])).tolist()
+    ['fr', 'en', 'en']
+    """
+    return countries.map(lambda country: language_for(country, override))
+
+
 def validate_languages(languages: pd.Series, index: pd.Index) -> np.ndarray:
     """Return the languages as an array aligned with `index`, or raise ValueError."""
     if not languages.index.equals(index):

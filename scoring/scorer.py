@@ -25,7 +25,7 @@ from features.point_in_time import model_matrix
 from scoring.drift import drifted, psi
 from scoring.grades import GradeBands, grade
 from scoring.movement import describe
-from scoring.reasons import explain, language_for
+from scoring.reasons import explain, languages_for
 from scoring.rules import RuleBook, score_by_rules
 
 if TYPE_CHECKING:  # a Model arrives loaded: importing it here would load LightGBM
@@ -143,7 +143,7 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
     """
     if features.empty:
         return pd.DataFrame(columns=["lead_id"])
-    languages = features["country"].map(lambda c: language_for(c, language))
+    languages = languages_for(features["country"], language)
     if scorer.kind == RULES:
         if rules is None:
             raise ValueError("the rules score these leads: pass the rule book")

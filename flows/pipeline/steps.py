@@ -20,7 +20,7 @@ from flows.intake.daily import import_all
 from flows.settings import Settings
 from flows.sheets import files as sheet_files
 from scoring.pricing import PriceBook, quote_leads
-from scoring.reasons import language_for
+from scoring.reasons import languages_for
 from scoring.sheet import build_sheet
 from scoring.talking_points import suggest
 
@@ -92,7 +92,7 @@ def talking_points(settings: Settings, run_date: date) -> int:
         plans = con.execute("SELECT lead_id, plan, seats FROM quotes WHERE run_date = ?",
                             [run_date]).df()
         frame = frame.merge(plans, on="lead_id", how="left")
-        languages = frame["country"].map(lambda c: language_for(c, settings.language))
+        languages = languages_for(frame["country"], settings.language)
         points = suggest(frame, playbook, languages) if len(frame) else pd.Series(dtype=object)
         rows = pd.DataFrame({"lead_id": frame["lead_id"], "points": points})
         with store.transaction(con):
