@@ -48,9 +48,11 @@ def score(settings: Settings, run_date: date, scorer: Scorer) -> dict[str, Any]:
     phrases = load_yaml(settings.path(settings.reasons)).data
     with store.opened(settings.path(settings.warehouse)) as con:
         frame = load_features(con, run_date)
-        rules = _rule_book(settings) if scorer.kind == RULES and len(frame) else None
-        model = registry.load(con, scorer.version) if scorer.kind != RULES and len(frame) \
-            else None
+        rules, model = None, None  # loaded only when there are leads to score
+        if len(frame) and scorer.kind == RULES:
+            rules = _rule_book(settings)
+        elif len(frame):
+            model = registry.load(con, scorer.version)
         previous = con.execute(store.sql("previous_scores", __package__), [run_date]).df()
         rows = pure.score_leads(frame, scorer, previous, bands, phrases, rules=rules,
                                 model=model, language=settings.language)
