@@ -52,11 +52,10 @@ def import_(
 
 
 def _print_intake(results: list[dict]) -> None:
-    table = Table("file", "read", "inserted", "updated", "merged", "rejected", "suppressed",
-                  "rejects file")
+    counts = ("read", "inserted", "updated", "unchanged", "merged", "rejected", "suppressed")
+    table = Table("file", *counts, "rejects file")
     for r in results:
-        table.add_row(Path(r["file"]).name, *(str(r[k]) for k in
-                      ("read", "inserted", "updated", "merged", "rejected", "suppressed")),
+        table.add_row(Path(r["file"]).name, *(str(r[k]) for k in counts),
                       r["rejects_file"] or "-")
     console.print(table)
 
@@ -273,13 +272,20 @@ def serve() -> None:
     serve_forever(Settings(), console)
 
 
+def _read_errors() -> tuple[type[Exception], ...]:
+    """features.reading.ReadError when reading ran (never imported for `--help`: it is cheap
+    to leave pandas unloaded)."""
+    errors = sys.modules.get("features.reading.errors")
+    return (errors.ReadError,) if errors else ()
+
+
 def main() -> None:
     """Entry point: run the CLI, turning known errors into one sentence on stderr."""
     from flows.editable_files import ConfigError
 
     try:
         app()
-    except (LeadpilotError, ConfigError) as exc:
+    except (LeadpilotError, ConfigError, *_read_errors()) as exc:
         err.print(f"[red]Error:[/] {exc}")
         sys.exit(1)
     except KeyboardInterrupt:

@@ -1,7 +1,9 @@
 """Intake: read the leads, companies and activities CSVs into the warehouse, rejects aside.
 
-Each file's rows: read = inserted + updated + merged + rejected + suppressed, where suppressed
-rows are those of people `leadpilot forget` erased (privacy/suppression.py), skipped unwritten.
+The leads file goes through `leadpilot import`'s door (flows/intake/importer.py, preset
+leadpilot): the same reader, checks, reject wording and counts. Each file's rows:
+read = inserted + updated + unchanged + merged + rejected + suppressed, where suppressed rows
+are those of people `leadpilot forget` erased (privacy/suppression.py), skipped unwritten.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +20,9 @@ import pandas as pd
 
 from flows import store
 from flows.errors import LeadpilotError
+from flows.intake.importer import ImportSummary, import_file
 from flows.intake.loading import transcode
+from flows.intake.mapping import load_mapping
 from flows.intake.reading import CsvFormat, detect_format
 from flows.intake.records import UNCLOSED, split_records
 from flows.intake.validation import ACTIVITIES, COMPANIES, LEADS, TableSpec, validate
@@ -34,11 +38,18 @@ class FileResult:
     file: str
     read: int
     inserted: int
-    updated: int
+    updated: int  # rows of records the warehouse had, with a change
+    unchanged: int  # rows of records the warehouse had, as they were
     merged: int  # rows repeating a key seen earlier in the same file
     rejected: int
     rejects_file: str | None
     suppressed: int = 0  # rows of erased people: neither loaded nor in the rejects file
+
+    @property
+    def balanced(self) -> bool:
+        """Every row read is accounted for exactly once."""
+        return self.read == (self.inserted + self.updated + self.unchanged + self.merged
+                             + self.rejected + self.suppressed)
 
 
 def read_rows(path: Path, fmt: CsvFormat | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -140,7 +151,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: TableSpec,
     accepted = len(rows) - (len(rejects) - len(ragged))
     return FileResult(
         file=str(path), read=read, inserted=len(valid) - existing,
-        updated=existing, merged=accepted - len(valid), rejected=len(rejects),
+        updated=existing, unchanged=0, merged=accepted - len(valid), rejected=len(rejects),
         rejects_file=str(rejects_file) if rejects_file else None,
         suppressed=read - len(rows) - len(ragged),
     )
@@ -169,8 +180,15 @@ def _without_suppressed(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame,
 def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, activities: Path,
                rejects_dir: Path, now: datetime) -> list[FileResult]:
     """Load the three CSVs in one transaction: a failure leaves the warehouse untouched."""
-    erased_leads: set[str] = set()  # the leads file's suppressed ids: their activities go too
     with store.transaction(con):
-        return [load_file(con, path, spec, rejects_dir, now, erased_leads)
-                for path, spec in ((companies, COMPANIES), (leads, LEADS),
-                                   (activities, ACTIVITIES))]
+        first = load_file(con, companies, COMPANIES, rejects_dir, now)
+        summary = import_file(con, leads, load_mapping("leadpilot", None), rejects_dir, now,
+                              in_transaction=True)
+        erased_leads = set(summary.skipped_ids)  # the leads file's suppressed ids: their
+        return [first, _result(summary),  # activities go too
+                load_file(con, activities, ACTIVITIES, rejects_dir, now, erased_leads)]
+
+
+def _result(summary: ImportSummary) -> FileResult:
+    """An import's summary as the intake reports it."""
+    return FileResult(**{f.name: getattr(summary, f.name) for f in fields(FileResult)})

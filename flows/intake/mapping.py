@@ -17,6 +17,7 @@ from flows.editable_files import NO_FIELD, ConfigError, parse_toml
 
 PRESETS = ("salesforce", "hubspot", "leadpilot")
 STATUSES = ("open", "won", "lost")
+REQUIRABLE = ("lead_id", "email", "created_at", "source")  # fields `required` may name
 # leadpilot field -> how its text is read. Lead fields first, then the company's.
 FIELDS: dict[str, str] = {
     "lead_id": "key", "first_name": "text", "last_name": "text", "title": "text",
@@ -39,6 +40,8 @@ class Mapping:
     statuses: dict[str, str]  # lower-case file value -> open, won or lost
     source_default: str
     status_default: str
+    required: tuple[str, ...] = ()  # fields a row must fill, else it is rejected
+    merge_same_email: bool = True  # rows with different ids and one email are one lead
 
     def resolve(self, headers: tuple[str, ...]) -> Resolved:
         """Match the candidate headers (ignoring case) against a file's header.
@@ -122,12 +125,19 @@ def parse_mapping(text: str, where: str, name: str) -> Mapping:
         raise ConfigError(where, None, "columns", "map lead_id or email: one of them keys a lead")
     sources = _translations(data, "sources", SOURCES, fail)
     statuses = _translations(data, "statuses", STATUSES, fail)
+    required = data.get("required", [])
+    if not isinstance(required, list) or any(f not in REQUIRABLE for f in required):
+        raise fail("required", f"must be a list of fields among {', '.join(REQUIRABLE)}")
+    if not isinstance(data.get("merge_same_email", True), bool):
+        raise fail("merge_same_email", "must be true or false")
     return Mapping(
         name=name, description=str(data.get("description", name)), columns=columns,
         sources={k: v for k, v in sources.items() if k != "default"},
         statuses={k: v for k, v in statuses.items() if k != "default"},
         source_default=sources.get("default", "web_form"),
         status_default=statuses.get("default", "open"),
+        required=tuple(required),
+        merge_same_email=data.get("merge_same_email", True),
     )
 
 
