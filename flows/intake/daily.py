@@ -25,7 +25,7 @@ from flows.intake.loading import transcode
 from flows.intake.mapping import load_mapping
 from flows.intake.reading import CsvFormat, detect_format
 from flows.intake.records import UNCLOSED, split_records
-from flows.intake.validation import ACTIVITIES, COMPANIES, LEADS, TableSpec, validate
+from flows.intake.validation import ACTIVITIES, COMPANIES, TableSpec, validate
 from flows.intake.workbooks import xlsx_to_csv
 from flows.privacy import suppression
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from features.reading.reasons import REASONS, reason
 from flows.errors import LeadpilotError
 from flows.intake.reading import CsvFormat
 from flows.intake.records import MAX_FIELD, broken_lines
@@ -29,11 +30,11 @@ SCAN_CHUNK = 1 << 24
 _EMPTY_LINE = re.compile(rb"\n(?=\r?\n)")  # a line end that an empty line follows
 MAX_RECORD_BREAKS = 20  # more line breaks in one record: a quote may have swallowed lines
 MAX_LINE = MAX_FIELD  # 16 MB: a single 10 MB field still fits (Python's csv reads as much)
-_REASONS = {"MISSING COLUMNS": "has fewer fields than the header",
-            "TOO MANY COLUMNS": "has more fields than the header",
-            "UNQUOTED VALUE": "has a quote that is never closed or text after a closing quote",
-            "LINE SIZE OVER MAXIMUM": "is longer than 64 MB",
-            "INVALID UNICODE": "is not valid text", "INVALID ENCODING": "is not valid text"}
+_REASONS = {"MISSING COLUMNS": REASONS["fewer_fields"],
+            "TOO MANY COLUMNS": REASONS["more_fields"],
+            "UNQUOTED VALUE": REASONS["quote_text"],
+            "LINE SIZE OVER MAXIMUM": REASONS["too_long_line"],
+            "INVALID UNICODE": REASONS["not_text"], "INVALID ENCODING": REASONS["not_text"]}
 Progress = Callable[[float], None]
 # Builds the SELECT that shapes the rows while DuckDB reads them: given the connection, the
 # name of a table holding the file's first SAMPLE records as text and the format they were read
@@ -172,8 +173,8 @@ def _every_line_read(con: duckdb.DuckDBPyConnection, path: Path, source: Path, f
         source = _blank_lines(source, covered, repaired)
         found = _read(con, source, fmt, table, progress, query)
         rejects = pd.concat([found, pd.DataFrame({
-            "line": list(broken), "raw": list(broken.values()),
-            "reason": [_REASONS["UNQUOTED VALUE"]] * len(broken)})], ignore_index=True)
+            "line": list(broken), "raw": [raw for raw, _ in broken.values()],
+            "reason": [why for _, why in broken.values()]})], ignore_index=True)
         rejects = rejects.sort_values("line", ignore_index=True)
         expected += len(broken)
     rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
@@ -297,9 +298,27 @@ def _read(con: duckdb.DuckDBPyConnection, source: Path, fmt: CsvFormat, table: s
     return pd.DataFrame({
         "line": [line + extra for line, extra in zip(lines, lead_lines, strict=True)],
         "raw": found["raw"].str.lstrip("\r\n").str.rstrip("\r\n"),
-        "reason": found["kinds"].map(lambda k: "; ".join(
-            _REASONS.get(kind.strip(), kind.strip().lower()) for kind in k.split(","))),
+        "reason": [_reader_reason(kinds, raw, fmt)
+                   for kinds, raw in zip(found["kinds"], found["raw"], strict=True)],
     })
+
+
+def _reader_reason(kinds: str, raw: str, fmt: CsvFormat) -> str:
+    """The reason of a record DuckDB's reader rejected: a wrong field count says both counts
+    (`has 3 fields where the header has 11`), as the record's own text splits."""
+    reasons = []
+    for kind in (k.strip() for k in kinds.split(",")):
+        if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+            found = next(csv.reader([raw.strip("\r\n")], delimiter=fmt.delimiter,
+                                    quotechar=fmt.quotechar), [])
+            if len(found) != len(fmt.columns):
+                reasons.append(reason("field_count", len(fmt.columns), len(found)))
+                continue
+        if kind == "UNQUOTED VALUE" and raw.count(fmt.quotechar) % 2:
+            reasons.append(REASONS["unclosed"])
+            continue
+        reasons.append(_REASONS.get(kind, kind.lower()))
+    return "; ".join(dict.fromkeys(reasons))
 
 
 def _count_newlines(text: str) -> int:

@@ -16,7 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-UNCLOSED = "has a quote that is never closed"
+from features.reading.reasons import REASONS
+
+UNCLOSED = REASONS["unclosed"]
 
 # A field may be as long as the CRM import allows (16 MB, a pasted 10 MB note), not csv's
 # 128 KB. The limit is process-wide: raised once here and never lowered, because a set-and-
@@ -101,17 +103,17 @@ def _swallowed(taken: list[str], width: int, delimiter: str, quotechar: str) -> 
 
 
 def broken_lines(source: Path, delimiter: str, quotechar: str, header_line: int
-                 ) -> tuple[dict[int, str], set[int], int]:
-    """({first line: text} of the records to set aside, the lines they cover, the number of
-    other records after the header, blank lines left out) of a UTF-8 file, read with
-    `split_records`.
+                 ) -> tuple[dict[int, tuple[str, str]], set[int], int]:
+    """({first line: (text, reason)} of the records to set aside, the lines they cover, the
+    number of other records after the header, blank lines left out) of a UTF-8 file, read
+    with `split_records`.
 
     Set aside: a line whose quote is never closed, and a record with text after a closing
     quote (`"abc"def`), which Python's reader takes but DuckDB's strict reader rejects, naming
     at times the line before it and giving part of its text: set aside here, it is reported
     with its own line and text, and both readers agree on what is left.
     """
-    broken: dict[int, str] = {}
+    broken: dict[int, tuple[str, str]] = {}
     lines: set[int] = set()
     count = 0
     with source.open(encoding="utf-8-sig", newline="", errors="replace") as handle:
@@ -119,10 +121,10 @@ def broken_lines(source: Path, delimiter: str, quotechar: str, header_line: int
             if line <= header_line:
                 continue
             if fields is None:
-                broken[line] = raw
+                broken[line] = raw, UNCLOSED
                 lines.add(line)
             elif fields and quotechar in raw and not _strict(raw, delimiter, quotechar):
-                broken[line] = raw
+                broken[line] = raw, REASONS["quote_text"]
                 lines.update(range(line, line + 1 + len(_LINE_BREAK.findall(raw))))
             elif fields:
                 count += 1
@@ -130,6 +132,14 @@ def broken_lines(source: Path, delimiter: str, quotechar: str, header_line: int
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def sheet_rows(source: Path, delimiter: str, quotechar: str, header_line: int
+               ) -> dict[int, int]:
+    """{first line: record number} of a workbook's CSV copy, where record n is sheet row n."""
+    with source.open(encoding="utf-8-sig", newline="", errors="replace") as handle:
+        return {line: row for row, (line, _, _) in enumerate(
+            split_records(handle, delimiter, quotechar, header_line), start=1)}
 
 
 def _strict(raw: str, delimiter: str, quotechar: str) -> bool:

@@ -235,7 +235,7 @@ def test_each_rejected_row_has_its_line_reason_and_original_text(con, tmp_path):
     assert "bad email" in by_line[4]
     assert "created_at is not a date" in by_line[5]
     assert "neither an id nor an email" in by_line[6]
-    assert "fewer fields" in by_line[7]
+    assert by_line[7] == "has 4 fields where the header has 9"
     assert rejects.loc[rejects["line"] == "4", "raw"].iloc[0] == (
         "L2,2026-11-01,B,B,jean.dupont@,event,open,,")
 
