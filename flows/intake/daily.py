@@ -181,11 +181,11 @@ def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, act
                rejects_dir: Path, now: datetime) -> list[FileResult]:
     """Load the three CSVs in one transaction: a failure leaves the warehouse untouched."""
     with store.transaction(con):
-        first = load_file(con, companies, COMPANIES, rejects_dir, now)
-        summary = import_file(con, leads, load_mapping("leadpilot", None), rejects_dir, now,
-                              in_transaction=True)
-        erased_leads = set(summary.skipped_ids)  # the leads file's suppressed ids: their
-        return [first, _result(summary),  # activities go too
+        firms, people = (import_file(con, path, load_mapping(preset, None), rejects_dir, now,
+                                     in_transaction=True)
+                         for path, preset in ((companies, "companies"), (leads, "leadpilot")))
+        erased_leads = set(people.skipped_ids)  # the leads file's suppressed ids: their
+        return [_result(firms), _result(people),  # activities go too
                 load_file(con, activities, ACTIVITIES, rejects_dir, now, erased_leads)]
 
 

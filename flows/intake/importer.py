@@ -126,7 +126,11 @@ def _checked_format(path: Path, mapping: Mapping) -> CsvFormat:
     """The file's format, once the mapping is known to find a lead's id or email in it."""
     fmt = detect_format(path)
     resolved = mapping.resolve(fmt.columns)
-    if "lead_id" not in resolved.fields and "email" not in resolved.fields:
+    if not mapping.keys_leads and "company_id" not in resolved.fields:
+        raise LeadpilotError(
+            f"The file {path.name} has no company_id column for the {mapping.name} mapping "
+            f"(found {', '.join(fmt.columns[:8])}).")
+    if mapping.keys_leads and "lead_id" not in resolved.fields and "email" not in resolved.fields:
         wanted = ", ".join(mapping.columns.get("lead_id", ()) + mapping.columns.get("email", ()))
         raise LeadpilotError(
             f"The file {path.name} has no id or email column for the {mapping.name} mapping "
@@ -146,7 +150,8 @@ def _typed_rows(path: Path, mapping: Mapping) -> Callable:
         sql = store.sql("import/validate", __package__).replace("{parsed}", parsed)
         # a required field the file has no column for takes the mapping's default
         required = [f for f in mapping.required if f in resolved.fields]
-        params.update(reason_params(), max_text=MAX_TEXT, required=required)
+        params.update(reason_params(), max_text=MAX_TEXT, required=required,
+                      companies=not mapping.keys_leads)
         return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
     return typed_rows
 
@@ -191,7 +196,7 @@ def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, mappi
         read=read + len(loaded.rejects), rejected=rejected, suppressed=suppressed,
         blank=loaded.rows - read, rejects_file=str(target) if rejected and not dry_run else None,
         dry_run=dry_run, skipped_ids=tuple(sorted({k.strip() for k in skipped if k})),
-        **import_diff.counts(con))
+        **(import_diff.counts if mapping.keys_leads else import_diff.company_counts)(con))
     return summary, loaded, (multiline, hidden)
 
 
@@ -204,9 +209,9 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         rejects.write_rejects(_rejects(con, loaded, *checked), target)
     import_diff.write(con, import_diff.lead_fields(con), now, str(path),
                       mapping.source_default, mapping.status_default,
-                      new_leads=summary.inserted)
-    con.execute("INSERT INTO imports VALUES (?, 'leads', ?, ?, ?, ?, ?)", [
-        uuid.uuid4().hex, str(path), mapping.name, loaded.fmt.describe(), now,
+                      new_leads=summary.inserted if mapping.keys_leads else 0)
+    con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)", [
+        uuid.uuid4().hex, "leads" if mapping.keys_leads else "companies", str(path), mapping.name, loaded.fmt.describe(), now,
         json.dumps({k: v for k, v in asdict(summary).items()
                     if isinstance(v, int) and not isinstance(v, bool)})])
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from features.columns import SOURCES
 from flows.editable_files import NO_FIELD, ConfigError, parse_toml
 
-PRESETS = ("salesforce", "hubspot", "leadpilot")
+PRESETS = ("salesforce", "hubspot", "leadpilot", "companies")
 STATUSES = ("open", "won", "lost")
-REQUIRABLE = ("lead_id", "email", "created_at", "source")  # fields `required` may name
+REQUIRABLE = ("lead_id", "email", "created_at", "source", "company_id")  # fields `required` may name
 # leadpilot field -> how its text is read. Lead fields first, then the company's.
 FIELDS: dict[str, str] = {
     "lead_id": "key", "first_name": "text", "last_name": "text", "title": "text",
@@ -25,7 +25,7 @@ FIELDS: dict[str, str] = {
     "created_at": "date", "closed_at": "date", "modified_at": "date", "owner": "text",
     "company_id": "key", "company_name": "text", "website": "text", "country": "text",
     "industry": "text", "employees": "count", "annual_revenue": "amount",
-    "founded_year": "year",
+    "founded_year": "year", "siren": "text", "postal_code": "text",
 }
 
 
@@ -42,6 +42,11 @@ class Mapping:
     status_default: str
     required: tuple[str, ...] = ()  # fields a row must fill, else it is rejected
     merge_same_email: bool = True  # rows with different ids and one email are one lead
+
+    @property
+    def keys_leads(self) -> bool:
+        """Whether the file's rows are leads (else companies, keyed by company_id)."""
+        return "lead_id" in self.columns or "email" in self.columns
 
     def resolve(self, headers: tuple[str, ...]) -> Resolved:
         """Match the candidate headers (ignoring case) against a file's header.
@@ -121,8 +126,9 @@ def parse_mapping(text: str, where: str, name: str) -> Mapping:
                 isinstance(n, str) and n.strip() for n in names):
             raise fail(f"columns.{field}", "must be a column name or a list of column names")
         columns[field] = tuple(n.strip() for n in names)
-    if "lead_id" not in columns and "email" not in columns:
-        raise ConfigError(where, None, "columns", "map lead_id or email: one of them keys a lead")
+    if "lead_id" not in columns and "email" not in columns and "company_id" not in columns:
+        raise ConfigError(where, None, "columns", "map lead_id or email: one of them keys a lead "
+                          "(or only company_id, for a file of companies)")
     sources = _translations(data, "sources", SOURCES, fail)
     statuses = _translations(data, "statuses", STATUSES, fail)
     required = data.get("required", [])

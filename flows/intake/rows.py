@@ -165,7 +165,8 @@ FROM (
 
 _WANTED = ("lead_id", "email", "first_name", "last_name", "title", "phone", "company_id",
            "company_name", "website", "country", "industry", "created_at", "closed_at",
-           "modified_at", "employees", "annual_revenue", "founded_year", "owner")
+           "modified_at", "employees", "annual_revenue", "founded_year", "owner", "siren",
+           "postal_code")
 _DATES = ("created_at", "closed_at", "modified_at")
 _NUMBERS = ("employees", "annual_revenue", "founded_year")
 
@@ -223,7 +224,7 @@ def _values() -> dict[str, str]:
         "source_text": "source_text", "status_text": "status_text", "extra": "extra",
     }
     for field in ("first_name", "last_name", "title", "phone", "company_name", "website",
-                  "country", "industry", "owner"):
+                  "country", "industry", "owner", "siren", "postal_code"):
         values[field] = f"{field}_text"
     for field in _DATES:
         values[field] = f"coalesce({field}_fast, lp_timestamp_of({field}_g, $ord))"

@@ -2,17 +2,20 @@
 -- -> lp_rows: every record of the file, in file order, each with its reject reason (NULL when
 -- valid or blank) and without the text the values were read from. DuckDB runs this while it
 -- reads the file (flows/intake/loading.py). Parameters: $max_text, $required (fields a row
--- must fill when the file has their column), the reason texts $why_<key>
+-- must fill when the file has their column), $companies (the rows are companies, keyed by
+-- company_id: a file of companies), the reason texts $why_<key>
 -- (features/reading/reasons.py) and those of lp_parsed.
 WITH lp_parsed AS ({parsed})
 SELECT * EXCLUDE (created_at_text, closed_at_text, modified_at_text,
                   employees_text, annual_revenue_text, founded_year_text,
                   email_domain, source_text, status_text),  -- nothing downstream reads these
-    coalesce(company_name, domain, country, industry, employees_text, annual_revenue_text,
-             founded_year_text) IS NOT NULL AS has_company,
+    $companies OR coalesce(company_name, domain, country, industry, employees_text,
+                           annual_revenue_text, founded_year_text) IS NOT NULL AS has_company,
     -- every reason that applies, in this order (concat_ws skips the NULLs)
     CASE WHEN NOT blank THEN nullif(concat_ws('; ',
-        CASE WHEN key_text IS NULL AND email IS NULL THEN $why_no_key END,
+        CASE WHEN key_text IS NULL AND email IS NULL AND NOT $companies THEN $why_no_key END,
+        CASE WHEN company_id_text IS NULL AND list_contains($required, 'company_id')
+            THEN lp_why($why_required, 'company_id', NULL) END,
         CASE WHEN key_text IS NULL AND list_contains($required, 'lead_id')
             THEN lp_why($why_required, 'lead_id', NULL) END,
         CASE WHEN email IS NULL AND list_contains($required, 'email')
@@ -53,7 +56,7 @@ SELECT * EXCLUDE (created_at_text, closed_at_text, modified_at_text,
                            length(title), length(phone), length(company_name), length(website),
                            length(country), length(industry), length(company_id_text),
                            length(email), length(owner), length(source_text),
-                           length(status_text)) > $max_text
+                           length(status_text), length(siren), length(postal_code)) > $max_text
             THEN lp_why($why_too_long, '', $max_text::VARCHAR) END,
         CASE WHEN (created_at < TIMESTAMP '1900-01-01' OR closed_at < TIMESTAMP '1900-01-01')
             THEN $why_before_1900 END
