@@ -18,14 +18,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from features.reading.records import UNCLOSED, split_records
+from features.reading.values import CsvFormat
 from flows import store
 from flows.errors import LeadpilotError
 from flows.intake.importer import ImportSummary, import_file
 from flows.intake.loading import transcode
 from flows.intake.mapping import load_mapping
-from flows.intake.reading import CsvFormat, detect_format
-from flows.intake.records import UNCLOSED, split_records
-from flows.intake.validation import ACTIVITIES, COMPANIES, TableSpec, validate
+from flows.intake.reading import detect_format
+from flows.intake.validation import ACTIVITIES, TableSpec, validate
 from flows.intake.workbooks import xlsx_to_csv
 from flows.privacy import suppression
 

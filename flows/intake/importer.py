@@ -23,15 +23,16 @@ from pathlib import Path
 
 import duckdb
 
+from features.reading.mapping import Mapping
 from features.reading.reasons import reason_params
+from features.reading.values import CsvFormat
 from flows import store
 from flows.errors import LeadpilotError
 from flows.intake import diff as import_diff
 from flows.intake import rejects
 from flows.intake import rows as import_rows
 from flows.intake.loading import Loaded, load_csv
-from flows.intake.mapping import Mapping
-from flows.intake.reading import CsvFormat, detect_format
+from flows.intake.reading import detect_format
 from flows.intake.records import sheet_rows
 from flows.privacy import suppression
 
@@ -211,7 +212,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
                       mapping.source_default, mapping.status_default,
                       new_leads=summary.inserted if mapping.keys_leads else 0)
     con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)", [
-        uuid.uuid4().hex, "leads" if mapping.keys_leads else "companies", str(path), mapping.name, loaded.fmt.describe(), now,
+        uuid.uuid4().hex, "leads" if mapping.keys_leads else "companies", str(path),
+        mapping.name, loaded.fmt.describe(), now,
         json.dumps({k: v for k, v in asdict(summary).items()
                     if isinstance(v, int) and not isinstance(v, bool)})])
 

@@ -21,9 +21,10 @@ import duckdb
 import pandas as pd
 
 from features.reading.reasons import REASONS, reason
+from features.reading.records import MAX_FIELD
+from features.reading.values import CsvFormat
 from flows.errors import LeadpilotError
-from flows.intake.reading import CsvFormat
-from flows.intake.records import MAX_FIELD, broken_lines
+from flows.intake.records import broken_lines
 
 CHUNK = 1 << 22
 SCAN_CHUNK = 1 << 24

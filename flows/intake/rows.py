@@ -19,9 +19,9 @@ import pandas as pd
 from features.countries import country_code
 from features.domains import normalise_domain
 from features.email import email_domain
+from features.reading.mapping import FIELDS, Resolved
 from features.reading.reasons import REASONS
-from flows.intake.mapping import FIELDS, Resolved
-from flows.intake.reading import CsvFormat, date_formats, install_macros
+from features.reading.values import CsvFormat, date_formats, install_macros
 
 LEGAL_FORMS = ("inc", "incorporated", "ltd", "limited", "llc", "llp", "plc", "corp",
                "corporation", "co", "company", "gmbh", "ag", "sa", "sas", "sarl", "srl", "spa",

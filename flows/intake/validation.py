@@ -9,7 +9,7 @@ import pandas as pd
 
 from features.columns import EVENT_TYPES, SOURCES
 from features.email import is_valid_email
-from flows.intake.reading import CsvFormat, parse_dates, parse_numbers
+from features.reading.values import CsvFormat, parse_dates, parse_numbers
 
 _OTHER_DATES = {"dmy": " or DD/MM/YYYY HH:MM", "mdy": " or MM/DD/YYYY HH:MM"}
 

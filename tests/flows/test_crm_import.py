@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from features.reading.values import CsvFormat
 from flows import store
 from flows.editable_files import ConfigError
 from flows.errors import LeadpilotError
 from flows.intake import rows as import_rows
 from flows.intake.importer import import_file
 from flows.intake.mapping import load_mapping
-from flows.intake.reading import CsvFormat
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "salesforce"
 NOW = datetime(2026, 11, 29, 6, 0)
