@@ -28,6 +28,7 @@ REASONS: dict[str, str] = {
     "not_year": "{field} is not a year: {value}",
     "too_long": "a field is longer than {value} characters",
     "before_1900": "a date is before 1900",
+    "choice": "{field} must be one of {value}",
 }
 
 

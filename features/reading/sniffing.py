@@ -67,6 +67,11 @@ def sniff_encoding(sample: bytes, complete: bool) -> tuple[str, bool]:
     return encoding, has_bom
 
 
+def binary_header(names: list[str]) -> bool:
+    """Whether a header holds control characters: binary data, not column names."""
+    return bool(_CONTROL.search("".join(names).replace("\ufeff", "")))
+
+
 def complete_lines(text: str, complete: bool) -> list[str]:
     """The sample's lines, without the last one when the sample was cut in the middle of it."""
     lines = text.splitlines()

@@ -33,7 +33,6 @@ from flows.intake import rejects
 from flows.intake import rows as import_rows
 from flows.intake.loading import Loaded, load_csv
 from flows.intake.reading import detect_format
-from flows.intake.records import sheet_rows
 from flows.privacy import suppression
 
 MAX_TEXT = 1000  # characters in one mapped field (names, titles…); extra columns are not capped
@@ -222,12 +221,8 @@ def _rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool,
              hidden: set[int]) -> Iterator[tuple[int, str, str]]:
     """The rejects, without the reader's rejects at the `hidden` lines (a suppressed person's);
     a workbook's numbered by their sheet row."""
-    rows = (row for row in rejects.all_rejects(con, loaded, multiline) if row[0] not in hidden)
-    if loaded.fmt.kind != "xlsx":
-        return rows
-    fmt = loaded.fmt
-    row_of = sheet_rows(loaded.source, fmt.delimiter, fmt.quotechar, fmt.header_line)
-    return ((row_of.get(line, line), why, raw) for line, why, raw in rows)
+    return rejects.numbered((row for row in rejects.all_rejects(con, loaded, multiline)
+                             if row[0] not in hidden), loaded)
 
 
 def run_script(con: duckdb.DuckDBPyConnection, script: str, params: dict) -> None:

@@ -64,6 +64,8 @@ def detect_format(path: Path | str) -> CsvFormat:
     quotechar = sniff.sniff_quotechar(lines, delimiter)
     rows = _records(lines, delimiter, quotechar)
     header_at = next(i for i, row in enumerate(rows) if any(v.strip() for v in row))
+    if sniff.binary_header(rows[header_at]):
+        raise LeadpilotError(f"The file {path} is not a CSV file: its header holds binary data.")
     # 2,000 records vote on numbers and dates: plenty, and a fifth of a second less per import
     decimal, thousands, order = sniff.sniff_values(rows[header_at + 1:header_at + 2001],
                                                    delimiter)

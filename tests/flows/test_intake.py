@@ -10,7 +10,8 @@ import pytest
 
 from flows import store
 from flows.errors import LeadpilotError
-from flows.intake.daily import import_all, read_rows
+from flows.intake.daily import import_all
+from flows.intake.reading import detect_format, read_table
 
 NOW = datetime(2026, 11, 27, 6, 0)
 LEADS = (
@@ -104,17 +105,17 @@ def test_unreadable_files_give_one_clear_sentence(tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     with pytest.raises(LeadpilotError, match=message):
-        read_rows(path)
+        read_table(path)
 
 
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(LeadpilotError, match="does not exist"):
-        read_rows(tmp_path / "nope.csv")
+        detect_format(tmp_path / "nope.csv")
 
 
 def test_a_bom_does_not_break_the_first_header(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes("\ufeffevent_id,lead_id\nE1,L1\n".encode())
-    rows, ragged = read_rows(path)
-    assert list(rows.columns[:2]) == ["event_id", "lead_id"]
-    assert ragged.empty
+    rows, fmt = read_table(path)
+    assert list(rows.columns[:2]) == ["event_id", "lead_id"] == list(fmt.columns)
+    assert rows.values.tolist() == [["E1", "L1"]]

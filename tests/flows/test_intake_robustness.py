@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from flows import store
-from flows.intake.daily import import_all, load_file
-from flows.intake.validation import LEADS
+from flows.intake.daily import import_all
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
 
 NOW = datetime(2026, 11, 27, 6, 0)
 HEADER = ("lead_id,created_at,first_name,last_name,title,email,phone,company_id,source,status,"
@@ -120,7 +121,8 @@ def test_many_quotes_never_closed_each_cost_one_line(tmp_path):
     path = tmp_path / "leads.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with store.opened(tmp_path / "w.duckdb") as con:
-        result = load_file(con, path, LEADS, tmp_path / "rejects", NOW)
+        result = import_file(con, path, load_mapping("leadpilot", None), tmp_path / "rejects",
+                             NOW)
         landed = con.execute("SELECT count(*) FROM leads").fetchone()[0]
     assert (result.read, result.inserted, result.rejected, landed) == (2000, 1800, 200, 1800)
     rejects = _rejects(result)
