@@ -14,13 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from flows.intake.loading import (
-    Loaded,
-    line_breaks_sql,
-    may_span_lines,
-    originals,
-    swallowed_rows_sql,
-)
+from flows.intake.loading import Loaded, line_breaks_sql, may_span_lines, swallowed_rows_sql
+from flows.intake.originals import originals
 from flows.intake.records import sheet_rows
 from flows.intake.rows import quote
 
