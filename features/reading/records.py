@@ -3,8 +3,8 @@ line only.
 
 Python's csv reader (like DuckDB's) lets a quote that is never closed run over every line after
 it. `split_records` gives such a line back alone, marked broken, and reads the lines after it
-again; `leadpilot import` uses it (flows/intake/records.py) to find the lines to set aside when
-DuckDB's reader went astray on a quote. Pure: a text handle in, records out.
+again; `leadpilot import` uses it to find the lines to set aside when DuckDB's reader went
+astray on a quote. Pure: a text handle in, records out.
 """
 
 from __future__ import annotations
