@@ -23,7 +23,7 @@ app = typer.Typer(help="leadpilot: ranked, explained and priced B2B leads for yo
 @app.command("import")
 def import_(
     file: Path = typer.Argument(None, help="A CRM export or lead list (CSV, TXT or XLSX)."),
-    preset: str = typer.Option(None, help="Its layout: salesforce, hubspot or leadpilot."),
+    preset: str = typer.Option(None, help="Its layout: salesforce, hubspot, leadpilot or companies."),
     mapping: Path = typer.Option(None, help="A TOML mapping for any other layout."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Preview only: write nothing."),
     leads: Path = typer.Option(None, help="Leads CSV (default: settings.leads_csv)."),
@@ -33,7 +33,8 @@ def import_(
     """Import FILE (any CRM export), else the leads, companies and activities CSVs.
 
     FILE's encoding, separator, numbers and dates are detected; duplicates are merged, changes
-    kept in history, bad rows written to a rejects CSV with their line and reason.
+    kept in history, bad rows written to a rejects CSV with their line and reason. The three
+    CSVs go through the same door (presets leadpilot and companies), with the same reasons.
     """
     settings = _settings()
     if file is not None:

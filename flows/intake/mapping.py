@@ -1,8 +1,9 @@
 """Which column of an imported file feeds which leadpilot field: presets and TOML mappings.
 
-A preset is a mapping file shipped in `flows/intake/presets/` (salesforce, hubspot, leadpilot); a
-user's `--mapping my.toml` has the same shape (copy a preset to start). Errors name the file,
-the line and the field, in one sentence.
+A preset is a mapping file shipped in `flows/intake/presets/` (salesforce, hubspot, leadpilot,
+and companies: a file of companies keyed by company_id); a user's `--mapping my.toml` has the
+same shape (copy a preset to start). Errors name the file, the line and the field, in one
+sentence.
 """
 
 from __future__ import annotations
