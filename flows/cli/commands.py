@@ -23,7 +23,7 @@ app = typer.Typer(help="leadpilot: ranked, explained and priced B2B leads for yo
 @app.command("import")
 def import_(
     file: Path = typer.Argument(None, help="A CRM export or lead list (CSV, TXT or XLSX)."),
-    preset: str = typer.Option(None, help="Its layout: salesforce, hubspot, leadpilot or companies."),
+    preset: str = typer.Option(None, help="Layout: salesforce, hubspot, leadpilot, companies."),
     mapping: Path = typer.Option(None, help="A TOML mapping for any other layout."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Preview only: write nothing."),
     leads: Path = typer.Option(None, help="Leads CSV (default: settings.leads_csv)."),
