@@ -4,7 +4,7 @@
 
 Each shape is read as `leadpilot import` reads a date column: try_strptime with the column's
 format first (flows/csv_reading.date_formats), the lp_date_parts / lp_timestamp_of macros of
-flows/intake/sql/csv/values.sql for the values it fails on. Prints seconds (best of 5) and the ratio
+features/reading/sql/values.sql for the values it fails on. Prints seconds (best of 5) and the ratio
 to the floor, measured in the same run.
 """
 
@@ -15,7 +15,7 @@ import time
 
 import duckdb
 
-from flows.intake.reading import install_macros
+from features.reading.values import install_macros
 
 DAY = "(i % 28 + 1)::VARCHAR"
 SHAPES = {  # name -> (SQL building the i-th value, the strptime format the import would pick)

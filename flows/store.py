@@ -127,7 +127,7 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
     """Insert or replace `frame`'s rows in `table` by its key; returns the number of rows.
 
     Run it inside `transaction` (the delete and the insert land together). `frame` holds each
-    key once (flows/intake/validation.py merges repeated keys).
+    key once.
     """
     if table not in UPSERT_KEYS:
         raise ValueError(f"{table} is not an upsert table")

@@ -26,7 +26,7 @@ app = typer.Typer(help="leadpilot: ranked, explained and priced B2B leads for yo
 @app.command("import")
 def import_(
     file: Path = typer.Argument(None, help="A CRM export or lead list (CSV, TXT or XLSX)."),
-    preset: str = typer.Option(None, help="Its layout: salesforce, hubspot or leadpilot."),
+    preset: str = typer.Option(None, help="Layout: salesforce, hubspot, leadpilot, companies."),
     mapping: Path = typer.Option(None, help="A TOML mapping for any other layout."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Preview only: write nothing."),
     leads: Path = typer.Option(None, help="Leads CSV (default: settings.leads_csv)."),
@@ -36,7 +36,8 @@ def import_(
     """Import FILE (any CRM export), else the leads, companies and activities CSVs.
 
     FILE's encoding, separator, numbers and dates are detected; duplicates are merged, changes
-    kept in history, bad rows written to a rejects CSV with their line and reason.
+    kept in history, bad rows written to a rejects CSV with their line and reason. The three
+    CSVs go through the same door (presets leadpilot and companies), with the same reasons.
     """
     settings = _settings()
     if file is not None:
@@ -55,11 +56,10 @@ def import_(
 
 
 def _print_intake(results: list[dict]) -> None:
-    table = Table("file", "read", "inserted", "updated", "merged", "rejected", "suppressed",
-                  "rejects file")
+    counts = ("read", "inserted", "updated", "unchanged", "merged", "rejected", "suppressed")
+    table = Table("file", *counts, "rejects file")
     for r in results:
-        table.add_row(Path(r["file"]).name, *(str(r[k]) for k in
-                      ("read", "inserted", "updated", "merged", "rejected", "suppressed")),
+        table.add_row(Path(r["file"]).name, *(str(r[k]) for k in counts),
                       r["rejects_file"] or "-")
     console.print(table)
 
@@ -277,13 +277,20 @@ def serve() -> None:
     serve_forever(Settings(), console)
 
 
+def _read_errors() -> tuple[type[Exception], ...]:
+    """features.reading.ReadError when reading ran (never imported for `--help`: it is cheap
+    to leave pandas unloaded)."""
+    errors = sys.modules.get("features.reading.errors")
+    return (errors.ReadError,) if errors else ()
+
+
 def main() -> None:
     """Entry point: run the CLI, turning known errors into one sentence on stderr."""
     from flows.editable_files import ConfigError
 
     try:
         app()
-    except (LeadpilotError, ConfigError) as exc:
+    except (LeadpilotError, ConfigError, *_read_errors()) as exc:
         err.print(f"[red]Error:[/] {exc}")
         sys.exit(1)
     except KeyboardInterrupt:

@@ -16,7 +16,7 @@ from flows.intake.rows import quote
 LEAD_FIELDS = ("created_at", "first_name", "last_name", "title", "email", "phone",
                "company_id", "source", "status", "closed_at", "owner", "extra")
 COMPANY_FIELDS = ("name", "domain", "country", "industry", "employees", "annual_revenue",
-                  "founded_year")
+                  "founded_year", "siren", "postal_code")
 _COMPANY_INPUT = {"name": "company_name"}
 
 
@@ -152,6 +152,21 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     updated = con.execute("SELECT count(DISTINCT lead_id) FROM lp_changes").fetchone()[0]
     return {"inserted": int(inserted), "updated": updated, "unchanged": existed - updated,
             "merged": int(merged)}
+
+
+def company_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """`counts` of a file of companies: inserted, updated (really changed), unchanged and
+    merged (extra rows of a company)."""
+    differs = " OR ".join(f"n.{quote(f)} IS DISTINCT FROM k.{quote(f)}" for f in COMPANY_FIELDS)
+    inserted, updated, existed = con.execute(f"""
+        SELECT count(*) FILTER (WHERE NOT n.existed),
+               count(*) FILTER (WHERE n.existed AND ({differs})), count(*) FILTER (WHERE n.existed)
+        FROM lp_company_next n LEFT JOIN companies k USING (company_id)
+    """).fetchone()  # noqa: S608
+    merged = con.execute("SELECT (SELECT count(*) FROM lp_valid) - (SELECT count(*) FROM lp_cin)"
+                         ).fetchone()[0]
+    return {"inserted": inserted, "updated": updated, "unchanged": existed - updated,
+            "merged": merged}
 
 
 def write(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], now: datetime,

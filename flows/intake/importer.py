@@ -23,14 +23,16 @@ from pathlib import Path
 
 import duckdb
 
+from features.reading.mapping import Mapping
+from features.reading.reasons import reason_params
+from features.reading.values import CsvFormat
 from flows import store
 from flows.errors import LeadpilotError
 from flows.intake import diff as import_diff
 from flows.intake import rejects
 from flows.intake import rows as import_rows
 from flows.intake.loading import Loaded, load_csv
-from flows.intake.mapping import Mapping
-from flows.intake.reading import CsvFormat, detect_format
+from flows.intake.reading import detect_format
 from flows.privacy import suppression
 
 MAX_TEXT = 1000  # characters in one mapped field (names, titles…); extra columns are not capped
@@ -56,6 +58,7 @@ class ImportSummary:
     rejects_file: str | None
     first_rejects: list[dict] = field(default_factory=list)
     dry_run: bool = False
+    skipped_ids: tuple[str, ...] = ()  # the lead ids of the suppressed rows
 
     @property
     def balanced(self) -> bool:
@@ -66,7 +69,8 @@ class ImportSummary:
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
                 rejects_dir: Path, now: datetime, *, dry_run: bool = False,
-                workdir: Path | None = None, stage: Stage | None = None) -> ImportSummary:
+                workdir: Path | None = None, stage: Stage | None = None,
+                in_transaction: bool = False) -> ImportSummary:
     """Import one file; see the module docstring. Nothing is written when `dry_run`.
 
     Args:
@@ -74,6 +78,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         rejects_dir: where `<file stem>_rejects.csv` goes when some rows are rejected.
         workdir: scratch space for a transcoded copy (a temporary folder when None).
         stage: called with (stage name, fraction done) as the import progresses.
+        in_transaction: the caller holds a transaction and commits or rolls it back (the
+            daily intake: three files, one transaction); not with `dry_run`.
 
     Raises:
         LeadpilotError: when the file cannot be read or matches nothing of the mapping.
@@ -81,99 +87,142 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="leadpilot-import-") as tmp:
             return import_file(con, path, mapping, rejects_dir, now, dry_run=dry_run,
-                               workdir=Path(tmp), stage=stage)
+                               workdir=Path(tmp), stage=stage, in_transaction=in_transaction)
     report = stage or (lambda _name, _done: None)
     path = Path(path)
-    fmt = detect_format(path)
-    resolved = mapping.resolve(fmt.columns)
-    if "lead_id" not in resolved.fields and "email" not in resolved.fields:
-        wanted = ", ".join(mapping.columns.get("lead_id", ()) + mapping.columns.get("email", ()))
-        raise LeadpilotError(
-            f"The file {path.name} has no id or email column for the {mapping.name} mapping "
-            f"(looked for {wanted}; found {', '.join(fmt.columns[:8])}).")
+    fmt = _checked_format(path, mapping)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
     import_rows.install(con)
-    fields = import_diff.lead_fields(con)
-
-    def typed_rows(con: duckdb.DuckDBPyConnection, sample: str, read_as: CsvFormat
-                   ) -> tuple[str, dict]:
-        breaks, swallows = rejects.record_checks(path, read_as.quotechar, read_as.delimiter,
-                                                 read_as.columns)
-        parsed, params = import_rows.typed_rows_sql(con, mapping.resolve(read_as.columns),
-                                                    read_as, sample, breaks, swallows)
-        return store.sql("import/validate", __package__).replace("{parsed}", parsed), {
-            **params, "max_text": MAX_TEXT}
-
-    con.execute("BEGIN TRANSACTION")
+    target = rejects_dir / f"{path.stem}_rejects.csv"
+    own = not in_transaction
+    if own:
+        con.execute("BEGIN TRANSACTION")
     try:
-        loaded = load_csv(con, path, fmt, "lp_rows", workdir,
-                          progress=lambda done: report("Reading", done), query=typed_rows)
-        fmt = loaded.fmt
-        resolved = mapping.resolve(fmt.columns)
-        report("Checking rows", 0.0)
-        # lp_rows' rowids number the records; nothing after it needs DuckDB to keep row order
-        con.execute("SET preserve_insertion_order = false")
-        import_rows.fix_non_ascii(con)
-        import_rows.country_codes(con)
-        suppressed = suppression.skip_rows(con)  # from here on, blank rows
-        read, invalid = con.execute("SELECT count(*) FILTER (WHERE NOT blank), count(reason) "
-                                    "FROM lp_rows").fetchone()
-        read += suppressed
-        hidden = {int(line) for line in  # reader rejects that name a suppressed person
-                  loaded.rejects["line"][suppression.mentioning(con, loaded.rejects["raw"])]}
-        suppressed += len(hidden)
-        multiline = bool(invalid) and rejects.has_line_breaks(con, "lp_rows")
-        con.execute("CREATE OR REPLACE TEMP TABLE lp_reject_reasons AS SELECT rowid - $base "
-                    "AS _rec, reason FROM lp_rows WHERE reason IS NOT NULL",
-                    {"base": loaded.first_rowid})
-        report("Matching leads and companies", 0.0)
-        run_script(con, store.sql("import/resolve", __package__), {
-            "legal": import_rows.LEGAL_FORMS_PATTERN, "base": loaded.first_rowid})
-        con.execute("DROP TABLE lp_rows")
-        import_diff.merge(con, fields)
-        import_diff.compare(con, fields, now, mapping.source_default, mapping.status_default)
-        counts = import_diff.counts(con)
-        blank = loaded.rows - read
-        rejected = invalid + len(loaded.rejects) - len(hidden)
-        target = rejects_dir / f"{path.stem}_rejects.csv"
-        summary = ImportSummary(
-            file=str(path), format=fmt.describe(), mapping=resolved.describe(),
-            read=read + len(loaded.rejects), rejected=rejected, suppressed=suppressed,
-            blank=blank,
-            rejects_file=str(target) if rejected and not dry_run else None,
-            dry_run=dry_run, **counts)
+        summary, loaded, checked = _summarise(con, path, fmt, mapping, workdir, now, report,
+                                              target, dry_run)
         if dry_run:
-            preview = rejects.first(_rejects(con, loaded, multiline, hidden), 10)
+            preview = rejects.first(_rejects(con, loaded, *checked), 10)
             con.execute("ROLLBACK")
             return ImportSummary(**{**asdict(summary), "first_rejects": preview})
-        report("Writing", 0.0)
-        if rejected:
-            rejects.write_rejects(_rejects(con, loaded, multiline, hidden), target)
-        import_diff.write(con, fields, now, str(path), mapping.source_default,
-                          mapping.status_default, new_leads=counts["inserted"])
-        con.execute("INSERT INTO imports VALUES (?, 'leads', ?, ?, ?, ?, ?)", [
-            uuid.uuid4().hex, str(path), mapping.name, fmt.describe(), now,
-            json.dumps({k: v for k, v in asdict(summary).items()
-                        if isinstance(v, int) and not isinstance(v, bool)})])
-        con.execute("COMMIT")
+        _write(con, path, mapping, summary, loaded, checked, now, report, target)
+        if own:
+            con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
-        rejects.partial(rejects_dir / f"{path.stem}_rejects.csv").unlink(missing_ok=True)
+        if own:
+            con.execute("ROLLBACK")
+        rejects.partial(target).unlink(missing_ok=True)
         raise
     finally:
         con.execute("RESET preserve_insertion_order")
         _drop_scratch(con)
-    if rejected:
+    if summary.rejected:
         rejects.partial(target).replace(target)
     report("Done", 1.0)
     return summary
 
 
+def _checked_format(path: Path, mapping: Mapping) -> CsvFormat:
+    """The file's format, once the mapping is known to find a lead's id or email in it."""
+    fmt = detect_format(path)
+    resolved = mapping.resolve(fmt.columns)
+    if not mapping.keys_leads and "company_id" not in resolved.fields:
+        raise LeadpilotError(
+            f"The file {path.name} has no company_id column for the {mapping.name} mapping "
+            f"(found {', '.join(fmt.columns[:8])}).")
+    if mapping.keys_leads and "lead_id" not in resolved.fields and "email" not in resolved.fields:
+        wanted = ", ".join(mapping.columns.get("lead_id", ()) + mapping.columns.get("email", ()))
+        raise LeadpilotError(
+            f"The file {path.name} has no id or email column for the {mapping.name} mapping "
+            f"(looked for {wanted}; found {', '.join(fmt.columns[:8])}).")
+    return fmt
+
+
+def _typed_rows(path: Path, mapping: Mapping) -> Callable:
+    """The `query` of load_csv: the file's typed rows, each with its reject reason."""
+    def typed_rows(con: duckdb.DuckDBPyConnection, sample: str, read_as: CsvFormat
+                   ) -> tuple[str, dict]:
+        breaks, swallows = rejects.record_checks(path, read_as.quotechar, read_as.delimiter,
+                                                 read_as.columns)
+        resolved = mapping.resolve(read_as.columns)
+        parsed, params = import_rows.typed_rows_sql(con, resolved, read_as, sample, breaks,
+                                                    swallows)
+        sql = store.sql("import/validate", __package__).replace("{parsed}", parsed)
+        # a required field the file has no column for takes the mapping's default
+        required = [f for f in mapping.required if f in resolved.fields]
+        params.update(reason_params(), max_text=MAX_TEXT, required=required,
+                      companies=not mapping.keys_leads)
+        return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    return typed_rows
+
+
+def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, mapping: Mapping,
+               workdir: Path, now: datetime, report: Stage, target: Path, dry_run: bool
+               ) -> tuple[ImportSummary, Loaded, tuple[bool, set[int]]]:
+    """Read, check, match and compare the file's rows (nothing written yet): the summary,
+    what was loaded, and (whether records span lines, the reader rejects to hide)."""
+    loaded = load_csv(con, path, fmt, "lp_rows", workdir,
+                      progress=lambda done: report("Reading", done),
+                      query=_typed_rows(path, mapping))
+    report("Checking rows", 0.0)
+    # lp_rows' rowids number the records; nothing after it needs DuckDB to keep row order
+    con.execute("SET preserve_insertion_order = false")
+    import_rows.fix_non_ascii(con)
+    import_rows.country_codes(con)
+    skipped = suppression.skip_rows(con)  # from here on, blank rows
+    suppressed = len(skipped)
+    read, invalid = con.execute("SELECT count(*) FILTER (WHERE NOT blank), count(reason) "
+                                "FROM lp_rows").fetchone()
+    read += suppressed
+    hidden = {int(line) for line in  # reader rejects that name a suppressed person
+              loaded.rejects["line"][suppression.mentioning(con, loaded.rejects["raw"])]}
+    suppressed += len(hidden)
+    multiline = bool(invalid) and rejects.has_line_breaks(con, "lp_rows")
+    con.execute("CREATE OR REPLACE TEMP TABLE lp_reject_reasons AS SELECT rowid - $base "
+                "AS _rec, reason FROM lp_rows WHERE reason IS NOT NULL",
+                {"base": loaded.first_rowid})
+    report("Matching leads and companies", 0.0)
+    run_script(con, store.sql("import/resolve", __package__), {
+        "legal": import_rows.LEGAL_FORMS_PATTERN, "base": loaded.first_rowid,
+        "by_email": mapping.merge_same_email})
+    con.execute("DROP TABLE lp_rows")
+    fields = import_diff.lead_fields(con)
+    import_diff.merge(con, fields)
+    import_diff.compare(con, fields, now, mapping.source_default, mapping.status_default)
+    rejected = invalid + len(loaded.rejects) - len(hidden)
+    summary = ImportSummary(
+        file=str(path), format=loaded.fmt.describe(),
+        mapping=mapping.resolve(loaded.fmt.columns).describe(),
+        read=read + len(loaded.rejects), rejected=rejected, suppressed=suppressed,
+        blank=loaded.rows - read, rejects_file=str(target) if rejected and not dry_run else None,
+        dry_run=dry_run, skipped_ids=tuple(sorted({k.strip() for k in skipped if k})),
+        **(import_diff.counts if mapping.keys_leads else import_diff.company_counts)(con))
+    return summary, loaded, (multiline, hidden)
+
+
+def _write(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
+           summary: ImportSummary, loaded: Loaded, checked: tuple[bool, set[int]],
+           now: datetime, report: Stage, target: Path) -> None:
+    """Write the rejects file (still `.partial`), what changed, and the import's record."""
+    report("Writing", 0.0)
+    if summary.rejected:
+        rejects.write_rejects(_rejects(con, loaded, *checked), target)
+    import_diff.write(con, import_diff.lead_fields(con), now, str(path),
+                      mapping.source_default, mapping.status_default,
+                      new_leads=summary.inserted if mapping.keys_leads else 0)
+    con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)", [
+        uuid.uuid4().hex, "leads" if mapping.keys_leads else "companies", str(path),
+        mapping.name, loaded.fmt.describe(), now,
+        json.dumps({k: v for k, v in asdict(summary).items()
+                    if isinstance(v, int) and not isinstance(v, bool)})])
+
+
 def _rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool,
              hidden: set[int]) -> Iterator[tuple[int, str, str]]:
-    """The rejects, without the reader's rejects at the `hidden` lines (a suppressed person's)."""
-    return (row for row in rejects.all_rejects(con, loaded, multiline) if row[0] not in hidden)
+    """The rejects, without the reader's rejects at the `hidden` lines (a suppressed person's);
+    a workbook's numbered by their sheet row."""
+    return rejects.numbered((row for row in rejects.all_rejects(con, loaded, multiline)
+                             if row[0] not in hidden), loaded)
 
 
 def run_script(con: duckdb.DuckDBPyConnection, script: str, params: dict) -> None:

@@ -8,45 +8,39 @@ split into the header's columns become rejects with their line number and origin
 
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from features.reading.reasons import REASONS, reason
+from features.reading.records import MAX_FIELD
+from features.reading.values import CsvFormat
 from flows.errors import LeadpilotError
-from flows.intake.reading import CsvFormat
-from flows.intake.records import MAX_FIELD, broken_lines
+from flows.intake.records import broken_lines
+from flows.intake.transcoding import CHUNK, transcode
 
-CHUNK = 1 << 22
 SCAN_CHUNK = 1 << 24
 _EMPTY_LINE = re.compile(rb"\n(?=\r?\n)")  # a line end that an empty line follows
 MAX_RECORD_BREAKS = 20  # more line breaks in one record: a quote may have swallowed lines
 MAX_LINE = MAX_FIELD  # 16 MB: a single 10 MB field still fits (Python's csv reads as much)
-_REASONS = {"MISSING COLUMNS": "has fewer fields than the header",
-            "TOO MANY COLUMNS": "has more fields than the header",
-            "UNQUOTED VALUE": "has a quote that is never closed or text after a closing quote",
-            "LINE SIZE OVER MAXIMUM": "is longer than 64 MB",
-            "INVALID UNICODE": "is not valid text", "INVALID ENCODING": "is not valid text"}
+_REASONS = {"MISSING COLUMNS": REASONS["fewer_fields"],
+            "TOO MANY COLUMNS": REASONS["more_fields"],
+            "UNQUOTED VALUE": REASONS["quote_text"],
+            "LINE SIZE OVER MAXIMUM": REASONS["too_long_line"],
+            "INVALID UNICODE": REASONS["not_text"], "INVALID ENCODING": REASONS["not_text"]}
 Progress = Callable[[float], None]
 # Builds the SELECT that shapes the rows while DuckDB reads them: given the connection, the
 # name of a table holding the file's first SAMPLE records as text and the format they were read
 # with, it returns the query (with `{csv}` where the read_csv call goes) and its parameters.
 Query = Callable[[duckdb.DuckDBPyConnection, str, CsvFormat], tuple[str, dict]]
 SAMPLE = 1000
-
-
-def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
-    return error.object[error.start:error.end].decode("latin-1"), error.end
-
-
-codecs.register_error("leadpilot_latin1", _latin1_fallback)
 
 
 @dataclass(frozen=True)
@@ -159,7 +153,7 @@ def _every_line_read(con: duckdb.DuckDBPyConnection, path: Path, source: Path, f
     if not may_span_lines(source, fmt.quotechar):
         return source, rejects
     held, most, suspect = _lines_held(con, table, fmt, query is not None)
-    held += sum(1 + _count_newlines(raw) for raw in rejects["raw"])
+    held += sum(1 + count_newlines(raw) for raw in rejects["raw"])
     if not suspect and most <= MAX_RECORD_BREAKS and (
             rejects.empty  # DuckDB loses lines only while recovering from an error
             or (not rejects["raw"].str.contains("[\r\n]", regex=True).any()
@@ -172,8 +166,8 @@ def _every_line_read(con: duckdb.DuckDBPyConnection, path: Path, source: Path, f
         source = _blank_lines(source, covered, repaired)
         found = _read(con, source, fmt, table, progress, query)
         rejects = pd.concat([found, pd.DataFrame({
-            "line": list(broken), "raw": list(broken.values()),
-            "reason": [_REASONS["UNQUOTED VALUE"]] * len(broken)})], ignore_index=True)
+            "line": list(broken), "raw": [raw for raw, _ in broken.values()],
+            "reason": [why for _, why in broken.values()]})], ignore_index=True)
         rejects = rejects.sort_values("line", ignore_index=True)
         expected += len(broken)
     rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
@@ -292,17 +286,35 @@ def _read(con: duckdb.DuckDBPyConnection, source: Path, fmt: CsvFormat, table: s
     if found.empty:
         return pd.DataFrame(columns=["line", "raw", "reason"])
     lines = _lines_at(source, found["byte_offset"].tolist())
-    lead_lines = found["raw"].map(lambda text: _count_newlines(text[:len(text) -
+    lead_lines = found["raw"].map(lambda text: count_newlines(text[:len(text) -
                                                                       len(text.lstrip("\r\n"))]))
     return pd.DataFrame({
         "line": [line + extra for line, extra in zip(lines, lead_lines, strict=True)],
         "raw": found["raw"].str.lstrip("\r\n").str.rstrip("\r\n"),
-        "reason": found["kinds"].map(lambda k: "; ".join(
-            _REASONS.get(kind.strip(), kind.strip().lower()) for kind in k.split(","))),
+        "reason": [_reader_reason(kinds, raw, fmt)
+                   for kinds, raw in zip(found["kinds"], found["raw"], strict=True)],
     })
 
 
-def _count_newlines(text: str) -> int:
+def _reader_reason(kinds: str, raw: str, fmt: CsvFormat) -> str:
+    """The reason of a record DuckDB's reader rejected: a wrong field count says both counts
+    (`has 3 fields where the header has 11`), as the record's own text splits."""
+    reasons = []
+    for kind in (k.strip() for k in kinds.split(",")):
+        if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+            found = next(csv.reader([raw.strip("\r\n")], delimiter=fmt.delimiter,
+                                    quotechar=fmt.quotechar), [])
+            if len(found) != len(fmt.columns):
+                reasons.append(reason("field_count", len(fmt.columns), len(found)))
+                continue
+        if kind == "UNQUOTED VALUE" and raw.count(fmt.quotechar) % 2:
+            reasons.append(REASONS["unclosed"])
+            continue
+        reasons.append(_REASONS.get(kind, kind.lower()))
+    return "; ".join(dict.fromkeys(reasons))
+
+
+def count_newlines(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
@@ -356,138 +368,3 @@ def _run(con: duckdb.DuckDBPyConnection, statement: str, params: dict,
     if failure:
         raise failure[0]
     progress(1.0)
-
-
-def transcode(path: Path, encoding: str, target: Path, has_bom: bool = False) -> Path:
-    """Copy a text file to UTF-8 with LF line ends, in chunks (bounded memory).
-
-    `encoding` "utf-8-or-cp1252" decodes each line as UTF-8 and falls back to cp1252 for a
-    line that is not, which rescues files pasted together from two sources. Bytes cp1252 does
-    not define are read as latin-1, so no byte is ever lost. A byte-order mark is dropped,
-    even in front of text that is not UTF-8 (a wrong declared encoding). CR and CRLF line
-    ends become LF (DuckDB reads one kind of line end per file).
-
-    Returns:
-        `target`.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="\n") as out:
-        if has_bom and encoding in ("cp1252", "utf-8-or-cp1252"):
-            source.read(len(codecs.BOM_UTF8))
-        if encoding == "utf-8-or-cp1252":
-            for line in source:
-                try:
-                    text = line.decode("utf-8")
-                except UnicodeDecodeError:
-                    text = line.decode("cp1252", errors="leadpilot_latin1")
-                out.write(text.replace("\r\n", "\n"))
-            return target
-        decoder = codecs.getincrementaldecoder(encoding)(
-            errors="leadpilot_latin1" if encoding == "cp1252" else "replace")
-        pending_cr, first = False, True
-        while chunk := source.read(CHUNK):
-            text = decoder.decode(chunk)
-            if first:
-                text, first = text.lstrip("\ufeff"), False
-            if pending_cr:
-                text = "\r" + text
-            pending_cr = text.endswith("\r")
-            if pending_cr:
-                text = text[:-1]
-            out.write(text.replace("\r\n", "\n").replace("\r", "\n"))
-        tail = decoder.decode(b"", final=True) + ("\r" if pending_cr else "")
-        out.write(tail.replace("\r\n", "\n").replace("\r", "\n"))
-    return target
-
-
-def originals(loaded: Loaded, records: Iterator[int],
-              one_line_records: bool) -> Iterator[tuple[int, int, str]]:
-    """(record, line number, original text) of the wanted records, in file order.
-
-    `records` are record numbers (`rowid - first_rowid`) in increasing order. The file is
-    scanned once, up to the last record wanted, skipping blank lines and the records the
-    reader rejected, as DuckDB skipped them. With `one_line_records` (no field holds a line
-    break) lines are counted directly; otherwise the scan splits records with the dialect.
-    """
-    fmt = loaded.fmt
-    skipped: set[int] = set()
-    for line, raw in zip(loaded.rejects["line"], loaded.rejects["raw"], strict=True):
-        skipped.update(range(int(line), int(line) + _count_newlines(raw) + 1))
-    target = next(records, None)
-    if target is None:
-        return
-    if one_line_records:
-        with loaded.source.open("rb") as raw:
-            yield from _one_line_originals(raw, fmt.header_line, skipped, target, records)
-        return
-    with loaded.source.open(encoding="utf-8-sig", newline="") as handle:
-        lines = _Lines(handle)
-        for _ in range(fmt.header_line - 1):
-            next(lines, None)
-        texts = _split_records(lines, fmt)
-        record = -1
-        for start, fields_count, text in texts:
-            if fields_count == 0 or start in skipped:
-                continue
-            record += 1
-            if record == target:
-                yield record, start, text.rstrip("\r\n")
-                target = next(records, None)
-                if target is None:
-                    return
-
-
-def _one_line_originals(handle, header_line: int, skipped: set[int], target: int,
-                        records: Iterator[int]) -> Iterator[tuple[int, int, str]]:
-    """`originals` when each record is one line: line number = physical line, in one tight
-    loop over bytes (a million lines in a fraction of a second); only the wanted lines are
-    decoded (the source is UTF-8)."""
-    record = -1
-    for line, text in enumerate(handle, 1):
-        if line <= header_line or not text.strip(b"\r\n") or line in skipped:
-            continue
-        record += 1
-        if record == target:
-            yield record, line, text.rstrip(b"\r\n").decode("utf-8", errors="replace")
-            target = next(records, None)
-            if target is None:
-                return
-
-
-def _split_records(lines: _Lines, fmt: CsvFormat) -> Iterator[tuple[int, int, str]]:
-    reader = csv.reader(lines, delimiter=fmt.delimiter, quotechar=fmt.quotechar, strict=False)
-    next(_safe(reader), None)  # the header
-    lines.take()
-    for fields in _safe(reader):
-        start, text = lines.take()
-        yield start, len(fields), text
-
-
-def _safe(reader: Iterator[list[str]]) -> Iterator[list[str]]:
-    try:
-        yield from reader
-    except csv.Error:
-        return
-
-
-class _Lines:
-    """Iterates a file's physical lines, remembering where the current record started."""
-
-    def __init__(self, handle) -> None:
-        self._handle, self._line, self._start, self._parts = handle, 0, 1, []
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        text = self._handle.readline()
-        if not text:
-            raise StopIteration
-        self._line += 1
-        self._parts.append(text)
-        return text
-
-    def take(self) -> tuple[int, str]:
-        text, start = "".join(self._parts), self._line - len(self._parts) + 1
-        self._parts = []
-        return start, text

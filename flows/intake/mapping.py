@@ -1,79 +1,22 @@
 """Which column of an imported file feeds which leadpilot field: presets and TOML mappings.
 
-A preset is a mapping file shipped in `flows/intake/presets/` (salesforce, hubspot, leadpilot); a
-user's `--mapping my.toml` has the same shape (copy a preset to start). Errors name the file,
-the line and the field, in one sentence.
+A preset is a mapping file shipped in `flows/intake/presets/` (salesforce, hubspot, leadpilot,
+and companies: a file of companies keyed by company_id); a user's `--mapping my.toml` has the
+same shape (copy a preset to start). Errors name the file, the line and the field, in one
+sentence.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 from features.columns import SOURCES
+from features.reading.mapping import FIELDS, REQUIRABLE, STATUSES, Mapping
 from flows.editable_files import NO_FIELD, ConfigError, parse_toml
 
-PRESETS = ("salesforce", "hubspot", "leadpilot")
-STATUSES = ("open", "won", "lost")
-# leadpilot field -> how its text is read. Lead fields first, then the company's.
-FIELDS: dict[str, str] = {
-    "lead_id": "key", "first_name": "text", "last_name": "text", "title": "text",
-    "email": "email", "phone": "text", "source": "source", "status": "status",
-    "created_at": "date", "closed_at": "date", "modified_at": "date", "owner": "text",
-    "company_id": "key", "company_name": "text", "website": "text", "country": "text",
-    "industry": "text", "employees": "count", "annual_revenue": "amount",
-    "founded_year": "year",
-}
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """A mapping as written: field -> candidate headers, and the value translations."""
-
-    name: str
-    description: str
-    columns: dict[str, tuple[str, ...]]
-    sources: dict[str, str]  # lower-case file value -> leadpilot source
-    statuses: dict[str, str]  # lower-case file value -> open, won or lost
-    source_default: str
-    status_default: str
-
-    def resolve(self, headers: tuple[str, ...]) -> Resolved:
-        """Match the candidate headers (ignoring case) against a file's header.
-
-        A field's first present header feeds it; the next ones only fill its empty cells and
-        are kept in extra as well, so a mobile phone next to a phone is not lost.
-        """
-        by_lower: dict[str, str] = {}
-        for header in headers:
-            by_lower.setdefault(header.lower(), header)
-        used: dict[str, tuple[str, ...]] = {}
-        for field, candidates in self.columns.items():
-            present = tuple(by_lower[c.lower()] for c in candidates if c.lower() in by_lower)
-            if present:
-                used[field] = present
-        taken = {cols[0] for cols in used.values()}
-        translated = {h for f in ("source", "status") for h in used.get(f, ())}
-        extra = tuple(h for h in headers if h not in taken or h in translated)
-        return Resolved(self, used, extra)
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """A mapping applied to one file: the headers each field reads, the headers kept in extra."""
-
-    mapping: Mapping
-    fields: dict[str, tuple[str, ...]]
-    extra: tuple[str, ...]
-
-    def describe(self) -> list[str]:
-        """One line per mapped field, e.g. `first_name <- FirstName`."""
-        lines = [f"{field} <- {' | '.join(cols)}" for field, cols in self.fields.items()]
-        if self.extra:
-            lines.append(f"kept in extra: {', '.join(self.extra)}")
-        return lines
+PRESETS = ("salesforce", "hubspot", "leadpilot", "companies")
 
 
 def load_mapping(preset: str | None, mapping_file: Path | None) -> Mapping:
@@ -118,16 +61,24 @@ def parse_mapping(text: str, where: str, name: str) -> Mapping:
                 isinstance(n, str) and n.strip() for n in names):
             raise fail(f"columns.{field}", "must be a column name or a list of column names")
         columns[field] = tuple(n.strip() for n in names)
-    if "lead_id" not in columns and "email" not in columns:
-        raise ConfigError(where, None, "columns", "map lead_id or email: one of them keys a lead")
+    if "lead_id" not in columns and "email" not in columns and "company_id" not in columns:
+        raise ConfigError(where, None, "columns", "map lead_id or email: one of them keys a lead "
+                          "(or only company_id, for a file of companies)")
     sources = _translations(data, "sources", SOURCES, fail)
     statuses = _translations(data, "statuses", STATUSES, fail)
+    required = data.get("required", [])
+    if not isinstance(required, list) or any(f not in REQUIRABLE for f in required):
+        raise fail("required", f"must be a list of fields among {', '.join(REQUIRABLE)}")
+    if not isinstance(data.get("merge_same_email", True), bool):
+        raise fail("merge_same_email", "must be true or false")
     return Mapping(
         name=name, description=str(data.get("description", name)), columns=columns,
         sources={k: v for k, v in sources.items() if k != "default"},
         statuses={k: v for k, v in statuses.items() if k != "default"},
         source_default=sources.get("default", "web_form"),
         status_default=statuses.get("default", "open"),
+        required=tuple(required),
+        merge_same_email=data.get("merge_same_email", True),
     )
 
 

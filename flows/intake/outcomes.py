@@ -29,10 +29,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from features.reading.values import install_macros
 from flows.errors import LeadpilotError
 from flows.intake import rejects
-from flows.intake.loading import load_csv, originals
-from flows.intake.reading import detect_format, install_macros
+from flows.intake.loading import load_csv
+from flows.intake.originals import originals
+from flows.intake.reading import detect_format
 from flows.intake.rows import quote
 from flows.privacy import suppression
 

@@ -1,14 +1,11 @@
-"""Read any CSV a sales team hands over: detect its format, load it as text, parse its values.
+"""Open any CSV a sales team hands over: detect its format and read it as text.
 
 The public contract shared by `leadpilot import`, `leadpilot outcomes` and `train --history`:
 
     fmt = detect_format(path)            # what the file is: encoding, delimiter, numbers, dates
     frame, fmt = read_table(path)        # every column as text (None for empty cells)
-    amounts = parse_numbers(frame["Amount"], fmt)
+    amounts = parse_numbers(frame["Amount"], fmt)   # features.reading (pure)
     closed = parse_dates(frame["Close date"], fmt)
-
-Numbers and dates are parsed by DuckDB macros (`flows/intake/sql/csv/values.sql`), the same ones the
-importer runs over millions of rows, so a value reads the same everywhere.
 """
 
 from __future__ import annotations
@@ -17,66 +14,18 @@ import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass, field, replace
-from importlib.resources import files
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from features.reading import sniffing as sniff
+from features.reading.errors import ReadError
+from features.reading.values import CsvFormat
 from flows.errors import LeadpilotError
-from flows.intake import sniffing as sniff
 
-_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16",
-                   "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "cp1252": "cp1252/latin-1"}
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-_DATE_NAMES = {"dmy": "DD/MM/YYYY", "mdy": "MM/DD/YYYY", "ymd": "YYYY-MM-DD"}
-_THOUSANDS_NAMES = {"": "none", " ": "space", ",": "comma", ".": "dot"}
 XLSX_MAGIC = b"PK\x03\x04"
 _SEP_HINT = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class CsvFormat:
-    """What a CSV file is, as detected on a sample (or as built by hand for a known file).
-
-    Attributes:
-        encoding: Python codec name: utf-8, utf-8-sig, utf-16(-le/-be) or cp1252.
-        delimiter: `,`, `;`, tab or `|`.
-        quotechar: `"` (or `'`); quotes inside a field are doubled.
-        decimal: `.` or `,`.
-        thousands: "" (none), " " (any space), `,` or `.`.
-        date_order: "ymd", "dmy" or "mdy", for dates that are not ISO.
-        has_bom: the file starts with a byte-order mark.
-        line_ending: CRLF, LF, CR or mixed.
-        columns: the header, trimmed, blanks named and repeats numbered.
-        kind: "csv", or "xlsx" for an Excel workbook (read from its first sheet).
-        header_line: the 1-based line of the header (blank lines before it are skipped).
-    """
-
-    encoding: str = "utf-8"
-    delimiter: str = ","
-    quotechar: str = '"'
-    decimal: str = "."
-    thousands: str = ""
-    date_order: str = "ymd"
-    has_bom: bool = False
-    line_ending: str = "LF"
-    columns: tuple[str, ...] = field(default=())
-    kind: str = "csv"
-    header_line: int = 1
-
-    def describe(self) -> str:
-        """One line for a person, e.g. `UTF-8 with BOM, semicolon-separated, decimal comma…`."""
-        if self.kind == "xlsx":
-            return f"Excel workbook (first sheet), {len(self.columns)} columns"
-        decimal = "decimal comma" if self.decimal == "," else "decimal point"
-        return (f"{_ENCODING_NAMES.get(self.encoding, self.encoding)}, "
-                f"{_DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))}-separated, "
-                f"quote {self.quotechar}, {decimal}, thousands separator "
-                f"{_THOUSANDS_NAMES.get(self.thousands, repr(self.thousands))}, "
-                f"dates {_DATE_NAMES[self.date_order]}, {self.line_ending} line endings, "
-                f"{len(self.columns)} columns")
 
 
 def detect_format(path: Path | str) -> CsvFormat:
@@ -97,7 +46,7 @@ def detect_format(path: Path | str) -> CsvFormat:
         return CsvFormat(kind="xlsx", columns=tuple(sniff.unique_headers(xlsx_header(path))))
     try:
         encoding, has_bom = sniff.sniff_encoding(sample, complete)
-    except LeadpilotError as exc:
+    except ReadError as exc:
         raise LeadpilotError(f"The file {path} is not a CSV file: it holds {exc}.") from exc
     text = _decode_sample(sample, encoding, complete)
     lines = sniff.complete_lines(text, complete)
@@ -115,6 +64,8 @@ def detect_format(path: Path | str) -> CsvFormat:
     quotechar = sniff.sniff_quotechar(lines, delimiter)
     rows = _records(lines, delimiter, quotechar)
     header_at = next(i for i, row in enumerate(rows) if any(v.strip() for v in row))
+    if sniff.binary_header(rows[header_at]):
+        raise LeadpilotError(f"The file {path} is not a CSV file: its header holds binary data.")
     # 2,000 records vote on numbers and dates: plenty, and a fifth of a second less per import
     decimal, thousands, order = sniff.sniff_values(rows[header_at + 1:header_at + 2001],
                                                    delimiter)
@@ -166,80 +117,4 @@ def read_table(path: Path | str, fmt: CsvFormat | None = None) -> tuple[pd.DataF
     return frame.astype(object).where(frame.notna(), None), loaded.fmt
 
 
-def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the value macros of `flows/intake/sql/csv/values.sql` on `con` (TEMP)."""
-    con.execute(files(__package__).joinpath("sql", "csv", "values.sql").read_text(encoding="utf-8"))
-
-
-def _apply(series: pd.Series, inner: str, outer: str, params: dict) -> pd.Series:
-    con = duckdb.connect()
-    try:
-        install_macros(con)
-        frame = pd.DataFrame({"v": series.astype(object).where(series.notna(), None)})
-        frame["v"] = frame["v"].astype("str")
-        con.register("_values", frame)
-        rows = con.execute(f"SELECT {outer} FROM (SELECT {inner} AS g FROM _values)",  # noqa: S608
-                           params).fetchall()
-    finally:
-        con.close()
-    return pd.Series([row[0] for row in rows], index=series.index, name=series.name,
-                     dtype=object)
-
-
-def parse_numbers(series: pd.Series, fmt: CsvFormat) -> pd.Series:
-    """Text to float64 with the file's decimal and thousands separators; NaN when unreadable.
-
-    Examples:
-        >>> parse_numbers(pd.Series(["1 234,50", "1,234.50", "x"]), CsvFormat(decimal=",")).tolist()
-        [1234.5, 1234.5, nan]
-    """
-    values = _apply(series, "lp_clean_number(v)", "lp_number_of(g, $dec)", {"dec": fmt.decimal})
-    return values.astype("float64")
-
-
-def parse_decimals(series: pd.Series, fmt: CsvFormat) -> pd.Series:
-    """Text to `decimal.Decimal` (6 places, unrounded) for money; None when unreadable."""
-    return _apply(series, "lp_clean_number(v)", "lp_decimal_of(g, $dec)", {"dec": fmt.decimal})
-
-
-# Two-digit years first: %Y would read "26" as the year 26.
-_DAY_FIRST = ("%d/%m/%y", "%d/%m/%y %H:%M", "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S",
-              "%d.%m.%y", "%d.%m.%Y", "%d-%m-%y", "%d-%m-%Y")
-_MONTH_FIRST = ("%m/%d/%y %I:%M %p", "%m/%d/%y", "%m/%d/%Y %I:%M %p", "%m/%d/%Y",
-                "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
-_ISO = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
-# English month names (DuckDB's %b and %B know no other language), whatever the file's order;
-# two-digit years first again. French names, "Sept" and times after a name go to the macros.
-_MONTH_NAMES = ("%d-%b-%y", "%d %b %y", "%b %d, %y", "%d %b %Y", "%d-%b-%Y", "%b %d, %Y",
-                "%d %B %Y", "%B %d, %Y")
-
-
-def date_formats(fmt: CsvFormat) -> list[str]:
-    """strptime formats worth trying first for the file's dates (a fast path of lp_timestamp)."""
-    return [*_ISO, *(_MONTH_FIRST if fmt.date_order == "mdy" else _DAY_FIRST), *_MONTH_NAMES]
-
-
-def parse_dates(series: pd.Series, fmt: CsvFormat) -> pd.Series:
-    """Text to naive UTC `datetime64`: ISO, or day/month order per `fmt.date_order`, or a
-    French or English month name in any order; NaT if not.
-
-    Examples:
-        >>> parse_dates(pd.Series(["02/24/26 02:18 AM"]), CsvFormat(date_order="mdy"))[0]
-        Timestamp('2026-02-24 02:18:00')
-        >>> parse_dates(pd.Series(["24 févr. 2026"]), CsvFormat(date_order="mdy"))[0]
-        Timestamp('2026-02-24 00:00:00')
-    """
-    values = _apply(series, "lp_date_parts(v)", "lp_timestamp_of(g, $ord)",
-                    {"ord": fmt.date_order})
-    fast = _apply(series, "v", "try_strptime(g, $formats)", {"formats": date_formats(fmt)})
-    values = fast.where(fast.notna(), values)
-    return pd.to_datetime(values).astype("datetime64[us]")
-
-
-def with_columns(fmt: CsvFormat, columns: list[str]) -> CsvFormat:
-    """A copy of `fmt` with another header (e.g. after renaming)."""
-    return replace(fmt, columns=tuple(columns))
-
-
-__all__ = ["CsvFormat", "detect_format", "install_macros", "parse_dates", "parse_decimals",
-           "parse_numbers", "read_table"]
+__all__ = ["detect_format", "read_table"]

@@ -14,13 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from flows.intake.loading import (
-    Loaded,
-    line_breaks_sql,
-    may_span_lines,
-    originals,
-    swallowed_rows_sql,
-)
+from flows.intake.loading import Loaded, line_breaks_sql, may_span_lines, swallowed_rows_sql
+from flows.intake.originals import originals
+from flows.intake.records import sheet_rows
 from flows.intake.rows import quote
 
 BATCH = 50_000
@@ -68,6 +64,17 @@ def all_rejects(con: duckdb.DuckDBPyConnection, loaded: Loaded, multiline: bool
     """Reader rejects and validation rejects merged in line order."""
     reader = ((int(r.line), r.reason, r.raw) for r in loaded.rejects.itertuples())
     return heapq.merge(reader, _validation_rejects(con, loaded, multiline))
+
+
+def numbered(rows: Iterator[tuple[int, str, str]], loaded: Loaded
+             ) -> Iterator[tuple[int, str, str]]:
+    """The rejects of a workbook numbered by their sheet row (its CSV copy's records), others
+    as they are."""
+    fmt = loaded.fmt
+    if fmt.kind != "xlsx":
+        return rows
+    row_of = sheet_rows(loaded.source, fmt.delimiter, fmt.quotechar, fmt.header_line)
+    return ((row_of.get(line, line), why, raw) for line, why, raw in rows)
 
 
 def write_rejects(rows: Iterator[tuple[int, str, str]], target: Path) -> int:

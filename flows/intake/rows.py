@@ -19,8 +19,9 @@ import pandas as pd
 from features.countries import country_code
 from features.domains import normalise_domain
 from features.email import email_domain
-from flows.intake.mapping import FIELDS, Resolved
-from flows.intake.reading import CsvFormat, date_formats, install_macros
+from features.reading.mapping import FIELDS, Resolved
+from features.reading.reasons import REASONS
+from features.reading.values import CsvFormat, date_formats, install_macros
 
 LEGAL_FORMS = ("inc", "incorporated", "ltd", "limited", "llc", "llp", "plc", "corp",
                "corporation", "co", "company", "gmbh", "ag", "sa", "sas", "sarl", "srl", "spa",
@@ -67,9 +68,10 @@ def fix_non_ascii(con: duckdb.DuckDBPyConnection, table: str = "lp_rows") -> Non
     if bad:
         _register(con, "lp_py_email", bad, [None] * len(bad))
         con.execute(f"""
-            UPDATE {table} SET reason = concat_ws('; ', 'bad email: ' || left(email, 80), reason)
+            UPDATE {table} SET reason = concat_ws('; ', lp_why($why, 'email', left(email, 80)),
+                                                  reason)
             WHERE email IN (SELECT value FROM lp_py_email) AND NOT blank
-        """)  # noqa: S608
+        """, {"why": REASONS["bad_email"]})  # noqa: S608
     sites = [row[0] for row in con.execute(
         f"SELECT DISTINCT website FROM {table} WHERE website IS NOT NULL "  # noqa: S608
         "AND lp_needs_python(website)").fetchall()]
@@ -134,33 +136,62 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
     the text it came from (`<field>_text`), `extra` (JSON). Three layers, so that each regular
     expression runs once per value: text, then the parts of dates and numbers, then values.
     """
-    fields = resolved.fields
     m = resolved.mapping
     params = {"dec": fmt.decimal, "ord": fmt.date_order,
               "src_k": list(m.sources), "src_v": list(m.sources.values()),
               "st_k": list(m.statuses), "st_v": list(m.statuses.values()),
               "src_default": m.source_default}
-    text = {f: (_text(fields[f], "lp_key_text" if f == "email" else "lp_text")
-                if f in fields else "NULL::VARCHAR") for f in FIELDS}
-    status_parts = [f"MAP($st_k, $st_v)[lower(lp_text({quote(h)}))]"
-                    for h in fields.get("status", ())]
-    wanted = ["lead_id", "email", "first_name", "last_name", "title", "phone", "company_id",
-              "company_name", "website", "country", "industry", "created_at", "closed_at",
-              "modified_at", "employees", "annual_revenue", "founded_year"]
-    wanted.append("owner")  # NULL when the file has no owner column
-    texts = {f"{f}_text": text[f] for f in wanted}
-    texts["source"] = (f"CASE WHEN {text['source']} IS NOT NULL THEN coalesce("
-                       f"MAP($src_k, $src_v)[lower({text['source']})], $src_default) END")
-    texts["status"] = f"coalesce({', '.join(status_parts)})" if status_parts else "NULL::VARCHAR"
-    texts.update(_extra_texts(resolved))
+    text = {f: (_text(resolved.fields[f], "lp_key_text" if f == "email" else "lp_text")
+                if f in resolved.fields else "NULL::VARCHAR") for f in FIELDS}
     # coalesce stops at the first column with text; ltrim (not trim, and not inside nullif) so
     # that DuckDB does not hoist it out as a common subexpression run on every cell
     blank = ("coalesce(" + ", ".join(f"CASE WHEN ltrim({quote(h)}) <> '' THEN 1 END"
                                      for h in fmt.columns) + ") IS NULL")
-    fast, slow = {}, {}  # two layers: the cheap reading first, the regexes only if it fails
-    for f in ("created_at", "closed_at", "modified_at"):
+    fast, slow = _layers(con, resolved, fmt, sample, text, params)
+    sql = f"""SELECT blank, _breaks, _swallows, {_select(_values())}
+FROM (
+    SELECT *, {_select(slow)}
+    FROM (
+        SELECT *, {_select(fast)}
+        FROM (
+            SELECT ({blank}) AS blank, {breaks} AS _breaks, {swallows} AS _swallows,
+                {_select(_texts(resolved, text))}
+            FROM {{csv}}
+        )
+    )
+)"""  # noqa: S608 (expressions built from the mapping; values are bound)
+    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+_WANTED = ("lead_id", "email", "first_name", "last_name", "title", "phone", "company_id",
+           "company_name", "website", "country", "industry", "created_at", "closed_at",
+           "modified_at", "employees", "annual_revenue", "founded_year", "owner", "siren",
+           "postal_code")
+_DATES = ("created_at", "closed_at", "modified_at")
+_NUMBERS = ("employees", "annual_revenue", "founded_year")
+
+
+def _texts(resolved: Resolved, text: dict[str, str]) -> dict[str, str]:
+    """The first layer: each field's trimmed text, the translated source and status."""
+    texts = {f"{f}_text": text[f] for f in _WANTED}  # owner: NULL when the file has none
+    texts["source_text"], texts["status_text"] = text["source"], text["status"]
+    status_parts = [f"MAP($st_k, $st_v)[lower(lp_text({quote(h)}))]"
+                    for h in resolved.fields.get("status", ())]
+    texts["source"] = (f"CASE WHEN {text['source']} IS NOT NULL THEN coalesce("
+                       f"MAP($src_k, $src_v)[lower({text['source']})], $src_default) END")
+    texts["status"] = f"coalesce({', '.join(status_parts)})" if status_parts else "NULL::VARCHAR"
+    texts.update(_extra_texts(resolved))
+    return texts
+
+
+def _layers(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvFormat, sample: str,
+            text: dict[str, str], params: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """The second and third layers: the cheap reading of dates and numbers first, the
+    regexes only where it fails. Adds each date column's strptime format to `params`."""
+    fast, slow = {}, {}
+    for f in _DATES:
         params[f"{f}_format"] = (date_format_of(con, sample, text[f], fmt)
-                                 if f in fields else "%Y-%m-%d")
+                                 if f in resolved.fields else "%Y-%m-%d")
         read = f"try_strptime({f}_text, ${f}_format)"
         if "%z" in params[f"{f}_format"]:  # an offset gives a TIMESTAMPTZ: the UTC time of it
             read = f"timezone('UTC', {read})"
@@ -168,7 +199,7 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
             f"CASE WHEN {read} >= TIMESTAMP '1900-01-01' THEN {read} END")
         slow[f"{f}_g"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_fast IS NULL "
                           f"THEN lp_date_parts({f}_text) END")
-    for f in ("employees", "annual_revenue", "founded_year"):
+    for f in _NUMBERS:
         fast[f"{f}_plain"] = (f"CASE WHEN regexp_full_match({f}_text, '[-+]?[0-9]+') "
                               f"THEN TRY_CAST({f}_text AS DECIMAL(38, 6)) END")
         slow[f"{f}_clean"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_plain IS NULL "
@@ -176,6 +207,11 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
     fast["extra"] = _extra_json(resolved)
     fast["email_parts"] = "lp_email_parts(email_text)"
     fast["website_host"] = "lp_website_host(website_text)"
+    return fast, slow
+
+
+def _values() -> dict[str, str]:
+    """The last layer: the typed values, and the texts validate.sql words its reasons with."""
     values = {
         "key_text": "lead_id_text", "email": "email_text",
         # non-ASCII values: features.email and features.domains decide (fix_non_ascii)
@@ -185,30 +221,18 @@ def typed_rows_sql(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvF
         "domain": ("CASE WHEN website_text IS NOT NULL AND NOT lp_needs_python(website_text) "
                    "THEN lp_domain_of(website_host) END"),
         "company_id_text": "company_id_text", "source": "source", "status": "status",
-        "extra": "extra",
+        "source_text": "source_text", "status_text": "status_text", "extra": "extra",
     }
     for field in ("first_name", "last_name", "title", "phone", "company_name", "website",
-                  "country", "industry", "owner"):
+                  "country", "industry", "owner", "siren", "postal_code"):
         values[field] = f"{field}_text"
-    for field in ("created_at", "closed_at", "modified_at"):
+    for field in _DATES:
         values[field] = f"coalesce({field}_fast, lp_timestamp_of({field}_g, $ord))"
         values[f"{field}_text"] = f"{field}_text"
-    for field in ("employees", "annual_revenue", "founded_year"):
+    for field in _NUMBERS:
         values[f"{field}_number"] = f"coalesce({field}_plain, lp_decimal_of({field}_clean, $dec))"
         values[f"{field}_text"] = f"{field}_text"
-    sql = f"""SELECT blank, _breaks, _swallows, {_select(values)}
-FROM (
-    SELECT *, {_select(slow)}
-    FROM (
-        SELECT *, {_select(fast)}
-        FROM (
-            SELECT ({blank}) AS blank, {breaks} AS _breaks, {swallows} AS _swallows,
-                {_select(texts)}
-            FROM {{csv}}
-        )
-    )
-)"""  # noqa: S608 (expressions built from the mapping; values are bound)
-    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    return values
 
 
 def _select(columns: dict[str, str]) -> str:

@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from features.reading.values import CsvFormat, parse_dates, parse_numbers
 from flows import store
 from flows.errors import LeadpilotError
-from flows.intake.reading import CsvFormat, parse_dates, parse_numbers, read_table
+from flows.intake.reading import read_table
 from flows.models import files as model_files
 from flows.models import registry
 from flows.models.training import recipe, refuse_cold_start

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
@@ -87,6 +88,9 @@ def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
         "- grades: " + ", ".join(f"{g} {grades.get(g, 0)}" for g in "ABCD"),
         f"- rows rejected at intake: {rejected}",
         f"- rows of erased people skipped at intake: {suppressed}",
+        *(f"- {Path(r['file']).name}: read {r['read']} = inserted {r['inserted']} + updated "
+          f"{r['updated']} + unchanged {r['unchanged']} + merged {r['merged']} + rejected "
+          f"{r['rejected']} + suppressed {r['suppressed']}" for r in summary["intake"]),
         f"- model: {summary['scoring'].get('model_version')}",
         *summary_lines(summary.get("enrichment", {})),
         *model_scoring.summary_lines(summary),

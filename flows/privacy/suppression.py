@@ -71,12 +71,13 @@ def _listed(con: duckdb.DuckDBPyConnection, kind: tuple[str, str, str]) -> bool:
 
 
 def skip_rows(con: duckdb.DuckDBPyConnection, table: str = "lp_rows",
-              lead_id: str = "key_text") -> int:
+              lead_id: str = "key_text") -> list[str | None]:
     """Turn the rows of `table` whose `email` or lead id (column `lead_id`) is on the list into
     blank rows, without a reason.
 
     `table` is the import's typed rows (sql/import/validate.sql), where a blank row is neither
-    imported nor rejected (sql/import/resolve.sql, flows/intake/rejects.py). Returns how many rows.
+    imported nor rejected (sql/import/resolve.sql, flows/intake/rejects.py). Returns the lead
+    id of each row skipped (None for a row without one).
     """
     tests = []
     for column, kind in (("email", _EMAILS), (lead_id, _LEAD_IDS)):
@@ -85,11 +86,11 @@ def skip_rows(con: duckdb.DuckDBPyConnection, table: str = "lp_rows",
             tests.append(f"({column} IS NOT NULL AND {macro}({column}, s.salt) IN "  # noqa: S608
                          f"(SELECT {hashed} FROM {listing}))")
     if not tests:
-        return 0
+        return []
     _install(con)
-    return con.execute(
+    return [row[0] for row in con.execute(
         f"UPDATE {table} SET blank = true, reason = NULL FROM suppression_salt s "  # noqa: S608
-        f"WHERE NOT blank AND ({' OR '.join(tests)})").fetchone()[0]
+        f"WHERE NOT blank AND ({' OR '.join(tests)}) RETURNING {lead_id}").fetchall()]
 
 
 def suppressed_among(con: duckdb.DuckDBPyConnection, addresses: Iterable[str]) -> set[str]:

@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from features.reading.values import CsvFormat
 from flows import store
 from flows.editable_files import ConfigError
 from flows.errors import LeadpilotError
 from flows.intake import rows as import_rows
 from flows.intake.importer import import_file
 from flows.intake.mapping import load_mapping
-from flows.intake.reading import CsvFormat
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "salesforce"
 NOW = datetime(2026, 11, 29, 6, 0)
@@ -235,7 +235,7 @@ def test_each_rejected_row_has_its_line_reason_and_original_text(con, tmp_path):
     assert "bad email" in by_line[4]
     assert "created_at is not a date" in by_line[5]
     assert "neither an id nor an email" in by_line[6]
-    assert "fewer fields" in by_line[7]
+    assert by_line[7] == "has 4 fields where the header has 9"
     assert rejects.loc[rejects["line"] == "4", "raw"].iloc[0] == (
         "L2,2026-11-01,B,B,jean.dupont@,event,open,,")
 

@@ -9,15 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from features.reading.values import CsvFormat, parse_dates, parse_decimals, parse_numbers
 from flows.errors import LeadpilotError
-from flows.intake.reading import (
-    CsvFormat,
-    detect_format,
-    parse_dates,
-    parse_decimals,
-    parse_numbers,
-    read_table,
-)
+from flows.intake.reading import detect_format, read_table
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:

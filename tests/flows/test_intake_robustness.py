@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from flows import store
-from flows.intake.daily import import_all, load_file
-from flows.intake.validation import LEADS
+from flows.intake.daily import import_all
+from flows.intake.importer import import_file
+from flows.intake.mapping import load_mapping
 
 NOW = datetime(2026, 11, 27, 6, 0)
 HEADER = ("lead_id,created_at,first_name,last_name,title,email,phone,company_id,source,status,"
@@ -43,8 +44,7 @@ def _import(folder: Path, leads: Path):
 
 
 def _balanced(result) -> bool:
-    return result.read == (result.inserted + result.updated + result.merged + result.rejected
-                           + result.suppressed)
+    return result.balanced
 
 
 def _rejects(result) -> pd.DataFrame:
@@ -121,7 +121,8 @@ def test_many_quotes_never_closed_each_cost_one_line(tmp_path):
     path = tmp_path / "leads.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with store.opened(tmp_path / "w.duckdb") as con:
-        result = load_file(con, path, LEADS, tmp_path / "rejects", NOW)
+        result = import_file(con, path, load_mapping("leadpilot", None), tmp_path / "rejects",
+                             NOW)
         landed = con.execute("SELECT count(*) FROM leads").fetchone()[0]
     assert (result.read, result.inserted, result.rejected, landed) == (2000, 1800, 200, 1800)
     rejects = _rejects(result)
@@ -136,13 +137,13 @@ def test_a_field_longer_than_csvs_default_limit_reads_and_is_validated_as_usual(
                                _lead("L3")]) + "\n", encoding="utf-8")
     results, con = _import(tmp_path, path)
     leads = results["leads"]
-    assert (leads.read, leads.inserted, leads.rejected) == (3, 2, 1) and _balanced(leads)
-    assert con.execute("SELECT length(title) FROM leads WHERE lead_id = 'L1'").fetchone()[0] \
-        == len(huge)
+    # both doors cap a mapped field at 1,000 characters (importer.MAX_TEXT)
+    assert (leads.read, leads.inserted, leads.rejected) == (3, 1, 2) and _balanced(leads)
+    assert _lead_ids(con) == ["L3"]
     rejects = _rejects(leads)
-    assert rejects["line"].tolist() == [3]
-    assert rejects["reason"].iloc[0].startswith("source must be one of")
-    assert len(rejects["raw"].iloc[0]) > len(huge)
+    assert rejects["line"].tolist() == [2, 3]
+    assert set(rejects["reason"]) == {"a field is longer than 1000 characters"}
+    assert all(len(raw) > len(huge) for raw in rejects["raw"])
 
 
 def _workbook(path: Path, rows: list[list[object]]) -> Path:

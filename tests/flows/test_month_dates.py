@@ -10,10 +10,10 @@ import duckdb
 import pandas as pd
 import pytest
 
+from features.reading.values import CsvFormat, date_formats, install_macros, parse_dates
 from flows import store
 from flows.intake.importer import import_file
 from flows.intake.mapping import load_mapping
-from flows.intake.reading import CsvFormat, date_formats, install_macros, parse_dates
 
 NOW = datetime(2026, 11, 29, 6, 0)
 

@@ -228,7 +228,7 @@ def test_the_daily_intake_skips_a_forgotten_lead_id_on_a_later_day(settings, tmp
                                           settings.rejects_dir, LATER)
         assert con.execute("SELECT list(lead_id) FROM leads").fetchone()[0] == ["L2"]
         assert con.execute("SELECT list(event_id) FROM activities").fetchone()[0] == ["E3"]
-    assert (leads.read, leads.updated, leads.rejected, leads.suppressed) == (4, 1, 0, 3)
+    assert (leads.read, leads.unchanged, leads.rejected, leads.suppressed) == (4, 1, 0, 3)
     assert (activities.read, activities.inserted, activities.suppressed) == (3, 1, 2)
     assert leads.rejects_file is None and activities.rejects_file is None
     assert not list(settings.rejects_dir.rglob("*.csv"))

@@ -48,3 +48,7 @@ CREATE OR REPLACE TEMP MACRO lp_domain_of(h) AS (
 
 -- The domain of any text in one call, for small tables (the host is computed three times).
 CREATE OR REPLACE TEMP MACRO lp_domain(s) AS lp_domain_of(lp_website_host(trim(s)));
+
+-- A reject reason from its template (features/reading/reasons.py, bound as $why_<key>).
+CREATE OR REPLACE TEMP MACRO lp_why(template, field, value) AS
+    replace(replace(template, '{field}', field), '{value}', coalesce(value, ''));

@@ -4,7 +4,9 @@
 -- one file sharing an email share the id of the first of them. A company is found by its
 -- normalised domain, else by its normalised name; a row without a website borrows the domain
 -- another row of the same company name gave. Parameters: $legal (regex of legal forms), $base
--- (rowid - $base numbers lp_rows' records from 0, in file order).
+-- (rowid - $base numbers lp_rows' records from 0, in file order), $by_email (false: a row
+-- with an id of its own is never merged into another lead by its email: the mapping's
+-- merge_same_email).
 CREATE OR REPLACE TEMP MACRO lp_name_key(n, legal) AS nullif(trim(regexp_replace(
     regexp_replace(regexp_replace(replace(lower(strip_accents(n)), '.', ''), '[^a-z0-9]+', ' ',
                                   'g'), legal, ' ', 'g'), '\s+', ' ', 'g')), '');
@@ -77,8 +79,10 @@ SELECT * EXCLUDE (found_company_id, key_text, company_id_text, email_key, name_k
 FROM (
     SELECT keyed.* EXCLUDE (group_key, employees_number, annual_revenue_number,
                             founded_year_number),
-        coalesce(l.lead_id, a.lead_id, e.lead_id, keyed.group_key, keyed.key_text,
-                 'em-' || left(sha256(keyed.email_key), 16)) AS lead_id,
+        coalesce(l.lead_id, a.lead_id,
+                 CASE WHEN $by_email OR keyed.key_text IS NULL
+                     THEN coalesce(e.lead_id, keyed.group_key) END,
+                 keyed.key_text, 'em-' || left(sha256(keyed.email_key), 16)) AS lead_id,
         domain_any AS domain,
         coalesce(d.company_id, CASE WHEN domain_any IS NULL THEN n.company_id END,
                  'd:' || domain_any, 'n:' || keyed.name_key) AS found_company_id,

@@ -1,6 +1,7 @@
 """Guess a CSV's dialect from a sample of its bytes: encoding, delimiter, quoting, numbers, dates.
 
 Pure functions over bytes and strings; `flows/intake/reading.py` opens the file and calls them.
+They raise `ReadError` (features.reading), which the flows word with the file's name.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import io
 import re
 from collections import Counter
 
-from flows.errors import LeadpilotError
+from features.reading.errors import ReadError
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_BYTES = 1 << 20
@@ -42,7 +43,7 @@ def sniff_encoding(sample: bytes, complete: bool) -> tuple[str, bool]:
     as cp1252 too.
 
     Raises:
-        LeadpilotError: for binary data (NUL bytes or control characters outside UTF-16).
+        ReadError: for binary data (NUL bytes or control characters outside UTF-16).
     """
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", True
@@ -55,15 +56,20 @@ def sniff_encoding(sample: bytes, complete: bool) -> tuple[str, bool]:
     has_bom = sample.startswith(codecs.BOM_UTF8)
     body = sample[3:] if has_bom else sample
     if 0 in body:
-        raise LeadpilotError("binary data (NUL bytes) where text was expected")
+        raise ReadError("binary data (NUL bytes) where text was expected")
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(body, final=complete)
         encoding = "utf-8-sig" if has_bom else "utf-8"
     except UnicodeDecodeError:
         text, encoding = body.decode("cp1252", errors="replace"), "cp1252"
     if len(_CONTROL.findall(text[:65536])) > max(2, len(text[:65536]) // 1000):
-        raise LeadpilotError("binary data (control characters) where text was expected")
+        raise ReadError("binary data (control characters) where text was expected")
     return encoding, has_bom
+
+
+def binary_header(names: list[str]) -> bool:
+    """Whether a header holds control characters: binary data, not column names."""
+    return bool(_CONTROL.search("".join(names).replace("\ufeff", "")))
 
 
 def complete_lines(text: str, complete: bool) -> list[str]:
