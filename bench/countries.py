@@ -11,12 +11,11 @@ same leads against the committed data/reps.yaml.
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from timing import best_of
 
 from features.countries import normalise_countries
 from flows.editable_files import load_yaml
@@ -28,15 +27,6 @@ VALUES = ["France", "FR", "fr ", "Allemagne", "Germany", "Deutschland", "United 
     f"Unknown place {i}" for i in range(286)]
 
 
-def _best(run: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main(rows: int) -> None:
     rng = np.random.default_rng(0)
     picks = rng.integers(0, len(VALUES), rows)
@@ -45,11 +35,11 @@ def main(rows: int) -> None:
                           "country": country, "industry": "retail"})
     territories = Territories.from_file(load_yaml(REPS))
     normalise_countries(country.head(10))  # the name table is built once per process
-    floor = _best(lambda: country.astype("string").str.strip().str.upper())
+    floor = best_of(lambda: country.astype("string").str.strip().str.upper())
     timings = {
         "strip + upper (floor)": floor,
-        "normalise_countries": _best(lambda: normalise_countries(country)),
-        "assign (whole)": _best(lambda: assign(leads, territories)),
+        "normalise_countries": best_of(lambda: normalise_countries(country)),
+        "assign (whole)": best_of(lambda: assign(leads, territories)),
     }
     for name, seconds in timings.items():
         print(f"{name:24s} {seconds:6.3f} s  {seconds / floor:5.1f}x floor  ({rows:,} leads, "

@@ -11,25 +11,15 @@ is belongs here.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import date
 
 import numpy as np
 import pandas as pd
+from timing import best_of
 
 from flows.demo.data import generate
 
 ANCHOR = date(2026, 11, 27)
-
-
-def _best(run: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _floor(rows: int, columns: int) -> pd.DataFrame:
@@ -43,10 +33,10 @@ def main() -> None:
         n_history, n_open = 3000 * scale, 300 * scale
         data = generate(ANCHOR, seed=3, n_history=n_history, n_open=n_open)
         rows = len(data.leads) + len(data.companies) + len(data.activities)
-        seconds = _best(lambda h=n_history, o=n_open: generate(ANCHOR, seed=3, n_history=h,
-                                                               n_open=o))
+        seconds = best_of(lambda h=n_history, o=n_open: generate(
+            ANCHOR, seed=3, n_history=h, n_open=o), repeat=3)
         width = len(data.leads.columns)
-        floor = _best(lambda r=rows, c=width: _floor(r, c))
+        floor = best_of(lambda r=rows, c=width: _floor(r, c), repeat=3)
         growth = f", {seconds / previous:.1f}x the default size's time" if previous else ""
         print(f"generate {n_history + n_open:>6} leads ({rows} rows in all): {seconds:.2f} s, "
               f"floor {floor:.3f} s, ratio {seconds / floor:.0f}x{growth}")
