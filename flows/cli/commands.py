@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from flows import clock
-from flows.cli.console import console, err
+from flows.cli.console import bold, console, err, error_line
 from flows.cli.console import progress as _progress
 from flows.cli.console import settings as _settings
 from flows.cli.models import models_app
@@ -146,7 +147,7 @@ def _print_top(settings: Settings, day: date, path: Path, top: int) -> None:
 
     with store.opened(settings.path(settings.warehouse)) as con:
         sheet = stored_sheet(con, day)
-    console.print(f"\nLead sheet: [bold]{path}[/] ({len(sheet)} leads)\n")
+    console.print(Text.assemble("\nLead sheet: ", (str(path), "bold"), f" ({len(sheet)} leads)\n"))
     columns = {"rank": "#", "owner": "Owner", "grade": "Grade", "win_probability": "Win %",
                "expected_value": "Expected €", "lead_name": "Lead", "company": "Company",
                "plan": "Plan", "seats": "Seats", "acv": "ACV €", "floor_price": "Floor €"}
@@ -238,7 +239,7 @@ def forget(
                   f"{', '.join(erased.lead_ids) or 'none'}")
     for name, count in erased.tables.items():
         table.add_row(name, str(count))
-    table.add_row("[bold]total[/]", f"[bold]{erased.total}[/]")
+    table.add_row(bold("total"), bold(str(erased.total)))
     console.print(table)
     for path, count in erased.files.items():
         action = ("would rewrite", "to remove") if dry_run else ("rewrote", "removed")
@@ -284,7 +285,7 @@ def main() -> None:
     try:
         app()
     except (LeadpilotError, ConfigError) as exc:
-        err.print(f"[red]Error:[/] {exc}")
+        err.print(error_line(str(exc)))
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("Interrupted.")
@@ -296,8 +297,8 @@ def main() -> None:
 
         sentence = startup_failure(exc)
         if sentence:
-            err.print(f"[red]Error:[/] {sentence}")
+            err.print(error_line(sentence))
             sys.exit(1)
-        err.print(f"[red]Error:[/] {type(exc).__name__}: {exc} "
-                  "(set LEADPILOT_DEBUG=1 for the details).")
+        err.print(error_line(f"{type(exc).__name__}: {exc} (set LEADPILOT_DEBUG=1 for the "
+                             "details)."))
         sys.exit(1)
