@@ -17,6 +17,7 @@ from flows.enrichment.lookups import enrich_daily, summary_lines
 from flows.models import scoring as model_scoring
 from flows.models.retraining import card_markdown, retrain
 from flows.pipeline import owners, steps
+from flows.pipeline.checks import check_inputs
 from flows.settings import Settings
 
 
@@ -32,6 +33,7 @@ def daily_lead_sheet(run_date: date | None = None, now: datetime | None = None) 
     settings = Settings()
     started = now or clock.now(settings)
     run_date = run_date or clock.today(settings)
+    _task(check_inputs)(settings)  # editable files and the model, before the first write
     summary: dict[str, Any] = {"intake": _task(steps.intake)(settings, run_date, started)}
     summary["enriched"] = _task(steps.enrich)(settings, started)
     summary["enrichment"] = _task(enrich_daily)(settings, started)  # HTTP; never fails the run
