@@ -45,6 +45,14 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     except duckdb.IOException as exc:  # a truncated file fails on its first read
         con.close()
         raise damaged(path, exc) from exc
+    if str(path) != ":memory:":
+        from flows.privacy.suppression import restore_beside  # it needs this module
+
+        try:
+            restore_beside(con, Path(path))  # a rebuilt or restored file gets the list back
+        except BaseException:
+            con.close()
+            raise
     return con
 
 

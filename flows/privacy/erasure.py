@@ -92,6 +92,8 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
             con.execute("ROLLBACK")
             raise
         con.execute("ROLLBACK" if dry_run else "COMMIT")
+        if not dry_run:  # the copy beside the warehouse survives its deletion or a restore
+            suppression.save_beside(con, settings.path(settings.warehouse))
     if erased.total and not dry_run:
         store.compact(settings.path(settings.warehouse))
     # even with no warehouse row (someone only ever rejected), the rejects files may name them
