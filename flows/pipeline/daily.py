@@ -93,6 +93,7 @@ def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
         *summary_lines(summary.get("enrichment", {})),
         *model_scoring.summary_lines(summary),
     ]))
-    top = sheet.head(10)[["rank", "grade", "win_probability", "expected_value", "lead_name",
-                         "company"]].astype(str)
+    # lead ids and figures only: `leadpilot forget` cannot reach Prefect's database
+    top = sheet.head(10)[["rank", "lead_id", "grade", "win_probability", "expected_value",
+                         "plan"]].astype(str)
     create_table_artifact(key="top-leads", table=top.to_dict(orient="records"))

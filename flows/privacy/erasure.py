@@ -26,7 +26,8 @@ A dry run counts the same rows, the files' included, and changes nothing.
 
 What is not erased, and is reported to the user: the input files (the CRM's own export: erase
 the person in the CRM too), sheets copied elsewhere (emailed, ``export --out``), backups, and
-Prefect's run history, whose top-leads artifact may name them.
+Prefect's run history (its artifacts publish lead ids, grades and figures only; those of runs
+made before that may name people).
 """
 
 from __future__ import annotations
