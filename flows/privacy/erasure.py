@@ -33,6 +33,7 @@ made before that may name people).
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -227,7 +228,26 @@ def scrub_rejects(folder: Path, email: str, lead_ids: list[str], dry_run: bool =
             if not dry_run:
                 rows[~mentions].to_csv(path, index=False, encoding="utf-8-sig")
             removed[path] = int(mentions.sum())
+    for path in sorted(folder.rglob("*.csv.partial")) if folder.is_dir() else []:
+        removed.update(_scrub_partial(path, email, ids, dry_run))
     return removed
+
+
+def _scrub_partial(path: Path, email: str, ids: set[str], dry_run: bool) -> dict[Path, int]:
+    """A killed import's rejects file, maybe cut mid-row: drop each line that mentions the
+    person (the address, or a field that is one of their lead ids), keep the header."""
+    header, *lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    kept = [line for line in lines if not (
+        email in line.casefold()
+        or any(f.strip().strip("\"'").strip() in ids for f in _FIELDS.split(line)))]
+    if len(kept) == len(lines):
+        return {}
+    if not dry_run:
+        path.write_text(header + "".join(kept), encoding="utf-8-sig")
+    return {path: len(lines) - len(kept)}
+
+
+_FIELDS = re.compile(r"[,;|\t]")
 
 
 def _mentions(row: pd.Series, email: str, ids: set[str]) -> bool:
