@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     out_dir: Path = Path("data/out")
     rejects_dir: Path = Path("data/rejects")
     prefect_home: Path = Path("data/prefect")
+    log_file: Path = Path("data/logs/leadpilot.log")
     price_book: Path = Path("data/pricebook.yaml")
     playbook: Path = Path("data/playbook.yaml")
     reasons: Path = Path("data/reasons.yaml")

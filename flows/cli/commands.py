@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from datetime import date
@@ -119,7 +120,9 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     settings = _settings()
     day = _parse_date(run_date)
     from flows.pipeline.daily import daily_lead_sheet
+    from flows.pipeline.prefect_env import log_to_file
 
+    log_to_file(settings)
     day = day or clock.today(settings)
     with console.status("Running the daily flow (Prefect)…"):
         path = daily_lead_sheet(run_date=day, now=clock.now(settings))
@@ -166,8 +169,10 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
     from flows.demo.data import generate, write_demo
     from flows.models.training import train_from_warehouse
     from flows.pipeline.daily import daily_lead_sheet
+    from flows.pipeline.prefect_env import log_to_file
     from flows.pipeline.steps import enrich, intake
 
+    log_to_file(settings)
     day, now = clock.today(settings), clock.now(settings)
     with _progress() as progress:
         bar = progress.add_task("Demo", total=4)
@@ -278,6 +283,10 @@ def serve() -> None:
     serve_forever(Settings(), console)
 
 
+_log = logging.getLogger("leadpilot.cli")
+_log.addHandler(logging.NullHandler())  # no handler yet: never print to stderr
+
+
 def main() -> None:
     """Entry point: run the CLI, turning known errors into one sentence on stderr."""
     from flows.editable_files import ConfigError
@@ -285,6 +294,7 @@ def main() -> None:
     try:
         app()
     except (LeadpilotError, ConfigError) as exc:
+        _log.warning("%s", exc, exc_info=True)  # the details, where a log file is set up
         err.print(error_line(str(exc)))
         sys.exit(1)
     except KeyboardInterrupt:
@@ -295,6 +305,7 @@ def main() -> None:
             raise
         from flows.pipeline.prefect_env import startup_failure
 
+        _log.error("%s: %s", type(exc).__name__, exc, exc_info=True)
         sentence = startup_failure(exc)
         if sentence:
             err.print(error_line(sentence))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from pathlib import Path
 
 from flows.settings import Settings
 
@@ -26,6 +28,28 @@ def configure(settings: Settings, quiet: bool = True) -> None:
     if quiet:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+        # Prefect's console handler shows nothing but a crash: its tracebacks of a failed task
+        # or flow go to the log file (log_to_file), the console gets our one sentence
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+
+
+def log_to_file(settings: Settings) -> Path:
+    """Send every warning and error (Prefect's tracebacks included) to the settings' log file.
+
+    Call it once Prefect is imported: importing it configures logging and drops handlers added
+    before. Returns the file.
+    """
+    import prefect  # noqa: F401  (its logging set-up must come first)
+
+    path = settings.path(settings.log_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    if not any(getattr(h, "baseFilename", None) == str(path.resolve()) for h in root.handlers):
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        root.addHandler(handler)
+    return path
 
 
 def startup_failure(exc: BaseException) -> str | None:
