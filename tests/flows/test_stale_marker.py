@@ -1,0 +1,66 @@
+"""A failed daily run says so beside the sheets (STALE.txt) and in a run-failed artifact; a
+disk hiccup while writing the sheet is retried by Prefect."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import duckdb
+import pytest
+from support import NOW
+
+from flows.errors import LeadpilotError
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+DAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def copy(demo_env, tmp_path, monkeypatch):
+    settings = demo_env[0]
+    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
+    for key, value in {"WAREHOUSE": "w.duckdb", "OUT_DIR": "out", "REJECTS_DIR": "rejects",
+                       "LOG_FILE": "leadpilot.log"}.items():
+        monkeypatch.setenv(f"LEADPILOT_{key}", str(tmp_path / value))
+    (tmp_path / "out" / "2026-11-26").mkdir(parents=True)
+    (tmp_path / "out" / "2026-11-26" / "lead_sheet.csv").write_text("yesterday\n")
+    return tmp_path
+
+
+def test_a_failed_run_leaves_a_stale_marker_and_a_failure_artifact(copy):
+    from prefect.client.orchestration import get_client
+
+    from flows.pipeline.daily import daily_lead_sheet
+
+    with duckdb.connect(str(copy / "w.duckdb")) as con:
+        con.execute("UPDATE models SET model_text = replace(model_text, 'end of trees', '')")
+    with pytest.raises(LeadpilotError):
+        daily_lead_sheet(run_date=DAY, now=NOW)
+    marker = (copy / "out" / "STALE.txt").read_text(encoding="utf-8")
+    assert marker.startswith("The daily run of 2026-11-27 FAILED at 2026-11-27 06:00 UTC: "
+                             "LeadpilotError: The model ")
+    assert "The newest lead sheet, of 2026-11-26, is STALE." in marker
+    with get_client(sync_client=True) as client:
+        failed = [a for a in client.read_artifacts() if a.key == "run-failed"]
+    assert failed and "2026-11-26, is STALE" in str(failed[-1].data)
+
+
+def test_a_sheet_write_that_fails_once_is_retried_and_a_good_run_clears_the_marker(
+        copy, monkeypatch):
+    from flows.pipeline import daily, stale, steps
+
+    (copy / "out" / stale.NAME).write_text("The daily run of 2026-11-27 FAILED at ...\n")
+    real, calls = steps.sheet_files.write_sheet, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(steps.sheet_files, "write_sheet", flaky)
+    path = daily.daily_lead_sheet(run_date=DAY, now=NOW)
+    assert len(calls) == 2
+    assert (copy / "out" / "2026-11-27" / "lead_sheet.csv").exists() and path
+    assert not (copy / "out" / stale.NAME).exists()
