@@ -16,7 +16,7 @@ from flows import clock, store
 from flows.enrichment.lookups import enrich_daily, summary_lines
 from flows.models import scoring as model_scoring
 from flows.models.retraining import card_markdown, retrain
-from flows.pipeline import owners, stale, steps
+from flows.pipeline import notify, owners, stale, steps
 from flows.pipeline.checks import check_inputs
 from flows.settings import Settings
 
@@ -45,7 +45,8 @@ def daily_lead_sheet(run_date: date | None = None, now: datetime | None = None) 
     try:
         path = _daily(settings, run_date, now)
     except Exception as exc:
-        stale.mark(settings, run_date, exc, clock.now(settings) if now is None else now)
+        marker = stale.mark(settings, run_date, exc, clock.now(settings) if now is None else now)
+        notify.run_failed(settings, run_date, exc, marker)
         raise
     stale.clear(settings, run_date)
     return path

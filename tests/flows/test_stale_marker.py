@@ -3,8 +3,11 @@ disk hiccup while writing the sheet is retried by Prefect."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import threading
 from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import duckdb
 import pytest
@@ -64,3 +67,36 @@ def test_a_sheet_write_that_fails_once_is_retried_and_a_good_run_clears_the_mark
     assert len(calls) == 2
     assert (copy / "out" / "2026-11-27" / "lead_sheet.csv").exists() and path
     assert not (copy / "out" / stale.NAME).exists()
+
+
+def test_a_failed_run_notifies_the_webhook_of_the_settings(copy, monkeypatch):
+    """Against a local receiver on 127.0.0.1 started here."""
+    from flows.pipeline.daily import daily_lead_sheet
+
+    received: list[dict] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("LEADPILOT_NOTIFY_URL", f"http://127.0.0.1:{server.server_port}/hook")
+        (copy / "grades.yaml").write_text("minimum_probability: {A: 2}\n", encoding="utf-8")
+        monkeypatch.setenv("LEADPILOT_GRADES", str(copy / "grades.yaml"))
+        with pytest.raises(LeadpilotError):
+            daily_lead_sheet(run_date=DAY, now=NOW)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(received) == 1
+    assert received[0]["flow"] == "daily-lead-sheet" and received[0]["status"] == "failed"
+    assert received[0]["run_date"] == "2026-11-27"
+    assert "grades.yaml" in received[0]["error"]
+    assert received[0]["stale_marker"] == str(copy / "out" / "STALE.txt")
