@@ -119,12 +119,14 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     """Run the daily lead-sheet flow for a date (default today) and print the top leads."""
     settings = _settings()
     day = _parse_date(run_date)
-    from flows.pipeline.daily import daily_lead_sheet
-    from flows.pipeline.prefect_env import log_to_file
+    from prefect import tags
 
-    log_to_file(settings)
+    from flows.pipeline.daily import daily_lead_sheet
+    from flows.pipeline.prefect_env import before_flows, run_tag
+
     day = day or clock.today(settings)
-    with console.status("Running the daily flow (Prefect)…"):
+    with console.status("Running the daily flow (Prefect)…"), tags(run_tag()):
+        before_flows(settings)
         path = daily_lead_sheet(run_date=day, now=clock.now(settings))
     _print_top(settings, day, Path(path), top)
     from flows.models.scoring import recorded_summary_lines
@@ -169,10 +171,10 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
     from flows.demo.data import generate, write_demo
     from flows.models.training import train_from_warehouse
     from flows.pipeline.daily import daily_lead_sheet
-    from flows.pipeline.prefect_env import log_to_file
+    from flows.pipeline.prefect_env import before_flows
     from flows.pipeline.steps import enrich, intake
 
-    log_to_file(settings)
+    before_flows(settings)
     day, now = clock.today(settings), clock.now(settings)
     with _progress() as progress:
         bar = progress.add_task("Demo", total=4)
