@@ -85,7 +85,7 @@ def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
 def path_of(con: duckdb.DuckDBPyConnection) -> str:
     """The file behind `con` (":memory:" for an in-memory warehouse), to name it in errors."""
     row = con.execute("SELECT path FROM duckdb_databases() "
-                      "WHERE database_name = current_database()").fetchone()
+                      "WHERE database_name = current_database()").fetchall()[0]
     return row[0] if row and row[0] else ":memory:"
 
 

@@ -39,4 +39,4 @@ def check_inputs(settings: Settings) -> str:
 
 def _has_registry(con) -> bool:
     return con.execute("SELECT count(*) FROM duckdb_tables() "
-                       "WHERE table_name = 'model_events'").fetchone()[0] > 0
+                       "WHERE table_name = 'model_events'").fetchall()[0][0] > 0

@@ -73,9 +73,9 @@ def _listed(con: duckdb.DuckDBPyConnection, kind: tuple[str, str, str]) -> bool:
     """Whether the list holds entries of this kind (its table may predate the warehouse)."""
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary "
                          "AND table_name = ? AND schema_name = 'main' "
-                         "AND database_name = current_database()", [kind[0]]).fetchone()[0]
+                         "AND database_name = current_database()", [kind[0]]).fetchall()[0][0]
     return bool(exists) and con.execute(
-        f"SELECT EXISTS (SELECT 1 FROM {kind[0]})").fetchone()[0]  # noqa: S608 (ours)
+        f"SELECT EXISTS (SELECT 1 FROM {kind[0]})").fetchall()[0][0]  # noqa: S608 (ours)
 
 
 def skip_rows(con: duckdb.DuckDBPyConnection, table: str = "lp_rows",
@@ -186,7 +186,7 @@ def restore_beside(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
         raise LeadpilotError(
             f"The suppression list {path} is damaged; restore it from a backup before running "
             "leadpilot again, or erased people would come back.") from exc
-    if con.execute("SELECT salt FROM suppression_salt").fetchone()[0] != salt:
+    if con.execute("SELECT salt FROM suppression_salt").fetchall()[0][0] != salt:
         if has_entries(con):
             raise LeadpilotError(
                 f"The suppression list {path} does not belong to the warehouse {warehouse} "
@@ -203,7 +203,7 @@ def restore_beside(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
             "The warehouse %s lacked %d entries of the suppression list kept beside it (%s): "
             "they were put back, so the people erased stay out.", warehouse, added, path)
     count = sum(len(rows) for rows in entries.values())
-    if sum(con.execute(f"SELECT count(*) FROM {listing}").fetchone()[0]  # noqa: S608
+    if sum(con.execute(f"SELECT count(*) FROM {listing}").fetchall()[0][0]  # noqa: S608
            for listing, _, _ in (_EMAILS, _LEAD_IDS)) != count:
         save_beside(con, warehouse)  # the warehouse knew more: the copy catches up
     return added
