@@ -58,7 +58,8 @@ def _daily(settings: Settings, run_date: date, now: datetime | None) -> str:
     summary: dict[str, Any] = {"intake": _task(steps.intake, **_IO)(settings, run_date,
                                                                     started)}
     summary["enriched"] = _task(steps.enrich)(settings, started)
-    summary["enrichment"] = _task(enrich_daily, **_IO)(settings, started)  # never fails the run
+    # HTTP, with its own per-request retries; never fails the run (a task retry would re-ask all)
+    summary["enrichment"] = _task(enrich_daily)(settings, started)
     summary["open_leads"] = _task(steps.features)(settings, run_date)
     scorer = _task(model_scoring.choose_scorer)(settings, started)  # champion, or the rules
     summary["scoring"] = _task(model_scoring.score)(settings, run_date, scorer)
