@@ -9,7 +9,7 @@ from datetime import date
 
 import duckdb
 import pytest
-from support import REPO
+from support import NOW, REPO
 
 from flows.errors import LeadpilotError
 
@@ -54,7 +54,7 @@ def test_a_bad_editable_file_fails_the_run_before_any_row_is_written(copy, monke
     broken.write_text(re.sub(damage[0], damage[1], text, count=1), encoding="utf-8")
     monkeypatch.setenv(setting, str(broken))
     with pytest.raises(LeadpilotError, match=str(broken)):
-        daily_lead_sheet(run_date=DAY, now=None)
+        daily_lead_sheet(run_date=DAY, now=NOW)
     assert _rows(warehouse) == dict.fromkeys(_rows(warehouse), 0)
 
 
@@ -65,5 +65,5 @@ def test_a_damaged_model_fails_the_run_before_any_row_is_written(copy):
     with duckdb.connect(str(warehouse)) as con:
         con.execute("UPDATE models SET model_text = replace(model_text, 'end of trees', '')")
     with pytest.raises(LeadpilotError, match="is damaged; restore"):
-        daily_lead_sheet(run_date=DAY, now=None)
+        daily_lead_sheet(run_date=DAY, now=NOW)
     assert _rows(warehouse) == dict.fromkeys(_rows(warehouse), 0)
