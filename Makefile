@@ -35,4 +35,4 @@ lint: install ## Ruff over the code
 	$(VENV)/bin/ruff check flows features scoring tests bench
 
 clean: ## Remove what runs produce (warehouse, models, sheets, demo data); keeps .venv
-	rm -rf data/warehouse data/out data/models data/prefect data/demo data/rejects
+	rm -rf data/warehouse data/out data/models data/prefect data/demo data/rejects data/logs

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     out_dir: Path = Path("data/out")
     rejects_dir: Path = Path("data/rejects")
     prefect_home: Path = Path("data/prefect")
+    log_file: Path = Path("data/logs/leadpilot.log")
     price_book: Path = Path("data/pricebook.yaml")
     playbook: Path = Path("data/playbook.yaml")
     reasons: Path = Path("data/reasons.yaml")
@@ -58,6 +59,9 @@ class Settings(BaseSettings):
     drift_threshold: float = Field(
         default=0.2, gt=0, description="PSI above which the run summary warns about a feature.")
     seed: int = 42
+    notify_url: str | None = Field(
+        default=None, description="A webhook (Slack, Teams, any JSON receiver) told when a daily "
+        "run fails: an HTTP POST of a JSON body.")
     timezone: str = Field(
         default="Europe/Paris", description="The team's time zone: what 'today' means.")
     today: date | None = Field(

@@ -39,9 +39,29 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = _duckdb(path, read_only=False)
-    con.execute("SET TimeZone = 'UTC'")
-    migrate(con)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        migrate(con)
+    except duckdb.IOException as exc:  # a truncated file fails on its first read
+        con.close()
+        raise damaged(path, exc) from exc
+    if str(path) != ":memory:":
+        from flows.privacy.suppression import restore_beside  # it needs this module
+
+        try:
+            restore_beside(con, Path(path))  # a rebuilt or restored file gets the list back
+        except BaseException:
+            con.close()
+            raise
     return con
+
+
+def damaged(path: Path | str, exc: Exception) -> LeadpilotError:
+    """The one sentence for a warehouse file DuckDB cannot read (truncated, damaged header)."""
+    reason = str(exc).removeprefix("IO Error: ").split("\n")[0]
+    return LeadpilotError(
+        f"The warehouse {path} is damaged ({reason}); restore it from a backup, or move it "
+        "aside and run `leadpilot import` to rebuild it.")
 
 
 def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -51,6 +71,8 @@ def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
                              config={"autoinstall_known_extensions": False,
                                      "autoload_known_extensions": False})
     except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():  # not valid, cannot be read: damaged, not busy
+            raise damaged(path, exc) from exc
         holder = re.search(r"\(PID (\d+)\)", str(exc))
         who = f"process {holder.group(1)}" if holder else "another process"
         raise LeadpilotError(
@@ -58,6 +80,13 @@ def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
         ) from exc
     con.execute("SET enable_progress_bar_print = false")  # progress is ours to show (rich)
     return con
+
+
+def path_of(con: duckdb.DuckDBPyConnection) -> str:
+    """The file behind `con` (":memory:" for an in-memory warehouse), to name it in errors."""
+    row = con.execute("SELECT path FROM duckdb_databases() "
+                      "WHERE database_name = current_database()").fetchall()[0]
+    return row[0] if row and row[0] else ":memory:"
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:

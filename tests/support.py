@@ -24,6 +24,7 @@ def settings_env(root: Path) -> dict[str, str]:
         "LEADPILOT_OUT_DIR": str(root / "out"),
         "LEADPILOT_REJECTS_DIR": str(root / "rejects"),
         "LEADPILOT_PREFECT_HOME": os.environ["PREFECT_HOME"],
+        "LEADPILOT_LOG_FILE": str(root / "logs" / "leadpilot.log"),
         "LEADPILOT_SEARCH_CANDIDATES": "1",  # the default settings only: fast
     }
 

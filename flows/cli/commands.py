@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from datetime import date
@@ -10,9 +11,10 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from flows import clock
-from flows.cli.console import console, err
+from flows.cli.console import bold, console, err, error_line
 from flows.cli.console import progress as _progress
 from flows.cli.console import settings as _settings
 from flows.cli.models import models_app
@@ -117,10 +119,14 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     """Run the daily lead-sheet flow for a date (default today) and print the top leads."""
     settings = _settings()
     day = _parse_date(run_date)
+    from prefect import tags
+
     from flows.pipeline.daily import daily_lead_sheet
+    from flows.pipeline.prefect_env import before_flows, run_tag
 
     day = day or clock.today(settings)
-    with console.status("Running the daily flow (Prefect)…"):
+    with console.status("Running the daily flow (Prefect)…"), tags(run_tag()):
+        before_flows(settings)
         path = daily_lead_sheet(run_date=day, now=clock.now(settings))
     _print_top(settings, day, Path(path), top)
     from flows.models.scoring import recorded_summary_lines
@@ -146,7 +152,7 @@ def _print_top(settings: Settings, day: date, path: Path, top: int) -> None:
 
     with store.opened(settings.path(settings.warehouse)) as con:
         sheet = stored_sheet(con, day)
-    console.print(f"\nLead sheet: [bold]{path}[/] ({len(sheet)} leads)\n")
+    console.print(Text.assemble("\nLead sheet: ", (str(path), "bold"), f" ({len(sheet)} leads)\n"))
     columns = {"rank": "#", "owner": "Owner", "grade": "Grade", "win_probability": "Win %",
                "expected_value": "Expected €", "lead_name": "Lead", "company": "Company",
                "plan": "Plan", "seats": "Seats", "acv": "ACV €", "floor_price": "Floor €"}
@@ -165,8 +171,10 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
     from flows.demo.data import generate, write_demo
     from flows.models.training import train_from_warehouse
     from flows.pipeline.daily import daily_lead_sheet
+    from flows.pipeline.prefect_env import before_flows
     from flows.pipeline.steps import enrich, intake
 
+    before_flows(settings)
     day, now = clock.today(settings), clock.now(settings)
     with _progress() as progress:
         bar = progress.add_task("Demo", total=4)
@@ -238,7 +246,7 @@ def forget(
                   f"{', '.join(erased.lead_ids) or 'none'}")
     for name, count in erased.tables.items():
         table.add_row(name, str(count))
-    table.add_row("[bold]total[/]", f"[bold]{erased.total}[/]")
+    table.add_row(bold("total"), bold(str(erased.total)))
     console.print(table)
     for path, count in erased.files.items():
         action = ("would rewrite", "to remove") if dry_run else ("rewrote", "removed")
@@ -284,6 +292,10 @@ def _read_errors() -> tuple[type[Exception], ...]:
     return (errors.ReadError,) if errors else ()
 
 
+_log = logging.getLogger("leadpilot.cli")
+_log.addHandler(logging.NullHandler())  # no handler yet: never print to stderr
+
+
 def main() -> None:
     """Entry point: run the CLI, turning known errors into one sentence on stderr."""
     from flows.editable_files import ConfigError
@@ -291,7 +303,8 @@ def main() -> None:
     try:
         app()
     except (LeadpilotError, ConfigError, *_read_errors()) as exc:
-        err.print(f"[red]Error:[/] {exc}")
+        _log.warning("%s", exc, exc_info=True)  # the details, where a log file is set up
+        err.print(error_line(str(exc)))
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("Interrupted.")
@@ -301,10 +314,11 @@ def main() -> None:
             raise
         from flows.pipeline.prefect_env import startup_failure
 
+        _log.error("%s: %s", type(exc).__name__, exc, exc_info=True)
         sentence = startup_failure(exc)
         if sentence:
-            err.print(f"[red]Error:[/] {sentence}")
+            err.print(error_line(sentence))
             sys.exit(1)
-        err.print(f"[red]Error:[/] {type(exc).__name__}: {exc} "
-                  "(set LEADPILOT_DEBUG=1 for the details).")
+        err.print(error_line(f"{type(exc).__name__}: {exc} (set LEADPILOT_DEBUG=1 for the "
+                             "details)."))
         sys.exit(1)

@@ -8,17 +8,31 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 if TYPE_CHECKING:  # built when a command runs, not when --help prints
     from flows.settings import Settings
 
-console = Console(width=None if sys.stdout.isatty() else 150)
-err = Console(stderr=True, soft_wrap=True)
+# markup, emoji codes and highlighting off: lead data, file names and error sentences print as
+# they are (a header such as "[/]" used to crash the CLI); styles are given as Text or style=.
+console = Console(width=None if sys.stdout.isatty() else 150, markup=False, emoji=False,
+                  highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+
+
+def error_line(sentence: str) -> Text:
+    """"Error: <sentence>", the label in red, the sentence as plain text."""
+    return Text.assemble(("Error:", "red"), " ", sentence)
+
+
+def bold(label: str, rest: str = "") -> Text:
+    """A bold label followed by plain text."""
+    return Text.assemble((label, "bold"), rest)
 
 
 def progress() -> Progress:
     """A bar with its description, count and elapsed time."""
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+    return Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
                     TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                     console=console, transient=False)
 

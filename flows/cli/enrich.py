@@ -56,7 +56,7 @@ def print_summary(console: Console, summary: dict[str, Any], providers_file: str
                 notes.append(f"{name}: {row['misconfigured']}")
     console.print(table)
     for note in notes:
-        console.print(f"[yellow]{note}[/]")
+        console.print(note, style="yellow", markup=False)
     if summary.get("failed_leads"):
         console.print(f"{summary['failed_leads']} leads have a failed lookup: they are retried "
                       "on the next run.")

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from flows import store
+from flows.cli.console import bold
 from flows.settings import Settings
 
 # Share of the bar each stage of an import takes: reading dominates.
@@ -19,8 +20,8 @@ _STAGES = {"Reading": (0, 70), "Checking rows": (70, 80),
 
 
 def _progress(console: Console) -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description:<30}"), BarColumn(),
-                    TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+    return Progress(SpinnerColumn(), TextColumn("{task.description:<30}", markup=False),
+                    BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
                     console=console, transient=True)
 
 
@@ -45,7 +46,7 @@ def run_import(settings: Settings, file: Path, preset: str | None, mapping_file:
         summary = import_file(con, file, mapping, rejects_dir, now, dry_run=dry_run,
                               stage=stage)
     title = "Dry run: nothing was written" if dry_run else "Imported"
-    console.print(f"[bold]{title}[/] {file}")
+    console.print(bold(title, f" {file}"))
     console.print(f"  format: {summary.format}")
     console.print(f"  mapping ({mapping.description}):")
     for line in summary.mapping:
@@ -96,7 +97,7 @@ def run_outcomes(settings: Settings, file: Path, dry_run: bool, console: Console
     with console.status("Reading the outcomes…"), opener(settings.path(settings.warehouse)) as con:
         summary = record_outcomes(con, file, rejects_dir, now, dry_run=dry_run)
     title = "Dry run: nothing was written" if dry_run else "Outcomes recorded from"
-    console.print(f"[bold]{title}[/] {file}")
+    console.print(bold(title, f" {file}"))
     console.print(f"  format: {summary.format}")
     _equation(console, summary, {
         "read": "read", "recorded": "recorded", "unchanged": "unchanged",

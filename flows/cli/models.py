@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from flows import clock
 from flows.cli.console import console
@@ -64,7 +65,7 @@ def train_command(console: Console, history: Path | None, target: str | None,
     with console.status(f"Reading {history.name}…"):
         data = load_history(history, target, mapping, date_column, split_columns(exclude))
     for warning in leak_warnings(data):
-        console.print(f"[yellow]Warning:[/] {warning}")
+        console.print(Text.assemble(("Warning:", "yellow"), f" {warning}"))
     typed = ", ".join(f"{p.name} ({p.kind})" for p in data.plans if p.kind != "dropped")
     console.print(f"Columns used: {typed}")
     dropped = [f"{p.name} ({p.note})" for p in data.plans if p.kind == "dropped"]
@@ -79,7 +80,8 @@ def train_command(console: Console, history: Path | None, target: str | None,
 def print_card(console: Console, card: dict) -> None:
     """Version, rows, validation, calibration and holdout figures of a trained model."""
     h, rows = card["holdout"], card["rows"]
-    console.print(f"Model [bold]{card['version']}[/] ({card.get('kind', 'warehouse')})")
+    console.print(Text.assemble("Model ", (str(card["version"]), "bold"),
+                                f" ({card.get('kind', 'warehouse')})"))
     parts = ", ".join(f"{part} {weight:.2f}" + (f" ({card['trees']} trees)"
                                                   if part == "trees" else "")
                       for part, weight in card["blend"].items() if weight > 0)

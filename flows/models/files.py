@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import re
 from datetime import datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -22,11 +23,17 @@ from scoring.model import Model
 LIBRARIES = ("lightgbm", "pandas", "numpy", "duckdb", "scikit-learn", "prefect")
 
 
+_VERSION = re.compile(r"\d{8}T\d{6}-(?P<digest>[0-9a-f]{8})")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
 def save(model: Model, card: dict[str, Any], models_dir: Path, trained_at: datetime) -> Path:
     """Write the model and its card; the version is the training time plus a content hash."""
     text = model.booster.model_to_string()
-    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
-    version = f"{trained_at:%Y%m%dT%H%M%S}-{digest}"
+    version = f"{trained_at:%Y%m%dT%H%M%S}-{_digest(text)}"
     folder = models_dir / version
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "model.txt").write_text(text, encoding="utf-8")
@@ -65,13 +72,42 @@ def load(folder: Path | None) -> Model:
     """Load a saved model and its card."""
     if folder is None:
         raise LeadpilotError("No model has been trained yet: run `leadpilot train` first.")
-    card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
-    return from_text((folder / "model.txt").read_text(encoding="utf-8"), card)
+    try:
+        card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+        text = (folder / "model.txt").read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise damaged(folder.name, folder) from exc
+    return from_text(text, card, folder)
 
 
-def from_text(model_text: str, card: dict[str, Any]) -> Model:
-    """Rebuild a model from its booster text and its card (as the registry stores them)."""
-    booster = lgb.Booster(model_str=model_text)
+def damaged(version: str, where: Path | str) -> LeadpilotError:
+    """The one sentence for a model whose stored text or card was damaged."""
+    return LeadpilotError(f"The model {version} stored in {where} is damaged; restore {where} "
+                          "from a backup, or retrain with `leadpilot train`.")
+
+
+def check_intact(model_text: str, card: dict[str, Any], where: Path | str) -> None:
+    """Refuse a model text that is not the one saved: its version ends with the text's checksum.
+
+    LightGBM aborts the whole process (SIGABRT) on some damaged texts and silently loads a
+    truncated one, so nothing reaches it unchecked.
+    """
+    version = str(card.get("version", "?"))
+    shape = _VERSION.fullmatch(version)
+    intact = (shape.group("digest") == _digest(model_text) if shape else
+              model_text.startswith("tree\n") and "end of trees" in model_text)
+    if not intact:
+        raise damaged(version, where)
+
+
+def from_text(model_text: str, card: dict[str, Any], where: Path | str) -> Model:
+    """Rebuild a model from its booster text and its card (as the registry stores them);
+    `where` (the warehouse or the folder) names the file in the error when it is damaged."""
+    check_intact(model_text, card, where)
+    try:
+        booster = lgb.Booster(model_str=model_text)
+    except lgb.basic.LightGBMError as exc:
+        raise damaged(str(card.get("version", "?")), where) from exc
     columns = tuple(card.get("columns") or booster.feature_name())
     blend = card.get("blend") or {"trees": 1.0}
     linear = LinearModel.from_dict(card["linear"]) if card.get("linear") else None

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from flows import store
 from flows.errors import LeadpilotError
 from flows.models import files as model_files
 from scoring.model import Model
@@ -56,7 +57,12 @@ def load(con: duckdb.DuckDBPyConnection, version: str) -> Model:
                       [version]).fetchone()
     if row is None:
         raise LeadpilotError(f"No model {version} in the registry: `leadpilot models` lists them.")
-    return model_files.from_text(row[0], json.loads(row[1]))
+    where = store.path_of(con)
+    try:
+        card = json.loads(row[1])
+    except ValueError as exc:
+        raise model_files.damaged(version, where) from exc
+    return model_files.from_text(row[0], card, where)
 
 
 def rollback(con: duckdb.DuckDBPyConnection, at: datetime, kind: str = "warehouse",

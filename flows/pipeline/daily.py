@@ -17,7 +17,8 @@ from flows import clock, store
 from flows.enrichment.lookups import enrich_daily, summary_lines
 from flows.models import scoring as model_scoring
 from flows.models.retraining import card_markdown, retrain
-from flows.pipeline import owners, steps
+from flows.pipeline import notify, owners, stale, steps
+from flows.pipeline.checks import check_inputs
 from flows.settings import Settings
 
 
@@ -25,17 +26,41 @@ def _task(fn: Callable[..., Any], **options: Any):
     return task(fn, name=fn.__name__, cache_policy=NO_CACHE, **options)
 
 
+def _io_error(task, task_run, state) -> bool:
+    """Retry a task only on an I/O error (a disk or network hiccup), never on a user's mistake."""
+    error = state.result(raise_on_failure=False)
+    return isinstance(error, OSError) and not isinstance(error, FileNotFoundError)
+
+
+# Retries for the steps that read or write files and the network (STYLE.md: I/O tasks only).
+_IO = {"retries": 3, "retry_delay_seconds": [2, 5, 15], "retry_condition_fn": _io_error}
+
+
 @flow(name="daily-lead-sheet", log_prints=True)
 def daily_lead_sheet(run_date: date | None = None, now: datetime | None = None) -> str:
     """Import, enrich, featurise, score, price, explain and assign the open leads of `run_date`
     (default: today in the team's time zone) as of `now` (default: the clock); write the
-    sheet."""
+    sheet. A failure leaves a STALE marker beside the sheets and a run-failed artifact."""
     settings = Settings()
-    started = now or clock.now(settings)
     run_date = run_date or clock.today(settings)
-    summary: dict[str, Any] = {"intake": _task(steps.intake)(settings, run_date, started)}
+    try:
+        path = _daily(settings, run_date, now)
+    except Exception as exc:
+        marker = stale.mark(settings, run_date, exc, clock.now(settings) if now is None else now)
+        notify.run_failed(settings, run_date, exc, marker)
+        raise
+    stale.clear(settings, run_date)
+    return path
+
+
+def _daily(settings: Settings, run_date: date, now: datetime | None) -> str:
+    started = now or clock.now(settings)
+    _task(check_inputs)(settings)  # editable files and the model, before the first write
+    summary: dict[str, Any] = {"intake": _task(steps.intake, **_IO)(settings, run_date,
+                                                                    started)}
     summary["enriched"] = _task(steps.enrich)(settings, started)
-    summary["enrichment"] = _task(enrich_daily)(settings, started)  # HTTP; never fails the run
+    # HTTP, with its own per-request retries; never fails the run (a task retry would re-ask all)
+    summary["enrichment"] = _task(enrich_daily)(settings, started)
     summary["open_leads"] = _task(steps.features)(settings, run_date)
     scorer = _task(model_scoring.choose_scorer)(settings, started)  # champion, or the rules
     summary["scoring"] = _task(model_scoring.score)(settings, run_date, scorer)
@@ -43,7 +68,7 @@ def daily_lead_sheet(run_date: date | None = None, now: datetime | None = None) 
     summary["priced"] = _task(steps.price)(settings, run_date)
     summary["talking_points"] = _task(steps.talking_points)(settings, run_date)
     summary["owners"] = _task(owners.assign_owners)(settings, run_date)
-    path, sheet = _task(steps.publish)(settings, run_date)
+    path, sheet = _task(steps.publish, **_IO)(settings, run_date)
     _record(settings, run_date, started, clock.now(settings) if now is None else now, summary)
     _publish_artifacts(run_date, summary, sheet)
     print(f"Lead sheet for {run_date}: {path} ({len(sheet)} leads)")
@@ -95,6 +120,7 @@ def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
         *summary_lines(summary.get("enrichment", {})),
         *model_scoring.summary_lines(summary),
     ]))
-    top = sheet.head(10)[["rank", "grade", "win_probability", "expected_value", "lead_name",
-                         "company"]].astype(str)
+    # lead ids and figures only: `leadpilot forget` cannot reach Prefect's database
+    top = sheet.head(10)[["rank", "lead_id", "grade", "win_probability", "expected_value",
+                         "plan"]].astype(str)
     create_table_artifact(key="top-leads", table=top.to_dict(orient="records"))

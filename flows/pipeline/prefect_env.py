@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from pathlib import Path
 
 from flows.settings import Settings
 
@@ -26,6 +28,28 @@ def configure(settings: Settings, quiet: bool = True) -> None:
     if quiet:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+        # Prefect's console handler shows nothing but a crash: its tracebacks of a failed task
+        # or flow go to the log file (log_to_file), the console gets our one sentence
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+
+
+def log_to_file(settings: Settings) -> Path:
+    """Send every warning and error (Prefect's tracebacks included) to the settings' log file.
+
+    Call it once Prefect is imported: importing it configures logging and drops handlers added
+    before. Returns the file.
+    """
+    import prefect  # noqa: F401  (its logging set-up must come first)
+
+    path = settings.path(settings.log_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    if not any(getattr(h, "baseFilename", None) == str(path.resolve()) for h in root.handlers):
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        root.addHandler(handler)
+    return path
 
 
 def startup_failure(exc: BaseException) -> str | None:
@@ -37,3 +61,85 @@ def startup_failure(exc: BaseException) -> str | None:
     return (f"Prefect's temporary server did not start within {waited} s (a busy machine?): "
             "run the command again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, "
             "or start `prefect server start` and set PREFECT_API_URL.")
+
+
+def tie_temporary_server() -> None:
+    """Make the temporary server Prefect starts for this process a child that dies with it
+    (flows/pipeline/server_child.py). Call it once Prefect is imported, before a flow runs."""
+    import subprocess
+    import sys
+
+    import prefect
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import get_current_settings
+
+    if getattr(SubprocessASGIServer, "_leadpilot_tied", False):
+        return
+
+    def run_uvicorn_command(server: SubprocessASGIServer) -> subprocess.Popen:
+        # Prefect 3.9's own command (server.py, _run_uvicorn_command), through our launcher
+        return subprocess.Popen(
+            [sys.executable, "-m", "flows.pipeline.server_child", str(os.getpid()),
+             "--app-dir", str(prefect.__module_path__.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port",
+             str(server.port), "--log-level", "error", "--lifespan", "on"],
+            env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                 "PREFECT__SERVER_FINAL": "1",
+                 **get_current_settings().to_environment_variables(exclude_unset=True)})
+
+    SubprocessASGIServer._run_uvicorn_command = run_uvicorn_command
+    SubprocessASGIServer._leadpilot_tied = True
+
+
+PID_TAG = "leadpilot-pid:"
+
+
+def run_tag() -> str:
+    """The tag of this process's flow runs: a later run tells a killed one by it."""
+    return f"{PID_TAG}{os.getpid()}"
+
+
+def mark_stale_runs() -> int:
+    """Mark crashed the flow runs still Running or Pending whose leadpilot process is gone (it
+    was killed: Prefect never heard of its end). Returns how many."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Crashed
+
+    unfinished = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+        any_=[StateType.RUNNING, StateType.PENDING])))
+    marked = 0
+    with get_client(sync_client=True) as client:
+        for run in client.read_flow_runs(flow_run_filter=unfinished):
+            pids = [int(t.removeprefix(PID_TAG)) for t in run.tags if t.startswith(PID_TAG)]
+            if not pids or _alive(pids[0]):
+                continue
+            client.set_flow_run_state(run.id, Crashed(
+                message=f"leadpilot process {pids[0]} ended without finishing this run "
+                "(killed?); marked crashed by the next run."), force=True)
+            marked += 1
+    return marked
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def before_flows(settings: Settings) -> Path:
+    """What a command does before it runs a flow: the log file, a temporary server that dies
+    with this process, and the runs a killed process left Running marked crashed."""
+    path = log_to_file(settings)
+    tie_temporary_server()
+    mark_stale_runs()
+    return path

@@ -26,12 +26,14 @@ A dry run counts the same rows, the files' included, and changes nothing.
 
 What is not erased, and is reported to the user: the input files (the CRM's own export: erase
 the person in the CRM too), sheets copied elsewhere (emailed, ``export --out``), backups, and
-Prefect's run history, whose top-leads artifact may name them.
+Prefect's run history (its artifacts publish lead ids, grades and figures only; those of runs
+made before that may name people).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -92,6 +94,8 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
             con.execute("ROLLBACK")
             raise
         con.execute("ROLLBACK" if dry_run else "COMMIT")
+        if not dry_run:  # the copy beside the warehouse survives its deletion or a restore
+            suppression.save_beside(con, settings.path(settings.warehouse))
     if erased.total and not dry_run:
         store.compact(settings.path(settings.warehouse))
     # even with no warehouse row (someone only ever rejected), the rejects files may name them
@@ -224,7 +228,26 @@ def scrub_rejects(folder: Path, email: str, lead_ids: list[str], dry_run: bool =
             if not dry_run:
                 rows[~mentions].to_csv(path, index=False, encoding="utf-8-sig")
             removed[path] = int(mentions.sum())
+    for path in sorted(folder.rglob("*.csv.partial")) if folder.is_dir() else []:
+        removed.update(_scrub_partial(path, email, ids, dry_run))
     return removed
+
+
+def _scrub_partial(path: Path, email: str, ids: set[str], dry_run: bool) -> dict[Path, int]:
+    """A killed import's rejects file, maybe cut mid-row: drop each line that mentions the
+    person (the address, or a field that is one of their lead ids), keep the header."""
+    header, *lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    kept = [line for line in lines if not (
+        email in line.casefold()
+        or any(f.strip().strip("\"'").strip() in ids for f in _FIELDS.split(line)))]
+    if len(kept) == len(lines):
+        return {}
+    if not dry_run:
+        path.write_text(header + "".join(kept), encoding="utf-8-sig")
+    return {path: len(lines) - len(kept)}
+
+
+_FIELDS = re.compile(r"[,;|\t]")
 
 
 def _mentions(row: pd.Series, email: str, ids: set[str]) -> bool:

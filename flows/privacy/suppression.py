@@ -8,18 +8,26 @@ too. The imports (intake/importer.py, intake/daily.py, intake/outcomes.py) leave
 person's rows out without rejecting them, since a rejects file would copy the personal data back
 to disk. They hash what they read only when the list has entries of that kind: an empty list
 costs nothing.
+
+The list (salt and hashes) is also kept beside the warehouse as `<warehouse>.suppressed`, written
+by `forget`; every connection puts back what a deleted, rebuilt or restored warehouse lacks, and
+refuses to run on a damaged copy.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from flows import store
+from flows.errors import LeadpilotError
 
 # Anything shaped like an address inside a line of text (a record the CSV reader rejected).
 _ADDRESS = re.compile(r"[^\s,;|\"'<>()\[\]]+@[^\s,;|\"'<>()\[\]]+")
@@ -65,9 +73,9 @@ def _listed(con: duckdb.DuckDBPyConnection, kind: tuple[str, str, str]) -> bool:
     """Whether the list holds entries of this kind (its table may predate the warehouse)."""
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary "
                          "AND table_name = ? AND schema_name = 'main' "
-                         "AND database_name = current_database()", [kind[0]]).fetchone()[0]
+                         "AND database_name = current_database()", [kind[0]]).fetchall()[0][0]
     return bool(exists) and con.execute(
-        f"SELECT EXISTS (SELECT 1 FROM {kind[0]})").fetchone()[0]  # noqa: S608 (ours)
+        f"SELECT EXISTS (SELECT 1 FROM {kind[0]})").fetchall()[0][0]  # noqa: S608 (ours)
 
 
 def skip_rows(con: duckdb.DuckDBPyConnection, table: str = "lp_rows",
@@ -136,6 +144,70 @@ def mentioning(con: duckdb.DuckDBPyConnection, texts: pd.Series) -> pd.Series:
 
 def _fields(text: str) -> list[str]:
     return [f.strip().strip("\"'").strip() for f in _SEPARATOR.split(text)]
+
+
+def beside(warehouse: Path) -> Path:
+    """The copy of the list kept beside the warehouse file: `<warehouse>.suppressed`."""
+    return warehouse.with_name(warehouse.name + ".suppressed")
+
+
+def save_beside(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    """Write the whole list (salt and hashes, never an address) beside the warehouse, atomically,
+    so that deleting the warehouse or restoring an older backup cannot bring erased people back.
+    """
+    payload = {"salt": con.execute("SELECT salt FROM suppression_salt").fetchone()[0]}
+    for listing, hashed, _ in (_EMAILS, _LEAD_IDS):
+        payload[listing] = [[h, at.isoformat()] for h, at in con.execute(
+            f"SELECT {hashed}, erased_at FROM {listing} ORDER BY 1").fetchall()]  # noqa: S608
+    path = beside(warehouse)
+    fresh = path.with_name(path.name + ".new")
+    fresh.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    fresh.replace(path)
+
+
+def restore_beside(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
+    """Put back into the warehouse the entries of the list kept beside it that it lacks (it was
+    deleted and rebuilt, or restored from a backup older than a `forget`); returns how many.
+
+    Raises:
+        LeadpilotError: when the file beside it cannot be read or belongs to another warehouse
+            with its own erasures: running on would let erased people back in.
+    """
+    path = beside(warehouse)
+    if not path.exists():
+        if has_entries(con):  # the copy was lost: write it again
+            save_beside(con, warehouse)
+        return 0
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        salt = kept["salt"]
+        entries = {listing: [(h, datetime.fromisoformat(at)) for h, at in kept[listing]]
+                   for listing, _, _ in (_EMAILS, _LEAD_IDS)}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LeadpilotError(
+            f"The suppression list {path} is damaged; restore it from a backup before running "
+            "leadpilot again, or erased people would come back.") from exc
+    if con.execute("SELECT salt FROM suppression_salt").fetchall()[0][0] != salt:
+        if has_entries(con):
+            raise LeadpilotError(
+                f"The suppression list {path} does not belong to the warehouse {warehouse} "
+                "(another salt); put back the warehouse's own list before running leadpilot.")
+        con.execute("UPDATE suppression_salt SET salt = ?", [salt])
+    added = 0
+    for (listing, _, _), rows in zip((_EMAILS, _LEAD_IDS), entries.values(), strict=True):
+        if rows:
+            added += con.execute(
+                f"INSERT OR IGNORE INTO {listing} SELECT unnest($h), unnest($at)",
+                {"h": [h for h, _ in rows], "at": [a for _, a in rows]}).fetchone()[0]
+    if added:
+        logging.getLogger("leadpilot").warning(
+            "The warehouse %s lacked %d entries of the suppression list kept beside it (%s): "
+            "they were put back, so the people erased stay out.", warehouse, added, path)
+    count = sum(len(rows) for rows in entries.values())
+    if sum(con.execute(f"SELECT count(*) FROM {listing}").fetchall()[0][0]  # noqa: S608
+           for listing, _, _ in (_EMAILS, _LEAD_IDS)) != count:
+        save_beside(con, warehouse)  # the warehouse knew more: the copy catches up
+    return added
 
 
 def _install(con: duckdb.DuckDBPyConnection) -> None:

@@ -125,3 +125,20 @@ def test_the_demo_day_gives_the_committed_sheet_byte_for_byte(sheet_run):
                    for i in old.index[old[c] != new[c]]]
         assert changed[:10] == [], f"{len(changed)} cells differ from {GOLDEN.name}"
     assert produced == expected
+
+
+def test_prefect_artifacts_and_events_carry_no_name_email_or_company(sheet_run):
+    """forget cannot reach Prefect's database: what the run publishes there holds lead ids,
+    grades and figures only."""
+    from prefect.client.orchestration import get_client
+
+    sheet = sheet_run[4]
+    people = {v for c in ("Lead", "Email", "Company") for v in sheet[c] if len(v) > 3}
+    with get_client(sync_client=True) as client:
+        published = " ".join(str(a.data) for a in client.read_artifacts())
+        page = client.read_events(limit=50)
+        while page is not None:
+            published += " ".join(e.model_dump_json() for e in page.events)
+            page = client.read_events_page(page.next_page) if page.next_page else None
+    assert "top-leads" in published or sheet["Lead ID"].iloc[0] in published
+    assert [p for p in people if p in published] == []

@@ -1,0 +1,79 @@
+"""A killed `leadpilot run` leaves no orphan Prefect server, and the next run marks the killed
+run crashed instead of leaving it Running forever."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support import settings_env
+
+pytestmark = pytest.mark.slow
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"flows.pipeline.server_child" in argv and str(parent).encode() in argv:
+            found.append(int(entry.name))
+    return found
+
+
+def _states(database: Path) -> list[str]:
+    if not database.exists():
+        return []
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as con:
+        try:
+            return [s for (s,) in con.execute("SELECT state_type FROM flow_run ORDER BY created")]
+        except sqlite3.OperationalError:  # the schema is not there yet
+            return []
+
+
+def _wait(condition, seconds: float = 180) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_killed_run_takes_its_server_along_and_the_next_run_marks_it_crashed(demo_env,
+                                                                                tmp_path):
+    settings, _, root = demo_env
+    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
+    env = {**os.environ, **settings_env(root), "PREFECT_HOME": str(tmp_path / "prefect"),
+           "LEADPILOT_WAREHOUSE": str(tmp_path / "w.duckdb"),
+           "LEADPILOT_OUT_DIR": str(tmp_path / "out"),
+           "LEADPILOT_REJECTS_DIR": str(tmp_path / "rejects"),
+           "LEADPILOT_LOG_FILE": str(tmp_path / "leadpilot.log")}
+    env.pop("PREFECT_API_URL", None)
+    command = [sys.executable, "-c", "from flows.cli import main; main()", "run", "--date",
+               "2026-11-27"]
+    database = tmp_path / "prefect" / "prefect.db"
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        assert _wait(lambda: "RUNNING" in _states(database)), "the run never started"
+        servers = _children(first.pid)
+        assert servers, "no temporary server found"
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    assert _wait(lambda: not any(Path(f"/proc/{p}").exists() for p in servers), 60), \
+        "the temporary server outlived its killed parent"
+    assert _states(database) == ["RUNNING"]
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert _states(database) == ["CRASHED", "COMPLETED"]
