@@ -10,6 +10,7 @@ are those of people `leadpilot forget` erased (privacy/suppression.py), skipped 
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -43,15 +44,19 @@ class FileResult:
 
 
 def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, activities: Path,
-               rejects_dir: Path, now: datetime) -> list[FileResult]:
-    """Load the three CSVs in one transaction: a failure leaves the warehouse untouched."""
-    with store.transaction(con), tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp:
+               rejects_dir: Path, now: datetime, *, dry_run: bool = False) -> list[FileResult]:
+    """Load the three CSVs in one transaction: a failure leaves the warehouse untouched.
+
+    With `dry_run`, each file is previewed and nothing is written: neither the warehouse
+    (`con` may be read-only) nor a rejects file."""
+    step = contextlib.nullcontext() if dry_run else store.transaction(con)
+    with step, tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp:
         firms, people = (import_file(con, path, load_mapping(preset, None), rejects_dir, now,
-                                     in_transaction=True)
+                                     dry_run=dry_run, in_transaction=not dry_run)
                          for path, preset in ((companies, "companies"), (leads, "leadpilot")))
         erased_leads = set(people.skipped_ids)  # the leads file's suppressed ids: their
         events = import_activities(con, activities, rejects_dir, Path(tmp),  # activities go
-                                   erased_leads)  # too
+                                   erased_leads, dry_run=dry_run)  # too
         return [_result(firms), _result(people), FileResult(file=str(activities), **events)]
 
 

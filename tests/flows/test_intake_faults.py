@@ -5,12 +5,15 @@ optional columns never erasing stored values, awkward files said in one sentence
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from support import NOW
 
 from flows import store
+from flows.cli.commands import main
 from flows.intake.daily import import_all
 from flows.intake.importer import import_file
 from flows.intake.mapping import load_mapping
@@ -53,3 +56,54 @@ def test_the_rejects_file_neutralises_formula_cells_like_the_sheet(door, tmp_pat
     cells = _rejected_cells(summary.rejects_file)
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert "'=HYPERLINK(1),2026-11-20,Ann,Lee,ann@x.fr" in cells
+
+
+def _leadpilot(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["leadpilot", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _contents(warehouse: Path) -> dict[str, list]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() "
+                                            "WHERE NOT temporary ORDER BY 1").fetchall()]
+        return {t: sorted(map(repr, con.table(t).fetchall())) for t in tables}
+
+
+def test_a_dry_run_of_the_daily_csvs_writes_nothing_anywhere(tmp_path, monkeypatch, capsys):
+    warehouse, rejects = tmp_path / "w.duckdb", tmp_path / "rejects"
+    monkeypatch.setenv("LEADPILOT_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("LEADPILOT_REJECTS_DIR", str(rejects))
+    monkeypatch.setenv("LEADPILOT_TODAY", "2026-11-27")
+    files = {name: tmp_path / f"{name}.csv" for name in ("leads", "companies", "activities")}
+    files["companies"].write_text("company_id,name\nC1,Acme\nC2,Globex\n", encoding="utf-8")
+    files["activities"].write_text("event_id,lead_id,occurred_at,event_type\n"
+                                   "E1,L1,2026-11-21 10:00:00,email_open\n", encoding="utf-8")
+    leads = [f"L{i},2026-11-20 10:00:00,Ann,Lee,a{i}@x.fr,C{1 + i % 2},web_form,open"
+             for i in range(1, 51)]
+    files["leads"].write_text("\n".join([HEADER, *leads]) + "\n", encoding="utf-8")
+    args = ["import", *(f"--{name}={path}" for name, path in files.items())]
+    assert _leadpilot(args, monkeypatch, capsys)[0] == 0
+    (rejects / "2026-11-27").mkdir(parents=True, exist_ok=True)
+    before, stored = warehouse.read_bytes(), _contents(warehouse)
+    # a new lead, every lead's company gone, a rejected row in each file
+    files["leads"].write_text("\n".join(
+        ["lead_id,created_at,first_name,last_name,email,source,status",
+         *(f"L{i},2026-11-20 10:00:00,Ann,Lee,a{i}@x.fr,web_form,open" for i in range(1, 52)),
+         "L99,never,Bad,Date,b@x.fr,web_form,open"]) + "\n", encoding="utf-8")
+    files["companies"].write_text("company_id,name\nC3,Initech\n,NoId\n", encoding="utf-8")
+    files["activities"].write_text("event_id,lead_id,occurred_at,event_type\n"
+                                   "E2,L2,2026-11-22 10:00:00,email_open\nE3,L2,never,x\n",
+                                   encoding="utf-8")
+    code, out, err = _leadpilot([*args, "--dry-run"], monkeypatch, capsys)
+    assert code == 0, err
+    assert "nothing was written" in out
+    assert warehouse.read_bytes() == before
+    assert _contents(warehouse) == stored
+    assert not list(rejects.rglob("*.csv*"))
