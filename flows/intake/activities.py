@@ -52,11 +52,10 @@ def import_activities(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: P
                              "formats": date_formats(loaded.fmt),
                              "ord": loaded.fmt.date_order, "types": list(EVENT_TYPES)})
     counts, hidden = _skip_suppressed(con, loaded, erased_leads)
-    target = rejects_dir / f"{path.stem}_rejects.csv"
+    target = rejects.target(rejects_dir, path)
     written = counts["rejected"] and not dry_run
-    if written:
+    if written:  # as `.partial`: the caller publishes it once its transaction commits
         rejects.write_rejects(_rejects(con, loaded, hidden), target)
-        rejects.partial(target).replace(target)
     if not dry_run:
         con.execute("INSERT OR REPLACE INTO activities BY NAME SELECT event_id, lead_id, "
                     "occurred_at, event_type FROM lp_event_valid WHERE changed")

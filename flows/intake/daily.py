@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from flows import store
+from flows.intake import rejects
 from flows.intake.activities import import_activities
 from flows.intake.importer import ImportSummary, import_file
 from flows.intake.mapping import load_mapping
@@ -50,14 +51,21 @@ def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, act
     With `dry_run`, each file is previewed and nothing is written: neither the warehouse
     (`con` may be read-only) nor a rejects file."""
     step = contextlib.nullcontext() if dry_run else store.transaction(con)
-    with step, tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp:
-        firms, people = (import_file(con, path, load_mapping(preset, None), rejects_dir, now,
-                                     dry_run=dry_run, in_transaction=not dry_run)
-                         for path, preset in ((companies, "companies"), (leads, "leadpilot")))
-        erased_leads = set(people.skipped_ids)  # the leads file's suppressed ids: their
-        events = import_activities(con, activities, rejects_dir, Path(tmp),  # activities go
-                                   erased_leads, dry_run=dry_run)  # too
-        return [_result(firms), _result(people), FileResult(file=str(activities), **events)]
+    targets = [rejects.target(rejects_dir, path) for path in (companies, leads, activities)]
+    try:  # the rejects files stay `.partial` until the transaction commits
+        with step, tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp:
+            firms, people = (import_file(con, path, load_mapping(preset, None), rejects_dir,
+                                         now, dry_run=dry_run, in_transaction=not dry_run)
+                             for path, preset in ((companies, "companies"),
+                                                  (leads, "leadpilot")))
+            erased_leads = set(people.skipped_ids)  # the leads file's suppressed ids: their
+            events = import_activities(con, activities, rejects_dir, Path(tmp),  # activities
+                                       erased_leads, dry_run=dry_run)  # go too
+    except BaseException:
+        rejects.discard(targets)
+        raise
+    rejects.publish(targets)
+    return [_result(firms), _result(people), FileResult(file=str(activities), **events)]
 
 
 def _result(summary: ImportSummary) -> FileResult:

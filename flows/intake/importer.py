@@ -75,7 +75,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
 
     Args:
         con: a warehouse connection (flows.store.connect).
-        rejects_dir: where `<file stem>_rejects.csv` goes when some rows are rejected.
+        rejects_dir: where `<file stem>_rejects.csv` goes when some rows are rejected (left
+            as `.partial` for the caller to publish when `in_transaction`).
         workdir: scratch space for a transcoded copy (a temporary folder when None).
         stage: called with (stage name, fraction done) as the import progresses.
         in_transaction: the caller holds a transaction and commits or rolls it back (the
@@ -94,7 +95,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
     import_rows.install(con)
-    target = rejects_dir / f"{path.stem}_rejects.csv"
+    target = rejects.target(rejects_dir, path)
     own = not in_transaction
     if own:
         con.execute("BEGIN TRANSACTION")
@@ -111,13 +112,13 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
     except BaseException:
         if own:
             con.execute("ROLLBACK")
-        rejects.partial(target).unlink(missing_ok=True)
+        rejects.discard([target])
         raise
     finally:
         con.execute("RESET preserve_insertion_order")
         _drop_scratch(con)
-    if summary.rejected:
-        rejects.partial(target).replace(target)
+    if own:  # else the caller publishes it once its transaction commits
+        rejects.publish([target])
     report("Done", 1.0)
     return summary
 

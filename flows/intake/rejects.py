@@ -99,6 +99,24 @@ def partial(target: Path) -> Path:
     return target.with_name(target.name + ".partial")
 
 
+def target(rejects_dir: Path, path: Path) -> Path:
+    """The rejects file of the imported file `path`."""
+    return rejects_dir / f"{Path(path).stem}_rejects.csv"
+
+
+def publish(targets: list[Path]) -> None:
+    """Once the import committed: each written `.partial` becomes its rejects file."""
+    for name in targets:
+        if partial(name).exists():
+            partial(name).replace(name)
+
+
+def discard(targets: list[Path]) -> None:
+    """After a failed import: no rejects file is left behind."""
+    for name in targets:
+        partial(name).unlink(missing_ok=True)
+
+
 def first(rows: Iterator[tuple[int, str, str]], count: int) -> list[dict]:
     """The first `count` rejects as dicts (for a preview)."""
     return [dict(zip(COLUMNS, row, strict=True)) for row in islice(rows, count)]

@@ -14,6 +14,7 @@ from support import NOW
 
 from flows import store
 from flows.cli.commands import main
+from flows.errors import LeadpilotError
 from flows.intake.daily import import_all
 from flows.intake.importer import import_file
 from flows.intake.mapping import load_mapping
@@ -107,3 +108,53 @@ def test_a_dry_run_of_the_daily_csvs_writes_nothing_anywhere(tmp_path, monkeypat
     assert warehouse.read_bytes() == before
     assert _contents(warehouse) == stored
     assert not list(rejects.rglob("*.csv*"))
+
+
+def _without(column: str, lines: list[str]) -> str:
+    """The CSV `lines` without one column."""
+    at = lines[0].split(",").index(column)
+    return "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != at)
+                     for line in lines) + "\n"
+
+
+def _leads(con) -> list[tuple]:
+    return con.execute("SELECT lead_id, email, company_id, source, status, created_at "
+                       "FROM leads ORDER BY lead_id").fetchall()
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize("column", ["company_id", "email", "status", "source", "created_at",
+                                    "first_name"])
+def test_an_optional_column_missing_never_erases_stored_values(door, column, tmp_path):
+    path = tmp_path / "leads.csv"
+    lines = [HEADER, *(f"L{i},2026-11-20 10:00:00,Ann,Lee,a{i}@x.fr,C{i % 2 + 1},event,won"
+                       for i in range(1, 4))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    DOORS[door](path, tmp_path)
+    with store.opened(tmp_path / "warehouse.duckdb") as con:
+        stored, history = _leads(con), con.execute("SELECT count(*) FROM lead_changes").fetchone()
+    path.write_text(_without(column, lines), encoding="utf-8")
+    summary = DOORS[door](path, tmp_path)
+    assert (summary.read, summary.unchanged, summary.rejected) == (3, 3, 0)
+    with store.opened(tmp_path / "warehouse.duckdb") as con:
+        assert _leads(con) == stored
+        assert con.execute("SELECT count(*) FROM lead_changes").fetchone() == history
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_file_without_a_required_column_is_refused_before_any_write(door, tmp_path):
+    path = tmp_path / "leads.csv"
+    good = [HEADER, "L1,2026-11-20 10:00:00,Ann,Lee,a1@x.fr,C1,event,open"]
+    path.write_text("\n".join(good) + "\n", encoding="utf-8")
+    DOORS[door](path, tmp_path)
+    before = _contents(tmp_path / "warehouse.duckdb")
+    (tmp_path / "companies.csv").write_text("company_id,name,employees\nC9,New,-5\n",
+                                            encoding="utf-8")  # a rejected row
+    path.write_text("first_name,last_name,source\nAnn,Lee,event\n", encoding="utf-8")
+    with pytest.raises(LeadpilotError) as refused:
+        DOORS[door](path, tmp_path)
+    message = str(refused.value)
+    assert "leads.csv" in message and "lead_id" in message and "email" in message
+    assert len(message.splitlines()) == 1
+    assert _contents(tmp_path / "warehouse.duckdb") == before
+    assert not list((tmp_path / "rejects").rglob("*.csv*"))  # not even the companies' rejects
