@@ -21,7 +21,7 @@ from flows.intake import rejects
 from flows.intake import rows as import_rows
 from flows.intake.importer import run_script
 from flows.intake.loading import Loaded, load_csv, may_span_lines
-from flows.intake.reading import detect_format
+from flows.intake.reading import check_unchanged, detect_format, stamp
 from flows.privacy import suppression
 
 REQUIRED = ("event_id", "lead_id", "occurred_at", "event_type")
@@ -38,6 +38,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: P
         `rejects_file` (None when no row was rejected).
     """
     fmt = detect_format(path)
+    read_from = stamp(path)
     headers = {h.lower(): h for h in fmt.columns}
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
@@ -56,6 +57,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: P
     written = counts["rejected"] and not dry_run
     if written:  # as `.partial`: the caller publishes it once its transaction commits
         rejects.write_rejects(_rejects(con, loaded, hidden), target)
+    check_unchanged(path, read_from)  # a file still being written: nothing of it lands
     if not dry_run:
         con.execute("INSERT OR REPLACE INTO activities BY NAME SELECT event_id, lead_id, "
                     "occurred_at, event_type FROM lp_event_valid WHERE changed")

@@ -12,6 +12,7 @@ neither imported nor written to the rejects file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import tempfile
@@ -32,7 +33,7 @@ from flows.intake import diff as import_diff
 from flows.intake import rejects
 from flows.intake import rows as import_rows
 from flows.intake.loading import Loaded, load_csv
-from flows.intake.reading import detect_format
+from flows.intake.reading import check_unchanged, detect_format, stamp
 from flows.privacy import suppression
 
 MAX_TEXT = 1000  # characters in one mapped field (names, titles…); extra columns are not capped
@@ -92,6 +93,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
     report = stage or (lambda _name, _done: None)
     path = Path(path)
     fmt = _checked_format(path, mapping)
+    read_from = stamp(path)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
     import_rows.install(con)
@@ -104,9 +106,11 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
                                               target, dry_run)
         if dry_run:
             preview = rejects.first(_rejects(con, loaded, *checked), 10)
+            check_unchanged(path, read_from)
             con.execute("ROLLBACK")
             return ImportSummary(**{**asdict(summary), "first_rejects": preview})
         _write(con, path, mapping, summary, loaded, checked, now, report, target)
+        check_unchanged(path, read_from)  # a file still being written: nothing of it lands
         if own:
             con.execute("COMMIT")
     except BaseException:
@@ -115,8 +119,10 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         rejects.discard([target])
         raise
     finally:
-        con.execute("RESET preserve_insertion_order")
-        _drop_scratch(con)
+        # in the caller's aborted transaction, nothing runs: its rollback drops the scratch
+        with contextlib.suppress(duckdb.TransactionException):
+            con.execute("RESET preserve_insertion_order")
+            _drop_scratch(con)
     if own:  # else the caller publishes it once its transaction commits
         rejects.publish([target])
     report("Done", 1.0)

@@ -15,6 +15,7 @@ from support import NOW
 from flows import store
 from flows.cli.commands import main
 from flows.errors import LeadpilotError
+from flows.intake import importer
 from flows.intake.daily import import_all
 from flows.intake.importer import import_file
 from flows.intake.mapping import load_mapping
@@ -158,3 +159,100 @@ def test_a_file_without_a_required_column_is_refused_before_any_write(door, tmp_
     assert len(message.splitlines()) == 1
     assert _contents(tmp_path / "warehouse.duckdb") == before
     assert not list((tmp_path / "rejects").rglob("*.csv*"))  # not even the companies' rejects
+
+
+def _refused(door: str, path: Path, folder: Path) -> str:
+    """The one sentence a door refuses `path` with; the warehouse and rejects untouched."""
+    if (folder / "first.csv").exists():
+        DOORS[door](folder / "first.csv", folder)
+    warehouse = folder / "warehouse.duckdb"
+    before = _contents(warehouse) if warehouse.exists() else None
+    with pytest.raises(LeadpilotError) as refused:
+        DOORS[door](path, folder)
+    if before is not None:
+        assert _contents(warehouse) == before
+    assert not list((folder / "rejects").rglob("*.csv*"))
+    message = str(refused.value)
+    assert len(message.splitlines()) == 1 and message.endswith(".")
+    return message
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize("text", [",,,\n,,,\n", ";;;;\n", ",;|\t\n\n,,\n", "sep=;\n;;;\n"])
+def test_a_file_of_only_delimiters_says_it_needs_a_header(door, text, tmp_path):
+    path = tmp_path / "leads.csv"
+    path.write_text(text, encoding="utf-8")
+    message = _refused(door, path, tmp_path)
+    assert "leads.csv" in message and ("only delimiters" in message or "no header" in message)
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_delimiter_lines_before_the_header_are_skipped(door, tmp_path):
+    path = tmp_path / "leads.csv"
+    path.write_text(",,,,\n;;\n" + HEADER + "\nL1,2026-11-20 10:00:00,Ann,Lee,a@x.fr,C1,event,"
+                    "open\n", encoding="utf-8")
+    summary = DOORS[door](path, tmp_path)
+    assert (summary.read, summary.inserted, summary.rejected) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_folder_is_called_a_folder(door, tmp_path):
+    folder = tmp_path / "leads.csv"
+    folder.mkdir()
+    message = _refused(door, folder, tmp_path)
+    assert "is a folder, not a file" in message and "does not exist" not in message
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_20000_column_file_is_refused_with_its_column_count_and_the_limit(door, tmp_path,
+                                                                           monkeypatch):
+    path = tmp_path / "leads.csv"
+    names = ["lead_id", "email", *(f"c{i}" for i in range(19_998))]
+    path.write_text(",".join(names) + "\n" + ",".join(["L1", "a@x.fr", *["1"] * 19_998])
+                    + "\n", encoding="utf-8")
+    read = importer.load_csv
+
+    def never_this_one(con, source, *args, **kwargs):  # refused before DuckDB reads a row
+        assert Path(source) != path
+        return read(con, source, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "load_csv", never_this_one)
+    message = _refused(door, path, tmp_path)
+    assert "20,000 columns" in message and "2,000" in message and "leads.csv" in message
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_file_growing_while_it_is_read_is_refused_in_one_sentence(door, tmp_path,
+                                                                    monkeypatch):
+    first = tmp_path / "first.csv"
+    first.write_text(HEADER + "\nL1,2026-11-20 10:00:00,Ann,Lee,a@x.fr,C1,event,open\n",
+                     encoding="utf-8")
+    path = tmp_path / "leads.csv"
+    path.write_text(HEADER + "\nL2,2026-11-20 10:00:00,Bob,Lee,b@x.fr,C1,event,open\n"
+                    "L3,never,Bad,Date,c@x.fr,C1,event,open\n", encoding="utf-8")
+    read = importer.load_csv
+
+    def still_written(con, source, *args, **kwargs):
+        loaded = read(con, source, *args, **kwargs)
+        if Path(source) == path:  # the export goes on writing while DuckDB reads
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write("L4,2026-11-20 10:00:00,Cy,Lee,d@x.fr,C1,event,open\nL5,\"half")
+        return loaded
+
+    monkeypatch.setattr(importer, "load_csv", still_written)
+    message = _refused(door, path, tmp_path)
+    assert "leads.csv changed while it was read" in message
+    assert "Current transaction is aborted" not in message
+
+
+def test_a_warehouse_error_inside_the_daily_transaction_is_not_masked(tmp_path, monkeypatch):
+    path = tmp_path / "leads.csv"
+    path.write_text(HEADER + "\nL1,2026-11-20 10:00:00,Ann,Lee,a@x.fr,C1,event,open\n",
+                    encoding="utf-8")
+
+    def broken(con, *args, **kwargs):
+        con.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(importer, "load_csv", broken)
+    with pytest.raises(duckdb.CatalogException, match="no_such_table"):
+        by_the_daily_intake(path, tmp_path)
