@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from flows import clock
@@ -61,8 +62,8 @@ def _print_intake(results: list[dict], dry_run: bool) -> None:
     counts = ("read", "inserted", "updated", "unchanged", "merged", "rejected", "suppressed")
     table = Table("file", *counts, "rejects file")
     for r in results:
-        table.add_row(Path(r["file"]).name, *(str(r[k]) for k in counts),
-                      r["rejects_file"] or "-")
+        table.add_row(escape(Path(r["file"]).name), *(str(r[k]) for k in counts),
+                      escape(r["rejects_file"] or "-"))
     console.print(table)
 
 
@@ -293,7 +294,7 @@ def main() -> None:
     try:
         app()
     except (LeadpilotError, ConfigError, *_read_errors()) as exc:
-        err.print(f"[red]Error:[/] {exc}")
+        err.print(f"[red]Error:[/] {escape(str(exc))}")
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("Interrupted.")
@@ -307,6 +308,6 @@ def main() -> None:
         if sentence:
             err.print(f"[red]Error:[/] {sentence}")
             sys.exit(1)
-        err.print(f"[red]Error:[/] {type(exc).__name__}: {exc} "
+        err.print(f"[red]Error:[/] {type(exc).__name__}: {escape(str(exc))} "
                   "(set LEADPILOT_DEBUG=1 for the details).")
         sys.exit(1)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -45,16 +46,17 @@ def run_import(settings: Settings, file: Path, preset: str | None, mapping_file:
         summary = import_file(con, file, mapping, rejects_dir, now, dry_run=dry_run,
                               stage=stage)
     title = "Dry run: nothing was written" if dry_run else "Imported"
-    console.print(f"[bold]{title}[/] {file}")
+    console.print(f"[bold]{title}[/] {escape(str(file))}")
     console.print(f"  format: {summary.format}")
-    console.print(f"  mapping ({mapping.description}):")
-    for line in summary.mapping:
-        console.print(f"    {line}")
+    console.print(f"  mapping ({escape(mapping.description)}):")
+    for line in summary.mapping:  # header names are the file's: never markup
+        console.print(f"    {escape(line)}")
     print_counts(console, summary)
     if summary.first_rejects:
         print_rejects(console, summary.first_rejects)
     if summary.rejects_file:
-        console.print(f"  rejected rows, with their line and reason: {summary.rejects_file}")
+        console.print("  rejected rows, with their line and reason: "
+                      f"{escape(summary.rejects_file)}")
 
 
 def _equation(console: Console, summary, columns: dict[str, str], skipped: str) -> None:
@@ -82,7 +84,7 @@ def print_rejects(console: Console, rows: list[dict]) -> None:
     table = Table("line", "reason", "original text", title="First rejected rows")
     for row in rows:
         raw = row["raw"] if len(row["raw"]) <= 80 else row["raw"][:77] + "…"
-        table.add_row(str(row["line"]), row["reason"], raw)
+        table.add_row(str(row["line"]), escape(row["reason"]), escape(raw))
     console.print(table)
 
 
@@ -96,7 +98,7 @@ def run_outcomes(settings: Settings, file: Path, dry_run: bool, console: Console
     with console.status("Reading the outcomes…"), opener(settings.path(settings.warehouse)) as con:
         summary = record_outcomes(con, file, rejects_dir, now, dry_run=dry_run)
     title = "Dry run: nothing was written" if dry_run else "Outcomes recorded from"
-    console.print(f"[bold]{title}[/] {file}")
+    console.print(f"[bold]{title}[/] {escape(str(file))}")
     console.print(f"  format: {summary.format}")
     _equation(console, summary, {
         "read": "read", "recorded": "recorded", "unchanged": "unchanged",
@@ -107,4 +109,5 @@ def run_outcomes(settings: Settings, file: Path, dry_run: bool, console: Console
     if summary.first_rejects:
         print_rejects(console, summary.first_rejects)
     if summary.rejects_file:
-        console.print(f"  rejected rows, with their line and reason: {summary.rejects_file}")
+        console.print("  rejected rows, with their line and reason: "
+                      f"{escape(summary.rejects_file)}")

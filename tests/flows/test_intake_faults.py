@@ -5,15 +5,13 @@ optional columns never erasing stored values, awkward files said in one sentence
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from support import NOW
+from support import NOW, run_leadpilot, warehouse_contents
 
 from flows import store
-from flows.cli.commands import main
 from flows.errors import LeadpilotError
 from flows.intake import importer
 from flows.intake.daily import import_all
@@ -60,24 +58,6 @@ def test_the_rejects_file_neutralises_formula_cells_like_the_sheet(door, tmp_pat
     assert "'=HYPERLINK(1),2026-11-20,Ann,Lee,ann@x.fr" in cells
 
 
-def _leadpilot(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["leadpilot", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _contents(warehouse: Path) -> dict[str, list]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() "
-                                            "WHERE NOT temporary ORDER BY 1").fetchall()]
-        return {t: sorted(map(repr, con.table(t).fetchall())) for t in tables}
-
-
 def test_a_dry_run_of_the_daily_csvs_writes_nothing_anywhere(tmp_path, monkeypatch, capsys):
     warehouse, rejects = tmp_path / "w.duckdb", tmp_path / "rejects"
     monkeypatch.setenv("LEADPILOT_WAREHOUSE", str(warehouse))
@@ -91,9 +71,9 @@ def test_a_dry_run_of_the_daily_csvs_writes_nothing_anywhere(tmp_path, monkeypat
              for i in range(1, 51)]
     files["leads"].write_text("\n".join([HEADER, *leads]) + "\n", encoding="utf-8")
     args = ["import", *(f"--{name}={path}" for name, path in files.items())]
-    assert _leadpilot(args, monkeypatch, capsys)[0] == 0
+    assert run_leadpilot(args, monkeypatch, capsys)[0] == 0
     (rejects / "2026-11-27").mkdir(parents=True, exist_ok=True)
-    before, stored = warehouse.read_bytes(), _contents(warehouse)
+    before, stored = warehouse.read_bytes(), warehouse_contents(warehouse)
     # a new lead, every lead's company gone, a rejected row in each file
     files["leads"].write_text("\n".join(
         ["lead_id,created_at,first_name,last_name,email,source,status",
@@ -103,11 +83,11 @@ def test_a_dry_run_of_the_daily_csvs_writes_nothing_anywhere(tmp_path, monkeypat
     files["activities"].write_text("event_id,lead_id,occurred_at,event_type\n"
                                    "E2,L2,2026-11-22 10:00:00,email_open\nE3,L2,never,x\n",
                                    encoding="utf-8")
-    code, out, err = _leadpilot([*args, "--dry-run"], monkeypatch, capsys)
+    code, out, err = run_leadpilot([*args, "--dry-run"], monkeypatch, capsys)
     assert code == 0, err
     assert "nothing was written" in out
     assert warehouse.read_bytes() == before
-    assert _contents(warehouse) == stored
+    assert warehouse_contents(warehouse) == stored
     assert not list(rejects.rglob("*.csv*"))
 
 
@@ -148,7 +128,7 @@ def test_a_file_without_a_required_column_is_refused_before_any_write(door, tmp_
     good = [HEADER, "L1,2026-11-20 10:00:00,Ann,Lee,a1@x.fr,C1,event,open"]
     path.write_text("\n".join(good) + "\n", encoding="utf-8")
     DOORS[door](path, tmp_path)
-    before = _contents(tmp_path / "warehouse.duckdb")
+    before = warehouse_contents(tmp_path / "warehouse.duckdb")
     (tmp_path / "companies.csv").write_text("company_id,name,employees\nC9,New,-5\n",
                                             encoding="utf-8")  # a rejected row
     path.write_text("first_name,last_name,source\nAnn,Lee,event\n", encoding="utf-8")
@@ -157,7 +137,7 @@ def test_a_file_without_a_required_column_is_refused_before_any_write(door, tmp_
     message = str(refused.value)
     assert "leads.csv" in message and "lead_id" in message and "email" in message
     assert len(message.splitlines()) == 1
-    assert _contents(tmp_path / "warehouse.duckdb") == before
+    assert warehouse_contents(tmp_path / "warehouse.duckdb") == before
     assert not list((tmp_path / "rejects").rglob("*.csv*"))  # not even the companies' rejects
 
 
@@ -166,11 +146,11 @@ def _refused(door: str, path: Path, folder: Path) -> str:
     if (folder / "first.csv").exists():
         DOORS[door](folder / "first.csv", folder)
     warehouse = folder / "warehouse.duckdb"
-    before = _contents(warehouse) if warehouse.exists() else None
+    before = warehouse_contents(warehouse) if warehouse.exists() else None
     with pytest.raises(LeadpilotError) as refused:
         DOORS[door](path, folder)
     if before is not None:
-        assert _contents(warehouse) == before
+        assert warehouse_contents(warehouse) == before
     assert not list((folder / "rejects").rglob("*.csv*"))
     message = str(refused.value)
     assert len(message.splitlines()) == 1 and message.endswith(".")
