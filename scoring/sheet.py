@@ -115,13 +115,19 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     >>> neutralise(pd.DataFrame({"a": ["=1+1", "+33 6", "ok"]}))["a"].tolist()
     ["'=1+1", "'+33 6", 'ok']
     """
-    def _safe(value: object) -> object:
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
-
     out = frame.copy()
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].astype(object).map(_safe)
+            out[column] = out[column].astype(object).map(neutral_cell)
     return out
+
+
+def neutral_cell(value: object) -> object:
+    """One cell as `neutralise` writes it: text a spreadsheet could run gets a leading '.
+
+    >>> neutral_cell("@SUM(A1)"), neutral_cell(3)
+    ("'@SUM(A1)", 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

@@ -50,3 +50,30 @@ def import_leads(settings, path: Path, now, dry_run: bool = False):
                               dry_run=dry_run)
     assert summary.balanced, summary
     return summary
+
+
+def warehouse_contents(path: Path) -> dict[str, list[str]]:
+    """Every table of a warehouse file and its rows (sorted, as text): equal before and after
+    an import that must write nothing."""
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() "
+                                            "WHERE NOT temporary ORDER BY 1").fetchall()]
+        return {t: sorted(map(repr, con.table(t).fetchall())) for t in tables}
+
+
+def run_leadpilot(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
+    """`leadpilot ARGS` through the CLI's main(): (exit code, stdout, stderr)."""
+    import sys
+
+    from flows.cli.commands import main
+
+    monkeypatch.setattr(sys, "argv", ["leadpilot", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -15,6 +15,7 @@ from collections import Counter
 from features.reading.errors import ReadError
 
 DELIMITERS = (",", ";", "\t", "|")
+DELIMITERS_AND_SPACES = "".join(DELIMITERS) + " \r\n\ufeff\"'"  # a line of only these: no header
 SAMPLE_BYTES = 1 << 20
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}(?:[T\s]|$)")

@@ -53,11 +53,13 @@ def import_(
     updates = {k: v for k, v in {"leads_csv": leads, "companies_csv": companies,
                                  "activities_csv": activities}.items() if v is not None}
     settings = settings.model_copy(update=updates)
-    results = steps.intake(settings, clock.today(settings), clock.now(settings))
-    _print_intake(results)
+    results = steps.intake(settings, clock.today(settings), clock.now(settings), dry_run)
+    _print_intake(results, dry_run)
 
 
-def _print_intake(results: list[dict]) -> None:
+def _print_intake(results: list[dict], dry_run: bool) -> None:
+    if dry_run:
+        console.print("[bold]Dry run: nothing was written[/]")
     counts = ("read", "inserted", "updated", "unchanged", "merged", "rejected", "suppressed")
     table = Table("file", *counts, "rejects file")
     for r in results:

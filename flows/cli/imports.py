@@ -49,13 +49,14 @@ def run_import(settings: Settings, file: Path, preset: str | None, mapping_file:
     console.print(bold(title, f" {file}"))
     console.print(f"  format: {summary.format}")
     console.print(f"  mapping ({mapping.description}):")
-    for line in summary.mapping:
+    for line in summary.mapping:  # header names are the file's: never markup
         console.print(f"    {line}")
     print_counts(console, summary)
     if summary.first_rejects:
         print_rejects(console, summary.first_rejects)
     if summary.rejects_file:
-        console.print(f"  rejected rows, with their line and reason: {summary.rejects_file}")
+        console.print("  rejected rows, with their line and reason: "
+                      f"{summary.rejects_file}")
 
 
 def _equation(console: Console, summary, columns: dict[str, str], skipped: str) -> None:
@@ -108,4 +109,5 @@ def run_outcomes(settings: Settings, file: Path, dry_run: bool, console: Console
     if summary.first_rejects:
         print_rejects(console, summary.first_rejects)
     if summary.rejects_file:
-        console.print(f"  rejected rows, with their line and reason: {summary.rejects_file}")
+        console.print("  rejected rows, with their line and reason: "
+                      f"{summary.rejects_file}")

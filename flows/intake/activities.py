@@ -21,22 +21,24 @@ from flows.intake import rejects
 from flows.intake import rows as import_rows
 from flows.intake.importer import run_script
 from flows.intake.loading import Loaded, load_csv, may_span_lines
-from flows.intake.reading import detect_format
+from flows.intake.reading import check_unchanged, detect_format, stamp
 from flows.privacy import suppression
 
 REQUIRED = ("event_id", "lead_id", "occurred_at", "event_type")
 
 
 def import_activities(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Path,
-                      workdir: Path, erased_leads: set[str]) -> dict:
+                      workdir: Path, erased_leads: set[str], *, dry_run: bool = False) -> dict:
     """Load the activities file inside the caller's transaction; the events of suppressed
-    people (on the list, or in `erased_leads`: the leads file's) are skipped unwritten.
+    people (on the list, or in `erased_leads`: the leads file's) are skipped unwritten. With
+    `dry_run`, the counts only: no rejects file, no row written.
 
     Returns:
         the counts (read, inserted, updated, unchanged, merged, rejected, suppressed) and
         `rejects_file` (None when no row was rejected).
     """
     fmt = detect_format(path)
+    read_from = stamp(path)
     headers = {h.lower(): h for h in fmt.columns}
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
@@ -51,15 +53,17 @@ def import_activities(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: P
                              "formats": date_formats(loaded.fmt),
                              "ord": loaded.fmt.date_order, "types": list(EVENT_TYPES)})
     counts, hidden = _skip_suppressed(con, loaded, erased_leads)
-    target = rejects_dir / f"{path.stem}_rejects.csv"
-    if counts["rejected"]:
+    target = rejects.target(rejects_dir, path)
+    written = counts["rejected"] and not dry_run
+    if written:  # as `.partial`: the caller publishes it once its transaction commits
         rejects.write_rejects(_rejects(con, loaded, hidden), target)
-        rejects.partial(target).replace(target)
-    con.execute("INSERT OR REPLACE INTO activities BY NAME SELECT event_id, lead_id, "
-                "occurred_at, event_type FROM lp_event_valid WHERE changed")
+    check_unchanged(path, read_from)  # a file still being written: nothing of it lands
+    if not dry_run:
+        con.execute("INSERT OR REPLACE INTO activities BY NAME SELECT event_id, lead_id, "
+                    "occurred_at, event_type FROM lp_event_valid WHERE changed")
     for table in ("lp_events", "lp_event_rows", "lp_event_valid", "lp_reject_reasons"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    return {**counts, "rejects_file": str(target) if counts["rejected"] else None}
+    return {**counts, "rejects_file": str(target) if written else None}
 
 
 def _skip_suppressed(con: duckdb.DuckDBPyConnection, loaded: Loaded, erased_leads: set[str]

@@ -10,6 +10,7 @@ are those of people `leadpilot forget` erased (privacy/suppression.py), skipped 
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -18,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from flows import store
+from flows.intake import rejects
 from flows.intake.activities import import_activities
 from flows.intake.importer import ImportSummary, import_file
 from flows.intake.mapping import load_mapping
@@ -43,16 +45,27 @@ class FileResult:
 
 
 def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, activities: Path,
-               rejects_dir: Path, now: datetime) -> list[FileResult]:
-    """Load the three CSVs in one transaction: a failure leaves the warehouse untouched."""
-    with store.transaction(con), tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp:
-        firms, people = (import_file(con, path, load_mapping(preset, None), rejects_dir, now,
-                                     in_transaction=True)
-                         for path, preset in ((companies, "companies"), (leads, "leadpilot")))
-        erased_leads = set(people.skipped_ids)  # the leads file's suppressed ids: their
-        events = import_activities(con, activities, rejects_dir, Path(tmp),  # activities go
-                                   erased_leads)  # too
-        return [_result(firms), _result(people), FileResult(file=str(activities), **events)]
+               rejects_dir: Path, now: datetime, *, dry_run: bool = False) -> list[FileResult]:
+    """Load the three CSVs in one transaction: a failure leaves the warehouse untouched.
+
+    With `dry_run`, each file is previewed and nothing is written: neither the warehouse
+    (`con` may be read-only) nor a rejects file."""
+    step = contextlib.nullcontext() if dry_run else store.transaction(con)
+    targets = [rejects.target(rejects_dir, path) for path in (companies, leads, activities)]
+    try:  # the rejects files stay `.partial` until the transaction commits
+        with step, tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp:
+            firms, people = (import_file(con, path, load_mapping(preset, None), rejects_dir,
+                                         now, dry_run=dry_run, in_transaction=not dry_run)
+                             for path, preset in ((companies, "companies"),
+                                                  (leads, "leadpilot")))
+            erased_leads = set(people.skipped_ids)  # the leads file's suppressed ids: their
+            events = import_activities(con, activities, rejects_dir, Path(tmp),  # activities
+                                       erased_leads, dry_run=dry_run)  # go too
+    except BaseException:
+        rejects.discard(targets)
+        raise
+    rejects.publish(targets)
+    return [_result(firms), _result(people), FileResult(file=str(activities), **events)]
 
 
 def _result(summary: ImportSummary) -> FileResult:

@@ -12,6 +12,7 @@ neither imported nor written to the rejects file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import tempfile
@@ -32,7 +33,7 @@ from flows.intake import diff as import_diff
 from flows.intake import rejects
 from flows.intake import rows as import_rows
 from flows.intake.loading import Loaded, load_csv
-from flows.intake.reading import detect_format
+from flows.intake.reading import check_unchanged, detect_format, stamp
 from flows.privacy import suppression
 
 MAX_TEXT = 1000  # characters in one mapped field (names, titles…); extra columns are not capped
@@ -75,7 +76,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
 
     Args:
         con: a warehouse connection (flows.store.connect).
-        rejects_dir: where `<file stem>_rejects.csv` goes when some rows are rejected.
+        rejects_dir: where `<file stem>_rejects.csv` goes when some rows are rejected (left
+            as `.partial` for the caller to publish when `in_transaction`).
         workdir: scratch space for a transcoded copy (a temporary folder when None).
         stage: called with (stage name, fraction done) as the import progresses.
         in_transaction: the caller holds a transaction and commits or rolls it back (the
@@ -91,10 +93,11 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
     report = stage or (lambda _name, _done: None)
     path = Path(path)
     fmt = _checked_format(path, mapping)
+    read_from = stamp(path)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
     import_rows.install(con)
-    target = rejects_dir / f"{path.stem}_rejects.csv"
+    target = rejects.target(rejects_dir, path)
     own = not in_transaction
     if own:
         con.execute("BEGIN TRANSACTION")
@@ -103,21 +106,25 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
                                               target, dry_run)
         if dry_run:
             preview = rejects.first(_rejects(con, loaded, *checked), 10)
+            check_unchanged(path, read_from)
             con.execute("ROLLBACK")
             return ImportSummary(**{**asdict(summary), "first_rejects": preview})
         _write(con, path, mapping, summary, loaded, checked, now, report, target)
+        check_unchanged(path, read_from)  # a file still being written: nothing of it lands
         if own:
             con.execute("COMMIT")
     except BaseException:
         if own:
             con.execute("ROLLBACK")
-        rejects.partial(target).unlink(missing_ok=True)
+        rejects.discard([target])
         raise
     finally:
-        con.execute("RESET preserve_insertion_order")
-        _drop_scratch(con)
-    if summary.rejected:
-        rejects.partial(target).replace(target)
+        # in the caller's aborted transaction, nothing runs: its rollback drops the scratch
+        with contextlib.suppress(duckdb.TransactionException):
+            con.execute("RESET preserve_insertion_order")
+            _drop_scratch(con)
+    if own:  # else the caller publishes it once its transaction commits
+        rejects.publish([target])
     report("Done", 1.0)
     return summary
 

@@ -25,6 +25,7 @@ from features.reading.values import CsvFormat
 from flows.errors import LeadpilotError
 
 XLSX_MAGIC = b"PK\x03\x04"
+MAX_COLUMNS = 2000  # a wider header is refused before DuckDB reads a row (memory grows with it)
 _SEP_HINT = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
 
 
@@ -32,18 +33,22 @@ def detect_format(path: Path | str) -> CsvFormat:
     """Detect a file's format from its first megabyte.
 
     Raises:
-        LeadpilotError: for a missing, empty, header-less or binary file.
+        LeadpilotError: for a missing, empty, header-less, binary or too wide file, or a
+            folder.
     """
     path = Path(path)
-    if not path.is_file():
-        raise LeadpilotError(f"The file {path} does not exist.")
-    with path.open("rb") as handle:
-        sample = handle.read(sniff.SAMPLE_BYTES)
-        complete = not handle.read(1)
+    _check_is_file(path)
+    try:
+        with path.open("rb") as handle:
+            sample = handle.read(sniff.SAMPLE_BYTES)
+            complete = not handle.read(1)
+    except OSError as exc:
+        raise LeadpilotError(f"The file {path} cannot be read: {exc.strerror or exc}.") from exc
     if sample.startswith(XLSX_MAGIC):
         from flows.intake.workbooks import xlsx_header
 
-        return CsvFormat(kind="xlsx", columns=tuple(sniff.unique_headers(xlsx_header(path))))
+        return CsvFormat(kind="xlsx", columns=_checked_width(
+            path, sniff.unique_headers(xlsx_header(path))))
     try:
         encoding, has_bom = sniff.sniff_encoding(sample, complete)
     except ReadError as exc:
@@ -53,28 +58,77 @@ def detect_format(path: Path | str) -> CsvFormat:
     if not any(line.strip() for line in lines):
         what = "only a byte-order mark" if has_bom and sample.strip() else "nothing"
         raise LeadpilotError(f"The file {path} is empty ({what}): it needs a header row.")
-    header_line = 1 + next(i for i, line in enumerate(lines) if line.strip())
-    hint = _SEP_HINT.match(lines[header_line - 1])  # Excel's "sep=;" first line
+    if not any(_named(line) for line in lines):
+        raise LeadpilotError(f"The file {path} holds only delimiters: it needs a header row "
+                             "with column names.")
+    start = next(i for i, line in enumerate(lines) if _named(line))
+    header_line = 1 + start
+    hint = _SEP_HINT.match(lines[start])  # Excel's "sep=;" first line
     if hint:
-        lines, header_line = lines[header_line:], header_line + 1
-        if not any(line.strip() for line in lines):
+        lines = lines[start + 1:]
+        if not any(_named(line) for line in lines):
             raise LeadpilotError(f"The file {path} has no header row after its sep= line.")
-        header_line += next(i for i, line in enumerate(lines) if line.strip())
+        start = next(i for i, line in enumerate(lines) if _named(line))
+        header_line += 1 + start
+    lines = lines[start:]  # from the header on: lines of only delimiters before it are skipped
     delimiter = hint.group(1) if hint else sniff.sniff_delimiter(lines)
     quotechar = sniff.sniff_quotechar(lines, delimiter)
     rows = _records(lines, delimiter, quotechar)
-    header_at = next(i for i, row in enumerate(rows) if any(v.strip() for v in row))
-    if sniff.binary_header(rows[header_at]):
+    if sniff.binary_header(rows[0]):
         raise LeadpilotError(f"The file {path} is not a CSV file: its header holds binary data.")
     # 2,000 records vote on numbers and dates: plenty, and a fifth of a second less per import
-    decimal, thousands, order = sniff.sniff_values(rows[header_at + 1:header_at + 2001],
-                                                   delimiter)
+    decimal, thousands, order = sniff.sniff_values(rows[1:2001], delimiter)
     return CsvFormat(
         encoding=encoding, delimiter=delimiter, quotechar=quotechar, decimal=decimal,
         thousands=thousands, date_order=order, has_bom=has_bom,
-        line_ending=sniff.line_ending(text), columns=tuple(sniff.unique_headers(rows[header_at])),
+        line_ending=sniff.line_ending(text),
+        columns=_checked_width(path, sniff.unique_headers(rows[0])),
         header_line=header_line,
     )
+
+
+def _named(line: str) -> bool:
+    """Whether a line holds more than delimiters, quotes and spaces (a header can start there)."""
+    return bool(line.strip(sniff.DELIMITERS_AND_SPACES))
+
+
+def _check_is_file(path: Path) -> None:
+    """A missing path, a folder or a device, said in one sentence."""
+    if path.is_dir():
+        raise LeadpilotError(f"{path} is a folder, not a file: give the path of one CSV or "
+                             "XLSX file in it.")
+    if not path.exists():
+        raise LeadpilotError(f"The file {path} does not exist.")
+    if not path.is_file():
+        raise LeadpilotError(f"{path} is not a regular file (a device, pipe or socket): save "
+                             "the data to a file and import that.")
+
+
+def _checked_width(path: Path, columns: list[str]) -> tuple[str, ...]:
+    """The header's columns, at most MAX_COLUMNS of them."""
+    if len(columns) > MAX_COLUMNS:
+        raise LeadpilotError(f"The file {path} has {len(columns):,} columns, more than the "
+                             f"{MAX_COLUMNS:,} leadpilot reads: remove the unused columns "
+                             "and import it again.")
+    return tuple(columns)
+
+
+def stamp(path: Path) -> tuple[int, int]:
+    """(size, modification time) of a file, to tell whether it changed while it was read."""
+    info = Path(path).stat()
+    return info.st_size, info.st_mtime_ns
+
+
+def check_unchanged(path: Path, before: tuple[int, int]) -> None:
+    """Raise when the file changed since `before` (its `stamp` when reading began).
+
+    Raises:
+        LeadpilotError: the file grew or was rewritten while it was read.
+    """
+    after = stamp(path)
+    if after != before:
+        raise LeadpilotError(f"The file {path} changed while it was read ({before[0]:,} bytes "
+                             f"then {after[0]:,}): import it again once it is complete.")
 
 
 def _decode_sample(sample: bytes, encoding: str, complete: bool) -> str:

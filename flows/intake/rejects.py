@@ -18,6 +18,7 @@ from flows.intake.loading import Loaded, line_breaks_sql, may_span_lines, swallo
 from flows.intake.originals import originals
 from flows.intake.records import sheet_rows
 from flows.intake.rows import quote
+from scoring.sheet import neutral_cell
 
 BATCH = 50_000
 COLUMNS = ("line", "reason", "raw")
@@ -78,14 +79,17 @@ def numbered(rows: Iterator[tuple[int, str, str]], loaded: Loaded
 
 
 def write_rejects(rows: Iterator[tuple[int, str, str]], target: Path) -> int:
-    """Write rows to `target` + `.partial` (UTF-8 with BOM, for Excel); returns the count."""
+    """Write rows to `target` + `.partial` (UTF-8 with BOM, for Excel); returns the count.
+
+    Cells a spreadsheet could run as a formula (`=1+1`, `@SUM(…)`, `-1+1`) are neutralised as
+    on the lead sheet (scoring.sheet.neutral_cell)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with partial(target).open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([neutral_cell(cell) for cell in row])
             count += 1
     return count
 
@@ -93,6 +97,24 @@ def write_rejects(rows: Iterator[tuple[int, str, str]], target: Path) -> int:
 def partial(target: Path) -> Path:
     """Where the rejects are written until the import commits."""
     return target.with_name(target.name + ".partial")
+
+
+def target(rejects_dir: Path, path: Path) -> Path:
+    """The rejects file of the imported file `path`."""
+    return rejects_dir / f"{Path(path).stem}_rejects.csv"
+
+
+def publish(targets: list[Path]) -> None:
+    """Once the import committed: each written `.partial` becomes its rejects file."""
+    for name in targets:
+        if partial(name).exists():
+            partial(name).replace(name)
+
+
+def discard(targets: list[Path]) -> None:
+    """After a failed import: no rejects file is left behind."""
+    for name in targets:
+        partial(name).unlink(missing_ok=True)
 
 
 def first(rows: Iterator[tuple[int, str, str]], count: int) -> list[dict]:

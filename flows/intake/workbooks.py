@@ -18,12 +18,28 @@ from flows.errors import LeadpilotError
 PROGRESS_EVERY = 1000  # rows
 
 
+MAX_UNPACKED = 1 << 30  # bytes a workbook may unpack to
+MAX_RATIO = 200  # unpacked / packed: real workbooks stay far below, zip bombs far above
+
+
+def _check_unpacked(path: Path, data: bytes) -> None:
+    """Refuse a zip bomb before openpyxl inflates it."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        unpacked = sum(entry.file_size for entry in archive.infolist())
+    if unpacked > MAX_UNPACKED or (unpacked > (50 << 20) and unpacked > MAX_RATIO * len(data)):
+        raise LeadpilotError(f"The file {path} is not a readable Excel workbook: it would "
+                             f"unpack to {unpacked / (1 << 20):,.0f} MB from "
+                             f"{len(data) / (1 << 20):,.1f} MB.")
+
+
 def _workbook(path: Path):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:  # a file object: the workbook may be named .csv by mistake
-        return load_workbook(BytesIO(path.read_bytes()), read_only=True, data_only=True)
+        data = path.read_bytes()
+        _check_unpacked(path, data)
+        return load_workbook(BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
         raise LeadpilotError(f"The file {path} is not a readable Excel workbook.") from exc
 

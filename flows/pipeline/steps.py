@@ -28,13 +28,16 @@ MONEY = ("unit_price_monthly", "list_price", "discount_amount", "acv", "floor_pr
          "expected_value", "volume_discount", "prepay_discount", "suggested_discount")
 
 
-def intake(settings: Settings, run_date: date, now: datetime) -> list[dict[str, Any]]:
-    """Load the configured CSVs; rejects go to data/rejects/<run_date>/."""
-    with store.opened(settings.path(settings.warehouse)) as con:
+def intake(settings: Settings, run_date: date, now: datetime, dry_run: bool = False
+           ) -> list[dict[str, Any]]:
+    """Load the configured CSVs; rejects go to data/rejects/<run_date>/. With `dry_run`, the
+    warehouse is opened read-only and nothing is written anywhere."""
+    opener = store.opened_read_only if dry_run else store.opened
+    with opener(settings.path(settings.warehouse)) as con:
         results = import_all(
             con, settings.path(settings.leads_csv), settings.path(settings.companies_csv),
             settings.path(settings.activities_csv),
-            settings.path(settings.rejects_dir) / run_date.isoformat(), now,
+            settings.path(settings.rejects_dir) / run_date.isoformat(), now, dry_run=dry_run,
         )
     return [asdict(r) for r in results]
 

@@ -4,26 +4,13 @@ clear sentence without a traceback, and never in a partial write."""
 from __future__ import annotations
 
 import json
-import sys
 
 import duckdb
 import pytest
 from import_corpus import Case, Clean, Fails, cases
-
-from flows.cli.commands import main
+from support import run_leadpilot
 
 CASES = cases()
-
-
-def _run(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["leadpilot", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_corpus_holds_at_least_30_files():
@@ -40,7 +27,8 @@ def test_each_file_imports_cleanly_or_fails_in_one_sentence(case: Case, tmp_path
     monkeypatch.setenv("LEADPILOT_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("LEADPILOT_REJECTS_DIR", str(rejects))
     monkeypatch.delenv("LEADPILOT_DEBUG", raising=False)
-    code, out, err = _run(["import", str(path), "--preset", case.preset], monkeypatch, capsys)
+    code, out, err = run_leadpilot(["import", str(path), "--preset", case.preset],
+                                   monkeypatch, capsys)
     assert "Traceback" not in out + err
     con = duckdb.connect(str(warehouse), read_only=True) if warehouse.exists() else None
     try:

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from flows import store
+from flows.intake import rejects as rejects_files
 from flows.intake.activities import import_activities
 from flows.intake.daily import import_all
 from flows.intake.importer import import_file
@@ -255,6 +256,7 @@ def test_an_unreadable_day_first_date_says_which_forms_are_read(tmp_path):
                      b"E1;L1;21/11/2026 10:00;docs\nE2;L1;31/02/2026 10:00;docs\n")
     with store.opened(tmp_path / "w.duckdb") as con:
         result = import_activities(con, path, tmp_path / "rejects", tmp_path, set())
+        rejects_files.publish([Path(result["rejects_file"])])  # as import_all does once committed
         landed = con.execute("SELECT occurred_at FROM activities").fetchall()
     assert landed == [(datetime(2026, 11, 21, 10, 0),)]
     reason = pd.read_csv(result["rejects_file"], encoding="utf-8-sig")["reason"].tolist()
