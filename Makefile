@@ -29,7 +29,7 @@ demo: install ## Generate the demo data, train, run today's pipeline, print the 
 
 test: install ## Lint, then run the whole test suite (WORKERS=0: in one process)
 	$(VENV)/bin/ruff check flows features scoring tests bench
-	$(VENV)/bin/python -m pytest -n $(WORKERS) --dist loadscope
+	$(VENV)/bin/python -m pytest -n $(WORKERS) --dist loadscope --durations=10
 
 lint: install ## Ruff over the code
 	$(VENV)/bin/ruff check flows features scoring tests bench
