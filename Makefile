@@ -5,6 +5,9 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 WORKERS ?= auto
+# The tests marked slow (end to end: killed runs, a real Prefect server, a million-row import,
+# model quality) run in CI (CI=true) and with `make test SLOW=1`.
+SLOW ?= $(if $(filter true,$(CI)),1,)
 STAMP := $(VENV)/.synced
 export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
@@ -27,9 +30,9 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 demo: install ## Generate the demo data, train, run today's pipeline, print the top leads
 	$(VENV)/bin/leadpilot demo
 
-test: install ## Lint, then run the whole test suite (WORKERS=0: in one process)
+test: install ## Lint, then the tests (SLOW=1 or CI=true: the slow ones too; WORKERS=0: one process)
 	$(VENV)/bin/ruff check flows features scoring tests bench
-	$(VENV)/bin/python -m pytest -n $(WORKERS) --dist loadscope --durations=10
+	$(VENV)/bin/python -m pytest -n $(WORKERS) --dist loadscope --durations=10 $(if $(SLOW),,-m "not slow")
 
 lint: install ## Ruff over the code
 	$(VENV)/bin/ruff check flows features scoring tests bench

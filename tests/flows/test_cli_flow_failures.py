@@ -11,11 +11,15 @@ from support import REPO, settings_env
 
 
 def test_a_run_with_a_bad_price_book_is_one_sentence_and_the_details_are_in_the_log(
-        demo_env, tmp_path):
+        demo_env, prefect_harness, tmp_path):
+    from prefect.settings import PREFECT_API_URL
+
     settings = demo_env[0]
+    # the session's Prefect server, as a team's own server set in PREFECT_API_URL would be:
+    # no temporary server to start (test_killed_run.py runs those)
     env = {**settings_env(tmp_path), "LEADPILOT_WAREHOUSE": str(tmp_path / "w.duckdb"),
            "LEADPILOT_PRICE_BOOK": str(tmp_path / "pricebook.yaml"),
-           "PREFECT_HOME": str(tmp_path / "prefect")}
+           "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": PREFECT_API_URL.value()}
     shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
     (tmp_path / "pricebook.yaml").write_text(
         (REPO / "data" / "pricebook.yaml").read_text(encoding="utf-8") + "\nnot_a_setting: 1\n",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import threading
 
+import prefect_db
 import pytest
 
 from flows.errors import LeadpilotError
@@ -57,6 +58,7 @@ def test_a_local_prefect_server_starts_answers_and_stops(tmp_path):
     import httpx
 
     port = free_port(0)
+    prefect_db.seed(tmp_path / "prefect")  # a migrated database: the server starts faster
     with local_server(tmp_path / "prefect", port, timeout=120) as api_url:
         assert httpx.get(f"{api_url}/health", timeout=5).status_code == 200
     with pytest.raises(httpx.TransportError):

@@ -12,7 +12,7 @@ from support import ANCHOR, NOW
 from flows import store
 from flows.models import registry
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 
 
 def test_the_weekly_retrain_keeps_the_champion_on_unchanged_outcomes_and_publishes_figures(
