@@ -22,7 +22,7 @@ DOORS = ("import", "daily")
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> dict[str, Path]:
+def seeded(tmp_path_factory) -> dict:
     """A warehouse holding leads H1-H3 of company C1, and the daily intake's other files."""
     root = tmp_path_factory.mktemp("seeded")
     files = {"companies": root / "companies.csv", "activities": root / "activities.csv",
@@ -36,7 +36,7 @@ def seeded(tmp_path_factory) -> dict[str, Path]:
     warehouse = root / "warehouse.duckdb"
     with store.opened(warehouse) as con:
         import_all(con, files["leads"], files["companies"], files["activities"], root / "r", NOW)
-    return {**files, "warehouse": warehouse}
+    return {**files, "warehouse": warehouse, "contents": warehouse_contents(warehouse)}
 
 
 def test_the_hostile_corpus_holds_at_least_40_files():
@@ -58,7 +58,7 @@ def test_a_hostile_file_imports_with_the_row_equation_or_fails_in_one_sentence(
     path.write_bytes(FILES[name])
     warehouse, rejects = tmp_path / "warehouse.duckdb", tmp_path / "rejects"
     shutil.copy(seeded["warehouse"], warehouse)
-    before = warehouse_contents(warehouse)
+    before = seeded["contents"]  # what the copy holds
     monkeypatch.setenv("LEADPILOT_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("LEADPILOT_REJECTS_DIR", str(rejects))
     monkeypatch.setenv("LEADPILOT_TODAY", "2026-11-27")

@@ -205,7 +205,7 @@ def test_a_broken_playbook_is_refused_before_rendering(leads, playbook):
         suggest(leads, broken, _languages(leads, "en", "en", "en", "en"))
 
 
-def test_ten_thousand_leads_compile_the_playbook_no_more_than_four_leads_do(
+def test_a_thousand_leads_compile_the_playbook_no_more_than_four_leads_do(
         leads, playbook, monkeypatch):
     import scoring.talking_points as talking_points
 
@@ -227,4 +227,5 @@ def test_ten_thousand_leads_compile_the_playbook_no_more_than_four_leads_do(
 
     few = count(leads)
     assert few > 0
-    assert count(pd.concat([leads] * 2500, ignore_index=True)) == few
+    # 250 times the leads, no more compilations: a per-lead compile would show at any size
+    assert count(pd.concat([leads] * 250, ignore_index=True)) == few
