@@ -207,7 +207,7 @@ def export(
 ) -> None:
     """Rebuild the lead sheet of a past run from the warehouse, as CSV or XLSX."""
     from flows import store
-    from flows.sheets.export import files_for, sheet_date, stored_sheet
+    from flows.sheets.export import files_for, record, sheet_date, stored_sheet
     from flows.sheets.files import FORMATS, LOCALES, write_sheet
 
     settings = _settings()
@@ -219,8 +219,10 @@ def export(
     with store.opened(settings.path(settings.warehouse)) as con:
         day = sheet_date(con, _parse_date(run_date))
         sheet = stored_sheet(con, day)
-    folder = out if out is not None else settings.path(settings.out_dir) / day.isoformat()
-    files = files_for(sheet, folder, fmt, per_owner)
+        folder = out if out is not None else settings.path(settings.out_dir) / day.isoformat()
+        files = files_for(sheet, folder, fmt, per_owner)
+        with store.transaction(con):  # before writing: `forget` must find every copy
+            record(con, [path for path, _ in files], day, fmt, locale, clock.now(settings))
     with _progress() as progress:
         bar = progress.add_task(f"Writing the sheet of {day}", total=len(files))
         for path, part in files:
@@ -262,7 +264,7 @@ def forget(
                   "the address or the ids).")
     if erased.total:
         console.print("Not erased by leadpilot: the input files (erase the person in the CRM "
-                      "too), sheets copied elsewhere, backups and Prefect's run history.")
+                      "too), sheets copied elsewhere by hand, backups and Prefect's run history.")
 
 
 @app.command()

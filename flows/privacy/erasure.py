@@ -24,8 +24,11 @@ only by lead id (a filled-in lead sheet, a CRM export without emails).
 
 A dry run counts the same rows, the files' included, and changes nothing.
 
+Every file ``leadpilot export`` wrote is rewritten the same way, wherever ``--out`` put it: each
+export notes its files in the warehouse (table exports) before writing them.
+
 What is not erased, and is reported to the user: the input files (the CRM's own export: erase
-the person in the CRM too), sheets copied elsewhere (emailed, ``export --out``), backups, and
+the person in the CRM too), sheets copied elsewhere by hand (emailed, moved), backups, and
 Prefect's run history (its artifacts publish lead ids, grades and figures only; those of runs
 made before that may name people).
 """
@@ -86,6 +89,7 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
             erased, days = erase_rows(con, wanted)
             # the sheets without the person, read in the transaction: a dry run sees them too
             sheets = {day: export.stored_sheet(con, day) for day in days}
+            exported = export.recorded(con, days)  # the copies `export --out` made elsewhere
             if not dry_run:
                 at = now or clock.now(settings)
                 erased.newly_suppressed = suppression.record(con, email, at)
@@ -102,6 +106,7 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
     for day, sheet in sheets.items():
         erased.files.update(rewrite_sheets(settings.path(settings.out_dir) / day.isoformat(),
                                            sheet, dry_run))
+    erased.files.update(rewrite_exports(exported, sheets, set(erased.files), dry_run))
     erased.files.update(scrub_rejects(settings.path(settings.rejects_dir), wanted,
                                       erased.lead_ids + erased.aliases, dry_run))
     return erased
@@ -177,12 +182,38 @@ def rewrite_sheets(folder: Path, sheet: pd.DataFrame, dry_run: bool = False
         if path.suffix not in (".csv", ".xlsx"):
             continue
         part = whole.get(path.with_suffix(".csv").name, sheet.iloc[0:0])
-        before = _rows_in(path)
-        if not dry_run:
-            locale = _csv_locale(path) if path.suffix == ".csv" else "en"
-            sheet_files.write_sheet(part, path, path.suffix[1:], locale)
-        removed[path] = before - len(part)
+        locale = _csv_locale(path) if path.suffix == ".csv" else "en"
+        removed[path] = _rewrite(path, part, locale, dry_run)
     return removed
+
+
+def rewrite_exports(exported: list[export.Export], sheets: dict[date, pd.DataFrame],
+                    done: set[Path], dry_run: bool = False) -> dict[Path, int]:
+    """Rewrite each file `leadpilot export` wrote (noted in the warehouse, wherever --out put
+    it) from the sheet of its day, in its own format and locale. Files already in `done` (the
+    sheets of out_dir) and files deleted since are left alone.
+
+    Returns the rows each file lost (with `dry_run`, would lose: nothing is written).
+    """
+    removed = {}
+    rewritten = {path.resolve() for path in done}
+    for item in exported:
+        if item.path.resolve() in rewritten or not item.path.is_file():
+            continue
+        sheet = sheets[item.run_date]
+        whole = {path.name: part for path, part in
+                 export.files_for(sheet, item.path.parent, item.format, True)}
+        part = whole.get(item.path.name, sheet.iloc[0:0])  # its owner's rows, or the whole
+        removed[item.path] = _rewrite(item.path, part, item.locale, dry_run)
+    return removed
+
+
+def _rewrite(path: Path, part: pd.DataFrame, locale: str, dry_run: bool) -> int:
+    """Write `part` over the sheet file `path` (unless `dry_run`); the rows it loses."""
+    before = _rows_in(path)
+    if not dry_run:
+        sheet_files.write_sheet(part, path, path.suffix[1:], locale)
+    return before - len(part)
 
 
 def _rows_in(path: Path) -> int:
