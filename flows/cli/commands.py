@@ -296,6 +296,17 @@ def _read_errors() -> tuple[type[Exception], ...]:
     return (errors.ReadError,) if errors else ()
 
 
+def _warehouse_failure(exc: Exception) -> str | None:
+    """The sentence for a DuckDB error about the warehouse file met outside flows.store (a
+    commit that cannot write, a truncated block), naming the file and what to do."""
+    if "duckdb" not in sys.modules:
+        return None
+    from flows.store import explain
+
+    sentence = explain(exc)
+    return None if sentence is None else str(sentence)
+
+
 _log = logging.getLogger("leadpilot.cli")
 _log.addHandler(logging.NullHandler())  # no handler yet: never print to stderr
 
@@ -319,7 +330,7 @@ def main() -> None:
         from flows.pipeline.prefect_env import startup_failure
 
         _log.error("%s: %s", type(exc).__name__, exc, exc_info=True)
-        sentence = startup_failure(exc)
+        sentence = startup_failure(exc) or _warehouse_failure(exc)
         if sentence:
             err.print(error_line(sentence))
             sys.exit(1)
