@@ -15,7 +15,8 @@ What is erased:
 - **The files leadpilot wrote** under the settings' out_dir and rejects_dir: a GDPR officer
   expects the copies the system made to go too. Each lead sheet (``lead_sheet*.csv|xlsx``) of a
   day the person was on is rewritten from the warehouse without them, in its own format and
-  locale; each rejects file loses the rows that mention them.
+  locale; each rejects file loses the rows that mention them, and is rewritten with its formula
+  cells neutralised as on the sheet.
 
 What is kept: a salted hash of the address, and one of each of the person's lead ids, on the
 suppression list (privacy/suppression.py), so that the next `leadpilot import`, daily intake or
@@ -51,6 +52,7 @@ from flows.privacy import suppression
 from flows.settings import Settings
 from flows.sheets import export
 from flows.sheets import files as sheet_files
+from scoring.sheet import neutral_cell
 
 
 @dataclass
@@ -256,8 +258,9 @@ def scrub_rejects(folder: Path, email: str, lead_ids: list[str], dry_run: bool =
         rows = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
         mentions = rows.apply(lambda row: _mentions(row, email, ids), axis=1)
         if len(rows) and mentions.any():
-            if not dry_run:
-                rows[~mentions].to_csv(path, index=False, encoding="utf-8-sig")
+            if not dry_run:  # formula cells neutralised as on the sheet, even in older files
+                rows[~mentions].map(neutral_cell).to_csv(path, index=False,
+                                                         encoding="utf-8-sig")
             removed[path] = int(mentions.sum())
     for path in sorted(folder.rglob("*.csv.partial")) if folder.is_dir() else []:
         removed.update(_scrub_partial(path, email, ids, dry_run))
