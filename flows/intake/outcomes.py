@@ -203,8 +203,9 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Pat
             "QUALIFY row_number() OVER (PARTITION BY lead_id ORDER BY recorded_at DESC) = 1"
             if _has_outcomes(con) else "SELECT NULL AS lead_id LIMIT 0").fetchall()
         seen = {row[0]: tuple(row[1:]) for row in latest}
-        fresh = good[[seen.get(r.lead_id) != (r.outcome, r.reason, r.close_date, r.deal_value)
-                      for r in good.itertuples()]]
+        fresh = good[pd.Series(  # a Series: an empty list would select no column
+            [seen.get(r.lead_id) != (r.outcome, r.reason, r.close_date, r.deal_value)
+             for r in good.itertuples()], index=good.index, dtype=bool)]
         found = list(originals(loaded, iter(bad["_rec"].tolist()), one_line_records=False))
         problems = dict(zip(bad["_rec"], bad["problem"], strict=True))
         candidates = ([(int(r.line), r.reason, r.raw) for r in loaded.rejects.itertuples()]

@@ -142,3 +142,10 @@ def test_a_file_changing_while_it_is_read_is_refused_and_nothing_is_written(con,
     assert con.execute("SELECT count(*) FROM outcomes").fetchone()[0] == 0
     assert _lead(con, "L1") == before
     assert not (tmp_path / "rej").exists()
+
+
+def test_a_sheet_returned_without_any_outcome_records_nothing_and_says_so(con, tmp_path):
+    sheet = "Rank,Lead ID,Lead,Outcome\n1,L1,Zoé Martin,\n2,L2,Ann Lee,open\n"
+    summary = record_outcomes(con, _file(tmp_path, "sheet.csv", sheet), tmp_path / "rej", NOW)
+    assert summary.balanced and (summary.read, summary.skipped, summary.recorded) == (2, 2, 0)
+    assert con.execute("SELECT count(*) FROM outcomes").fetchone()[0] == 0
