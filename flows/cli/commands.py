@@ -172,10 +172,12 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
     settings = _settings()
     from flows.demo.data import generate, write_demo
     from flows.models.training import train_from_warehouse
+    from flows.pipeline.checks import check_inputs
     from flows.pipeline.daily import daily_lead_sheet
     from flows.pipeline.prefect_env import before_flows
     from flows.pipeline.steps import enrich, intake
 
+    check_inputs(settings)  # editable files and the model, before the first write (as `run`)
     before_flows(settings)
     day, now = clock.today(settings), clock.now(settings)
     with _progress() as progress:
@@ -190,7 +192,7 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
         progress.update(bar, advance=1, description="Running the daily flow (Prefect)")
         path = daily_lead_sheet(run_date=day, now=now)
         progress.update(bar, advance=1, description="Done")
-    _print_intake(results)
+    _print_intake(results, dry_run=False)
     from flows.cli.models import print_card
 
     print_card(console, card)
