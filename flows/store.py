@@ -44,8 +44,10 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     try:
         con.execute("SET TimeZone = 'UTC'")
         migrate(con)
-    except duckdb.Error as exc:  # a truncated file fails on its first read
+    except duckdb.Error as exc:
         con.close()
+        if isinstance(exc, duckdb.IOException) and explain(exc, path) is None:
+            raise damaged(path, exc) from exc  # a truncated file fails on its first read
         _raise_explained(exc, path)
     if str(path) != ":memory:":
         from flows.privacy.suppression import restore_beside  # it needs this module
