@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     notify_url: str | None = Field(
         default=None, description="A webhook (Slack, Teams, any JSON receiver) told when a daily "
         "run fails: an HTTP POST of a JSON body.")
+    stale_run_hours: float = Field(
+        default=6, gt=0, description="A daily-lead-sheet or weekly-retrain flow run still "
+        "Running or Pending after this many hours, and tagged with no leadpilot process, is "
+        "marked crashed by the next `leadpilot run`.")
     timezone: str = Field(
         default="Europe/Paris", description="The team's time zone: what 'today' means.")
     today: date | None = Field(

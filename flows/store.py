@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 import pandas as pd
@@ -34,7 +35,8 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file (created on first use) with the schema applied.
 
     Raises:
-        LeadpilotError: when another process holds the file, naming that process.
+        LeadpilotError: when another process holds the file, naming that process; when the
+            file or its folder cannot be written; when the file is damaged.
     """
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -42,9 +44,11 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     try:
         con.execute("SET TimeZone = 'UTC'")
         migrate(con)
-    except duckdb.IOException as exc:  # a truncated file fails on its first read
+    except duckdb.Error as exc:
         con.close()
-        raise damaged(path, exc) from exc
+        if isinstance(exc, duckdb.IOException) and explain(exc, path) is None:
+            raise damaged(path, exc) from exc  # a truncated file fails on its first read
+        _raise_explained(exc, path)
     if str(path) != ":memory:":
         from flows.privacy.suppression import restore_beside  # it needs this module
 
@@ -64,6 +68,55 @@ def damaged(path: Path | str, exc: Exception) -> LeadpilotError:
         "aside and run `leadpilot import` to rebuild it.")
 
 
+def unwritable(path: Path | str, exc: Exception) -> LeadpilotError:
+    """The one sentence for a warehouse file (or folder) leadpilot may not write."""
+    reason = str(exc).split("\n")[0].rsplit(": ", 1)[-1]
+    return LeadpilotError(
+        f"The warehouse {path} cannot be written ({reason}); check the permissions of the file "
+        f"and of its folder {Path(path).parent} (leadpilot writes both), or restore a writable "
+        "copy from a backup.")
+
+
+# How the system says a file may not be written, in DuckDB's messages.
+_UNWRITABLE = ("Permission denied", "Operation not permitted", "Read-only file system")
+# How DuckDB says a file cannot be read as a warehouse.
+_DAMAGED = ("Could not read enough bytes", "not a valid DuckDB database", "checksum",
+            "Corrupt", "corrupt")
+_FILE = re.compile(r'file "([^"]+)"', re.IGNORECASE)
+
+
+def explain(exc: BaseException, path: Path | str | None = None) -> LeadpilotError | None:
+    """The one sentence for a DuckDB error about the warehouse file itself, met at any point
+    (a commit that cannot write the file's log, a block cut off by a truncation), looking
+    through the errors it caused; None when it is about something else. With `path`, only
+    errors naming that file (or its .wal) count."""
+    seen: BaseException | None = exc
+    chain: list[BaseException] = []
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    for error in chain:
+        text = str(error)
+        named = _FILE.search(text)
+        file = named.group(1).removesuffix(".wal") if named else None
+        if not isinstance(error, duckdb.Error) or file is None or (
+                path is not None and Path(file).resolve() != Path(path).resolve()):
+            continue
+        if any(word in text for word in _UNWRITABLE):
+            return unwritable(file, error)
+        if any(word in text for word in _DAMAGED):
+            return damaged(file, error)
+    return None
+
+
+def _raise_explained(exc: duckdb.Error, path: Path | str) -> NoReturn:
+    """Raise the one sentence for `exc` when it is about the warehouse `path`, else `exc`."""
+    sentence = explain(exc, path)
+    if sentence is None:
+        raise exc
+    raise sentence from exc
+
+
 def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
     """duckdb.connect without extension downloads; a lock held elsewhere names its process."""
     try:
@@ -71,6 +124,8 @@ def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
                              config={"autoinstall_known_extensions": False,
                                      "autoload_known_extensions": False})
     except duckdb.IOException as exc:
+        if any(word in str(exc) for word in _UNWRITABLE):
+            raise unwritable(path, exc) from exc
         if "lock" not in str(exc).lower():  # not valid, cannot be read: damaged, not busy
             raise damaged(path, exc) from exc
         holder = re.search(r"\(PID (\d+)\)", str(exc))
@@ -129,6 +184,8 @@ def opened(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect(path)
     try:
         yield con
+    except duckdb.Error as exc:  # a commit that cannot write the file, a block cut off
+        _raise_explained(exc, path)
     finally:
         con.close()
 
@@ -148,6 +205,8 @@ def opened_read_only(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         con.execute("SET TimeZone = 'UTC'")
         yield con
+    except duckdb.Error as exc:  # a truncated file fails when a read reaches the cut
+        _raise_explained(exc, path)
     finally:
         con.close()
 

@@ -172,10 +172,12 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
     settings = _settings()
     from flows.demo.data import generate, write_demo
     from flows.models.training import train_from_warehouse
+    from flows.pipeline.checks import check_inputs
     from flows.pipeline.daily import daily_lead_sheet
     from flows.pipeline.prefect_env import before_flows
     from flows.pipeline.steps import enrich, intake
 
+    check_inputs(settings)  # editable files and the model, before the first write (as `run`)
     before_flows(settings)
     day, now = clock.today(settings), clock.now(settings)
     with _progress() as progress:
@@ -190,7 +192,7 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
         progress.update(bar, advance=1, description="Running the daily flow (Prefect)")
         path = daily_lead_sheet(run_date=day, now=now)
         progress.update(bar, advance=1, description="Done")
-    _print_intake(results)
+    _print_intake(results, dry_run=False)
     from flows.cli.models import print_card
 
     print_card(console, card)
@@ -207,7 +209,7 @@ def export(
 ) -> None:
     """Rebuild the lead sheet of a past run from the warehouse, as CSV or XLSX."""
     from flows import store
-    from flows.sheets.export import files_for, sheet_date, stored_sheet
+    from flows.sheets.export import files_for, record, sheet_date, stored_sheet
     from flows.sheets.files import FORMATS, LOCALES, write_sheet
 
     settings = _settings()
@@ -219,8 +221,10 @@ def export(
     with store.opened(settings.path(settings.warehouse)) as con:
         day = sheet_date(con, _parse_date(run_date))
         sheet = stored_sheet(con, day)
-    folder = out if out is not None else settings.path(settings.out_dir) / day.isoformat()
-    files = files_for(sheet, folder, fmt, per_owner)
+        folder = out if out is not None else settings.path(settings.out_dir) / day.isoformat()
+        files = files_for(sheet, folder, fmt, per_owner)
+        with store.transaction(con):  # before writing: `forget` must find every copy
+            record(con, [path for path, _ in files], day, fmt, locale, clock.now(settings))
     with _progress() as progress:
         bar = progress.add_task(f"Writing the sheet of {day}", total=len(files))
         for path, part in files:
@@ -262,7 +266,7 @@ def forget(
                   "the address or the ids).")
     if erased.total:
         console.print("Not erased by leadpilot: the input files (erase the person in the CRM "
-                      "too), sheets copied elsewhere, backups and Prefect's run history.")
+                      "too), sheets copied elsewhere by hand, backups and Prefect's run history.")
 
 
 @app.command()
@@ -294,6 +298,17 @@ def _read_errors() -> tuple[type[Exception], ...]:
     return (errors.ReadError,) if errors else ()
 
 
+def _warehouse_failure(exc: Exception) -> str | None:
+    """The sentence for a DuckDB error about the warehouse file met outside flows.store (a
+    commit that cannot write, a truncated block), naming the file and what to do."""
+    if "duckdb" not in sys.modules:
+        return None
+    from flows.store import explain
+
+    sentence = explain(exc)
+    return None if sentence is None else str(sentence)
+
+
 _log = logging.getLogger("leadpilot.cli")
 _log.addHandler(logging.NullHandler())  # no handler yet: never print to stderr
 
@@ -317,7 +332,7 @@ def main() -> None:
         from flows.pipeline.prefect_env import startup_failure
 
         _log.error("%s: %s", type(exc).__name__, exc, exc_info=True)
-        sentence = startup_failure(exc)
+        sentence = startup_failure(exc) or _warehouse_failure(exc)
         if sentence:
             err.print(error_line(sentence))
             sys.exit(1)

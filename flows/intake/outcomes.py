@@ -11,7 +11,8 @@ outcome are skipped; rows that name no known lead or hold an unreadable value ar
 with their line and reason. Rows of people `leadpilot forget` erased (their email or lead id,
 or for a rejected row any address or field in its original text, is on the suppression list:
 flows/privacy/suppression.py) are counted as suppressed: neither recorded nor written to the rejects
-file, which would copy their personal data back to disk.
+file, which would copy their personal data back to disk. A file that changed while it was read
+(an export still being written) is refused, and nothing is written.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from flows.errors import LeadpilotError
 from flows.intake import rejects
 from flows.intake.loading import load_csv
 from flows.intake.originals import originals
-from flows.intake.reading import detect_format
+from flows.intake.reading import check_unchanged, detect_format, stamp
 from flows.intake.rows import quote
 from flows.privacy import suppression
 
@@ -191,6 +192,7 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Pat
                     now: datetime, *, dry_run: bool = False) -> OutcomeSummary:
     """Record the outcomes of FILE in one transaction; see the module docstring."""
     path = Path(path)
+    read_from = stamp(path)
     with tempfile.TemporaryDirectory(prefix="leadpilot-outcomes-") as tmp:
         loaded, frame = _read(con, path, Path(tmp))
         frame = _judge(con, frame)
@@ -201,8 +203,9 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Pat
             "QUALIFY row_number() OVER (PARTITION BY lead_id ORDER BY recorded_at DESC) = 1"
             if _has_outcomes(con) else "SELECT NULL AS lead_id LIMIT 0").fetchall()
         seen = {row[0]: tuple(row[1:]) for row in latest}
-        fresh = good[[seen.get(r.lead_id) != (r.outcome, r.reason, r.close_date, r.deal_value)
-                      for r in good.itertuples()]]
+        fresh = good[pd.Series(  # a Series: an empty list would select no column
+            [seen.get(r.lead_id) != (r.outcome, r.reason, r.close_date, r.deal_value)
+             for r in good.itertuples()], index=good.index, dtype=bool)]
         found = list(originals(loaded, iter(bad["_rec"].tolist()), one_line_records=False))
         problems = dict(zip(bad["_rec"], bad["problem"], strict=True))
         candidates = ([(int(r.line), r.reason, r.raw) for r in loaded.rejects.itertuples()]
@@ -223,6 +226,7 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Pat
         rejects_file=str(target) if rejected and not dry_run else None,
         first_rejects=[dict(zip(rejects.COLUMNS, r, strict=True)) for r in rows[:10]],
         dry_run=dry_run)
+    check_unchanged(path, read_from)  # a file still being written: nothing of it lands
     if dry_run:
         return summary
     _write(con, fresh, closing, now, str(path), summary, rows, target)

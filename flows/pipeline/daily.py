@@ -80,10 +80,25 @@ def _daily(settings: Settings, run_date: date, now: datetime | None) -> str:
 def weekly_retrain(run_date: date | None = None, now: datetime | None = None) -> str:
     """Import the latest outcomes, train a challenger, promote it only if it beats the champion
     on the most recent closed leads, and publish the cross-validated evaluation. `run_date`
-    (the rejects folder) and `now` default to the clock."""
+    (the rejects folder) and `now` default to the clock. A failure leaves a RETRAIN_FAILED
+    marker beside the sheets and a retrain-failed artifact, and notifies the webhook."""
     settings = Settings()
+    run_date = run_date or clock.today(settings)
+    try:
+        folder = _weekly(settings, run_date, now)
+    except Exception as exc:
+        at = clock.now(settings) if now is None else now
+        marker = stale.mark_retrain(settings, run_date, exc, at)
+        notify.run_failed(settings, run_date, exc, marker, flow="weekly-retrain")
+        raise
+    stale.clear_retrain(settings)
+    return folder
+
+
+def _weekly(settings: Settings, run_date: date, now: datetime | None) -> str:
     started = now or clock.now(settings)
-    _task(steps.intake)(settings, run_date or clock.today(settings), started)
+    _task(check_inputs)(settings)  # editable files and the champion, before the first write
+    _task(steps.intake, **_IO)(settings, run_date, started)
     _task(steps.enrich)(settings, started)
     result = _task(retrain)(settings, started)  # challenger vs champion, and cross-validation
     create_markdown_artifact(key="model-card", markdown=card_markdown(result))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flows.settings import Settings
@@ -99,9 +100,14 @@ def run_tag() -> str:
     return f"{PID_TAG}{os.getpid()}"
 
 
-def mark_stale_runs() -> int:
+# The flows whose untagged runs may be marked crashed after settings.stale_run_hours.
+FLOW_NAMES = ("daily-lead-sheet", "weekly-retrain")
+
+
+def mark_stale_runs(now: datetime, limit: timedelta) -> int:
     """Mark crashed the flow runs still Running or Pending whose leadpilot process is gone (it
-    was killed: Prefect never heard of its end). Returns how many."""
+    was killed: Prefect never heard of its end), and the untagged runs of leadpilot's flows
+    that started more than `limit` before `now` (aware, or naive UTC). Returns how many."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowRunFilter,
@@ -111,19 +117,44 @@ def mark_stale_runs() -> int:
     from prefect.client.schemas.objects import StateType
     from prefect.states import Crashed
 
+    now = _utc(now)
     unfinished = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
         any_=[StateType.RUNNING, StateType.PENDING])))
     marked = 0
+    names: dict = {}
     with get_client(sync_client=True) as client:
         for run in client.read_flow_runs(flow_run_filter=unfinished):
-            pids = [int(t.removeprefix(PID_TAG)) for t in run.tags if t.startswith(PID_TAG)]
-            if not pids or _alive(pids[0]):
-                continue
-            client.set_flow_run_state(run.id, Crashed(
-                message=f"leadpilot process {pids[0]} ended without finishing this run "
-                "(killed?); marked crashed by the next run."), force=True)
-            marked += 1
+            if run.flow_id not in names:
+                names[run.flow_id] = client.read_flow(run.flow_id).name
+            why = _why_stale(run, names[run.flow_id], now, limit)
+            if why:
+                client.set_flow_run_state(run.id, Crashed(message=why), force=True)
+                marked += 1
     return marked
+
+
+def _why_stale(run, flow_name: str | None, now: datetime, limit: timedelta) -> str | None:
+    """Why `run` (Running or Pending) is stale, or None when it may still be going."""
+    pids = [int(t.removeprefix(PID_TAG)) for t in run.tags if t.startswith(PID_TAG)]
+    if pids:
+        return None if _alive(pids[0]) else (
+            f"leadpilot process {pids[0]} ended without finishing this run (killed?); marked "
+            "crashed by the next run.")
+    began = run.start_time or run.expected_start_time or run.created
+    if flow_name not in FLOW_NAMES or began is None or now - _utc(began) <= limit:
+        return None
+    began = _utc(began)
+    return (f"still {run.state_type.value.lower()} {(now - began) / timedelta(hours=1):.1f} h "
+            f"after it began, over the {limit / timedelta(hours=1):g} h limit "
+            "(LEADPILOT_STALE_RUN_HOURS), with no leadpilot process to finish it; marked "
+            "crashed by the next run.")
+
+
+def _utc(moment: datetime) -> datetime:
+    """A plain aware datetime in UTC (Prefect's own may be pendulum's); naive means UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return datetime.fromtimestamp(moment.timestamp(), tz=UTC)
 
 
 def _alive(pid: int) -> bool:
@@ -139,7 +170,11 @@ def _alive(pid: int) -> bool:
 def before_flows(settings: Settings) -> Path:
     """What a command does before it runs a flow: the log file, a temporary server that dies
     with this process, and the runs a killed process left Running marked crashed."""
+    from flows.clock import utc_now
+
     path = log_to_file(settings)
     tie_temporary_server()
-    mark_stale_runs()
+    # Prefect's own timestamps are the machine's: compared with the real clock, never with a
+    # calendar moved by LEADPILOT_TODAY
+    mark_stale_runs(utc_now(), timedelta(hours=settings.stale_run_hours))
     return path

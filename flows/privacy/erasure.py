@@ -15,7 +15,8 @@ What is erased:
 - **The files leadpilot wrote** under the settings' out_dir and rejects_dir: a GDPR officer
   expects the copies the system made to go too. Each lead sheet (``lead_sheet*.csv|xlsx``) of a
   day the person was on is rewritten from the warehouse without them, in its own format and
-  locale; each rejects file loses the rows that mention them.
+  locale; each rejects file loses the rows that mention them, and is rewritten with its formula
+  cells neutralised as on the sheet.
 
 What is kept: a salted hash of the address, and one of each of the person's lead ids, on the
 suppression list (privacy/suppression.py), so that the next `leadpilot import`, daily intake or
@@ -24,8 +25,11 @@ only by lead id (a filled-in lead sheet, a CRM export without emails).
 
 A dry run counts the same rows, the files' included, and changes nothing.
 
+Every file ``leadpilot export`` wrote is rewritten the same way, wherever ``--out`` put it: each
+export notes its files in the warehouse (table exports) before writing them.
+
 What is not erased, and is reported to the user: the input files (the CRM's own export: erase
-the person in the CRM too), sheets copied elsewhere (emailed, ``export --out``), backups, and
+the person in the CRM too), sheets copied elsewhere by hand (emailed, moved), backups, and
 Prefect's run history (its artifacts publish lead ids, grades and figures only; those of runs
 made before that may name people).
 """
@@ -48,6 +52,7 @@ from flows.privacy import suppression
 from flows.settings import Settings
 from flows.sheets import export
 from flows.sheets import files as sheet_files
+from scoring.sheet import neutral_cell
 
 
 @dataclass
@@ -86,6 +91,7 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
             erased, days = erase_rows(con, wanted)
             # the sheets without the person, read in the transaction: a dry run sees them too
             sheets = {day: export.stored_sheet(con, day) for day in days}
+            exported = export.recorded(con, days)  # the copies `export --out` made elsewhere
             if not dry_run:
                 at = now or clock.now(settings)
                 erased.newly_suppressed = suppression.record(con, email, at)
@@ -102,6 +108,7 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
     for day, sheet in sheets.items():
         erased.files.update(rewrite_sheets(settings.path(settings.out_dir) / day.isoformat(),
                                            sheet, dry_run))
+    erased.files.update(rewrite_exports(exported, sheets, set(erased.files), dry_run))
     erased.files.update(scrub_rejects(settings.path(settings.rejects_dir), wanted,
                                       erased.lead_ids + erased.aliases, dry_run))
     return erased
@@ -177,12 +184,38 @@ def rewrite_sheets(folder: Path, sheet: pd.DataFrame, dry_run: bool = False
         if path.suffix not in (".csv", ".xlsx"):
             continue
         part = whole.get(path.with_suffix(".csv").name, sheet.iloc[0:0])
-        before = _rows_in(path)
-        if not dry_run:
-            locale = _csv_locale(path) if path.suffix == ".csv" else "en"
-            sheet_files.write_sheet(part, path, path.suffix[1:], locale)
-        removed[path] = before - len(part)
+        locale = _csv_locale(path) if path.suffix == ".csv" else "en"
+        removed[path] = _rewrite(path, part, locale, dry_run)
     return removed
+
+
+def rewrite_exports(exported: list[export.Export], sheets: dict[date, pd.DataFrame],
+                    done: set[Path], dry_run: bool = False) -> dict[Path, int]:
+    """Rewrite each file `leadpilot export` wrote (noted in the warehouse, wherever --out put
+    it) from the sheet of its day, in its own format and locale. Files already in `done` (the
+    sheets of out_dir) and files deleted since are left alone.
+
+    Returns the rows each file lost (with `dry_run`, would lose: nothing is written).
+    """
+    removed = {}
+    rewritten = {path.resolve() for path in done}
+    for item in exported:
+        if item.path.resolve() in rewritten or not item.path.is_file():
+            continue
+        sheet = sheets[item.run_date]
+        whole = {path.name: part for path, part in
+                 export.files_for(sheet, item.path.parent, item.format, True)}
+        part = whole.get(item.path.name, sheet.iloc[0:0])  # its owner's rows, or the whole
+        removed[item.path] = _rewrite(item.path, part, item.locale, dry_run)
+    return removed
+
+
+def _rewrite(path: Path, part: pd.DataFrame, locale: str, dry_run: bool) -> int:
+    """Write `part` over the sheet file `path` (unless `dry_run`); the rows it loses."""
+    before = _rows_in(path)
+    if not dry_run:
+        sheet_files.write_sheet(part, path, path.suffix[1:], locale)
+    return before - len(part)
 
 
 def _rows_in(path: Path) -> int:
@@ -225,8 +258,9 @@ def scrub_rejects(folder: Path, email: str, lead_ids: list[str], dry_run: bool =
         rows = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
         mentions = rows.apply(lambda row: _mentions(row, email, ids), axis=1)
         if len(rows) and mentions.any():
-            if not dry_run:
-                rows[~mentions].to_csv(path, index=False, encoding="utf-8-sig")
+            if not dry_run:  # formula cells neutralised as on the sheet, even in older files
+                rows[~mentions].map(neutral_cell).to_csv(path, index=False,
+                                                         encoding="utf-8-sig")
             removed[path] = int(mentions.sum())
     for path in sorted(folder.rglob("*.csv.partial")) if folder.is_dir() else []:
         removed.update(_scrub_partial(path, email, ids, dry_run))

@@ -1,9 +1,13 @@
 """`leadpilot export`: the sheet of a past run, rebuilt from the rows the warehouse kept, in any
-format and locale, whole or split per owner (lead_sheet_<owner-slug>.<ext> beside the whole one)."""
+format and locale, whole or split per owner (lead_sheet_<owner-slug>.<ext> beside the whole one).
+
+Every file an export writes is noted in the warehouse (table exports), so that `leadpilot forget`
+rewrites the copies made with --out outside out_dir too."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -48,3 +52,29 @@ def files_for(sheet: pd.DataFrame, folder: Path, fmt: str,
         files += [(folder / f"{STEM}_{key}.{fmt}", part)
                   for key, part in split_by_owner(sheet).items()]
     return files
+
+
+@dataclass(frozen=True)
+class Export:
+    """A file `leadpilot export` wrote: where, the day of its sheet, and how."""
+
+    path: Path
+    run_date: date
+    format: str
+    locale: str
+
+
+def record(con: duckdb.DuckDBPyConnection, paths: list[Path], run_date: date, fmt: str,
+           locale: str, now: datetime) -> None:
+    """Note the files an export is about to write (before writing them: a file written and not
+    noted would be out of `leadpilot forget`'s reach); the latest export to a path wins."""
+    con.execute("INSERT OR REPLACE INTO exports SELECT unnest($paths), $day, $fmt, $locale, $now",
+                {"paths": [str(Path(p).resolve()) for p in paths], "day": run_date,
+                 "fmt": fmt, "locale": locale, "now": now})
+
+
+def recorded(con: duckdb.DuckDBPyConnection, days: list[date]) -> list[Export]:
+    """The files exported from the sheets of `days`, by path."""
+    return [Export(Path(path), day, fmt, locale) for path, day, fmt, locale in con.execute(
+        "SELECT path, run_date, format, locale FROM exports "
+        "WHERE run_date IN (SELECT unnest(?)) ORDER BY path", [days]).fetchall()]

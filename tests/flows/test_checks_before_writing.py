@@ -1,5 +1,5 @@
-"""The daily run checks every editable file and the model before its first write: a bad file
-leaves no feature, score or sheet row behind."""
+"""The daily run, the weekly retrain and the demo check every editable file and the model before
+their first write: a bad file leaves no feature, score, sheet row, import or demo file behind."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from datetime import date
 
 import duckdb
 import pytest
-from support import NOW, REPO
+from support import NOW, REPO, run_leadpilot
 
 from flows.errors import LeadpilotError
+from flows.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 DAY = date(2026, 11, 28)  # a day no other test runs
@@ -67,3 +68,47 @@ def test_a_damaged_model_fails_the_run_before_any_row_is_written(copy):
     with pytest.raises(LeadpilotError, match="is damaged; restore"):
         daily_lead_sheet(run_date=DAY, now=NOW)
     assert _rows(warehouse) == dict.fromkeys(_rows(warehouse), 0)
+
+
+def _imports(warehouse) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM imports").fetchone()[0]
+
+
+def test_a_damaged_model_stops_the_weekly_retrain_before_intake_and_leaves_a_marker(
+        copy, monkeypatch):
+    from flows.pipeline import stale
+    from flows.pipeline.daily import weekly_retrain
+
+    warehouse, root = copy
+    monkeypatch.setenv("LEADPILOT_MODELS_DIR", str(root / "models"))
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE models SET model_text = replace(model_text, 'end of trees', '')")
+    before = _imports(warehouse)
+    with pytest.raises(LeadpilotError, match="is damaged; restore"):
+        weekly_retrain(run_date=DAY, now=NOW)
+    assert _imports(warehouse) == before  # the intake never ran
+    assert not (root / "rejects").exists() and not (root / "models").exists()
+    marker = (root / "out" / stale.RETRAIN_NAME).read_text(encoding="utf-8")
+    assert marker.startswith(f"The weekly retrain of {DAY} FAILED at 2026-11-27 06:00 UTC: "
+                             "LeadpilotError: The model ")
+    assert "current champion model" in marker
+    stale.clear_retrain(Settings())  # what a successful retrain does last
+    assert not (root / "out" / stale.RETRAIN_NAME).exists()
+
+
+def test_a_bad_editable_file_stops_the_demo_before_it_writes_anything(copy, monkeypatch,
+                                                                      capsys):
+    warehouse, root = copy
+    broken = root / "pricebook.yaml"
+    text = (REPO / "data" / "pricebook.yaml").read_text(encoding="utf-8")
+    broken.write_text(re.sub(*_UNKNOWN, text, count=1), encoding="utf-8")
+    monkeypatch.setenv("LEADPILOT_PRICE_BOOK", str(broken))
+    for name in ("leads", "companies", "activities"):
+        monkeypatch.setenv(f"LEADPILOT_{name.upper()}_CSV", str(root / "demo" / f"{name}.csv"))
+    before = _imports(warehouse)
+    code, _, err = run_leadpilot(["demo"], monkeypatch, capsys)
+    assert code == 1 and err.startswith("Error: ") and str(broken) in err, err
+    assert err.count("\n") == 1
+    assert not (root / "demo").exists()  # no demo data generated
+    assert _imports(warehouse) == before

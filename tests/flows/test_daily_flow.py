@@ -128,14 +128,15 @@ def test_the_demo_day_gives_the_committed_sheet_byte_for_byte(sheet_run):
 
 
 def test_prefect_artifacts_and_events_carry_no_name_email_or_company(sheet_run):
-    """forget cannot reach Prefect's database: what the run publishes there holds lead ids,
-    grades and figures only."""
+    """forget cannot reach Prefect's database: what the run publishes there (artifacts, events,
+    logs) holds lead ids, grades and figures only."""
     from prefect.client.orchestration import get_client
 
     sheet = sheet_run[4]
-    people = {v for c in ("Lead", "Email", "Company") for v in sheet[c] if len(v) > 3}
+    people = {v for c in ("Lead", "Email", "Phone", "Company") for v in sheet[c] if len(v) > 3}
     with get_client(sync_client=True) as client:
         published = " ".join(str(a.data) for a in client.read_artifacts())
+        published += " ".join(log.message for log in client.read_logs())
         page = client.read_events(limit=50)
         while page is not None:
             published += " ".join(e.model_dump_json() for e in page.events)

@@ -7,9 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
 import pytest
+from support import run_leadpilot
 
 from flows import store
 from flows.errors import LeadpilotError
@@ -85,3 +88,63 @@ def test_a_warehouse_with_a_damaged_header_is_damaged_not_in_use(warehouse, head
     assert str(caught.value).startswith(f"The warehouse {warehouse} is damaged (")
     # (a real lock still says "in use": tests/flows/test_store.py)
 
+
+
+@contextmanager
+def _read_only(path: Path):
+    """`path` (a file or a folder) read-only, for root too: root ignores modes, so chattr +i."""
+    mode = path.stat().st_mode
+    path.chmod(mode & ~0o222)
+    immutable = os.geteuid() == 0
+    if immutable and subprocess.run(["chattr", "+i", str(path)], capture_output=True,
+                                    check=False).returncode:
+        path.chmod(mode)
+        pytest.skip("root cannot make a file read-only here (chattr +i refused)")
+    try:
+        yield path
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(mode)
+
+
+def _commands(tmp_path: Path) -> list[list[str]]:
+    """Commands that write to the warehouse: an import, outcomes, forget, a model rollback."""
+    leads = tmp_path / "new_leads.csv"
+    leads.write_text("lead_id,created_at,email,source\nN1,2026-11-20,n1@x.fr,event\n",
+                     encoding="utf-8")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Lead ID,Outcome\nL000001,won\n", encoding="utf-8")
+    return [["import", str(leads)], ["outcomes", str(sheet)], ["forget", "n1@x.fr"]]
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_read_only_warehouse_says_check_the_permissions_in_one_sentence(
+        demo_env, tmp_path, monkeypatch, capsys, what):
+    path = tmp_path / "w" / "leadpilot.duckdb"
+    path.parent.mkdir()
+    shutil.copy(demo_env[0].path(demo_env[0].warehouse), path)
+    store.connect(path).close()  # migrated: a read-only command would only read it
+    monkeypatch.setenv("LEADPILOT_WAREHOUSE", str(path))
+    monkeypatch.setenv("LEADPILOT_REJECTS_DIR", str(tmp_path / "rejects"))
+    before = path.read_bytes()
+    with _read_only(path if what == "file" else path.parent):
+        for args in _commands(tmp_path):
+            code, _, err = run_leadpilot(args, monkeypatch, capsys)
+            assert code == 1, (args, err)
+            assert err.startswith(f"Error: The warehouse {path} cannot be written ("), (args, err)
+            assert "check the permissions of the file and of its folder" in err
+            assert err.count("\n") == 1 and "Exception" not in err, (args, err)
+    assert path.read_bytes() == before
+
+
+def test_a_truncated_warehouse_is_one_sentence_for_a_dry_run_too(warehouse, tmp_path,
+                                                                  monkeypatch, capsys):
+    data = warehouse.read_bytes()
+    warehouse.write_bytes(data[: len(data) // 2])
+    monkeypatch.setenv("LEADPILOT_WAREHOUSE", str(warehouse))
+    for args in _commands(tmp_path)[:2]:
+        code, _, err = run_leadpilot([*args, "--dry-run"], monkeypatch, capsys)
+        assert code == 1, (args, err)
+        assert err.startswith(f"Error: The warehouse {warehouse} is damaged ("), (args, err)
+        assert "restore it from a backup" in err and err.count("\n") == 1, (args, err)

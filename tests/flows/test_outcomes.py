@@ -118,3 +118,34 @@ def test_a_dry_run_writes_nothing(con, tmp_path):
     assert summary.recorded == 2 and summary.first_rejects[0]["line"] == 5
     assert con.execute("SELECT count(*) FROM outcomes").fetchone()[0] == 0
     assert not (tmp_path / "rej").exists()
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_file_changing_while_it_is_read_is_refused_and_nothing_is_written(con, tmp_path,
+                                                                           monkeypatch, dry_run):
+    from flows.intake import outcomes
+
+    path = _file(tmp_path, "sheet.csv", SHEET)
+    read = outcomes.load_csv
+
+    def still_written(*args, **kwargs):  # the CRM goes on writing while DuckDB reads
+        loaded = read(*args, **kwargs)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("6,L3,Bob Roy,lost,,,\n7,L4,\"half")
+        return loaded
+
+    monkeypatch.setattr(outcomes, "load_csv", still_written)
+    before = _lead(con, "L1")
+    with pytest.raises(LeadpilotError, match=r"sheet.csv changed while it was read \(231 bytes "
+                       r"then 262\): import it again once it is complete\.$"):
+        record_outcomes(con, path, tmp_path / "rej", NOW, dry_run=dry_run)
+    assert con.execute("SELECT count(*) FROM outcomes").fetchone()[0] == 0
+    assert _lead(con, "L1") == before
+    assert not (tmp_path / "rej").exists()
+
+
+def test_a_sheet_returned_without_any_outcome_records_nothing_and_says_so(con, tmp_path):
+    sheet = "Rank,Lead ID,Lead,Outcome\n1,L1,Zoé Martin,\n2,L2,Ann Lee,open\n"
+    summary = record_outcomes(con, _file(tmp_path, "sheet.csv", sheet), tmp_path / "rej", NOW)
+    assert summary.balanced and (summary.read, summary.skipped, summary.recorded) == (2, 2, 0)
+    assert con.execute("SELECT count(*) FROM outcomes").fetchone()[0] == 0
