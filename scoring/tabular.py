@@ -142,8 +142,7 @@ def _plan_one(name: str, text: pd.Series, parse_numbers: NumberParser,
                                                     f"numbers in {len(filled)} rows")
         return ColumnPlan(name, "numeric")
     if _parses(filled, parse_dates):
-        return ColumnPlan(name, "date", note="dates: month and weekday, and days to the other "
-                                             "dates")
+        return ColumnPlan(name, "date", note="dates: month and weekday")
     if distinct <= MAX_LEVELS:
         return ColumnPlan(name, "categorical", tuple(sorted(filled.unique())))
     if distinct >= UNIQUE_SHARE * len(filled):
