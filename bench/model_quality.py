@@ -1,13 +1,17 @@
 """Benchmark: leadpilot's default training against what a data scientist sets up in an afternoon.
 
-Run by hand: `.venv/bin/python bench/model_quality.py [--bank PATH] [--demo-rows 3000]`.
+Run by hand: `.venv/bin/python bench/model_quality.py [--bank PATH] [--demo-rows 3000]
+[--only NAME]`.
 
-Data sets: the demo data (warehouse path: point-in-time FEATURES, time-based folds) and UCI bank
+Data sets: the demo data (warehouse path: point-in-time FEATURES, time-based folds); UCI bank
 marketing (generic `--history` path: automatic column typing, `duration` excluded because it is
-only known after the call; no date column, so 5 stratified folds). Every contestant gets the same
-matrix and the same folds (bench/contestants.py). Prints, per data set, ROC AUC, PR AUC, lift in
-the top 10 %, Brier score and training time per fold, then whether leadpilot is at least as good
-as the best other contestant on both ROC AUC and Brier. Exits 1 if it is not.
+only known after the call; no date column, so 5 stratified folds); and two CRM-shaped exports
+derived from it (bench/datasets.py: a dated export with a contact id, time-based folds; a
+marketing funnel of a lead id, a first-contact date, an origin and a previous outcome). Every
+contestant gets the same matrix and the same folds (bench/contestants.py). Prints, per data set,
+ROC AUC, PR AUC, lift in the top 10 %, Brier score and training time per fold, then whether
+leadpilot meets the goal: ROC AUC >= the best other contestant's - 0.005 and Brier <= the best
++ 0.002. Exits 1 if it does not somewhere.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from flows.models.evaluation import Dataset, history_dataset, warehouse_dataset 
 from scoring.evaluation import cross_validate, evaluation_folds  # noqa: E402
 
 LEADPILOT = "leadpilot default"
+GOAL = {"roc_auc": 0.005, "brier": 0.002}  # how far behind the best other contestant is allowed
 BANK = REPO.parent / "shared" / "datasets" / "bank-marketing" / "bank-additional-full.csv"
 ANCHOR = date(2026, 11, 27)
 
@@ -60,6 +65,20 @@ def bank_dataset(path: Path) -> Dataset:
     return data
 
 
+def dated_dataset(path: Path) -> Dataset:
+    """The dated bank export (bench/datasets.py), its contact date as the scoring moment."""
+    data = history_dataset(path, "y", None, "contact_date", ())
+    data.name = f"bank-marketing dated export ({len(data.won)} rows, contact id, contact date)"
+    return data
+
+
+def funnel_dataset(path: Path) -> Dataset:
+    """The funnel export (bench/datasets.py) with default settings: no date column given."""
+    data = history_dataset(path, "converted", None, None, ())
+    data.name = f"bank-marketing funnel export ({len(data.won)} rows, lead id, date, 2 signals)"
+    return data
+
+
 def compare(data: Dataset, seed: int = 42) -> pd.DataFrame:
     """Cross-validate every contestant on the same folds; one row per contestant."""
     folds = evaluation_folds(data.won, data.order, seed=seed)
@@ -73,14 +92,14 @@ def compare(data: Dataset, seed: int = 42) -> pd.DataFrame:
 
 
 def shortfalls(table: pd.DataFrame) -> list[str]:
-    """Where leadpilot is behind the best other contestant (higher ROC AUC, lower Brier)."""
+    """Where leadpilot misses the goal: behind the best other contestant by more than GOAL."""
     others = table.drop(index=LEADPILOT)
     ours = table.loc[LEADPILOT]
     out = []
-    if ours["roc_auc"] < others["roc_auc"].max():
+    if ours["roc_auc"] < others["roc_auc"].max() - GOAL["roc_auc"]:
         out.append(f"ROC AUC {ours['roc_auc']:.4f} < {others['roc_auc'].max():.4f} "
                    f"({others['roc_auc'].idxmax()})")
-    if ours["brier"] > others["brier"].min():
+    if ours["brier"] > others["brier"].min() + GOAL["brier"]:
         out.append(f"Brier {ours['brier']:.4f} > {others['brier'].min():.4f} "
                    f"({others['brier'].idxmin()})")
     return out
@@ -97,21 +116,30 @@ def _markdown(name: str, folds: str, table: pd.DataFrame) -> str:
 
 
 def main() -> int:
+    from bench.datasets import dated_export, funnel_export
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bank", type=Path, default=BANK, help="bank-additional-full.csv")
     parser.add_argument("--demo-rows", type=int, default=3000, help="closed demo leads")
+    parser.add_argument("--only", choices=("demo", "bank", "dated", "funnel"), action="append",
+                        help="run only these data sets (repeat the option for several)")
     args = parser.parse_args()
+    loaders = {"demo": lambda tmp: demo_dataset(tmp, args.demo_rows),
+               "bank": lambda tmp: bank_dataset(args.bank),
+               "dated": lambda tmp: dated_dataset(dated_export(args.bank, tmp)),
+               "funnel": lambda tmp: funnel_dataset(funnel_export(args.bank, tmp))}
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
-        datasets = [demo_dataset(Path(tmp), args.demo_rows), bank_dataset(args.bank)]
-        for data in datasets:
+        for name in args.only or loaders:
+            data = loaders[name](Path(tmp))
             folds = ("time-based, 5 folds over the newer half" if data.order is not None
                      else "5 stratified folds")
             table = compare(data)
             print(_markdown(data.name, folds, table), "\n", flush=True)
             behind = shortfalls(table)
-            print(f"leadpilot vs the best other contestant: "
-                  f"{'BEHIND: ' + '; '.join(behind) if behind else 'at least as good on both'}\n")
+            print(f"leadpilot vs the best other contestant (goal: ROC AUC within "
+                  f"{GOAL['roc_auc']}, Brier within {GOAL['brier']}): "
+                  f"{'MISSED: ' + '; '.join(behind) if behind else 'goal met'}\n", flush=True)
             failed |= bool(behind)
     return 1 if failed else 0
 

@@ -310,8 +310,9 @@ def train_and_judge(x: pd.DataFrame, won: pd.Series | np.ndarray, order: np.ndar
 
     Returns:
         The shipped model (its report gains `holdout`: figures of the same recipe trained
-        without the holdout) and the judgement: holdout row positions, their outcomes and the
-        probabilities the judged model gave them (for champion/challenger comparisons).
+        without the holdout) and the judgement: holdout and training row positions, the
+        holdout's outcomes and the probabilities the judged model gave them (for
+        champion/challenger comparisons, scoring.champion.judge).
     """
     y = np.asarray(won, dtype=float)
     train, holdout = holdout_rows(y, order, holdout_fraction, recipe.seed)
@@ -325,4 +326,5 @@ def train_and_judge(x: pd.DataFrame, won: pd.Series | np.ndarray, order: np.ndar
     shipped.report["holdout_reliability"] = reliability(y[holdout], probability).to_dict(
         orient="records")
     shipped.report["rows"] = {"train": len(train), "holdout": len(holdout)}
-    return shipped, {"rows": holdout, "won": y[holdout], "probability": probability}
+    return shipped, {"rows": holdout, "train_rows": train, "won": y[holdout],
+                     "probability": probability}

@@ -66,15 +66,24 @@ def train_command(console: Console, history: Path | None, target: str | None,
         data = load_history(history, target, mapping, date_column, split_columns(exclude))
     for warning in leak_warnings(data):
         console.print(Text.assemble(("Warning:", "yellow"), f" {warning}"))
-    typed = ", ".join(f"{p.name} ({p.kind})" for p in data.plans if p.kind != "dropped")
-    console.print(f"Columns used: {typed}")
-    dropped = [f"{p.name} ({p.note})" for p in data.plans if p.kind == "dropped"]
-    if dropped:
-        console.print(f"Columns left out: {', '.join(dropped)}")
+    print_columns(console, data.columns)
     with console.status("Training on the file's closed rows…"):
         card = train_from_history(settings, clock.now(settings), data, history)
     print_card(console, card)
     console.print(f"  {card['open_rows']} open rows scored: {card['scored_file']}")
+
+
+def print_columns(console: Console, columns: dict[str, list]) -> None:
+    """Which columns are used as they are, which features were derived, which were set aside
+    and why (a warning each: the user may want them back, or may not have known)."""
+    if columns.get("used"):
+        console.print("Columns used: " + ", ".join(f"{c['name']} ({c['kind']})"
+                                                   for c in columns["used"]))
+    if columns.get("derived"):
+        console.print("Derived: " + ", ".join(f"{d['name']} (from {', '.join(d['from'])})"
+                                              for d in columns["derived"]))
+    for aside in columns.get("set_aside", []):
+        console.print(Text.assemble(("Set aside:", "yellow"), f" {aside['name']}: {aside['why']}"))
 
 
 def print_card(console: Console, card: dict) -> None:
@@ -120,6 +129,8 @@ def evaluate_command(console: Console, progress: Callable[[], Progress], history
     s = evaluation.summary
     console.print(f"{evaluation.dataset}: {evaluation.rows} closed leads "
                   f"({evaluation.wins} wins), {evaluation.validation}")
+    if history is not None:
+        print_columns(console, evaluation.columns)
     console.print(f"ROC AUC {s['roc_auc']:.3f} · PR AUC {s['pr_auc']:.3f} · lift in the top "
                   f"10 % {s['lift_at_10']:.2f} · Brier {s['brier']:.4f}")
     table = Table("decile", "leads", "predicted", "observed", title="Calibration per decile")

@@ -29,6 +29,7 @@ class Dataset:
     x: pd.DataFrame
     won: np.ndarray
     order: np.ndarray | None
+    columns: dict[str, list] = field(default_factory=dict)  # used, derived, set aside (why)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Evaluation:
     reliability: pd.DataFrame
     folds: list[dict]
     importance: dict[str, float]
+    columns: dict[str, list] = field(default_factory=dict)
     won: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0))
     probability: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0))
 
@@ -51,7 +53,8 @@ class Evaluation:
         return {"dataset": self.dataset, "validation": self.validation, "rows": self.rows,
                 "wins": self.wins, **{k: v for k, v in self.summary.items()},
                 "calibration": self.reliability.to_dict(orient="records"),
-                "folds": self.folds, "feature_importance": self.importance}
+                "folds": self.folds, "feature_importance": self.importance,
+                "columns": self.columns}
 
 
 def warehouse_dataset(settings: Settings) -> Dataset:
@@ -69,7 +72,7 @@ def history_dataset(path: Path, target: str, mapping: Path | None, date_column: 
     closed = history.closed
     order = history.order[closed] if history.order is not None else None
     return Dataset(path.name, history.matrix.loc[closed].reset_index(drop=True),
-                   history.won[closed].to_numpy(dtype=float), order)
+                   history.won[closed].to_numpy(dtype=float), order, history.columns)
 
 
 def evaluate(settings: Settings, data: Dataset,
@@ -95,6 +98,8 @@ def evaluate(settings: Settings, data: Dataset,
         rows=len(data.won), wins=int(data.won.sum()), summary=result.summary,
         reliability=result.reliability(), folds=result.folds,
         importance={k: round(float(v), 4) for k, v in importance.items()},
+        columns=data.columns or {"used": [{"name": c, "kind": "feature"} for c in data.x.columns],
+                                 "derived": [], "set_aside": []},
         won=result.won, probability=result.probability)
 
 

@@ -1,7 +1,9 @@
 """`leadpilot train --history FILE --target COLUMN`: train on any CRM export with an outcome.
 
 The file is read by leadpilot's own CSV reader (`;`, quotes, Excel encodings, decimal commas),
-columns are typed automatically, and the same training core as the warehouse model is used.
+columns are typed automatically (scoring/tabular.py: numbers in the file's locale, categories,
+dates as month, weekday and days between dates, free text as its length; identifiers set aside),
+and the same training core as the warehouse model is used.
 
 Such a model reads the file's own columns, not the warehouse's features, so it cannot score the
 daily sheet. It is registered with kind "history" and scores the file's own open rows (empty
@@ -28,7 +30,14 @@ from flows.models.training import recipe, refuse_cold_start
 from flows.settings import Settings
 from scoring.drift import profile
 from scoring.learner import train_and_judge
-from scoring.tabular import ColumnPlan, leak_suspects, parse_target, phrase_reasons, plan_columns
+from scoring.tabular import (
+    ColumnPlan,
+    column_report,
+    leak_suspects,
+    parse_target,
+    phrase_reasons,
+    plan_columns,
+)
 from scoring.tabular import to_matrix as tabular_matrix
 
 
@@ -46,6 +55,7 @@ class History:
     date_column: str | None = None
     excluded: tuple[str, ...] = ()
     leaks: dict[str, float] = field(default_factory=dict)
+    columns: dict[str, list] = field(default_factory=dict)  # tabular.column_report
 
     @property
     def closed(self) -> np.ndarray:
@@ -111,13 +121,17 @@ def load_history(path: Path, target: str, mapping_file: Path | None = None,
     def numbers(series: pd.Series) -> pd.Series:
         return parse_numbers(series, fmt)
 
-    skip = {target, *excluded} | ({date_column} if date_column else set())
-    plans = plan_columns(text.loc[closed], numbers, skip)
-    matrix = tabular_matrix(text, plans, numbers)
+    def dates(series: pd.Series) -> pd.Series:
+        return parse_dates(series, fmt)
+
+    plans = plan_columns(text.loc[closed], numbers, {target, *excluded}, dates, date_column)
+    matrix = tabular_matrix(text, plans, numbers, dates)
     if matrix.shape[1] == 0:
-        raise LeadpilotError("No usable column is left to learn from once the target, the date "
-                             "and the excluded columns are set aside.")
-    history = History(text, fmt, target, won, order, plans, matrix, date_column, excluded)
+        raise LeadpilotError("No usable column is left to learn from once the target, the "
+                             "identifiers and the excluded columns are set aside.")
+    skipped = {target: "the target", **dict.fromkeys(excluded, "excluded with --exclude")}
+    history = History(text, fmt, target, won, order, plans, matrix, date_column, excluded,
+                      columns=column_report(plans, skipped))
     wins = int(won[closed].sum())
     if wins >= 2 and int(closed.sum()) - wins >= 2:
         history.leaks = leak_suspects(matrix.loc[closed], won[closed].to_numpy())
@@ -154,6 +168,7 @@ def train_from_history(settings: Settings, now: datetime, history: History,
         "date_column": history.date_column,
         "excluded": list(history.excluded),
         "column_plan": [p.to_dict() for p in history.plans],
+        "columns": history.columns,
         "leak_warnings": leak_warnings(history),
         **shipped.report,
         "drift_reference": profile(x, shipped.model.predict(x)),

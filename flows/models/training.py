@@ -1,5 +1,5 @@
 """Train the win-probability model on the warehouse's closed leads, register it, and let it
-challenge the champion on the most recent closed leads."""
+challenge the champion on the most recent closed leads, which neither of them trained on."""
 
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ from flows.errors import LeadpilotError
 from flows.models import files as model_files
 from flows.models import registry
 from flows.settings import Settings
-from scoring.champion import Decision, decide
+from scoring.champion import Decision, decide, judge
 from scoring.drift import profile
 from scoring.learner import Recipe, train_and_judge
-from scoring.model import metrics
 from scoring.scorer import Thresholds, too_few_outcomes
 
 
@@ -66,19 +65,28 @@ def _window(frame: pd.DataFrame, rows: np.ndarray) -> dict[str, Any]:
             "wins": int(part["won"].sum())}
 
 
-def challenge(con, version: str, kind: str, holdout: pd.DataFrame, judgement: dict,
-              margin: float) -> Decision:
-    """Judge the champion on the challenger's holdout (the newest closed leads) and decide."""
+def champion_recipe(card: dict[str, Any], settings: Settings) -> Recipe:
+    """The champion's own recipe, from its card: its tree settings and penalty (an older card
+    without them: the default search)."""
+    return Recipe(seed=settings.seed, search_candidates=settings.search_candidates,
+                  params=card.get("params"), penalty=card.get("linear_penalty"))
+
+
+def challenge(con, kind: str, matrix: pd.DataFrame, frame: pd.DataFrame, judgement: dict,
+              settings: Settings) -> Decision:
+    """Judge the champion's recipe and the challenger on the same newest closed leads, both
+    having learned from the same older ones (scoring.champion.judge), and decide."""
     current = registry.champion(con, kind)
     if current is None:
-        return decide({}, None, 0, margin)
+        return decide({}, None, 0, settings.promotion_margin)
+    champion = registry.load(con, current)
     try:
-        champion_p = registry.load(con, current).predict(model_matrix(holdout))
+        return judge(matrix, frame["won"].to_numpy(dtype=float), frame["as_of"].to_numpy(),
+                     judgement, champion.columns, champion_recipe(champion.card, settings),
+                     settings.promotion_margin, current)
     except KeyError as exc:
         return Decision(True, f"promoted over {current}, which reads a feature that no longer "
                               f"exists ({exc})")
-    return decide(metrics(judgement["won"], judgement["probability"]),
-                  metrics(judgement["won"], champion_p), len(holdout), margin, current)
 
 
 def train_from_warehouse(settings: Settings, now: datetime) -> tuple[Path, dict[str, Any]]:
@@ -110,11 +118,10 @@ def train_from_warehouse(settings: Settings, now: datetime) -> tuple[Path, dict[
             **shipped.report,
             "drift_reference": profile(matrix, shipped.model.predict(matrix)),
         }
+        decision = challenge(con, "warehouse", matrix, frame, judgement, settings)
         folder = model_files.save(shipped.model, card, settings.path(settings.models_dir), now)
         with store.transaction(con):
             version = registry.register(con, folder, "warehouse")
-            decision = challenge(con, version, "warehouse", frame.iloc[holdout], judgement,
-                                 settings.promotion_margin)
             registry.record(con, version, "warehouse",
                             "promoted" if decision.promote else "kept_champion",
                             decision.reason, now)

@@ -121,8 +121,40 @@ def test_evaluate_prints_the_cross_validated_figures_as_json_and_writes_the_repo
     assert [d["decile"] for d in deciles] == list(range(1, 11))
     assert sum(d["leads"] for d in deciles) == figures["rows"] == 3000
     assert deciles[-1]["observed"] > 3 * deciles[0]["observed"]
+    columns = figures["columns"]
+    assert {"name": "job", "kind": "categorical"} in columns["used"]
+    assert {"name": "duration", "why": "excluded with --exclude"} in columns["set_aside"]
+    assert {"name": "y", "why": "the target"} in columns["set_aside"]
     page = report.read_text(encoding="utf-8")
     assert page.count("<svg") == 4
     for title in ("Calibration curve", "Lift / gains chart", "Feature importance",
                   "Score distribution"):
         assert title in page
+
+
+def test_evaluate_says_which_columns_were_used_derived_or_set_aside_and_why(own_warehouse):
+    """An opportunity id is set aside, a date becomes month, weekday and days to the other date,
+    free-text notes become their length, decimal commas are read as the file writes them."""
+    sample = pd.read_csv(SAMPLE, sep=";", dtype=str).drop(columns="duration")
+    frame = pd.concat([sample[sample["y"] == "yes"].head(60), sample[sample["y"] == "no"].head(
+        340)]).sort_index().reset_index(drop=True)
+    days = pd.Series(range(len(frame))) % 300
+    frame["Opportunity ID"] = [f"0065g00000{i:06d}XyZ" for i in range(len(frame))]
+    frame["Engage date"] = (pd.Timestamp("2025-01-06") + pd.to_timedelta(days, "D")).dt.strftime(
+        "%d/%m/%Y")
+    frame["Last call"] = (pd.Timestamp("2025-02-01") + pd.to_timedelta(days * 2, "D")
+                          ).dt.strftime("%d/%m/%Y")
+    frame["Notes"] = [f"Spoke with the buyer {i} times, wants a quote" for i in range(len(frame))]
+    frame["euribor3m"] = frame["euribor3m"].str.replace(".", ",")
+    path = own_warehouse / "opportunities.csv"
+    frame.to_csv(path, sep=";", index=False)
+    result = CliRunner().invoke(app, ["evaluate", "--history", str(path), "--target", "y",
+                                      "--report", str(own_warehouse / "r.html")])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "euribor3m (numeric)" in out and "job (categorical)" in out
+    assert "Engage date (month) (from Engage date)" in out
+    assert "days from Engage date to Last call (from Engage date, Last call)" in out
+    assert "Notes (length) (from Notes)" in out
+    assert "Set aside: Opportunity ID: an identifier: 400 distinct values in 400 rows" in out
+    assert "Set aside: y: the target" in out
