@@ -4,9 +4,10 @@ reps/<rep-slug>.eml (the same as an unsent e-mail, plain text and HTML). Renderi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
-from email import policy
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +44,37 @@ def write_rep_pages(sheet: pd.DataFrame, folder: Path, day: date, locale: str = 
         if stale not in written:
             stale.unlink()
     return written
+
+
+def rewrite_rep_pages(folder: Path, sheet: pd.DataFrame, day: date, dry_run: bool = False
+                      ) -> dict[Path, int]:
+    """Rewrite the rep pages and e-mails of `folder` (a day's output) from `sheet`, as
+    `leadpilot forget` needs: same locale and addresses as before, one card fewer per lead gone.
+
+    Returns the cards each page lost (a page whose rep has no lead left is removed). With
+    `dry_run`, nothing is written.
+    """
+    target = folder / FOLDER
+    pages = sorted(target.glob("*.html")) if target.is_dir() else []
+    if not pages:
+        return {}
+    before = {page: page.read_text(encoding="utf-8") for page in pages}
+    after = {f"{key}.html": len(part) for key, part in split_by_owner(sheet).items()}
+    if not dry_run:
+        lang = re.search(r'<html lang="(\w+)"', next(iter(before.values())))
+        write_rep_pages(sheet, folder, day, lang.group(1) if lang else "en", _addresses(target))
+    return {page: text.count('<article class="card"') - after.get(page.name, 0)
+            for page, text in before.items()}
+
+
+def _addresses(target: Path) -> dict[str, str]:
+    """Rep name -> address, from the To headers of the e-mails already written."""
+    found = {}
+    for mail in target.glob("*.eml"):
+        to = message_from_bytes(mail.read_bytes(), policy=policy.default)["To"]
+        for address in to.addresses if to else ():
+            found[address.display_name] = address.addr_spec
+    return found
 
 
 def _replace(path: Path, content: bytes) -> None:
