@@ -111,7 +111,7 @@ def cards(sheet: pd.DataFrame, locale: str = "en") -> list[Card]:
     found = []
     for row in sheet.to_dict(orient="records"):
         def fields(names: tuple[str, ...], row=row) -> tuple[Field, ...]:
-            return tuple(Field(HEADERS.get(c, c), lines) for c in names if c in row
+            return tuple(Field(_label(c), lines) for c in names if c in row
                          if (lines := _lines(row[c], c, locale)))
 
         found.append(Card(
@@ -120,6 +120,11 @@ def cards(sheet: pd.DataFrame, locale: str = "en") -> list[Card]:
             why=_lines(row.get(WHY), WHY, locale), say=_lines(row.get(SAY), SAY, locale),
             offer=fields(OFFER + extra_offer), more=fields(more)))
     return found
+
+
+def _label(column: str) -> str:
+    """The column's sheet header, less a unit the value now carries ("Win probability (%)")."""
+    return re.sub(r" \((%|EUR)\)$", "", HEADERS.get(column, column))
 
 
 def _holds_money(values: pd.Series) -> bool:

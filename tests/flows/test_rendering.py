@@ -37,10 +37,21 @@ def published(demo_env, tmp_path_factory):
     return settings, settings.out_dir / ANCHOR.isoformat()
 
 
+# The tools are session fixtures, so they are looked for before the (session) demo is built:
+# without them, a skip costs nothing.
+@pytest.fixture(scope="session")
+def libreoffice():
+    return tool("soffice", "libreoffice"), tool("pdftotext"), tool("pdftoppm")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    return tool("chromium-headless-shell", "chromium", "chromium-browser")
+
+
 @pytest.fixture(scope="module")
-def printed(published, tmp_path_factory):
+def printed(libreoffice, published, tmp_path_factory):
     """The sheet and a control (the same file, every row at the default height) as PDFs."""
-    tool("soffice", "libreoffice"), tool("pdftotext")
     folder = tmp_path_factory.mktemp("printed")
     sheet = published[1] / "lead_sheet.xlsx"
     book = openpyxl.load_workbook(sheet)
@@ -62,8 +73,7 @@ class Printed:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    tool("chromium-headless-shell", "chromium", "chromium-browser")
+def browser(chromium):
     opened = Browser()
     yield opened
     opened.close()
@@ -126,7 +136,7 @@ def test_the_day_has_one_page_and_one_email_per_rep(published):
         assert line in text
 
 
-def test_each_reps_cards_lay_out_without_overlap_or_overflow(published, browser, tmp_path):
+def test_each_reps_cards_lay_out_without_overlap_or_overflow(browser, published, tmp_path):
     pages = sorted((published[1] / "reps").glob("*.html"))
     assert len(pages) >= 5
     for page in pages:
@@ -154,7 +164,7 @@ def _overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
             and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]]
 
 
-def test_a_hostile_lead_name_is_shown_as_text_and_runs_nothing(published, browser, tmp_path):
+def test_a_hostile_lead_name_is_shown_as_text_and_runs_nothing(browser, published, tmp_path):
     settings, _ = published
     from flows import store
     from flows.sheets.export import stored_sheet

@@ -54,7 +54,7 @@ def test_a_card_says_who_why_what_to_say_and_what_to_offer():
     offer = {f.label: f.lines[0] for f in first.offer}
     assert offer["List price (EUR/year)"] == "169,884.00 €"
     assert offer["Floor price (EUR/year)"] == "144,401.40 €"
-    assert offer["Suggested discount (%)"] == "15.0 %"
+    assert offer["Suggested discount"] == "15.0 %"  # the unit moved from the label to the value
     assert "Outcome" not in {f.label for f in first.more}  # the rep's own columns stay out
 
 
@@ -69,7 +69,7 @@ def test_columns_the_sheet_gains_later_find_a_place_on_the_card():
 
 def test_french_figures_use_decimal_commas_and_day_first_dates():
     offer = {f.label: f.lines[0] for f in cards(_sheet(), "fr")[0].offer}
-    assert offer["ACV (EUR)"] == "144\u202f401,40 €"
+    assert offer["ACV"] == "144\u202f401,40 €"
     page = render_page(_sheet(), "Léa Rousseau", ANCHOR, "fr")
     assert "Leads de Léa Rousseau du 27/11/2026" in page and 'lang="fr"' in page
 
