@@ -127,12 +127,16 @@ class Browser:
         self.process = subprocess.Popen(
             [tool(*CHROMIUMS), *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}",
              "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port = self._port()
-        targets = json.loads(_get(f"http://127.0.0.1:{port}/json/list"))
-        page = next(t for t in targets if t["type"] == "page")
-        self.socket = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=30)
-        self._ids = itertools.count(1)
-        self.call("Page.enable")
+        self.socket, self._ids = None, itertools.count(1)
+        try:
+            port = self._port()
+            targets = json.loads(_get(f"http://127.0.0.1:{port}/json/list"))
+            page = next(t for t in targets if t["type"] == "page")
+            self.socket = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=30)
+            self.call("Page.enable")
+        except BaseException:
+            self.close()  # never leave a browser behind
+            raise
 
     def _port(self) -> int:
         marker = self.profile / "DevToolsActivePort"
@@ -181,7 +185,8 @@ class Browser:
         return path
 
     def close(self) -> None:
-        self.socket.close()
+        if self.socket is not None:
+            self.socket.close()
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
