@@ -205,6 +205,8 @@ def export(
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: settings)."),
     locale: str = typer.Option(None, help="en, or fr for French Excel (default: settings)."),
     per_owner: bool = typer.Option(False, "--per-owner", help="Also one file per owner."),
+    rep_pages: bool = typer.Option(False, "--rep-pages", help="Also each rep's page and "
+                                   "e-mail (reps/<rep>.html and .eml)."),
     out: Path = typer.Option(None, help="Folder (default: <out_dir>/<run date>)."),
 ) -> None:
     """Rebuild the lead sheet of a past run from the warehouse, as CSV or XLSX."""
@@ -233,6 +235,13 @@ def export(
     table = Table("file", "leads", title=f"Lead sheet of {day} ({fmt}, {locale})")
     for path, part in files:
         table.add_row(str(path), str(len(part)))
+    if rep_pages:
+        from flows.pipeline.owners import load_territories
+        from flows.sheets.rep_pages import write_rep_pages
+
+        addresses = {rep.name: rep.email for rep in load_territories(settings).reps}
+        for path in write_rep_pages(sheet, folder, day, locale, addresses):
+            table.add_row(str(path), "")
     console.print(table)
 
 

@@ -17,8 +17,10 @@ from features.point_in_time import build_features, open_moments
 from flows import store
 from flows.editable_files import load_yaml
 from flows.intake.daily import import_all
+from flows.pipeline import owners
 from flows.settings import Settings
 from flows.sheets import files as sheet_files
+from flows.sheets.rep_pages import write_rep_pages
 from scoring.pricing import PriceBook, quote_leads
 from scoring.reasons import languages_for
 from scoring.sheet import build_sheet
@@ -103,7 +105,8 @@ def talking_points(settings: Settings, run_date: date) -> int:
 
 
 def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
-    """Write data/out/<run_date>/lead_sheet.<csv|xlsx> and keep its rows in the warehouse.
+    """Write data/out/<run_date>/lead_sheet.<csv|xlsx> and keep its rows in the warehouse;
+    beside it, each rep's page and e-mail (reps/<rep-slug>.html and .eml).
 
     The format and locale are the settings' sheet_format and sheet_locale (CSV, en by default).
     """
@@ -122,6 +125,8 @@ def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
     path = (settings.path(settings.out_dir) / run_date.isoformat()
             / f"lead_sheet.{settings.sheet_format}")
     sheet_files.write_sheet(sheet, path, settings.sheet_format, settings.sheet_locale)
+    addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
+    write_rep_pages(sheet, path.parent, run_date, settings.sheet_locale, addresses)
     return path, sheet
 
 

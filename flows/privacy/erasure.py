@@ -15,8 +15,9 @@ What is erased:
 - **The files leadpilot wrote** under the settings' out_dir and rejects_dir: a GDPR officer
   expects the copies the system made to go too. Each lead sheet (``lead_sheet*.csv|xlsx``) of a
   day the person was on is rewritten from the warehouse without them, in its own format and
-  locale; each rejects file loses the rows that mention them, and is rewritten with its formula
-  cells neutralised as on the sheet.
+  locale, and so are the rep pages and e-mails beside it (``reps/*.html|eml``); each rejects
+  file loses the rows that mention them, and is rewritten with its formula cells neutralised
+  as on the sheet.
 
 What is kept: a salted hash of the address, and one of each of the person's lead ids, on the
 suppression list (privacy/suppression.py), so that the next `leadpilot import`, daily intake or
@@ -52,6 +53,7 @@ from flows.privacy import suppression
 from flows.settings import Settings
 from flows.sheets import export
 from flows.sheets import files as sheet_files
+from flows.sheets.rep_pages import rewrite_rep_pages
 from scoring.sheet import neutral_cell
 
 
@@ -108,6 +110,8 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
     for day, sheet in sheets.items():
         erased.files.update(rewrite_sheets(settings.path(settings.out_dir) / day.isoformat(),
                                            sheet, dry_run))
+        erased.files.update(rewrite_rep_pages(settings.path(settings.out_dir) / day.isoformat(),
+                                              sheet, day, dry_run))
     erased.files.update(rewrite_exports(exported, sheets, set(erased.files), dry_run))
     erased.files.update(scrub_rejects(settings.path(settings.rejects_dir), wanted,
                                       erased.lead_ids + erased.aliases, dry_run))

@@ -5,7 +5,10 @@
   percent and probability), dates ``29/11/2026``: what Excel set to French opens as columns.
 - XLSX: a styled header row with filters, panes frozen below the header and after the lead's
   name, ``#,##0.00 "€"`` on money, ``0.0%`` on the win probability and the discount (the cell
-  holds the fraction), wrapped reasons and talking points, widths fitted to the content.
+  holds the fraction), widths fitted to the content. Multi-line cells (reasons, talking points,
+  any column holding a line break) wrap, and each row is as tall as its longest cell
+  (scoring.sheet_fit), since no spreadsheet grows a row by itself. Printed: A4 landscape, one
+  page wide, the header row repeated on every page, page numbers in the footer.
 
 No cell can run as a formula (OWASP CSV injection). The sheet arrives neutralised by
 scoring.sheet.neutralise (``'`` before ``= + - @``, tab, CR) and CSV keeps that. XLSX writes
@@ -24,14 +27,15 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from scoring.rep_view import unquoted
 from scoring.sheet import FORMULA_PREFIXES, SHEET_COLUMNS, neutralise
+from scoring.sheet_fit import multiline_columns, row_heights, wrapped_width
 from scoring.sheet_layout import (
     DATE_COLUMNS,
     MONEY_COLUMNS,
     OUTCOME_CHOICES,
     PERCENT_COLUMNS,
     WHOLE_COLUMNS,
-    WRAPPED_COLUMNS,
 )
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
@@ -42,7 +46,8 @@ XLSX_DATE_FORMAT = {"en": "yyyy-mm-dd", "fr": "dd/mm/yyyy"}
 MONEY_FORMAT = '#,##0.00 "€"'
 PERCENT_FORMAT = "0.0%"
 HEADERS = dict(SHEET_COLUMNS)
-WRAPPED_WIDTH, MAX_WIDTH, MIN_WIDTH = 60, 45, 6
+MAX_WIDTH, MIN_WIDTH = 45, 6
+A4, MARGINS = 9, {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}  # inches
 
 
 def write_sheet(sheet: pd.DataFrame, path: Path, fmt: str = "csv", locale: str = "en") -> Path:
@@ -125,19 +130,25 @@ def _write_xlsx(sheet: pd.DataFrame, path: Path, locale: str) -> None:
         "strings_to_urls": False})
     try:
         page = book.add_worksheet("Lead sheet")
-        styles = _Styles(book, locale)
         columns = list(sheet.columns)
+        wrapped = {c: wrapped_width(sheet[c], HEADERS.get(c, c)) for c in multiline_columns(sheet)}
+        styles = _Styles(book, locale, set(wrapped))
         for j, column in enumerate(columns):
-            page.set_column(j, j, _width(sheet[column], column), styles.column(column))
+            width = wrapped.get(column) or _width(sheet[column], column)
+            page.set_column(j, j, width, styles.column(column))
         page.set_row(0, 32)
         for j, column in enumerate(columns):
             page.write_string(0, j, HEADERS.get(column, column), styles.header)
+        heights = row_heights(sheet, wrapped)
         for i, row in enumerate(sheet.itertuples(index=False, name=None), start=1):
+            if heights[i - 1] is not None:  # before the row's cells: constant_memory mode
+                page.set_row(i, heights[i - 1])
             for j, (column, value) in enumerate(zip(columns, row, strict=True)):
                 _write_cell(page, i, j, column, value, styles)
         frozen = columns.index("lead_name") + 1 if "lead_name" in columns else 0
         page.freeze_panes(1, frozen)
         page.autofilter(0, 0, max(len(sheet), 1), len(columns) - 1)
+        _print_layout(page)
         if "outcome" in columns and len(sheet):
             j = columns.index("outcome")
             page.data_validation(1, j, len(sheet), j, {
@@ -147,11 +158,23 @@ def _write_xlsx(sheet: pd.DataFrame, path: Path, locale: str) -> None:
         book.close()
 
 
+def _print_layout(page) -> None:
+    """A4 landscape, every column on one page's width, the header row on every page."""
+    page.set_landscape()
+    page.set_paper(A4)
+    page.fit_to_pages(1, 0)  # one page wide, as many pages tall as the rows need
+    page.repeat_rows(0)
+    page.set_margins(**MARGINS)
+    page.hide_gridlines(0)  # printed too: a row's lines stay with its lead on paper
+    page.set_footer("&L&A&RPage &P / &N")
+
+
 class _Styles:
     """The workbook's cell formats, one per column kind (plus the quote-prefixed text ones)."""
 
-    def __init__(self, book: xlsxwriter.Workbook, locale: str) -> None:
+    def __init__(self, book: xlsxwriter.Workbook, locale: str, wrapped: set[str]) -> None:
         top = {"valign": "top"}
+        self.wrapped_columns = wrapped
         self.header = book.add_format({"bold": True, "font_color": "#FFFFFF",
                                        "bg_color": "#1F4E78", "text_wrap": True,
                                        "valign": "vcenter", "bottom": 1})
@@ -173,7 +196,7 @@ class _Styles:
             return self.whole
         if column in DATE_COLUMNS:
             return self.date
-        return self.wrapped if column in WRAPPED_COLUMNS else self.text
+        return self.wrapped if column in self.wrapped_columns else self.text
 
 
 def _write_cell(page, i: int, j: int, column: str, value: object, styles: _Styles) -> None:
@@ -184,7 +207,7 @@ def _write_cell(page, i: int, j: int, column: str, value: object, styles: _Style
     elif isinstance(value, str):
         text, hostile = _unquoted(value)
         if hostile:
-            style = styles.quoted_wrapped if column in WRAPPED_COLUMNS else styles.quoted
+            style = styles.quoted_wrapped if column in styles.wrapped_columns else styles.quoted
         page.write_string(i, j, text, style)
     elif isinstance(value, datetime | date):
         page.write_datetime(i, j, value, style)
@@ -197,15 +220,12 @@ def _write_cell(page, i: int, j: int, column: str, value: object, styles: _Style
 
 def _unquoted(text: str) -> tuple[str, bool]:
     """The text without the neutralising ', and whether a spreadsheet could run it."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
-        return text[1:], True
+    text = unquoted(text)
     return text, text.startswith(FORMULA_PREFIXES)
 
 
 def _width(values: pd.Series, column: str) -> float:
     """Characters wide: the header's longest word, else the content's 95th percentile line."""
-    if column in WRAPPED_COLUMNS:
-        return WRAPPED_WIDTH
     header = max(len(word) for word in HEADERS.get(column, column).split())
     if column in MONEY_COLUMNS or column in PERCENT_COLUMNS:
         content = 14 if column in MONEY_COLUMNS else 7

@@ -4,6 +4,7 @@ and the counts it reports are the rows that went."""
 from __future__ import annotations
 
 import re
+from email import message_from_bytes, policy
 
 import duckdb
 import openpyxl
@@ -127,9 +128,24 @@ def test_forget_rewrites_the_sheets_and_rejects_leadpilot_wrote(warehouse):
             if path.name != "lead_sheet.csv":
                 assert text.startswith("rank;owner;")  # still French Excel
         assert person.lower() not in text and lead.lower() not in text, path.name
+    pages = sorted((folder / "reps").iterdir())
+    assert len(pages) == 2 * 5  # each rep's page and e-mail, rewritten without the person
+    for path in pages:
+        text = _page_text(path).lower()
+        assert person.lower() not in text and lead.lower() not in text, path.name
+    assert sum(text.count('<article class="card"') for text in (
+        p.read_text(encoding="utf-8") for p in pages if p.suffix == ".html")) == 299
     rejects = pd.read_csv(settings.rejects_dir / ANCHOR.isoformat() / "leads_rejects.csv",
                           encoding="utf-8-sig")
     assert rejects["line"].tolist() == [9]
+
+
+def _page_text(path) -> str:
+    """A rep page's text, or an e-mail's decoded parts (its body may be base64)."""
+    if path.suffix != ".eml":
+        return path.read_text(encoding="utf-8")
+    mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+    return "\n".join(part.get_content() for part in mail.iter_parts())
 
 
 def test_the_erased_person_is_not_left_in_the_warehouse_file_bytes(warehouse):

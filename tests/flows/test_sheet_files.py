@@ -58,10 +58,12 @@ def _csv_rows(path, separator: str) -> list[list[str]]:
 
 def _widths(page) -> dict[str, float]:
     """Column widths by sheet column (a <col> element may span adjacent columns)."""
+    names = {header: name for name, header in SHEET_COLUMNS}
     width = {}
     for dimension in page.column_dimensions.values():
         for index in range(dimension.min, dimension.max + 1):
-            width[NAMES[index - 1]] = dimension.width
+            header = page.cell(row=1, column=index).value
+            width[names.get(header, header)] = dimension.width
     return width
 
 
@@ -102,7 +104,8 @@ def test_the_xlsx_has_a_styled_frozen_header_and_fitted_columns(tmp_path):
     assert page.freeze_panes == f"{openpyxl.utils.get_column_letter(frozen_after + 1)}2"
     assert page.auto_filter.ref.startswith("A1:")
     width = _widths(page)
-    assert width["reasons"] == width["talking_points"] == pytest.approx(60, abs=1)
+    assert width["reasons"] == pytest.approx(len("▲ Pricing page viewed 4 times") + 2, abs=1)
+    assert width["talking_points"] == pytest.approx(24, abs=1)  # "• p1": the narrowest wrapped
     assert width["rank"] < width["lead_name"] < width["reasons"]
     assert width["email"] >= len("p0@example.fr")
     assert all(w <= 61 for w in width.values())
@@ -182,3 +185,28 @@ def test_a_failed_write_leaves_the_previous_file_untouched(tmp_path):
         write_sheet(_sheet(), path, "pdf")
     assert path.read_bytes() == before
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_the_xlsx_rows_are_as_tall_as_their_longest_wrapped_cell(tmp_path):
+    sheet = _sheet()
+    sheet.loc[1, "talking_points"] = "\n".join(["• " + "word " * 30] + ["• short"] * 4)
+    sheet["notes"] = ["", "first line\nsecond line", *([""] * (len(sheet) - 2))]
+    page = openpyxl.load_workbook(write_sheet(sheet, tmp_path / "s.xlsx", "xlsx")).worksheets[0]
+    assert page.row_dimensions[2].height == 3 * 15 + 3  # the reasons: two lines and a third
+    # five points, the first wrapping onto three lines at the width of 60 its length asks
+    assert _widths(page)["talking_points"] == pytest.approx(60, abs=1)
+    assert page.row_dimensions[3].height == (3 + 4) * 15 + 3
+    notes = page.cell(row=3, column=len(NAMES) + 1)
+    assert notes.value == "first line\nsecond line" and notes.alignment.wrap_text
+    assert page.cell(row=1, column=len(NAMES) + 1).value == "notes"
+
+
+def test_the_xlsx_prints_landscape_one_page_wide_with_the_header_on_every_page(tmp_path):
+    page = openpyxl.load_workbook(write_sheet(_sheet(), tmp_path / "s.xlsx", "xlsx")).worksheets[0]
+    assert page.page_setup.orientation == "landscape" and page.page_setup.paperSize == 9  # A4
+    assert page.sheet_properties.pageSetUpPr.fitToPage
+    # one page wide (1 is the file format's default, left out) and as many tall as needed
+    assert (page.page_setup.fitToWidth or 1) == 1 and page.page_setup.fitToHeight == 0
+    assert page.print_title_rows == "$1:$1"
+    assert page.page_margins.left == 0.4 and page.page_margins.top == 0.6
+    assert page.print_options.gridLines

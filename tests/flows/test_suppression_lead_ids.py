@@ -135,7 +135,8 @@ def test_forget_dry_run_counts_what_the_real_run_removes_and_changes_no_file(pub
         (path.name, str(n)) for path, n in counted.files.items()]
     assert counted.files[rejects_file] == 2 and counted.files[
         settings.out_dir / ANCHOR.isoformat() / "lead_sheet.csv"] == 1
-    assert sum(counted.files.values()) == 2 + 2  # the whole sheet, and the owner's file
+    # the rejects, the whole sheet, the owner's file and the owner's page (reps/<owner>.html)
+    assert sum(counted.files.values()) == 2 + 1 + 1 + 1
     assert dict(re.findall(_PRINTED_TABLE, shown))["leads"] == "1"
     assert "would rewrite" in shown and "rewrote" in done
     kept = pd.read_csv(rejects_file, encoding="utf-8-sig")["raw"].tolist()
