@@ -220,7 +220,7 @@ def export(
         day = sheet_date(con, _parse_date(run_date))
         sheet = stored_sheet(con, day)
     folder = out if out is not None else settings.path(settings.out_dir) / day.isoformat()
-    files = files_for(sheet, folder, fmt, per_owner)
+    files = files_for(sheet, folder, fmt, per_owner, locale)
     with _progress() as progress:
         bar = progress.add_task(f"Writing the sheet of {day}", total=len(files))
         for path, part in files:

@@ -176,10 +176,11 @@ def rewrite_sheets(folder: Path, sheet: pd.DataFrame, dry_run: bool = False
     for path in sorted(folder.glob(f"{export.STEM}*.*")) if folder.is_dir() else []:
         if path.suffix not in (".csv", ".xlsx"):
             continue
-        part = whole.get(path.with_suffix(".csv").name, sheet.iloc[0:0])
+        name, named_locale = sheet_files.unlocalised_name(path.name)  # lead_sheet.fr.csv
+        part = whole.get(str(Path(name).with_suffix(".csv")), sheet.iloc[0:0])
         before = _rows_in(path)
         if not dry_run:
-            locale = _csv_locale(path) if path.suffix == ".csv" else "en"
+            locale = named_locale or (_csv_locale(path) if path.suffix == ".csv" else "en")
             sheet_files.write_sheet(part, path, path.suffix[1:], locale)
         removed[path] = before - len(part)
     return removed
