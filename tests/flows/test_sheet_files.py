@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -160,6 +162,31 @@ def test_phones_read_without_an_apostrophe_in_csv_and_xlsx_and_stay_formula_safe
     assert (phone.value, phone.data_type, phone.quotePrefix) == ("+33 6 12 34 56 78", "s", True)
     assert phone_text("'+33612345678") == "'+33612345678"  # no separator: stays neutralised
     assert phone_text("'-1 555") == "'-1 555" and phone_text("'+=1+1") == "'+=1+1"
+
+
+# LibreOffice's CSV filter: comma, double quote, UTF-8, from line 1, ..., "evaluate formulas" on
+# (the last token), the most dangerous way a rep could open the file.
+_LO_CSV = "CSV:44,34,76,1,,0,false,true,false,false,false,false,true"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_csv_phones_as_text_and_runs_no_formula(tmp_path):
+    """Even with formula evaluation on, no cell becomes a formula and phones stay text."""
+    path = write_sheet(_sheet(), tmp_path / "s.csv")
+    bare = tmp_path / "bare.csv"  # the check is real: the same filter runs a bare formula
+    bare.write_text("a\r\n=1+1\r\n", encoding="utf-8")
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    f"--infilter={_LO_CSV}", "--convert-to", "xlsx", "--outdir",
+                    str(tmp_path / "lo"), str(path), str(bare)], check=True,
+                   capture_output=True, timeout=120)
+    assert openpyxl.load_workbook(tmp_path / "lo" / "bare.xlsx").worksheets[0]["A2"].data_type \
+        == "f"
+    page = openpyxl.load_workbook(tmp_path / "lo" / "s.xlsx").worksheets[0]
+    cells = [c for row in page.iter_rows() for c in row]
+    assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
+    phone = page.cell(row=2, column=NAMES.index("phone") + 1)
+    assert (phone.value, phone.data_type) == ("(+33) 6 12 34 56 78", "s")
 
 
 def test_xlsx_prices_show_the_rows_currency_and_expected_value_the_reference_one(tmp_path):
