@@ -4,6 +4,7 @@ spreadsheet could run as a formula, in any format."""
 from __future__ import annotations
 
 import csv
+import doctest
 import io
 import shutil
 import subprocess
@@ -14,6 +15,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+import flows.sheets.files
+import scoring.sheet_locale
 from flows.sheets.files import MONEY_FORMAT, PERCENT_FORMAT, phone_text, write_sheet
 from scoring.sheet import SHEET_COLUMNS, SHEET_HEADERS, build_sheet
 from scoring.sheet_locale import FRENCH_HEADERS, headers
@@ -249,3 +252,9 @@ def test_a_failed_write_leaves_the_previous_file_untouched(tmp_path):
         write_sheet(_sheet(), path, "pdf")
     assert path.read_bytes() == before
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_the_docstring_examples_of_the_sheet_files_and_words_run():
+    for module in (flows.sheets.files, scoring.sheet_locale):
+        result = doctest.testmod(module)
+        assert result.attempted >= 3 and result.failed == 0, module.__name__

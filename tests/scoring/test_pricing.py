@@ -442,6 +442,8 @@ def test_an_empty_price_book_is_refused(tmp_path: Path) -> None:
 def test_the_docstring_examples_run() -> None:
     result = doctest.testmod(scoring.pricing)
     assert result.attempted >= 5 and result.failed == 0
+    result = doctest.testmod(scoring.pricebook)
+    assert result.attempted >= 2 and result.failed == 0
 
 
 def test_pricing_stays_pure() -> None:
