@@ -32,7 +32,10 @@ def main(n: int) -> None:
                     "Call today (source: z)"]] * n,
         "plan": "Growth", "seats": 25, "list_price": Decimal("17700.00"),
         "suggested_discount": Decimal("0.08"), "floor_price": Decimal("15000.00"),
-        "acv": Decimal("16284.00"), "owner": "Camille Martin"})
+        "acv": Decimal("16284.00"), "owner": "Camille Martin", "currency": "EUR",
+        "approval_discount": Decimal("0.15"),
+        "terms": '[{"years": 2, "discount": "0.05", "price": "15469.80", '
+                 '"floor_price": "14250.00"}]'})
     start = time.perf_counter()
     sheet = build_sheet(scored)
     print(f"build_sheet, {n} leads: {time.perf_counter() - start:.2f} s")

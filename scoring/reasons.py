@@ -24,8 +24,9 @@ ROUNDED: frozenset[str] = frozenset({"days_since_last_event", "company_age_years
 PERCENT: frozenset[str] = frozenset({"completeness"})  # a 0-1 share, shown as "75%"
 SIGNS: tuple[str, ...] = ("positive", "negative")
 MISSING = "missing"  # key of the `values:` phrase used when a feature value is empty
+UNKNOWN = "unknown"  # a value that says nothing either: like an empty one, never a reason
 
-_BLOCK_KEYS = frozenset({"label", "positive", "negative", "values"})
+_BLOCK_KEYS = frozenset({"label", "positive", "negative", "values", "names"})
 _VARIABLES = frozenset({"value", "label"})
 _NO_DATA = {"en": "{label}: no data", "fr": "{label} : pas de donnée"}
 _LABELS = {feature.name: feature.label for feature in FEATURES}
@@ -125,7 +126,9 @@ def explain(
 
     Returns:
         A DataFrame with the index of `features` and list[str] columns `reasons_positive` and
-        `reasons_negative`. Contributions below MIN_CONTRIBUTION in absolute value are ignored.
+        `reasons_negative`. Contributions below MIN_CONTRIBUTION in absolute value are ignored,
+        and so are those of an empty or "unknown" value: "company age unknown" tells a rep
+        nothing to act on, so it is never a reason, up or down; the next strongest is shown.
 
     Raises:
         ValueError: on a shape mismatch, a missing feature column, misaligned or unsupported
@@ -143,6 +146,7 @@ def explain(
     langs = validate_languages(languages, features.index)
     scores = np.nan_to_num(np.asarray(contributions, dtype=float)[:, :-1])
     values = features.loc[:, list(FEATURE_NAMES)].to_numpy(dtype=object)
+    scores = np.where(_unknown(values), 0.0, scores)
     phrase = _Phraser(phrases)
 
     def phrased(scores_: np.ndarray, n: int, sign: str) -> list[list[str]]:
@@ -159,6 +163,13 @@ def explain(
         },
         index=features.index,
     )
+
+
+def _unknown(values: np.ndarray) -> np.ndarray:
+    """True where a value is empty (None, NaN, blank) or the word "unknown"."""
+    frame = pd.DataFrame(values)
+    words = frame.astype(str).apply(lambda column: column.str.strip().str.lower())
+    return (frame.isna() | words.isin(["", UNKNOWN])).to_numpy(dtype=bool)
 
 
 def _strongest(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -206,7 +217,7 @@ class _Phraser:
         source = _pick(block, sign, value)
         if source is None:
             return _NO_DATA[lang].format(label=label)
-        shown = value
+        shown = (block.get("names") or {}).get(value, value)  # "software" -> "logiciel"
         if value is not None and lang == "fr" and name in NUMERIC:
             shown = value.replace(".", ",").replace("%", " %")
         return " ".join(_compile(source).render(value=shown, label=label).split())
@@ -235,6 +246,9 @@ def _check_block(where: str, block: object, lang: str) -> list[str]:
     if lang != "en" and not isinstance(block.get("label"), str):
         problems.append(f"{where}.label: missing")
     templates = {sign: block.get(sign) for sign in SIGNS}
+    names = block.get("names") or {}
+    if not isinstance(names, Mapping) or not all(isinstance(n, str) for n in names.values()):
+        problems.append(f"{where}.names: must map a value to the words shown for it")
     values = block.get("values") or {}
     if not isinstance(values, Mapping):
         return [*problems, f"{where}.values: must map a value to a phrase"]

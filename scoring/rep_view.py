@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from scoring.sheet import FORMULA_PREFIXES, OUTCOME_COLUMNS, SHEET_COLUMNS
 from scoring.sheet_layout import MONEY_COLUMNS, PERCENT_COLUMNS
+from scoring.sheet_locale import CURRENCY_SYMBOLS, PRICE_COLUMNS, headers
 
 HEADLINE = ("grade", "win_probability", "expected_value")
 WHO = ("title", "company", "email", "phone", "country")
@@ -76,11 +77,14 @@ def unquoted(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
 
 
-def shown(value: object, column: str, locale: str = "en") -> str:
-    """One sheet value as the card shows it ("" when there is none).
+def shown(value: object, column: str, locale: str = "en", currency: object = None) -> str:
+    """One sheet value as the card shows it ("" when there is none); the prices of the offer
+    in the row's `currency`, the other amounts (expected value) in euros.
 
     >>> shown(Decimal("347846.4"), "acv"), shown(Decimal("347846.40"), "acv", "fr")
     ('347,846.40 €', '347\u202f846,40 €')
+    >>> shown(Decimal("12668.4"), "acv", "en", "GBP"), shown(Decimal("5"), "acv", "en", "CHF")
+    ('12,668.40 £', '5.00 CHF')
     >>> shown(22.6, "win_probability", "fr"), shown("'=1+1", "company"), shown(None, "title")
     ('22,6 %', '=1+1', '')
     """
@@ -90,7 +94,10 @@ def shown(value: object, column: str, locale: str = "en") -> str:
     if column in PERCENT_COLUMNS and isinstance(value, Decimal | int | float):
         return _number(Decimal(str(value)), locale) + " %"
     if isinstance(value, Decimal) or (column in MONEY_COLUMNS and isinstance(value, int | float)):
-        return _number(Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP), locale) + " €"
+        code = currency if column in PRICE_COLUMNS and isinstance(currency, str) and currency \
+            else "EUR"
+        return (_number(Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP), locale)
+                + " " + CURRENCY_SYMBOLS.get(code, code))
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y" if locale == "fr" else "%Y-%m-%d")
     return unquoted(str(value)).strip()
@@ -111,8 +118,8 @@ def cards(sheet: pd.DataFrame, locale: str = "en") -> list[Card]:
     found = []
     for row in sheet.to_dict(orient="records"):
         def fields(names: tuple[str, ...], row=row) -> tuple[Field, ...]:
-            return tuple(Field(_label(c), lines) for c in names if c in row
-                         if (lines := _lines(row[c], c, locale)))
+            return tuple(Field(_label(c, locale), lines) for c in names if c in row
+                         if (lines := _lines(row[c], c, locale, row.get("currency"))))
 
         found.append(Card(
             rank=shown(row.get("rank"), "rank"), name=shown(row.get("lead_name"), "lead_name"),
@@ -122,9 +129,9 @@ def cards(sheet: pd.DataFrame, locale: str = "en") -> list[Card]:
     return found
 
 
-def _label(column: str) -> str:
+def _label(column: str, locale: str = "en") -> str:
     """The column's sheet header, less a unit the value now carries ("Win probability (%)")."""
-    return re.sub(r" \((%|EUR)\)$", "", HEADERS.get(column, column))
+    return re.sub(r" \((%|EUR)\)$", "", headers(locale).get(column, column))
 
 
 def _holds_money(values: pd.Series) -> bool:
@@ -132,9 +139,10 @@ def _holds_money(values: pd.Series) -> bool:
     return bool(values.map(lambda v: isinstance(v, Decimal)).any())
 
 
-def _lines(value: object, column: str, locale: str) -> tuple[str, ...]:
+def _lines(value: object, column: str, locale: str, currency: object = None
+           ) -> tuple[str, ...]:
     return tuple(line for line in (unquoted(part).strip() for part in
-                                   shown(value, column, locale).splitlines()) if line)
+                                   shown(value, column, locale, currency).splitlines()) if line)
 
 
 def render_page(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en") -> str:

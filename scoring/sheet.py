@@ -27,10 +27,15 @@ SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("enriched_facts", "Enriched facts"),  # each with its provider and fetch date
     ("plan", "Plan"),
     ("seats", "Seats"),
-    ("list_price", "List price (EUR/year)"),
+    # the negotiation band, in the lead's currency (data/pricebook.yaml): open at the suggested
+    # price, never go under the walk-away price, ask a manager past the approval discount
+    ("currency", "Currency"),
+    ("list_price", "List price (per year)"),
     ("discount", "Suggested discount (%)"),
-    ("floor_price", "Floor price (EUR/year)"),
-    ("acv", "ACV (EUR)"),
+    ("acv", "Suggested price (ACV, per year)"),
+    ("floor_price", "Walk-away price (per year)"),
+    ("approval", "Manager approval above (% discount)"),
+    ("multi_year", "Multi-year offers (per year)"),  # JSON terms, worded per locale when written
     ("lead_id", "Lead ID"),
     # left empty for the rep; `leadpilot outcomes` reads them back (won, lost, no answer, bad fit)
     ("outcome", "Outcome"),
@@ -59,7 +64,9 @@ def _lines(prefix: str, items: object) -> list[str]:
     return [prefix + str(item) for item in items]
 
 
-def _percent(rate: Decimal) -> Decimal:
+def _percent(rate: Decimal | None) -> Decimal | None:
+    if rate is None:  # a quote stored before the price book had this setting
+        return None
     return (Decimal(rate) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
@@ -69,8 +76,9 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
     Args:
         scored: one row per open lead with lead_id, win_probability (0-1), grade, first_name,
             last_name, company, title, email, phone, country, source, reasons_positive,
-            reasons_negative, points, plan, seats and the Decimal amounts expected_value,
-            list_price, suggested_discount, floor_price and acv; optionally owner.
+            reasons_negative, points, plan, seats, currency, terms (JSON text, see
+            scoring.pricing.term_offers) and the Decimal amounts expected_value, list_price,
+            suggested_discount, acv, floor_price and approval_discount; optionally owner.
     """
     ranked = rank_leads(scored)
     names = ranked[["first_name", "last_name"]].astype("string").fillna("")
@@ -98,10 +106,13 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
                            for f in ranked["enriched_facts"]] if "enriched_facts" in ranked else "",
         "plan": ranked["plan"],
         "seats": ranked["seats"],
+        "currency": ranked["currency"],
         "list_price": ranked["list_price"],
         "discount": ranked["suggested_discount"].map(_percent),
-        "floor_price": ranked["floor_price"],
         "acv": ranked["acv"],
+        "floor_price": ranked["floor_price"],
+        "approval": ranked["approval_discount"].map(_percent),
+        "multi_year": ranked["terms"].map(lambda t: t if isinstance(t, str) else ""),
         "lead_id": ranked["lead_id"],
     })
     for column in OUTCOME_COLUMNS:

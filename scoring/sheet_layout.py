@@ -13,15 +13,16 @@ import pandas as pd
 
 from scoring.sheet import SHEET_COLUMNS
 
-# Euro amounts, as Decimal.
+# Amounts as Decimal: expected value in the price book's reference currency (EUR), the others
+# in the row's currency.
 MONEY_COLUMNS: tuple[str, ...] = ("expected_value", "list_price", "floor_price", "acv",
                                   "deal_value")
 # Percentages in points (23.4 means 23.4 %); XLSX stores the fraction and shows it as a percent.
-PERCENT_COLUMNS: tuple[str, ...] = ("win_probability", "discount")
+PERCENT_COLUMNS: tuple[str, ...] = ("win_probability", "discount", "approval")
 WHOLE_COLUMNS: tuple[str, ...] = ("rank", "seats")
 DATE_COLUMNS: tuple[str, ...] = ("close_date",)
 # Several lines per cell.
-WRAPPED_COLUMNS: tuple[str, ...] = ("reasons", "talking_points", "enriched_facts")
+WRAPPED_COLUMNS: tuple[str, ...] = ("reasons", "talking_points", "enriched_facts", "multi_year")
 UNASSIGNED = "unassigned"  # the slug of the leads without an owner
 # What a rep writes in the Outcome column (offered as a drop-down list in XLSX).
 OUTCOME_CHOICES: tuple[str, ...] = ("won", "lost", "no answer", "bad fit")
@@ -40,7 +41,7 @@ def sheet_from_rows(rows: Iterable[str]) -> pd.DataFrame:
     records = [json.loads(row) for row in rows]
     sheet = pd.DataFrame.from_records(records, columns=[name for name, _ in SHEET_COLUMNS])
     for column in sheet.columns:
-        if column in MONEY_COLUMNS or column == "discount":
+        if column in MONEY_COLUMNS or column in ("discount", "approval"):
             sheet[column] = sheet[column].astype(object).map(_decimal)
         elif column == "win_probability":
             sheet[column] = pd.to_numeric(sheet[column], errors="coerce").astype(float)

@@ -157,7 +157,8 @@ def _print_top(settings: Settings, day: date, path: Path, top: int) -> None:
     console.print(Text.assemble("\nLead sheet: ", (str(path), "bold"), f" ({len(sheet)} leads)\n"))
     columns = {"rank": "#", "owner": "Owner", "grade": "Grade", "win_probability": "Win %",
                "expected_value": "Expected €", "lead_name": "Lead", "company": "Company",
-               "plan": "Plan", "seats": "Seats", "acv": "ACV €", "floor_price": "Floor €"}
+               "plan": "Plan", "seats": "Seats", "currency": "Cur.", "acv": "Suggested",
+               "floor_price": "Walk-away"}  # prices in the lead's currency, EV in euros
     table = Table(*columns.values(), "Top reason", title=f"Top {min(top, len(sheet))} leads")
     for row in sheet.head(top).to_dict(orient="records"):
         reason = row["reasons"].splitlines()[0] if row["reasons"] else ""
@@ -224,7 +225,7 @@ def export(
         day = sheet_date(con, _parse_date(run_date))
         sheet = stored_sheet(con, day)
         folder = out if out is not None else settings.path(settings.out_dir) / day.isoformat()
-        files = files_for(sheet, folder, fmt, per_owner)
+        files = files_for(sheet, folder, fmt, per_owner, locale)
         with store.transaction(con):  # before writing: `forget` must find every copy
             record(con, [path for path, _ in files], day, fmt, locale, clock.now(settings))
     with _progress() as progress:

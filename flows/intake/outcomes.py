@@ -43,7 +43,7 @@ OUTCOMES = ("won", "lost", "no_answer", "bad_fit")
 CLOSING = {"won": "won", "lost": "lost"}
 # Headers that can hold each part of an outcome, in order of preference (matched ignoring case).
 COLUMNS = {
-    "lead_id": ("Lead ID", "lead_id", "Id", "Record ID", "Contact ID", "Lead Id"),
+    "lead_id": ("Lead ID", "lead_id", "Id", "Record ID", "Contact ID", "Lead Id", "ID du lead"),
     "email": ("Email", "email", "E-mail"),
     "outcome": ("Outcome", "outcome", "Résultat", "Status", "Lifecycle Stage", "Lead Status",
                 "StageName", "Deal Stage"),

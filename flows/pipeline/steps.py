@@ -27,7 +27,8 @@ from scoring.sheet import build_sheet
 from scoring.talking_points import suggest
 
 MONEY = ("unit_price_monthly", "list_price", "discount_amount", "acv", "floor_price",
-         "expected_value", "volume_discount", "prepay_discount", "suggested_discount")
+         "expected_value", "volume_discount", "prepay_discount", "suggested_discount",
+         "floor_discount", "approval_discount")
 
 
 def intake(settings: Settings, run_date: date, now: datetime, dry_run: bool = False
@@ -80,7 +81,8 @@ def load_features(con, run_date: date) -> pd.DataFrame:
 
 
 def price(settings: Settings, run_date: date) -> int:
-    """Plan, seats, list price, discount, floor, ACV and expected value per scored lead."""
+    """Plan, seats, currency, the negotiation band (suggested, walk-away, approval, multi-year)
+    and the expected value per scored lead."""
     book = PriceBook.from_file(load_yaml(settings.path(settings.price_book)))
     with store.opened(settings.path(settings.warehouse)) as con:
         leads = con.execute(store.sql("leads_to_price", __package__), [run_date]).df()
@@ -108,7 +110,8 @@ def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
     """Write data/out/<run_date>/lead_sheet.<csv|xlsx> and keep its rows in the warehouse;
     beside it, each rep's page and e-mail (reps/<rep-slug>.html and .eml).
 
-    The format and locale are the settings' sheet_format and sheet_locale (CSV, en by default).
+    The format and locale are the settings' sheet_format and sheet_locale (CSV, en by default);
+    a French sheet is lead_sheet.fr.<csv|xlsx>.
     """
     with store.opened(settings.path(settings.warehouse)) as con:
         scored = con.execute(store.sql("sheet_inputs", __package__), [run_date]).df()
@@ -123,7 +126,8 @@ def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
         with store.transaction(con):
             store.replace_run(con, "sheet_rows", run_date, rows)
     path = (settings.path(settings.out_dir) / run_date.isoformat()
-            / f"lead_sheet.{settings.sheet_format}")
+            / sheet_files.localised_name(f"lead_sheet.{settings.sheet_format}",
+                                         settings.sheet_locale))
     sheet_files.write_sheet(sheet, path, settings.sheet_format, settings.sheet_locale)
     addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
     write_rep_pages(sheet, path.parent, run_date, settings.sheet_locale, addresses)

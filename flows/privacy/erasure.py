@@ -187,8 +187,9 @@ def rewrite_sheets(folder: Path, sheet: pd.DataFrame, dry_run: bool = False
     for path in sorted(folder.glob(f"{export.STEM}*.*")) if folder.is_dir() else []:
         if path.suffix not in (".csv", ".xlsx"):
             continue
-        part = whole.get(path.with_suffix(".csv").name, sheet.iloc[0:0])
-        locale = _csv_locale(path) if path.suffix == ".csv" else "en"
+        name, named_locale = sheet_files.unlocalised_name(path.name)  # lead_sheet.fr.csv
+        part = whole.get(str(Path(name).with_suffix(".csv")), sheet.iloc[0:0])
+        locale = named_locale or (_csv_locale(path) if path.suffix == ".csv" else "en")
         removed[path] = _rewrite(path, part, locale, dry_run)
     return removed
 
@@ -208,7 +209,7 @@ def rewrite_exports(exported: list[export.Export], sheets: dict[date, pd.DataFra
             continue
         sheet = sheets[item.run_date]
         whole = {path.name: part for path, part in
-                 export.files_for(sheet, item.path.parent, item.format, True)}
+                 export.files_for(sheet, item.path.parent, item.format, True, item.locale)}
         part = whole.get(item.path.name, sheet.iloc[0:0])  # its owner's rows, or the whole
         removed[item.path] = _rewrite(item.path, part, item.locale, dry_run)
     return removed

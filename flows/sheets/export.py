@@ -1,5 +1,6 @@
 """`leadpilot export`: the sheet of a past run, rebuilt from the rows the warehouse kept, in any
-format and locale, whole or split per owner (lead_sheet_<owner-slug>.<ext> beside the whole one).
+format and locale, whole or split per owner (lead_sheet_<owner-slug>.<ext> beside the whole one;
+a French file is lead_sheet.fr.<ext>, so it never overwrites the English one).
 
 Every file an export writes is noted in the warehouse (table exports), so that `leadpilot forget`
 rewrites the copies made with --out outside out_dir too."""
@@ -14,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from flows.errors import LeadpilotError
+from flows.sheets.files import localised_name
 from scoring.sheet_layout import sheet_from_rows, split_by_owner
 
 STEM = "lead_sheet"
@@ -44,12 +46,16 @@ def sheet_date(con: duckdb.DuckDBPyConnection, wanted: date | None) -> date:
     return wanted
 
 
-def files_for(sheet: pd.DataFrame, folder: Path, fmt: str,
-              per_owner: bool) -> list[tuple[Path, pd.DataFrame]]:
-    """The files an export writes: the whole sheet, then one per owner when asked."""
-    files = [(folder / f"{STEM}.{fmt}", sheet)]
+def files_for(sheet: pd.DataFrame, folder: Path, fmt: str, per_owner: bool,
+              locale: str = "en") -> list[tuple[Path, pd.DataFrame]]:
+    """The files an export writes: the whole sheet, then one per owner when asked.
+
+    Each locale has its own names (lead_sheet.csv, lead_sheet.fr.csv), so exporting one never
+    overwrites another.
+    """
+    files = [(folder / localised_name(f"{STEM}.{fmt}", locale), sheet)]
     if per_owner:
-        files += [(folder / f"{STEM}_{key}.{fmt}", part)
+        files += [(folder / localised_name(f"{STEM}_{key}.{fmt}", locale), part)
                   for key, part in split_by_owner(sheet).items()]
     return files
 

@@ -11,14 +11,22 @@
   page wide, the header row repeated on every page, page numbers in the footer.
 
 No cell can run as a formula (OWASP CSV injection). The sheet arrives neutralised by
-scoring.sheet.neutralise (``'`` before ``= + - @``, tab, CR) and CSV keeps that. XLSX writes
-every text with ``write_string`` (never a formula) and gives a hostile text the quote-prefix
-style instead of the ``'``, which is how Excel itself keeps typed ``'=1+1`` as text: the rep reads
-``+33 6 12 34 56 78``, and the cell stays text even when edited.
+scoring.sheet.neutralise (``'`` before ``= + - @``, tab, CR) and CSV keeps that, except for
+phone numbers: ``'+33 7 56 04 71 27`` reads badly, so CSV writes ``(+33) 7 56 04 71 27``, which
+starts with a parenthesis (no spreadsheet reads a formula from it, and a phone dials it as
+``+33756047127``); a phone whose country code cannot be told apart (``+33756047127``) keeps
+its ``'``. XLSX writes every text with ``write_string`` (never a formula) and gives a hostile
+text the quote-prefix style instead of the ``'``, which is how Excel itself keeps typed
+``'=1+1`` as text: the rep reads ``+33 6 12 34 56 78``, and the cell stays text even when edited.
+
+Headers and the sheet's own words follow the locale (scoring.sheet_locale); each locale is its
+own file (``lead_sheet.csv``, ``lead_sheet.fr.csv``: see ``localised_name``), so a French export
+never overwrites the English sheet. Money cells in XLSX show the row's currency.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -28,24 +36,32 @@ import pandas as pd
 import xlsxwriter
 
 from scoring.rep_view import unquoted
-from scoring.sheet import FORMULA_PREFIXES, SHEET_COLUMNS, neutralise
+from scoring.sheet import FORMULA_PREFIXES, neutralise
 from scoring.sheet_fit import multiline_columns, row_heights, wrapped_width
 from scoring.sheet_layout import (
     DATE_COLUMNS,
     MONEY_COLUMNS,
-    OUTCOME_CHOICES,
     PERCENT_COLUMNS,
     WHOLE_COLUMNS,
 )
+from scoring.sheet_locale import (
+    CURRENCY_SYMBOLS,
+    LOCALES,
+    OUTCOME_WORDS,
+    PRICE_COLUMNS,
+    headers,
+    localise,
+)
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
-LOCALES: tuple[str, ...] = ("en", "fr")
 SEPARATOR = {"en": ",", "fr": ";"}
 DATE_FORMAT = {"en": "%Y-%m-%d", "fr": "%d/%m/%Y"}
 XLSX_DATE_FORMAT = {"en": "yyyy-mm-dd", "fr": "dd/mm/yyyy"}
 MONEY_FORMAT = '#,##0.00 "€"'
 PERCENT_FORMAT = "0.0%"
-HEADERS = dict(SHEET_COLUMNS)
+HEADERS = headers("en")
+# A phone whose country code is followed by a separator: "+33 7 56 04 71 27", "+1-212-555-0100".
+_PHONE = re.compile(r"'?\+(\d{1,3})([ .\-/].*)", re.DOTALL)
 MAX_WIDTH, MIN_WIDTH = 45, 6
 A4, MARGINS = 9, {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}  # inches
 
@@ -62,7 +78,8 @@ def write_sheet(sheet: pd.DataFrame, path: Path, fmt: str = "csv", locale: str =
         raise ValueError(f"unknown sheet locale {locale!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    (_write_csv if fmt == "csv" else _write_xlsx)(_disarmed(sheet), partial, locale)
+    (_write_csv if fmt == "csv" else _write_xlsx)(_disarmed(localise(sheet, locale)), partial,
+                                                  locale)
     partial.replace(path)
     return path
 
@@ -81,8 +98,48 @@ def _disarmed(sheet: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def localised_name(name: str, locale: str) -> str:
+    """The file name of a sheet in `locale`: English keeps `name`, others add the locale.
+
+    >>> localised_name("lead_sheet.csv", "fr"), localised_name("lead_sheet_zoe.xlsx", "en")
+    ('lead_sheet.fr.csv', 'lead_sheet_zoe.xlsx')
+    """
+    if locale == "en":
+        return name
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}.{locale}.{ext}" if dot else f"{name}.{locale}"
+
+
+def unlocalised_name(name: str) -> tuple[str, str | None]:
+    """The English file name of a localised one, and its locale (None when it names none).
+
+    >>> unlocalised_name("lead_sheet_zoe.fr.xlsx"), unlocalised_name("lead_sheet.csv")
+    (('lead_sheet_zoe.xlsx', 'fr'), ('lead_sheet.csv', None))
+    """
+    parts = name.split(".")
+    if len(parts) >= 3 and parts[-2] in LOCALES:
+        return ".".join(parts[:-2] + parts[-1:]), parts[-2]
+    return name, None
+
+
+def phone_text(value: object) -> object:
+    """A phone as CSV writes it: readable, and no spreadsheet runs it as a formula.
+
+    >>> phone_text("'+33 7 56 04 71 27"), phone_text("+1-212-555-0100"), phone_text("06 12")
+    ('(+33) 7 56 04 71 27', '(+1)-212-555-0100', '06 12')
+    >>> phone_text("'+33756047127")  # where does the country code end? it stays neutralised
+    "'+33756047127"
+    """
+    if isinstance(value, str) and (match := _PHONE.fullmatch(value)):
+        return f"(+{match.group(1)}){match.group(2)}"
+    return value
+
+
 def _write_csv(sheet: pd.DataFrame, path: Path, locale: str) -> None:
-    text = pd.DataFrame({HEADERS.get(c, c): _column_text(sheet[c], locale)
+    names = headers(locale)
+    if "phone" in sheet:
+        sheet = sheet.assign(phone=sheet["phone"].map(phone_text))
+    text = pd.DataFrame({names.get(c, c): _column_text(sheet[c], locale)
                          for c in sheet.columns})
     text.to_csv(path, index=False, sep=SEPARATOR[locale], encoding="utf-8-sig",
                 lineterminator="\r\n")
@@ -129,22 +186,25 @@ def _write_xlsx(sheet: pd.DataFrame, path: Path, locale: str) -> None:
         "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
         "strings_to_urls": False})
     try:
-        page = book.add_worksheet("Lead sheet")
+        page = book.add_worksheet("Fiche des leads" if locale == "fr" else "Lead sheet")
+        names = headers(locale)
         columns = list(sheet.columns)
-        wrapped = {c: wrapped_width(sheet[c], HEADERS.get(c, c)) for c in multiline_columns(sheet)}
+        wrapped = {c: wrapped_width(sheet[c], names.get(c, c)) for c in multiline_columns(sheet)}
         styles = _Styles(book, locale, set(wrapped))
         for j, column in enumerate(columns):
             width = wrapped.get(column) or _width(sheet[column], column)
             page.set_column(j, j, width, styles.column(column))
         page.set_row(0, 32)
         for j, column in enumerate(columns):
-            page.write_string(0, j, HEADERS.get(column, column), styles.header)
+            page.write_string(0, j, names.get(column, column), styles.header)
         heights = row_heights(sheet, wrapped)
-        for i, row in enumerate(sheet.itertuples(index=False, name=None), start=1):
+        currencies = sheet["currency"] if "currency" in sheet else pd.Series("", sheet.index)
+        for i, (row, currency) in enumerate(zip(sheet.itertuples(index=False, name=None),
+                                                currencies, strict=True), start=1):
             if heights[i - 1] is not None:  # before the row's cells: constant_memory mode
                 page.set_row(i, heights[i - 1])
             for j, (column, value) in enumerate(zip(columns, row, strict=True)):
-                _write_cell(page, i, j, column, value, styles)
+                _write_cell(page, i, j, column, value, styles, currency)
         frozen = columns.index("lead_name") + 1 if "lead_name" in columns else 0
         page.freeze_panes(1, frozen)
         page.autofilter(0, 0, max(len(sheet), 1), len(columns) - 1)
@@ -152,8 +212,9 @@ def _write_xlsx(sheet: pd.DataFrame, path: Path, locale: str) -> None:
         if "outcome" in columns and len(sheet):
             j = columns.index("outcome")
             page.data_validation(1, j, len(sheet), j, {
-                "validate": "list", "source": list(OUTCOME_CHOICES), "error_type": "warning",
-                "input_title": "Outcome", "input_message": ", ".join(OUTCOME_CHOICES)})
+                "validate": "list", "source": list(OUTCOME_WORDS[locale]),
+                "error_type": "warning", "input_title": names["outcome"],
+                "input_message": ", ".join(OUTCOME_WORDS[locale])})
     finally:
         book.close()
 
@@ -175,6 +236,7 @@ class _Styles:
     def __init__(self, book: xlsxwriter.Workbook, locale: str, wrapped: set[str]) -> None:
         top = {"valign": "top"}
         self.wrapped_columns = wrapped
+        self._book, self._currencies = book, {}
         self.header = book.add_format({"bold": True, "font_color": "#FFFFFF",
                                        "bg_color": "#1F4E78", "text_wrap": True,
                                        "valign": "vcenter", "bottom": 1})
@@ -186,6 +248,16 @@ class _Styles:
         self.wrapped = book.add_format({**top, "text_wrap": True})
         self.quoted = book.add_format({**top, "quote_prefix": True})
         self.quoted_wrapped = book.add_format({**top, "text_wrap": True, "quote_prefix": True})
+
+    def money_in(self, currency: object):
+        """The money format of `currency` (the reference one, €, when there is none)."""
+        if not isinstance(currency, str) or not currency or currency == "EUR":
+            return self.money
+        if currency not in self._currencies:
+            sign = CURRENCY_SYMBOLS.get(currency, currency).replace('"', "")
+            self._currencies[currency] = self._book.add_format(
+                {"valign": "top", "num_format": f'#,##0.00 "{sign}"'})
+        return self._currencies[currency]
 
     def column(self, column: str):
         if column in MONEY_COLUMNS:
@@ -199,8 +271,11 @@ class _Styles:
         return self.wrapped if column in self.wrapped_columns else self.text
 
 
-def _write_cell(page, i: int, j: int, column: str, value: object, styles: _Styles) -> None:
+def _write_cell(page, i: int, j: int, column: str, value: object, styles: _Styles,
+                currency: object = None) -> None:
     style = styles.column(column)
+    if column in PRICE_COLUMNS:  # expected and deal values stay in the reference currency
+        style = styles.money_in(currency)
     if value is None or value is pd.NA or value is pd.NaT or value == "" or (
             isinstance(value, float) and np.isnan(value)):
         page.write_blank(i, j, None, style)

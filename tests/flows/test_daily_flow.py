@@ -59,14 +59,40 @@ def test_every_lead_has_reasons_and_at_least_three_grounded_talking_points(sheet
 def test_the_pricing_on_the_sheet_adds_up(sheet_run):
     sheet = sheet_run[4]
     for _, row in sheet.iterrows():
-        list_price, acv = Decimal(row["List price (EUR/year)"]), Decimal(row["ACV (EUR)"])
-        floor = Decimal(row["Floor price (EUR/year)"])
+        list_price = Decimal(row["List price (per year)"])
+        acv = Decimal(row["Suggested price (ACV, per year)"])
+        floor = Decimal(row["Walk-away price (per year)"])
         discount = Decimal(row["Suggested discount (%)"]) / 100
         assert floor <= acv <= list_price
+        assert discount <= Decimal(row["Manager approval above (% discount)"]) / 100
         assert abs(acv - list_price * (1 - discount)) <= Decimal("0.01") * 2
-        p = Decimal(row["Win probability (%)"]) / 100
-        # the sheet shows p to 0.1 %; the expected value used p to 0.01 %
-        assert abs(Decimal(row["Expected value (EUR)"]) - p * acv) <= acv * Decimal("0.0005") + 1
+        if row["Currency"] == "EUR":  # the expected value is in EUR, the reference currency
+            p = Decimal(row["Win probability (%)"]) / 100
+            # the sheet shows p to 0.1 %; the expected value used p to 0.01 %
+            ev = Decimal(row["Expected value (EUR)"])
+            assert abs(ev - p * acv) <= acv * Decimal("0.0005") + 1
+
+
+def test_every_grade_a_lead_is_offered_above_its_walk_away_price(sheet_run):
+    sheet = sheet_run[4]
+    grade_a = sheet[sheet["Grade"] == "A"]
+    assert len(grade_a) >= 10
+    suggested = grade_a["Suggested price (ACV, per year)"].map(Decimal)
+    walk_away = grade_a["Walk-away price (per year)"].map(Decimal)
+    assert (suggested > walk_away).all()
+    at_floor = (sheet["Suggested price (ACV, per year)"] == sheet["Walk-away price (per year)"])
+    assert at_floor.sum() == 0  # the shipped book keeps 5 % room under every grade's cap
+
+
+def test_each_lead_is_priced_in_its_countrys_currency_with_multi_year_offers(sheet_run):
+    sheet = sheet_run[4]
+    currency = dict(zip(sheet["Country"], sheet["Currency"], strict=True))
+    assert {k: currency[k] for k in ("FR", "BE", "DE", "GB", "CH", "US")} == {
+        "FR": "EUR", "BE": "EUR", "DE": "EUR", "GB": "GBP", "CH": "CHF", "US": "USD"}
+    for offers, code in zip(sheet["Multi-year offers (per year)"], sheet["Currency"], strict=True):
+        lines = offers.splitlines()
+        assert [line.split(":")[0] for line in lines] == ["2 years", "3 years"]
+        assert all(f" {code} (walk-away " in line for line in lines)
 
 
 def test_a_second_run_of_the_same_day_leaves_exactly_one_set_of_results(sheet_run):
@@ -96,8 +122,10 @@ def test_the_csv_opens_cleanly_in_a_spreadsheet(sheet_run):
     assert raw.startswith(b"\xef\xbb\xbf")
     sheet = sheet_run[4]
     cells = sheet.drop(columns=["Rank", "Win probability (%)"]).to_numpy().ravel()
-    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
-    assert any(c.startswith("'+") for c in sheet["Phone"])  # phones like +33 are neutralised
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    # phones read as written, with the country code in brackets: no apostrophe, no formula
+    assert not any(p.startswith("'") for p in sheet["Phone"])
+    assert sum(p.startswith("(+33) ") for p in sheet["Phone"]) >= 100
 
 
 GOLDEN = REPO / "tests" / "fixtures" / "golden" / "lead_sheet_2026-11-27.csv"

@@ -45,8 +45,8 @@ def warehouse(demo_env, tmp_path_factory):
         sheet = stored_sheet(con, ANCHOR)
     folder = settings.out_dir / ANCHOR.isoformat()
     write_sheet(sheet, folder / "lead_sheet.xlsx", "xlsx")
-    for path, part in files_for(sheet, folder, "csv", per_owner=True)[1:]:
-        write_sheet(part, path, "csv", "fr")
+    for path, part in files_for(sheet, folder, "csv", per_owner=True, locale="fr")[1:]:
+        write_sheet(part, path, "csv", "fr")  # lead_sheet_<owner>.fr.csv
     rejects = settings.rejects_dir / ANCHOR.isoformat()
     rejects.mkdir(parents=True)
     pd.DataFrame({"line": [7, 9], "reason": ["created_at is not a date", "bad source"],
@@ -126,7 +126,8 @@ def test_forget_rewrites_the_sheets_and_rejects_leadpilot_wrote(warehouse):
         else:
             text = path.read_text(encoding="utf-8-sig").lower()
             if path.name != "lead_sheet.csv":
-                assert text.startswith("rank;owner;")  # still French Excel
+                assert path.name.endswith(".fr.csv")
+                assert text.startswith("rang;commercial;")  # still French Excel
         assert person.lower() not in text and lead.lower() not in text, path.name
     pages = sorted((folder / "reps").iterdir())
     assert len(pages) == 2 * 5  # each rep's page and e-mail, rewritten without the person

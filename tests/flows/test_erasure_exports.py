@@ -10,6 +10,7 @@ from sheet_runs import publish_copy
 from support import ANCHOR, run_leadpilot, warehouse_env
 
 from flows import store
+from scoring.sheet_locale import headers
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +53,8 @@ def test_forget_rewrites_the_files_export_wrote_outside_out_dir(exported, monkey
     code, out, err = run_leadpilot(["forget", person], monkeypatch, capsys)
     assert code == 0, err
     assert [p for p in files if person in _text(p)] == []
-    whole = pd.read_csv(elsewhere / "fr" / "lead_sheet.csv", sep=";", encoding="utf-8-sig",
+    whole = pd.read_csv(elsewhere / "fr" / "lead_sheet.fr.csv", sep=";", encoding="utf-8-sig",
                         dtype=str)
-    assert len(whole) == 299 and whole.columns[0] == "Rank"  # still the French sheet, less one
+    assert len(whole) == 299 and whole.columns[0] == headers("fr")["rank"]  # French, less one
     assert len(list(openpyxl.load_workbook(elsewhere / "xlsx" / "lead_sheet.xlsx",
                                            read_only=True).worksheets[0].values)) == 300

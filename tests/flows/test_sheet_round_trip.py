@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 from flows import store
 from flows.cli import app
+from flows.sheets.files import localised_name
 from scoring.sheet_layout import OUTCOME_CHOICES
+from scoring.sheet_locale import OUTCOME_WORDS, headers
 
 # What the rep writes for the 1st to 4th lead of their file: the drop-down's four choices.
 FILLED = [
@@ -42,18 +44,20 @@ def _fill_csv(path, locale: str) -> list[str]:
     separator, encoding = (",", "utf-8-sig") if locale == "en" else (";", "cp1252")
     sheet = pd.read_csv(path, encoding="utf-8-sig", sep=separator, dtype=str,
                         keep_default_na=False)
+    named, words = headers(locale), dict(zip(OUTCOME_CHOICES, OUTCOME_WORDS[locale], strict=True))
     for i, (outcome, reason, closed, value) in enumerate(FILLED):
-        sheet.loc[i, ["Outcome", "Outcome reason"]] = [outcome, reason]
+        # the rep picks from the sheet's own words: "gagné", "hors cible" in French
+        sheet.loc[i, [named["outcome"], named["outcome_reason"]]] = [words[outcome], reason]
         if closed:
-            sheet.loc[i, "Close date"] = (closed.isoformat() if locale == "en"
-                                          else closed.strftime("%d/%m/%Y"))
+            sheet.loc[i, named["close_date"]] = (closed.isoformat() if locale == "en"
+                                                 else closed.strftime("%d/%m/%Y"))
         if value is not None:  # Excel drops the trailing zero of a number it re-saves
-            sheet.loc[i, "Deal value (EUR)"] = (str(value.normalize()) if locale == "en"
-                                                else str(value.normalize()).replace(".", ","))
+            sheet.loc[i, named["deal_value"]] = (str(value.normalize()) if locale == "en"
+                                                 else str(value.normalize()).replace(".", ","))
     # French Excel's "CSV (séparateur: point-virgule)" saves in Windows-1252: ▲ and • become ?
     sheet.to_csv(path, index=False, sep=separator, encoding=encoding, errors="replace",
                  lineterminator="\r\n")
-    return sheet["Lead ID"].head(len(FILLED)).tolist()
+    return sheet[named["lead_id"]].head(len(FILLED)).tolist()
 
 
 def _fill_xlsx(path) -> list[str]:
@@ -81,7 +85,7 @@ def test_outcomes_filled_in_an_exported_sheet_are_stored(published, tmp_path, fm
                                         "--per-owner", "--out", str(tmp_path)],
                                   env=_env(published))
     assert exported.exit_code == 0, exported.output
-    path = tmp_path / f"lead_sheet_{owner}.{fmt}"  # each rep fills in their own file
+    path = tmp_path / localised_name(f"lead_sheet_{owner}.{fmt}", locale)  # each rep's own file
     lead_ids = _fill_xlsx(path) if fmt == "xlsx" else _fill_csv(path, locale)
 
     result = CliRunner().invoke(app, ["outcomes", str(path)], env=_env(published))

@@ -113,7 +113,7 @@ _PRINTED_TABLE = r"│ (\w+) │ (\d+) │"
 def test_forget_dry_run_counts_what_the_real_run_removes_and_changes_no_file(published,
                                                                              tmp_path):
     settings, email, lead = published
-    _cli(settings, "export", "--per-owner", "--locale", "fr")  # lead_sheet_<owner>.csv beside
+    _cli(settings, "export", "--per-owner", "--locale", "fr")  # lead_sheet[_<owner>].fr.csv beside
     crm = tmp_path / "crm.csv"  # the person twice in a rejects file: by email, by lead id only
     crm.write_text("lead_id,created_at,first_name,last_name,email\n"
                    f"{lead},not a date,{FIRST_NAME},{LAST_NAME},{email}\n"
@@ -135,8 +135,9 @@ def test_forget_dry_run_counts_what_the_real_run_removes_and_changes_no_file(pub
         (path.name, str(n)) for path, n in counted.files.items()]
     assert counted.files[rejects_file] == 2 and counted.files[
         settings.out_dir / ANCHOR.isoformat() / "lead_sheet.csv"] == 1
-    # the rejects, the whole sheet, the owner's file and the owner's page (reps/<owner>.html)
-    assert sum(counted.files.values()) == 2 + 1 + 1 + 1
+    # the rejects, the English sheet, the French one (no longer written over it), the owner's
+    # French file and the owner's page (reps/<owner>.html)
+    assert sum(counted.files.values()) == 2 + 4
     assert dict(re.findall(_PRINTED_TABLE, shown))["leads"] == "1"
     assert "would rewrite" in shown and "rewrote" in done
     kept = pd.read_csv(rejects_file, encoding="utf-8-sig")["raw"].tolist()

@@ -1,9 +1,11 @@
 """Pricing: worked examples computed by hand, the price book's checks, the per-lead frame.
 
 Every example uses the shipped data/pricebook.yaml unless it says otherwise:
-Starter 29.00 (1-10 seats), Growth 59.00 (11-50), Enterprise 99.00 (51+); seats = ceil(employees
-x 0.05) kept in 3..500, 5 when unknown; volume 0 % (1-9), 5 % (10-24), 8 % (25-49), 12 % (50-99),
-15 % (100+); prepay 10 %; grade caps A 10 %, B 15 %, C 20 %, D 25 %.
+Starter 29.00 EUR / 25.00 GBP (1-10 seats), Growth 59.00 EUR (11-50), Enterprise 99.00 EUR (51+);
+seats = ceil(employees x 0.05) kept in 3..500, 5 when unknown; volume 0 % (1-9), 5 % (10-24),
+8 % (25-49), 12 % (50-99), 15 % (100+); prepay 10 %; walk-away (cap) A 10 %, B 15 %, C 20 %,
+D 25 %; negotiation room 5 %; manager approval above 15 %; 2 years -5 %, 3 years -8 %.
+So the suggested discount is min(volume + prepay, cap - 5 %, 15 %).
 """
 
 from __future__ import annotations
@@ -17,9 +19,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import scoring.pricebook
 import scoring.pricing
 from flows.editable_files import ConfigError, load_yaml
-from scoring.pricing import QUOTE_COLUMNS, PriceBook, Quote, quote, quote_leads, seats_for
+from scoring.pricing import (
+    QUOTE_COLUMNS,
+    PriceBook,
+    Quote,
+    TermOffer,
+    quote,
+    quote_leads,
+    seats_for,
+    term_offers,
+)
 
 PRICEBOOK = Path(__file__).resolve().parents[2] / "data" / "pricebook.yaml"
 LABEL = "data/pricebook.yaml"
@@ -50,79 +62,98 @@ def _line_of(text: str, fragment: str) -> int:
     return text.count("\n", 0, text.index(fragment)) + 1
 
 
+def _band(q: Quote) -> tuple:
+    """(plan, seats, currency, list, suggested rate, discount, suggested price, walk-away, EV)."""
+    return (q.plan, q.seats, q.currency, q.list_price, q.suggested_discount, q.discount_amount,
+            q.acv, q.floor_price, q.expected_value)
+
+
 # --- worked examples ------------------------------------------------------------------------
 
 
-def test_mid_size_company_grade_b_gets_the_prepay_discount_under_its_cap(book: PriceBook) -> None:
-    # seats    = ceil(120 x 0.05) = ceil(6.0) = 6 -> Starter at 29.00
-    # list     = 29.00 x 12 x 6 = 2088.00
-    # discount = volume 0 % (1-9 seats) + prepay 10 % = 10 %, under B's 15 % cap
-    # amount   = 2088.00 x 0.10 = 208.80; ACV = 2088.00 - 208.80 = 1879.20
-    # floor    = 2088.00 - 2088.00 x 0.15 = 2088.00 - 313.20 = 1774.80
-    # EV       = 0.42 x 1879.20 = 789.264 -> 789.26
-    assert quote(book, 120, "B", D("0.42")) == Quote(
-        "Starter", 6, "EUR", D("29.00"), D("2088.00"), D("0"), D("0.10"), D("0.10"),
-        D("208.80"), D("1879.20"), D("1774.80"), D("789.26"))
+def test_mid_size_company_grade_b_opens_above_its_walk_away_price(book: PriceBook) -> None:
+    # seats     = ceil(120 x 0.05) = 6 -> Starter at 29.00 EUR (France)
+    # list      = 29.00 x 12 x 6 = 2088.00
+    # suggested = min(0 % + 10 %, 15 % - 5 %, 15 %) = 10 %: 208.80 off -> 1879.20
+    # walk-away = 2088.00 - 2088.00 x 15 % = 2088.00 - 313.20 = 1774.80
+    # EV        = 0.42 x 1879.20 = 789.264 -> 789.26
+    q = quote(book, 120, "B", D("0.42"), "FR")
+    assert _band(q) == ("Starter", 6, "EUR", D("2088.00"), D("0.10"), D("208.80"),
+                        D("1879.20"), D("1774.80"), D("789.26"))
+    assert (q.volume_discount, q.prepay_discount, q.floor_discount, q.approval_discount) == (
+        D("0"), D("0.10"), D("0.15"), D("0.15"))
+    # 2 years: 1879.20 x 0.95 = 1785.24, walk-away 1774.80 x 0.95 = 1686.06
+    # 3 years: 1879.20 x 0.92 = 1728.864 -> 1728.86, walk-away 1774.80 x 0.92 = 1632.816 -> 1632.82
+    assert q.terms == (TermOffer(2, D("0.05"), D("1785.24"), D("1686.06")),
+                       TermOffer(3, D("0.08"), D("1728.86"), D("1632.82")))
 
 
-def test_the_grade_cap_binds_for_a_big_company_graded_a(book: PriceBook) -> None:
-    # seats    = ceil(2000 x 0.05) = 100 -> Enterprise at 99.00
-    # list     = 99.00 x 12 x 100 = 118800.00
-    # discount = volume 15 % (100+) + prepay 10 % = 25 %, capped at A's 10 %
-    # amount   = 118800.00 x 0.10 = 11880.00; ACV = 106920.00
-    # floor    = 118800.00 - 11880.00 = 106920.00 (the cap binds: ACV is the floor)
-    # EV       = 0.5 x 106920.00 = 53460.00
-    q = quote(book, 2000, "A", D("0.5"))
-    assert q == Quote(
-        "Enterprise", 100, "EUR", D("99.00"), D("118800.00"), D("0.15"), D("0.10"), D("0.10"),
-        D("11880.00"), D("106920.00"), D("106920.00"), D("53460.00"))
-    assert q.suggested_discount < q.volume_discount + q.prepay_discount
+def test_the_same_deal_in_the_uk_is_priced_in_pounds_from_the_book_not_converted(
+        book: PriceBook) -> None:
+    # Starter is 25.00 GBP in the book: list 25.00 x 12 x 6 = 1800.00; 10 % off: 180.00 -> 1620.00
+    # walk-away 1800.00 - 270.00 = 1530.00. The EV stays in EUR (the reference currency), from the
+    # EUR price of the same deal: 0.42 x 1879.20 = 789.26, so leads rank on one scale.
+    q = quote(book, 120, "B", D("0.42"), "GB")
+    assert _band(q) == ("Starter", 6, "GBP", D("1800.00"), D("0.10"), D("180.00"),
+                        D("1620.00"), D("1530.00"), D("789.26"))
+    assert q.unit_price_monthly == D("25.00")
+    assert quote(book, 120, "B", D("0.42"), "Suisse").currency == "CHF"
+    assert quote(book, 120, "B", D("0.42"), "US").list_price == D("2304.00")  # 32.00 x 12 x 6
+    assert quote(book, 120, "B", D("0.42"), "JP").currency == "EUR"  # unlisted: the reference
+    assert quote(book, 120, "B", D("0.42")).currency == "EUR"  # unknown country
+
+
+def test_a_grade_a_lead_keeps_room_between_its_suggested_and_walk_away_prices(
+        book: PriceBook) -> None:
+    # seats     = ceil(2000 x 0.05) = 100 -> Enterprise at 99.00: list 99.00 x 12 x 100 = 118800.00
+    # suggested = min(15 % + 10 %, 10 % - 5 %, 15 %) = 5 % (the room binds): 5940.00 -> 112860.00
+    # walk-away = 118800.00 - 11880.00 = 106920.00 (before: the suggested price WAS the floor)
+    # EV        = 0.5 x 112860.00 = 56430.00
+    q = quote(book, 2000, "A", D("0.5"), "FR")
+    assert _band(q) == ("Enterprise", 100, "EUR", D("118800.00"), D("0.05"), D("5940.00"),
+                        D("112860.00"), D("106920.00"), D("56430.00"))
+    assert q.acv > q.floor_price
+
+
+def test_the_suggested_discount_never_needs_a_managers_approval(book: PriceBook) -> None:
+    # 20000 employees -> 1000 seats, clamped to 500 -> Enterprise: list 99.00 x 12 x 500 = 594000.00
+    # suggested = min(15 % + 10 %, 25 % - 5 %, 15 %) = 15 % (approval binds): 89100.00 -> 504900.00
+    # walk-away = 594000.00 - 148500.00 = 445500.00; between 15 % and 25 % off, a manager approves
+    # EV        = 0.1234 x 504900.00 = 62304.66
+    q = quote(book, 20000, "D", D("0.1234"), "FR")
+    assert _band(q) == ("Enterprise", 500, "EUR", D("594000.00"), D("0.15"), D("89100.00"),
+                        D("504900.00"), D("445500.00"), D("62304.66"))
+    assert q.suggested_discount <= q.approval_discount < q.floor_discount
 
 
 def test_an_unknown_head_count_gets_the_default_seats(book: PriceBook) -> None:
-    # seats    = default 5 -> Starter; list = 29.00 x 12 x 5 = 1740.00
-    # discount = 0 % + 10 % = 10 % (C's cap 20 %): 174.00; ACV = 1566.00
-    # floor    = 1740.00 - 1740.00 x 0.20 = 1740.00 - 348.00 = 1392.00
-    # EV       = 0.3 x 1566.00 = 469.80
-    assert quote(book, None, "C", D("0.3")) == Quote(
-        "Starter", 5, "EUR", D("29.00"), D("1740.00"), D("0"), D("0.10"), D("0.10"),
-        D("174.00"), D("1566.00"), D("1392.00"), D("469.80"))
-
-
-def test_a_huge_company_is_clamped_at_max_seats(book: PriceBook) -> None:
-    # seats    = ceil(20000 x 0.05) = 1000 -> clamped to 500 -> Enterprise at 99.00
-    # list     = 99.00 x 12 x 500 = 594000.00
-    # discount = 15 % + 10 % = 25 %, exactly D's cap: 148500.00; ACV = 445500.00
-    # floor    = 594000.00 - 148500.00 = 445500.00
-    # EV       = 0.1234 x 445500.00 = 54974.70
-    assert quote(book, 20000, "D", D("0.1234")) == Quote(
-        "Enterprise", 500, "EUR", D("99.00"), D("594000.00"), D("0.15"), D("0.10"), D("0.25"),
-        D("148500.00"), D("445500.00"), D("445500.00"), D("54974.70"))
+    # seats = default 5 -> Starter; list = 29.00 x 12 x 5 = 1740.00
+    # suggested = min(10 %, 20 % - 5 %, 15 %) = 10 %: 174.00 -> 1566.00
+    # walk-away = 1740.00 - 348.00 = 1392.00; EV = 0.3 x 1566.00 = 469.80
+    assert _band(quote(book, None, "C", D("0.3"))) == (
+        "Starter", 5, "EUR", D("1740.00"), D("0.10"), D("174.00"), D("1566.00"), D("1392.00"),
+        D("469.80"))
 
 
 def test_a_small_company_is_raised_to_min_seats(book: PriceBook) -> None:
-    # seats    = ceil(10 x 0.05) = ceil(0.5) = 1 -> raised to 3 -> Starter
-    # list     = 29.00 x 12 x 3 = 1044.00; discount 10 % = 104.40; ACV = 939.60
-    # floor    = 1044.00 - 1044.00 x 0.25 = 1044.00 - 261.00 = 783.00 (grade D)
-    # EV       = 0.05 x 939.60 = 46.98
-    assert quote(book, 10, "D", D("0.05")) == Quote(
-        "Starter", 3, "EUR", D("29.00"), D("1044.00"), D("0"), D("0.10"), D("0.10"),
-        D("104.40"), D("939.60"), D("783.00"), D("46.98"))
+    # seats = ceil(10 x 0.05) = 1 -> raised to 3 -> Starter: list 29.00 x 12 x 3 = 1044.00
+    # 10 % off: 104.40 -> 939.60; walk-away 1044.00 - 261.00 = 783.00 (grade D); EV 46.98
+    assert _band(quote(book, 10, "D", D("0.05"))) == (
+        "Starter", 3, "EUR", D("1044.00"), D("0.10"), D("104.40"), D("939.60"), D("783.00"),
+        D("46.98"))
 
 
 def test_ten_seats_are_starter_and_eleven_seats_are_growth(book: PriceBook) -> None:
-    # 200 employees: ceil(10.0) = 10 seats -> Starter, volume 5 % (10-24) + 10 % = 15 % (cap 20 %)
-    #   list 29.00 x 12 x 10 = 3480.00; discount 522.00; ACV 2958.00
-    #   floor 3480.00 - 696.00 = 2784.00; EV 0.25 x 2958.00 = 739.50
-    assert quote(book, 200, "C", D("0.25")) == Quote(
-        "Starter", 10, "EUR", D("29.00"), D("3480.00"), D("0.05"), D("0.10"), D("0.15"),
-        D("522.00"), D("2958.00"), D("2784.00"), D("739.50"))
+    # 200 employees: 10 seats -> Starter, min(5 % + 10 %, 15 %, 15 %) = 15 %
+    #   list 29.00 x 12 x 10 = 3480.00; 522.00 off -> 2958.00; walk-away 3480.00 - 696.00 = 2784.00
+    assert _band(quote(book, 200, "C", D("0.25"))) == (
+        "Starter", 10, "EUR", D("3480.00"), D("0.15"), D("522.00"), D("2958.00"), D("2784.00"),
+        D("739.50"))
     # 201 employees: ceil(10.05) = 11 seats -> Growth at 59.00, same 15 %
-    #   list 59.00 x 12 x 11 = 7788.00; discount 7788.00 x 0.15 = 1168.20; ACV 6619.80
-    #   floor 7788.00 - 1557.60 = 6230.40; EV 0.25 x 6619.80 = 1654.95
-    assert quote(book, 201, "C", D("0.25")) == Quote(
-        "Growth", 11, "EUR", D("59.00"), D("7788.00"), D("0.05"), D("0.10"), D("0.15"),
-        D("1168.20"), D("6619.80"), D("6230.40"), D("1654.95"))
+    #   list 7788.00; 1168.20 off -> 6619.80; walk-away 7788.00 - 1557.60 = 6230.40; EV 1654.95
+    assert _band(quote(book, 201, "C", D("0.25"))) == (
+        "Growth", 11, "EUR", D("7788.00"), D("0.15"), D("1168.20"), D("6619.80"), D("6230.40"),
+        D("1654.95"))
 
 
 def test_the_expected_value_rounds_half_up_not_to_even(book: PriceBook) -> None:
@@ -132,32 +163,48 @@ def test_the_expected_value_rounds_half_up_not_to_even(book: PriceBook) -> None:
     assert quote(book, None, "C", D("0.0675")).expected_value == D("105.71")
 
 
-def test_the_discount_amount_rounds_half_up(tmp_path: Path) -> None:
-    # A book with Starter at 29.99 and a 12.5 % prepay discount; unknown head count, grade C.
-    # list     = 29.99 x 12 x 5 = 1799.40
-    # discount = 0 % + 12.5 % (C's cap 20 %): 1799.40 x 0.125 = 224.925 -> 224.93 (half-even: .92)
-    # ACV      = 1799.40 - 224.93 = 1574.47
-    # floor    = 1799.40 - 1799.40 x 0.20 = 1799.40 - 359.88 = 1439.52
-    # EV       = 0.5 x 1574.47 = 787.235 -> 787.24
-    text = _edited('per_seat_monthly: "29.00"', 'per_seat_monthly: "29.99"')
-    book = _book_from(tmp_path, text.replace('annual_prepay_discount: "10%"',
-                                             'annual_prepay_discount: "12.5%"'))
-    q = quote(book, None, "C", D("0.5"))
+def test_the_discount_and_term_amounts_round_half_up(tmp_path: Path) -> None:
+    # A book with Starter at 29.99 EUR, a 12.5 % prepay discount and a 2.5 % two-year term.
+    # list      = 29.99 x 12 x 5 = 1799.40 (unknown head count, grade C)
+    # suggested = min(0 % + 12.5 %, 15 %, 15 %) = 12.5 %: 224.925 -> 224.93 (half-even: .92)
+    # ACV       = 1799.40 - 224.93 = 1574.47; walk-away 1799.40 - 359.88 = 1439.52
+    # 2 years   = 1574.47 x 0.975 = 1535.10825 -> 1535.11; 1439.52 x 0.975 = 1403.532 -> 1403.53
+    # EV        = 0.5 x 1574.47 = 787.235 -> 787.24
+    text = _edited('EUR: "29.00"', 'EUR: "29.99"').replace(
+        'annual_prepay_discount: "10%"', 'annual_prepay_discount: "12.5%"').replace(
+        'discount: "5%"\n  - years: 3', 'discount: "2.5%"\n  - years: 3')
+    q = quote(_book_from(tmp_path, text), None, "C", D("0.5"))
     assert (q.list_price, q.suggested_discount, q.discount_amount, q.acv, q.floor_price,
             q.expected_value) == (D("1799.40"), D("0.125"), D("224.93"), D("1574.47"),
                                   D("1439.52"), D("787.24"))
+    assert q.terms[0] == TermOffer(2, D("0.025"), D("1535.11"), D("1403.53"))
 
 
-@pytest.mark.parametrize(("employees", "grade"), [(120, "B"), (2000, "A"), (None, "C"),
-                                                  (20000, "D"), (201, "C"), (7, "A")])
-def test_every_amount_is_a_decimal_in_exact_cents(
-    book: PriceBook, employees: int | None, grade: str
+def test_without_room_or_discount_the_book_decides_there_is_no_band(tmp_path: Path) -> None:
+    # negotiation_room 0 %: grade A, 6 seats: min(10 %, 10 % - 0 %, 15 %) = 10 % = the cap.
+    no_room = _book_from(tmp_path, _edited('negotiation_room: "5%"', 'negotiation_room: "0%"'))
+    q = quote(no_room, 120, "A", D("0.5"))
+    assert q.acv == q.floor_price == D("1879.20")
+    # room larger than the cap: the suggested discount stops at 0 %, never below.
+    wide = _book_from(tmp_path, _edited('negotiation_room: "5%"', 'negotiation_room: "50%"'))
+    q = quote(wide, 120, "A", D("0.5"))
+    assert (q.suggested_discount, q.acv, q.floor_price) == (D("0"), D("2088.00"), D("1879.20"))
+
+
+@pytest.mark.parametrize(("employees", "grade", "country"),
+                         [(120, "B", "FR"), (2000, "A", "GB"), (None, "C", "CH"),
+                          (20000, "D", "US"), (201, "C", None), (7, "A", "DE")])
+def test_every_amount_is_a_decimal_in_exact_cents_and_the_band_is_ordered(
+    book: PriceBook, employees: int | None, grade: str, country: str | None
 ) -> None:
-    q = quote(book, employees, grade, D("0.3333"))
+    q = quote(book, employees, grade, D("0.3333"), country)
     for name in MONEY:
         amount = getattr(q, name)
         assert isinstance(amount, D) and amount.as_tuple().exponent == -2, name
-    assert q.floor_price <= q.acv <= q.list_price
+    assert q.floor_price < q.acv <= q.list_price  # the shipped book always leaves room
+    for offer in q.terms:
+        assert offer.floor_price < offer.price < q.acv
+        assert offer.price.as_tuple().exponent == offer.floor_price.as_tuple().exponent == -2
 
 
 @pytest.mark.parametrize(
@@ -194,15 +241,20 @@ def test_quote_leads_returns_one_row_per_lead_with_decimal_money(book: PriceBook
         "grade": ["B", "C", "D"],
         "win_probability": [0.42, 0.3, 0.1234],
     }, index=[10, 11, 12])
-    quotes = quote_leads(leads, book)
+    quotes = quote_leads(leads.assign(country=["GB", None, "FR"]), book)
     assert list(quotes.columns) == ["lead_id", *(f.name for f in fields(Quote))]
     assert tuple(quotes.columns) == QUOTE_COLUMNS
     assert list(quotes.index) == [10, 11, 12]  # joins back onto the leads
-    assert quotes.loc[10].drop("lead_id").tolist() == list(vars(quote(book, 120, "B", D("0.42")))
-                                                           .values())
-    assert quotes["expected_value"].tolist() == [D("789.26"), D("469.80"), D("54974.70")]
+    first = quotes.loc[10].drop(["lead_id", "terms"]).tolist()
+    expected = vars(quote(book, 120, "B", D("0.42"), "GB"))
+    assert first == [v for k, v in expected.items() if k != "terms"]
+    assert term_offers(quotes.loc[10, "terms"]) == expected["terms"]  # JSON text, exact
+    assert quotes["currency"].tolist() == ["GBP", "EUR", "EUR"]
+    assert quotes["expected_value"].tolist() == [D("789.26"), D("469.80"), D("62304.66")]
     assert quotes["seats"].tolist() == [6, 5, 500]
-    for name in (*MONEY, "volume_discount", "prepay_discount", "suggested_discount"):
+    assert quote_leads(leads, book)["currency"].tolist() == ["EUR"] * 3  # no country column
+    for name in (*MONEY, "volume_discount", "prepay_discount", "suggested_discount",
+                 "floor_discount", "approval_discount"):
         assert quotes[name].dtype == object
         assert all(type(v) is D for v in quotes[name]), name
 
@@ -248,9 +300,16 @@ def test_quote_leads_of_no_leads_is_an_empty_frame_with_the_columns(book: PriceB
 
 def test_the_shipped_price_book_reads_as_documented(book: PriceBook) -> None:
     assert book.currency == "EUR"
-    assert [(p.name, p.per_seat_monthly, p.min_seats, p.max_seats) for p in book.plans] == [
-        ("Starter", D("29.00"), 1, 10), ("Growth", D("59.00"), 11, 50),
-        ("Enterprise", D("99.00"), 51, None)]
+    assert {k: v for k, v in book.currencies.items() if k != "EUR"} == {
+        "GBP": ("GB",), "CHF": ("CH", "LI"), "USD": ("US",)}
+    assert {"FR", "BE", "DE", "ES", "IT", "NL"} <= set(book.currencies["EUR"])
+    assert [(p.name, dict(p.per_seat_monthly), p.min_seats, p.max_seats) for p in book.plans] == [
+        ("Starter", {"EUR": D("29.00"), "GBP": D("25.00"), "CHF": D("28.00"), "USD": D("32.00")},
+         1, 10),
+        ("Growth", {"EUR": D("59.00"), "GBP": D("51.00"), "CHF": D("57.00"), "USD": D("65.00")},
+         11, 50),
+        ("Enterprise", {"EUR": D("99.00"), "GBP": D("85.00"), "CHF": D("95.00"),
+                        "USD": D("109.00")}, 51, None)]
     assert (book.seat_sizing.seats_per_employee, book.seat_sizing.min_seats,
             book.seat_sizing.max_seats, book.seat_sizing.default_seats) == (D("0.05"), 3, 500, 5)
     assert [(t.min_seats, t.max_seats, t.discount) for t in book.seat_tiers] == [
@@ -259,25 +318,54 @@ def test_the_shipped_price_book_reads_as_documented(book: PriceBook) -> None:
     assert book.annual_prepay_discount == D("0.10")
     assert dict(book.max_discount_by_grade) == {"A": D("0.10"), "B": D("0.15"), "C": D("0.20"),
                                                 "D": D("0.25")}
+    assert (book.negotiation_room, book.approval_above) == (D("0.05"), D("0.15"))
+    assert [(t.years, t.discount) for t in book.multi_year_terms] == [(2, D("0.05")),
+                                                                      (3, D("0.08"))]
+
+
+def test_a_book_without_multi_year_terms_offers_none(tmp_path: Path) -> None:
+    text = PRICEBOOK.read_text(encoding="utf-8")
+    text = text[:text.index("\nmulti_year_terms:")] + "\nmulti_year_terms: []\n"
+    assert quote(_book_from(tmp_path, text), 120, "B", D("0.4")).terms == ()
 
 
 # (what the edit replaces, by what, the text of the line blamed, the field, the problem)
 MISTAKES = [
-    pytest.param('per_seat_monthly: "59.00"', 'per_seat_monthly: "abc"', '"abc"',
-                 "plans[1].per_seat_monthly", "must be a decimal amount like 29.00, got 'abc'",
+    pytest.param('EUR: "59.00"', 'EUR: "abc"', '"abc"',
+                 "plans[1].per_seat_monthly.EUR", "must be a decimal amount like 29.00, got 'abc'",
                  id="non-numeric-amount"),
-    pytest.param('per_seat_monthly: "29.00"', 'per_seat_monthly: "-29.00"', '"-29.00"',
-                 "plans[0].per_seat_monthly", "must be more than 0, got '-29.00'",
+    pytest.param('EUR: "29.00"', 'EUR: "-29.00"', '"-29.00"',
+                 "plans[0].per_seat_monthly.EUR", "must be more than 0, got '-29.00'",
                  id="negative-price"),
-    pytest.param('per_seat_monthly: "29.00"', 'per_seat_monthly: "29.999"', '"29.999"',
-                 "plans[0].per_seat_monthly", "must have at most 2 decimals, got '29.999'",
+    pytest.param('EUR: "29.00"', 'EUR: "29.999"', '"29.999"',
+                 "plans[0].per_seat_monthly.EUR", "must have at most 2 decimals, got '29.999'",
                  id="fraction-of-a-cent"),
-    pytest.param('per_seat_monthly: "29.00"', "per_seat_monthly: 29.00", "per_seat_monthly: 29.00",
-                 "plans[0].per_seat_monthly", 'written in quotes ("29.00"), got 29.0',
+    pytest.param('EUR: "29.00"', "EUR: 29.00", "EUR: 29.00",
+                 "plans[0].per_seat_monthly.EUR", 'written in quotes ("29.00"), got 29.0',
                  id="unquoted-amount"),
-    pytest.param('per_seat_monthly: "99.00"', 'per_seat_monthly: "99,00"', '"99,00"',
-                 "plans[2].per_seat_monthly", "use a dot for decimals, not a comma",
+    pytest.param('EUR: "99.00"', 'EUR: "99,00"', '"99,00"',
+                 "plans[2].per_seat_monthly.EUR", "use a dot for decimals, not a comma",
                  id="decimal-comma"),
+    pytest.param('      USD: "65.00"\n', "", "per_seat_monthly:\n      EUR: \"59",
+                 "plans[1].per_seat_monthly.USD", "is missing", id="price-missing-a-currency"),
+    pytest.param('USD: "32.00"', 'JPY: "32.00"', 'JPY: "32.00"', "plans[0].per_seat_monthly.JPY",
+                 "is not a known setting here (expected one of: EUR, GBP, CHF, USD)",
+                 id="price-in-an-unlisted-currency"),
+    pytest.param('per_seat_monthly:\n      EUR: "29.00"\n      GBP: "25.00"\n      CHF: "28.00"\n'
+                 '      USD: "32.00"', 'per_seat_monthly: "29.00"', 'per_seat_monthly: "29.00"',
+                 "plans[0].per_seat_monthly", "must give a price per currency (EUR, GBP, CHF, "
+                 'USD), like `EUR: "29.00"`', id="one-price-for-all-currencies"),
+    pytest.param("GBP: [GB]", "GBP: [GB, FR]", "GBP: [GB, FR]", "currencies.GBP",
+                 "repeats FR, already quoted in EUR; a country has one currency, got 'FR'",
+                 id="country-in-two-currencies"),
+    pytest.param("GBP: [GB]", "GBP: [GB, NO]", "GBP: [GB, NO]", "currencies.GBP",
+                 'write it in quotes, like "NO"', id="norway-read-as-no"),
+    pytest.param("GBP: [GB]", "GBP: [United Kingdom]", "GBP: [United Kingdom]", "currencies.GBP",
+                 "must hold two-letter country codes like FR", id="country-name-not-code"),
+    pytest.param("  EUR: [AT", "  EUX: [AT", "currencies:", "currencies",
+                 "must list the reference currency EUR", id="reference-currency-not-listed"),
+    pytest.param("currency: EUR", "currency: euro", "currency: euro", "currency",
+                 "must be a three-letter currency code like EUR, got 'euro'", id="bad-currency"),
     pytest.param('  D: "25%"\n', "", "max_discount_by_grade:\n", "max_discount_by_grade.D",
                  "is missing", id="grade-missing"),
     pytest.param('  D: "25%"\n', '  D: "25%"\n  E: "30%"\n', 'E: "30%"',
@@ -290,23 +378,37 @@ MISTAKES = [
     pytest.param("min_seats: 100\n    max_seats: null", "min_seats: 100\n    max_seats: 999",
                  "max_seats: 999", "seat_tiers[4].max_seats", "must be null (no limit)",
                  id="last-tier-limited"),
-    pytest.param('discount: "8%"', "discount: 0.08", "discount: 0.08", "seat_tiers[2].discount",
+    pytest.param('discount: "8%"\n  - min_seats: 50', "discount: 0.08\n  - min_seats: 50",
+                 "discount: 0.08", "seat_tiers[2].discount",
                  'must be a percentage in quotes like "5%" or "12.5%", got 0.08',
                  id="percentage-as-decimal"),
     pytest.param('A: "10%"', 'A: "110%"', '"110%"', "max_discount_by_grade.A",
                  "must be between 0% and 100%", id="percentage-over-100"),
-    pytest.param('per_seat_monthly: "29.00"', 'per_seat_montly: "29.00"', "per_seat_montly",
-                 "plans[0].per_seat_montly", "is not a known setting here", id="misspelt-setting"),
+    pytest.param('negotiation_room: "5%"', "negotiation_room: 5", "negotiation_room: 5",
+                 "negotiation_room", 'must be a percentage in quotes like "5%"',
+                 id="room-without-percent-sign"),
+    pytest.param('approval_above: "15%"', 'approval_above: "15 percent"', "approval_above:",
+                 "approval_above", 'must be a percentage in quotes', id="approval-in-words"),
+    pytest.param("years: 2", "years: 1", "years: 1", "multi_year_terms[0].years",
+                 "must be a whole number of years, 2 or more", id="one-year-term"),
+    pytest.param("years: 3", "years: 2", "years: 2\n    discount: \"8", "multi_year_terms[1].years",
+                 "must be more than the term above (2 years)", id="terms-out-of-order"),
+    pytest.param('years: 3\n    discount: "8%"', 'years: 3\n    discount: "100%"',
+                 'discount: "100%"',
+                 "multi_year_terms[1].discount", "must be under 100%", id="free-term"),
+    pytest.param('name: Growth', 'name: Starter', 'name: Starter\n    per_seat_monthly:\n'
+                 '      EUR: "59', "plans[1].name", "is already the name of another plan",
+                 id="duplicate-plan"),
+    pytest.param("max_seats: 500", "max_seats: yes", "max_seats: yes", "seat_sizing.max_seats",
+                 "must be a whole number of seats, 1 or more, got True", id="boolean-count"),
     pytest.param("default_seats: 5", "default_seats: 1", "default_seats: 1",
                  "seat_sizing.default_seats",
                  "must be between min_seats (3) and max_seats (500), got 1",
                  id="default-seats-out-of-range"),
-    pytest.param("max_seats: 500", "max_seats: yes", "max_seats: yes", "seat_sizing.max_seats",
-                 "must be a whole number of seats, 1 or more, got True", id="boolean-count"),
-    pytest.param("name: Growth", "name: Starter", "name: Starter\n    per_seat_monthly: \"59",
-                 "plans[1].name", "is already the name of another plan", id="duplicate-plan"),
-    pytest.param("currency: EUR", "currency: euro", "currency: euro", "currency",
-                 "must be a three-letter currency code like EUR, got 'euro'", id="bad-currency"),
+    pytest.param("    min_seats: 1\n    max_seats: 10\n  - name: Growth",
+                 "    min_seats: 1\n    max_seats: 10\n    per_seat_montly: 1\n  - name: Growth",
+                 "per_seat_montly", "plans[0].per_seat_montly", "is not a known setting here",
+                 id="misspelt-setting"),
 ]
 
 
@@ -340,6 +442,8 @@ def test_an_empty_price_book_is_refused(tmp_path: Path) -> None:
 def test_the_docstring_examples_run() -> None:
     result = doctest.testmod(scoring.pricing)
     assert result.attempted >= 5 and result.failed == 0
+    result = doctest.testmod(scoring.pricebook)
+    assert result.attempted >= 2 and result.failed == 0
 
 
 def test_pricing_stays_pure() -> None:

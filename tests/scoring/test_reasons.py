@@ -152,19 +152,38 @@ def test_per_value_phrases_win_over_the_general_one(features, phrases):
     )
 
 
-def test_a_missing_value_is_phrased_explicitly(features, phrases):
-    contributions = _contributions(len(features), size_band=0.5, completeness=-0.5)
+def test_an_empty_value_is_never_a_reason_and_the_next_strongest_is_shown(features, phrases):
+    contributions = _contributions(len(features), size_band=0.5, completeness=-0.5,
+                                   email_kind=-0.1, pricing_views_7d=0.3)
     sparse = features.assign(completeness=np.nan)
     reasons = explain(contributions, sparse, phrases, _english(sparse))
-    assert reasons.loc["L2", "reasons_positive"] == ["Company size unknown"]
-    assert reasons.loc["L2", "reasons_negative"] == ["Profile completeness unknown"]
+    # L2's size band is NaN: not "Company size unknown", the pricing views come first instead
+    assert reasons.loc["L2", "reasons_positive"] == ["Pricing page viewed once in 7 days"]
+    assert reasons.loc["L2", "reasons_negative"] == [
+        "Free-mail address (gmail, orange…): often a private buyer"]
+    assert reasons.loc["L1", "reasons_positive"][0].startswith("Company of 51-200 employees")
 
 
-def test_unknown_company_fields_are_phrased_as_unknown(features, phrases):
-    contributions = _contributions(len(features), industry=-0.5, country=-0.4)
-    unknown = features.assign(industry="unknown", country="unknown")
-    reasons = explain(contributions, unknown, phrases, _english(unknown))
-    assert reasons.loc["L1", "reasons_negative"] == ["Industry unknown", "Country unknown"]
+def test_unknown_company_fields_are_never_a_reason_up_or_down(features, phrases):
+    for sign in (1, -1):
+        contributions = _contributions(len(features), industry=0.5 * sign, country=0.4 * sign,
+                                       company_age_years=0.3 * sign)
+        unknown = features.assign(industry="unknown", country="Unknown", company_age_years=None)
+        for language in ("en", "fr"):
+            languages = pd.Series(language, index=unknown.index)
+            reasons = explain(contributions, unknown, phrases, languages)
+            shown = [r for column in reasons for rs in reasons[column] for r in rs]
+            assert shown == []
+
+
+def test_french_reasons_name_the_industry_and_country_in_french(features, phrases):
+    contributions = _contributions(len(features), industry=0.5, country=-0.4)
+    coded = features.assign(industry="software", country="DE")
+    reasons = explain(contributions, coded, phrases, pd.Series("fr", index=coded.index))
+    assert reasons.loc["L1", "reasons_positive"] == [
+        "Secteur logiciel : un secteur qui achète souvent"]
+    assert reasons.loc["L1", "reasons_negative"] == [
+        "Pays : Allemagne, un marché où nous gagnons moins souvent"]
 
 
 def test_completeness_reads_as_a_percentage(features, phrases):
@@ -193,12 +212,14 @@ def test_every_feature_is_phrased_in_every_language(phrases, feature, language):
     block = phrases[feature.name][language]
     assert block["positive"].strip() and block["negative"].strip()
     typical = "51-200" if feature.kind == "categorical" else 7.0
-    frame = pd.DataFrame([_lead(**{feature.name: typical}), _lead(**{feature.name: np.nan})])
-    contributions = np.zeros((2, BIAS + 1))
-    contributions[:, COLUMN[feature.name]] = [0.5, -0.5]
-    reasons = explain(contributions, frame, phrases, pd.Series([language] * 2))
+    frame = pd.DataFrame([_lead(**{feature.name: typical}), _lead(**{feature.name: typical}),
+                          _lead(**{feature.name: np.nan})])
+    contributions = np.zeros((3, BIAS + 1))
+    contributions[:, COLUMN[feature.name]] = [0.5, -0.5, 0.5]
+    reasons = explain(contributions, frame, phrases, pd.Series([language] * 3))
     rendered = [*reasons["reasons_positive"].iloc[0], *reasons["reasons_negative"].iloc[1]]
     assert len(rendered) == 2
+    assert reasons["reasons_positive"].iloc[2] == []  # an empty value is never a reason
     for text in rendered:
         assert text and not any(junk in text for junk in ("None", "nan", "{{", "}}"))
 

@@ -35,6 +35,9 @@ def _sheet(**overrides) -> pd.DataFrame:
         "suggested_discount": [Decimal("0.15"), Decimal("0")],
         "floor_price": [Decimal("144401.40"), Decimal("90.00")],
         "acv": [Decimal("144401.40"), Decimal("100.00")], "owner": ["Léa Rousseau"] * 2,
+        "currency": ["EUR", "GBP"], "approval_discount": [Decimal("0.15")] * 2,
+        "terms": ['[{"years": 2, "discount": "0.05", "price": "137181.33", '
+                  '"floor_price": "137181.33"}]', ""],
     })
     return build_sheet(scored.assign(**overrides))
 
@@ -52,8 +55,8 @@ def test_a_card_says_who_why_what_to_say_and_what_to_offer():
                          "▼ Contributeur individuel")
     assert first.say == ("• Confirmez le créneau", "• Appelez aujourd'hui")
     offer = {f.label: f.lines[0] for f in first.offer}
-    assert offer["List price (EUR/year)"] == "169,884.00 €"
-    assert offer["Floor price (EUR/year)"] == "144,401.40 €"
+    assert offer["List price (per year)"] == "169,884.00 €"
+    assert offer["Walk-away price (per year)"] == "144,401.40 €"
     assert offer["Suggested discount"] == "15.0 %"  # the unit moved from the label to the value
     assert "Outcome" not in {f.label for f in first.more}  # the rep's own columns stay out
 
@@ -69,7 +72,14 @@ def test_columns_the_sheet_gains_later_find_a_place_on_the_card():
 
 def test_french_figures_use_decimal_commas_and_day_first_dates():
     offer = {f.label: f.lines[0] for f in cards(_sheet(), "fr")[0].offer}
-    assert offer["ACV"] == "144\u202f401,40 €"
+    assert offer["Prix suggéré (ACV, par an)"] == "144\u202f401,40 €"  # French labels too
+
+
+def test_the_offer_is_in_the_leads_currency_and_the_expected_value_in_euros():
+    second = cards(_sheet())[1]  # a GB lead, priced from the book's pounds
+    offer = {f.label: f.lines[0] for f in second.offer}
+    assert offer["List price (per year)"] == "100.00 £"
+    assert {f.label: f.lines[0] for f in second.headline}["Expected value"] == "10.00 €"
     page = render_page(_sheet(), "Léa Rousseau", ANCHOR, "fr")
     assert "Leads de Léa Rousseau du 27/11/2026" in page and 'lang="fr"' in page
 

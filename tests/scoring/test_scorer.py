@@ -117,7 +117,7 @@ def test_a_model_score_keeps_its_rounded_nonzero_contributions_and_phrases_reaso
     assert set(rows["model_version"]) == {"v1"}
     assert json.loads(rows["contributions"].iloc[0]) == {"events_7d": 0.8123}
     assert rows["reasons_positive"].iloc[0] == ["2 activités ces 7 derniers jours"]
-    assert rows["reasons_negative"].iloc[1] == ["Activities in 7 days: no data"]
+    assert rows["reasons_negative"].iloc[1] == []  # its events_7d is empty: never a reason
 
 
 def test_no_open_leads_give_an_empty_table_and_a_summary_without_grades(phrases):

@@ -33,6 +33,10 @@ def _scored() -> pd.DataFrame:
         "suggested_discount": [Decimal("0.10")] * 4,
         "floor_price": [Decimal("1774.80")] * 4,
         "acv": [Decimal("1879.20")] * 4,
+        "currency": ["EUR"] * 4,
+        "approval_discount": [Decimal("0.15")] * 4,
+        "terms": ['[{"years": 2, "discount": "0.05", "price": "1785.24", '
+                  '"floor_price": "1686.06"}]'] * 4,
     })
 
 

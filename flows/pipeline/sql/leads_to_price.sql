@@ -1,5 +1,6 @@
--- Scored leads of a run with the company size that sets their seat count.
-SELECT s.lead_id, c.employees, s.grade, s.win_probability
+-- Scored leads of a run with the company size that sets their seat count and the country
+-- that sets their currency.
+SELECT s.lead_id, c.employees, c.country, s.grade, s.win_probability
 FROM scores s
 JOIN leads l USING (lead_id)
 LEFT JOIN companies c ON c.company_id = l.company_id

@@ -5,7 +5,7 @@ SELECT s.lead_id, s.win_probability, s.grade, s.reasons_positive, s.reasons_nega
        t.points, f.enriched_facts,
        l.first_name, l.last_name, l.title, l.email, l.phone, l.source,
        c.name AS company, c.country,
-       q.plan, q.seats, a.owner,
+       q.plan, q.seats, q.currency, q.terms, a.owner,
        CAST(q.unit_price_monthly AS VARCHAR) AS unit_price_monthly,
        CAST(q.list_price AS VARCHAR)         AS list_price,
        CAST(q.volume_discount AS VARCHAR)    AS volume_discount,
@@ -13,7 +13,9 @@ SELECT s.lead_id, s.win_probability, s.grade, s.reasons_positive, s.reasons_nega
        CAST(q.suggested_discount AS VARCHAR) AS suggested_discount,
        CAST(q.discount_amount AS VARCHAR)    AS discount_amount,
        CAST(q.acv AS VARCHAR)                AS acv,
+       CAST(q.floor_discount AS VARCHAR)     AS floor_discount,
        CAST(q.floor_price AS VARCHAR)        AS floor_price,
+       CAST(q.approval_discount AS VARCHAR)  AS approval_discount,
        CAST(q.expected_value AS VARCHAR)     AS expected_value
 FROM scores s
 JOIN leads l USING (lead_id)

@@ -1,0 +1,121 @@
+"""The sheet in the rep's language: headers and the values the sheet itself words (source,
+change, scored by, multi-year offers, outcome choices). Pure: a frame in, a frame out.
+
+Reasons and talking points are worded when the lead is scored, in the lead's language (or the
+language setting), from data/reasons.yaml and data/playbook.yaml; they are not re-worded here.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+
+from scoring.pricing import term_offers
+from scoring.sheet import SHEET_COLUMNS
+from scoring.sheet_layout import OUTCOME_CHOICES
+
+LOCALES: tuple[str, ...] = ("en", "fr")
+
+FRENCH_HEADERS: dict[str, str] = {
+    "rank": "Rang", "owner": "Commercial", "grade": "Note",
+    "win_probability": "Probabilité de gain (%)", "change": "Évolution depuis hier",
+    "expected_value": "Valeur attendue (EUR)", "lead_name": "Contact", "company": "Entreprise",
+    "title": "Fonction", "email": "E-mail", "phone": "Téléphone", "country": "Pays",
+    "source": "Origine", "reasons": "Pourquoi ce score", "scored_by": "Noté par",
+    "talking_points": "Arguments", "enriched_facts": "Faits enrichis", "plan": "Offre",
+    "seats": "Licences", "currency": "Devise", "list_price": "Prix catalogue (par an)",
+    "discount": "Remise suggérée (%)", "acv": "Prix suggéré (ACV, par an)",
+    "floor_price": "Prix plancher (par an)", "approval": "Accord du manager au-delà de (% remise)",
+    "multi_year": "Offres pluriannuelles (par an)", "lead_id": "ID du lead",
+    "outcome": "Résultat", "outcome_reason": "Raison", "close_date": "Date de clôture",
+    "deal_value": "Montant",
+}
+SOURCES_FR: dict[str, str] = {
+    "web_form": "formulaire du site", "demo_request": "demande de démo", "webinar": "webinaire",
+    "partner": "partenaire", "outbound": "prospection", "event": "événement",
+}
+# What the rep picks in the Outcome column; flows/intake/outcomes.py reads both languages back.
+OUTCOME_WORDS: dict[str, tuple[str, ...]] = {
+    "en": OUTCOME_CHOICES,
+    "fr": ("gagné", "perdu", "pas de réponse", "hors cible"),  # same order
+}
+_WORDS = {"en": ("years", "walk-away"), "fr": ("ans", "plancher")}
+_SCORED_BY_FR = (
+    (re.compile(r"^model "), "modèle "),
+    (re.compile(r"^rules-based: not enough outcomes yet"),
+     "règles : pas encore assez de résultats"),
+    (re.compile(r"^rules-based: not enough wins yet"), "règles : pas encore assez de gains"),
+)
+
+
+# The prices of the offer, in the row's currency (the expected value stays in euros).
+PRICE_COLUMNS = ("list_price", "acv", "floor_price")
+CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}  # other currencies show their code
+
+
+def headers(locale: str) -> dict[str, str]:
+    """Internal column name -> the header the rep reads in `locale`.
+
+    >>> headers("fr")["acv"], headers("en")["acv"]
+    ('Prix suggéré (ACV, par an)', 'Suggested price (ACV, per year)')
+    """
+    english = dict(SHEET_COLUMNS)
+    if locale == "en":
+        return english
+    return {name: FRENCH_HEADERS.get(name, header) for name, header in english.items()}
+
+
+def offers_text(terms: object, currency: object, locale: str = "en") -> str:
+    """The multi-year offers of one lead, a line per term, from the quote's JSON terms.
+
+    >>> terms = ('[{"years": 2, "discount": "0.05", "price": "1884.42", '
+    ...          '"floor_price": "1785.24"}]')
+    >>> offers_text(terms, "EUR")
+    '2 years: 1884.42 EUR (walk-away 1785.24)'
+    >>> offers_text(terms, "EUR", "fr")
+    '2 ans : 1884,42 EUR (plancher 1785,24)'
+    """
+    years, walk_away = _WORDS[locale]
+    colon = " :" if locale == "fr" else ":"
+    code = f" {currency}" if isinstance(currency, str) and currency else ""
+    return "\n".join(
+        f"{t.years} {years}{colon} {_amount(t.price, locale)}{code} "
+        f"({walk_away} {_amount(t.floor_price, locale)})"
+        for t in term_offers(terms))
+
+
+def localise(sheet: pd.DataFrame, locale: str) -> pd.DataFrame:
+    """The sheet's own words in `locale` (internal column names kept; see `headers`).
+
+    The multi-year offers are worded in every locale (the sheet keeps them as JSON terms).
+    """
+    if locale not in LOCALES:
+        raise ValueError(f"unknown sheet locale {locale!r}")
+    out = sheet.copy()
+    if "multi_year" in out:
+        currency = out["currency"] if "currency" in out else pd.Series("", index=out.index)
+        out["multi_year"] = [offers_text(t, c, locale)
+                             for t, c in zip(out["multi_year"], currency, strict=True)]
+    if locale == "fr":
+        if "source" in out:
+            out["source"] = out["source"].map(lambda v: SOURCES_FR.get(v, v))
+        if "change" in out:
+            out["change"] = out["change"].map(lambda v: "nouveau" if v == "new" else v)
+        if "scored_by" in out:
+            out["scored_by"] = out["scored_by"].map(_scored_by_fr)
+    return out
+
+
+def _scored_by_fr(text: object) -> object:
+    if not isinstance(text, str):
+        return text
+    for pattern, french in _SCORED_BY_FR:
+        text = pattern.sub(french, text)
+    return text
+
+
+def _amount(text: Decimal, locale: str) -> str:
+    number = format(Decimal(text), "f")
+    return number.replace(".", ",") if locale == "fr" else number
