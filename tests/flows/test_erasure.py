@@ -116,7 +116,7 @@ def test_forget_rewrites_the_sheets_and_rejects_leadpilot_wrote(warehouse):
     settings, person, lead = warehouse  # runs after the erasure above
     folder = settings.out_dir / ANCHOR.isoformat()
     files = sorted(folder.glob("lead_sheet*"))
-    assert len(files) == 2 + 5  # csv (en) + xlsx + one French csv per owner
+    assert len(files) == 2 + 6  # csv (en) + xlsx + one French csv per owner and the backlog
     for path in files:
         if path.suffix == ".xlsx":
             rows = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].values)
@@ -125,7 +125,7 @@ def test_forget_rewrites_the_sheets_and_rejects_leadpilot_wrote(warehouse):
         else:
             text = path.read_text(encoding="utf-8-sig").lower()
             if path.name != "lead_sheet.csv":
-                assert text.startswith("rank;owner;")  # still French Excel
+                assert text.startswith("rank;account rank;")  # still French Excel
         assert person.lower() not in text and lead.lower() not in text, path.name
     rejects = pd.read_csv(settings.rejects_dir / ANCHOR.isoformat() / "leads_rejects.csv",
                           encoding="utf-8-sig")
