@@ -15,7 +15,7 @@ from flows.privacy import suppression
 from flows.settings import Settings
 from scoring.accounts import rank_accounts
 from scoring.assignment import Territories
-from scoring.workload import fill_lists
+from scoring.workload import BACKLOG, DO_NOT_CONTACT, fill_lists
 
 # Columns of a CRM export (kept in leads.extra) that say a person must not be contacted, lower
 # case: Salesforce's DoNotCall and HasOptedOutOfEmail, HubSpot's email opt-out, a plain
@@ -46,6 +46,17 @@ def assign_owners(settings: Settings, run_date: date) -> dict[str, Any]:
             store.replace_run(con, "owner_assignments", run_date, owners)
     return {"owners": owners["owner"].value_counts().to_dict(),
             "rules": owners["rule"].value_counts().to_dict()}
+
+
+def load_line(summary: dict[str, Any]) -> str:
+    """The day's lists in one line, for the run summary.
+
+    >>> load_line({"owners": {"Backlog": 3, "Ana": 40, "Bo": 12}})
+    "Today's lists: Ana 40, Bo 12, Backlog 3"
+    """
+    counts = summary.get("owners", {})
+    order = sorted(counts, key=lambda o: (o in (BACKLOG, DO_NOT_CONTACT), -counts[o], o))
+    return "Today's lists: " + ", ".join(f"{o} {counts[o]}" for o in order)
 
 
 def _do_not_contact(con, leads: pd.DataFrame) -> pd.Series:
