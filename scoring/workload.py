@@ -72,9 +72,10 @@ def fill_lists(ranked: pd.DataFrame, territories: Territories, run_date: date) -
                 reachable.append(i)
         if not reachable:
             continue
-        skip = {stale[i] for i in reachable if stale[i] is not None}
-        option = _choose(_options(prefs, reachable[0], territories), skip, left, reps,
-                         territories.recycle_after_days)
+        options = _options(prefs, reachable[0], territories)
+        # a stale holder who is no option any more (the territories changed) skips nothing
+        skip = {stale[i] for i in reachable} & {o.rep for o in options}
+        option = _choose(options, skip, left, reps, territories.recycle_after_days)
         if option.rep < 0:
             for i in reachable:
                 out[i] = (BACKLOG, None, "backlog", option.phrase)

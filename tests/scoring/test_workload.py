@@ -154,3 +154,11 @@ def test_a_mistake_in_a_limit_is_one_sentence_naming_file_line_and_field(tmp_pat
     message = str(caught.value)
     assert message.startswith(f"data/reps.yaml, line {line}, field {field}: must be a whole number")
     assert "(at least 1)" in message and message.count(". ") == 0
+
+
+def test_a_stale_holder_outside_the_lead_s_territories_does_not_make_it_recycled(tmp_path):
+    leads = _leads(("L1", "C1", 0.9, "10", None, "FR", "software")).assign(
+        holder=["Otto Crm"], held_since=pd.to_datetime(["2026-11-01"]), worked=[False])
+    owners = _fill(leads, _territories(tmp_path))
+    assert (owners.loc["L1", "owner"], owners.loc["L1", "reason"]) == (
+        "Sam Soft", "territory FR software")
