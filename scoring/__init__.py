@@ -16,6 +16,8 @@ __all__ = [
     "rank_leads", "suggest", "fit", "train_and_judge", "Recipe",
     # one pure step from open leads to graded, explained scores with their movement
     "Scorer", "Thresholds", "choose_scorer", "score_leads",
+    # accounts in priority order, and the day's lists filled up to each rep's capacity
+    "rank_accounts", "fill_lists",
 ]
 
 _HOME = {  # public name -> the module that defines it
@@ -26,6 +28,8 @@ _HOME = {  # public name -> the module that defines it
     **dict.fromkeys(("explain", "language_for"), "reasons"),
     **dict.fromkeys(("SHEET_COLUMNS", "build_sheet", "neutralise", "rank_leads"), "sheet"),
     "suggest": "talking_points",
+    "rank_accounts": "accounts",
+    "fill_lists": "workload",
     **dict.fromkeys(("Scorer", "Thresholds", "choose_scorer", "score_leads"), "scorer"),
 }
 
@@ -33,6 +37,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _HOME, globals())
 
 
 if TYPE_CHECKING:  # what type checkers and IDEs see
+    from scoring.accounts import rank_accounts
     from scoring.grades import GRADES, GradeBands, grade
     from scoring.learner import Recipe, fit, train_and_judge
     from scoring.model import Model, metrics
@@ -41,3 +46,4 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from scoring.scorer import Scorer, Thresholds, choose_scorer, score_leads
     from scoring.sheet import SHEET_COLUMNS, build_sheet, neutralise, rank_leads
     from scoring.talking_points import suggest
+    from scoring.workload import fill_lists

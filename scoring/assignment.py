@@ -1,8 +1,10 @@
-"""Who owns each lead: the CRM's owner when the import gave one, else the sales territories.
+"""Who should own each lead: the CRM's owner when it is a listed rep, else the territories.
 
 A CRM owner is a rep when it is the rep's name or email (any case), or one of the rep's
 `crm_ids` (a Salesforce OwnerId, a HubSpot owner id…): a Salesforce id matches in its
-15- or 18-character form.
+15- or 18-character form. A CRM owner that is no listed rep (an unknown OwnerId, a former
+colleague) is ignored: the lead goes to the territories like a lead without an owner, rather
+than to an owner with no capacity and no list of their own.
 
 The territories live in data/reps.yaml (sales ops edit it). A rep covers a lead when every
 criterion the rep lists matches: the lead's company country is in `countries` (if listed) and its
@@ -11,6 +13,11 @@ and the CRM's "France", "Allemagne", "USA", "U.K." or "fr" are read as FR, DE, U
 (features.countries); a CRM value that is no known country is matched as written. The rep
 listing both wins over a rep listing one; reps that tie share the leads, each lead going to the
 same rep every day (a hash of its lead id). A lead no rep covers goes to `default_rep`.
+
+The same file says how much a rep can work in a day (`leads_per_day`, for everyone and per rep),
+how many contacts of one company a rep gets in a day (`max_leads_per_company`) and after how
+many days a lead nobody worked goes to another rep (`recycle_after_days`); scoring.workload fills
+the day's lists with them.
 """
 
 from __future__ import annotations
@@ -25,7 +32,13 @@ from features.email import is_valid_email
 from scoring.editable import Editable
 
 RULES: tuple[str, ...] = ("crm", "territory", "default")
-_REP_FIELDS = ("name", "email", "countries", "industries", "crm_ids")
+_REP_FIELDS = ("name", "email", "countries", "industries", "crm_ids", "leads_per_day")
+# The day's limits when the file leaves them out (data/reps.yaml states them).
+LIMITS: dict[str, int] = {"leads_per_day": 40, "max_leads_per_company": 2,
+                          "recycle_after_days": 7}
+_LIMIT_EXAMPLES = {"leads_per_day": "a whole number of leads such as 40",
+                   "max_leads_per_company": "a whole number of leads such as 2",
+                   "recycle_after_days": "a whole number of days such as 7"}
 _SF_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
@@ -36,6 +49,7 @@ class Rep:
     countries: frozenset[str]  # ISO 3166-1 alpha-2, e.g. FR (UK is GB); empty: any country
     industries: frozenset[str]  # lower case, e.g. software; empty: any industry
     crm_ids: frozenset[str] = frozenset()  # as crm_key() gives them, e.g. 005bm00000NCJmQ
+    leads_per_day: int | None = None  # None: the file's leads_per_day for everyone
 
     @property
     def specificity(self) -> int:
@@ -45,19 +59,30 @@ class Rep:
 
 @dataclass(frozen=True)
 class Territories:
-    """The reps in file order and the rep who gets every lead no territory covers."""
+    """The reps in file order, the rep who gets every lead no territory covers, and the day's
+    limits (see LIMITS)."""
 
     reps: tuple[Rep, ...]
     default: Rep
+    leads_per_day: int = LIMITS["leads_per_day"]
+    max_leads_per_company: int = LIMITS["max_leads_per_company"]
+    recycle_after_days: int = LIMITS["recycle_after_days"]
+
+    def capacity(self, rep: Rep) -> int:
+        """How many leads `rep` can work in a day."""
+        return self.leads_per_day if rep.leads_per_day is None else rep.leads_per_day
 
     @classmethod
     def from_file(cls, editable: Editable) -> Territories:
-        """Validate `default_rep: <name>` and
-        `reps: [{name, email, countries, industries, crm_ids}]`."""
+        """Validate `default_rep: <name>`, the limits of LIMITS and
+        `reps: [{name, email, countries, industries, crm_ids, leads_per_day}]`."""
         data = editable.data if isinstance(editable.data, dict) else {}
-        unknown = sorted(set(data) - {"default_rep", "reps"})
+        unknown = sorted(set(data) - {"default_rep", "reps", *LIMITS})
         if unknown:
-            raise editable.error(unknown[0], "is not a setting of this file (default_rep, reps)")
+            raise editable.error(unknown[0], "is not a setting of this file (default_rep, "
+                                 f"{', '.join(LIMITS)}, reps)")
+        limits = {key: _count(editable, key, data.get(key, default))
+                  for key, default in LIMITS.items()}
         items = data.get("reps")
         if not isinstance(items, list) or not items:
             raise editable.error("reps", "must list at least one rep (name, email, countries)")
@@ -79,7 +104,15 @@ class Territories:
             listed = ", ".join(r.name for r in reps)
             raise editable.error("default_rep", f"must be the name of a listed rep ({listed}), "
                                  f"got {default!r}")
-        return cls(reps, by_name[default.strip().casefold()])
+        return cls(reps, by_name[default.strip().casefold()], **limits)
+
+
+def _count(editable: Editable, field: str, value: object) -> int:
+    """A whole number of at least 1 (YAML reads `40` as 40 and `yes` as True: refuse the bool)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        key = field.rsplit(".", 1)[-1]
+        raise editable.error(field, f"must be {_LIMIT_EXAMPLES[key]} (at least 1), got {value!r}")
+    return value
 
 
 def _rep(editable: Editable, field: str, item: object) -> Rep:
@@ -88,7 +121,7 @@ def _rep(editable: Editable, field: str, item: object) -> Rep:
     unknown = sorted(set(item) - set(_REP_FIELDS))
     if unknown:
         raise editable.error(f"{field}.{unknown[0]}",
-                             "is not a rep setting (name, email, countries, industries, crm_ids)")
+                             f"is not a rep setting ({', '.join(_REP_FIELDS)})")
     name, email = item.get("name"), item.get("email")
     if not isinstance(name, str) or not name.strip():
         raise editable.error(f"{field}.name", "must be the rep's name, e.g. Camille Martin")
@@ -99,7 +132,10 @@ def _rep(editable: Editable, field: str, item: object) -> Rep:
     crm_ids = _crm_ids(editable, f"{field}.crm_ids", item.get("crm_ids"))
     if not countries and not industries and not crm_ids:
         raise editable.error(field, "needs countries, industries or crm_ids to own any lead")
-    return Rep(name.strip(), email.strip(), countries, industries, crm_ids)
+    per_day = item.get("leads_per_day")
+    if per_day is not None:
+        per_day = _count(editable, f"{field}.leads_per_day", per_day)
+    return Rep(name.strip(), email.strip(), countries, industries, crm_ids, per_day)
 
 
 def _crm_ids(editable: Editable, field: str, value: object) -> frozenset[str]:
@@ -150,23 +186,45 @@ def _codes(editable: Editable, field: str, value: object, country: bool) -> froz
 
 
 def assign(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
-    """The owner of each lead, with the rule that chose it.
+    """The rep who should own each lead, with the rule that chose it (no capacity: that is
+    scoring.workload's job).
 
     Args:
         leads: lead_id, owner (from the CRM import, may be empty), country and industry.
         territories: the reps, from data/reps.yaml.
 
     Returns:
-        lead_id, owner (a rep's name, or the CRM's text when it is no listed rep's name,
-        email or CRM id), owner_email (None for an unlisted CRM owner) and rule (crm,
-        territory or default).
+        lead_id, owner (a rep's name), owner_email and rule (crm, territory or default). A CRM
+        owner that is no listed rep's name, email or CRM id is ignored (the territories decide).
 
     >>> reps = (Rep("Ana", "ana@x.fr", frozenset({"FR"}), frozenset()),)
     >>> leads = pd.DataFrame({"lead_id": ["L1", "L2", "L3"], "owner": [None, None, "Bob"],
     ...                       "country": ["FR", "DE", "FR"], "industry": [None] * 3})
     >>> assign(leads, Territories(reps, reps[0]))["rule"].tolist()
-    ['territory', 'default', 'crm']
+    ['territory', 'default', 'territory']
     """
+    choice = preferences(leads, territories)
+    crm = choice["crm_rep"].to_numpy()
+    pick = np.where(crm >= 0, crm, [chain[0] for chain in choice["chain"]]).astype(int)
+    reps = territories.reps
+    return pd.DataFrame({
+        "lead_id": leads["lead_id"].to_numpy(),
+        "owner": np.array([r.name for r in reps], dtype=object)[pick],
+        "owner_email": np.array([r.email for r in reps], dtype=object)[pick],
+        "rule": np.where(crm >= 0, "crm", choice["rule"].to_numpy(dtype=object)),
+    })
+
+
+def preferences(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
+    """Per lead, the reps who may own it, as indexes into `territories.reps`.
+
+    Returns:
+        crm_rep (the rep the CRM owner names, else -1), crm_unknown (a CRM owner was given but
+        names no rep), chain (a tuple: the territory's choice first, then the other reps whose
+        territory covers the lead, most specific first, then the default rep) and rule
+        (territory, or default when no territory covers the lead).
+    """
+    reps = territories.reps
     country = normalise_countries(leads["country"]).astype("string").str.strip().str.upper()
     industry = leads["industry"].astype("string").str.strip().str.lower()
     covers = np.column_stack([
@@ -175,32 +233,37 @@ def assign(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
         & (industry.isin(r.industries).fillna(False).to_numpy(bool) if r.industries else
            np.ones(len(leads), bool))
         & bool(r.countries or r.industries)  # a rep with only CRM ids has no territory
-        for r in territories.reps
-    ]) if len(leads) else np.zeros((0, len(territories.reps)), bool)
-    strength = covers * np.array([r.specificity for r in territories.reps])
+        for r in reps
+    ]) if len(leads) else np.zeros((0, len(reps)), bool)
+    strength = covers * np.array([r.specificity for r in reps])
     best = (strength == strength.max(axis=1, keepdims=True)) & covers
     ties = best.sum(axis=1)
     spread = pd.util.hash_pandas_object(leads["lead_id"].astype(str), index=False).to_numpy()
     turn = spread % np.maximum(ties, 1).astype(np.uint64)
     chosen = np.argmax(best & (np.cumsum(best, axis=1) == (turn[:, None] + 1)), axis=1)
-    covered = ties > 0
-    everyone = (*territories.reps, territories.default)
-    pick = np.where(covered, chosen, len(territories.reps))
-    names = np.array([r.name for r in everyone], dtype=object)[pick]
-    emails = np.array([r.email for r in everyone], dtype=object)[pick]
-
+    default = reps.index(territories.default)
+    by_strength = sorted(range(len(reps)), key=lambda j: -reps[j].specificity)
+    chains = [tuple(dict.fromkeys([int(chosen[i]), *(j for j in by_strength if covers[i, j]),
+                                   default])) if ties[i] else (default,)
+              for i in range(len(leads))]
     crm = leads["owner"].astype("string").str.strip().replace("", pd.NA)
-    by_id = {key: r for r in territories.reps for key in r.crm_ids}
-    by_key = {k: r for r in territories.reps for k in (r.name.casefold(), r.email.casefold())}
-    rep_of = {v: by_key.get(v.casefold()) or by_id.get(crm_key(v))  # per distinct owner
-              for v in crm.dropna().unique()}
-    crm_name = crm.map({v: r.name for v, r in rep_of.items() if r}).astype("string").fillna(crm)
-    crm_email = crm.map({v: r.email for v, r in rep_of.items() if r}).astype("string")
-    has_crm = crm.notna().to_numpy()
+    rep_index = _crm_reps(crm, territories)
     return pd.DataFrame({
         "lead_id": leads["lead_id"].to_numpy(),
-        "owner": np.where(has_crm, crm_name.to_numpy(dtype=object, na_value=None), names),
-        "owner_email": np.where(has_crm, crm_email.to_numpy(dtype=object, na_value=None),
-                                emails),
-        "rule": np.where(has_crm, "crm", np.where(covered, "territory", "default")),
+        "crm_rep": rep_index,
+        "crm_unknown": (crm.notna().to_numpy() & (rep_index < 0)),
+        "chain": pd.Series(chains, dtype=object).to_numpy(),
+        "rule": np.where(ties > 0, "territory", "default"),
+        "country_code": country.to_numpy(dtype=object, na_value=None),
+        "industry_key": industry.to_numpy(dtype=object, na_value=None),
     })
+
+
+def _crm_reps(crm: pd.Series, territories: Territories) -> np.ndarray:
+    """The index of the rep each CRM owner names (name, email or CRM id), else -1."""
+    reps = territories.reps
+    by_id = {key: i for i, r in enumerate(reps) for key in r.crm_ids}
+    by_key = {k: i for i, r in enumerate(reps) for k in (r.name.casefold(), r.email.casefold())}
+    rep_of = {v: by_key.get(v.casefold(), by_id.get(crm_key(v), -1))  # per distinct owner
+              for v in crm.dropna().unique()}
+    return crm.map(rep_of).fillna(-1).astype(int).to_numpy()

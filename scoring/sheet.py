@@ -1,4 +1,8 @@
-"""The rep's ranked lead sheet: its columns (defined once), ranking and safe cell text."""
+"""The rep's ranked lead sheet: its columns (defined once), ranking and safe cell text.
+
+One row per lead, grouped by account and in priority order (scoring.accounts): the deal's
+expected value is shown once, on the account's primary contact; the other contacts' rows leave
+it empty and name the primary contact, and the primary row lists them with their roles."""
 
 from __future__ import annotations
 
@@ -6,16 +10,23 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from scoring.accounts import priority_text, rank_accounts
+
 # (internal name, header the rep reads), in sheet order.
 SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("rank", "Rank"),
-    ("owner", "Owner"),  # the rep: from the CRM import, else data/reps.yaml
+    ("rank", "Rank"),  # the row's place; rows of one account sit together
+    ("account_rank", "Account rank"),  # the account's place in priority order (scoring.accounts)
+    ("priority", "Priority"),  # why it sits there: "grade A, #3 of 48 by expected value"
+    ("owner", "Owner"),  # the rep of the day's list (data/reps.yaml), or Backlog
+    ("assigned_because", "Assigned because"),  # "CRM owner", "territory FR software", ...
     ("grade", "Grade"),
     ("win_probability", "Win probability (%)"),
     ("change", "Change since yesterday"),  # points since the last run, and the main cause
-    ("expected_value", "Expected value (EUR)"),
+    ("expected_value", "Expected value (EUR)"),  # the deal's, on the primary contact's row only
     ("lead_name", "Lead"),
+    ("primary_contact", "Primary contact"),  # yes: the account's most likely contact
     ("company", "Company"),
+    ("account_contacts", "Account contacts"),  # the others, with their roles; or the primary
     ("title", "Title"),
     ("email", "Email"),
     ("phone", "Phone"),
@@ -47,14 +58,26 @@ OUTCOME_COLUMNS: tuple[str, ...] = ("outcome", "outcome_reason", "close_date", "
 SHEET_HEADERS: tuple[str, ...] = tuple(header for _, header in SHEET_COLUMNS)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UP, DOWN, BULLET = "▲ ", "▼ ", "• "
+YES, NO = "yes", "no"
 
 
 def rank_leads(scored: pd.DataFrame) -> pd.DataFrame:
-    """Order by expected value, then win probability, then lead id; number them from 1."""
-    ranked = scored.assign(_ev=scored["expected_value"].map(Decimal))
-    ranked = ranked.sort_values(["_ev", "win_probability", "lead_id"],
-                                ascending=[False, False, True], kind="stable")
-    return ranked.drop(columns="_ev").assign(rank=range(1, len(ranked) + 1)).reset_index(drop=True)
+    """The leads in priority order, grouped by account (scoring.accounts.rank_accounts)."""
+    return rank_accounts(scored)
+
+
+def _contacts(ranked: pd.DataFrame, names: pd.Series) -> list[str]:
+    """Per row: on a primary row, the account's other contacts with their roles; on another
+    contact's row, who the primary contact is."""
+    titles = ranked["title"].astype("string").fillna("")
+    people = (names + titles.map(lambda t: f", {t}" if t else "")
+              + (ranked["win_probability"] * 100).map(lambda p: f" ({p:.1f} %)"))
+    primary_name = names.where(ranked["primary"]).groupby(ranked["account"]).transform("first")
+    others = people.where(~ranked["primary"]).groupby(ranked["account"]).agg(
+        lambda s: "\n".join(BULLET + p for p in s.dropna()))
+    return [others.get(account, "") if primary else f"primary: {primary_name[i]}"
+            for i, (account, primary) in enumerate(zip(ranked["account"], ranked["primary"],
+                                                       strict=True))]
 
 
 def _lines(prefix: str, items: object) -> list[str]:
@@ -78,19 +101,28 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
             last_name, company, title, email, phone, country, source, reasons_positive,
             reasons_negative, points, plan, seats, currency, terms (JSON text, see
             scoring.pricing.term_offers) and the Decimal amounts expected_value, list_price,
-            suggested_discount, acv, floor_price and approval_discount; optionally owner.
+            suggested_discount, acv, floor_price and approval_discount; optionally company_id
+            (the account; without it each lead is its own), owner and reason (why that owner).
     """
     ranked = rank_leads(scored)
     names = ranked[["first_name", "last_name"]].astype("string").fillna("")
+    lead_names = (names["first_name"] + " " + names["last_name"]).str.strip()
     sheet = pd.DataFrame({
         "rank": ranked["rank"],
+        "account_rank": ranked["account_rank"],
+        "priority": [priority_text(g, p, n) for g, p, n in zip(
+            ranked["account_grade"], ranked["grade_place"], ranked["grade_accounts"],
+            strict=True)],
         "owner": ranked["owner"] if "owner" in ranked else None,
+        "assigned_because": ranked["reason"] if "reason" in ranked else "",
         "grade": ranked["grade"],
         "win_probability": (ranked["win_probability"] * 100).round(1),
         "change": ranked["movement"] if "movement" in ranked else "",
-        "expected_value": ranked["expected_value"],
-        "lead_name": (names["first_name"] + " " + names["last_name"]).str.strip(),
+        "expected_value": ranked["expected_value"].where(ranked["primary"], None),
+        "lead_name": lead_names,
+        "primary_contact": ranked["primary"].map({True: YES, False: NO}),
         "company": ranked["company"],
+        "account_contacts": _contacts(ranked, lead_names),
         "title": ranked["title"],
         "email": ranked["email"],
         "phone": ranked["phone"],

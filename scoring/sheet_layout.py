@@ -19,10 +19,11 @@ MONEY_COLUMNS: tuple[str, ...] = ("expected_value", "list_price", "floor_price",
                                   "deal_value")
 # Percentages in points (23.4 means 23.4 %); XLSX stores the fraction and shows it as a percent.
 PERCENT_COLUMNS: tuple[str, ...] = ("win_probability", "discount", "approval")
-WHOLE_COLUMNS: tuple[str, ...] = ("rank", "seats")
+WHOLE_COLUMNS: tuple[str, ...] = ("rank", "account_rank", "seats")
 DATE_COLUMNS: tuple[str, ...] = ("close_date",)
 # Several lines per cell.
-WRAPPED_COLUMNS: tuple[str, ...] = ("reasons", "talking_points", "enriched_facts", "multi_year")
+WRAPPED_COLUMNS: tuple[str, ...] = ("reasons", "talking_points", "enriched_facts", "multi_year",
+                                    "account_contacts")
 UNASSIGNED = "unassigned"  # the slug of the leads without an owner
 # What a rep writes in the Outcome column (offered as a drop-down list in XLSX).
 OUTCOME_CHOICES: tuple[str, ...] = ("won", "lost", "no answer", "bad fit")

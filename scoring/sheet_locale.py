@@ -19,7 +19,9 @@ from scoring.sheet_layout import OUTCOME_CHOICES
 LOCALES: tuple[str, ...] = ("en", "fr")
 
 FRENCH_HEADERS: dict[str, str] = {
-    "rank": "Rang", "owner": "Commercial", "grade": "Note",
+    "rank": "Rang", "account_rank": "Rang du compte", "priority": "Priorité",
+    "owner": "Commercial", "assigned_because": "Attribué parce que", "grade": "Note",
+    "primary_contact": "Contact principal", "account_contacts": "Contacts du compte",
     "win_probability": "Probabilité de gain (%)", "change": "Évolution depuis hier",
     "expected_value": "Valeur attendue (EUR)", "lead_name": "Contact", "company": "Entreprise",
     "title": "Fonction", "email": "E-mail", "phone": "Téléphone", "country": "Pays",
@@ -105,7 +107,24 @@ def localise(sheet: pd.DataFrame, locale: str) -> pd.DataFrame:
             out["change"] = out["change"].map(lambda v: "nouveau" if v == "new" else v)
         if "scored_by" in out:
             out["scored_by"] = out["scored_by"].map(_scored_by_fr)
+        if "primary_contact" in out:
+            out["primary_contact"] = out["primary_contact"].map(
+                lambda v: {"yes": "oui", "no": "non"}.get(v, v))
+        if "priority" in out:  # "grade A, #3 of 48 by expected value"
+            out["priority"] = out["priority"].map(_priority_fr)
     return out
+
+
+_PRIORITY = re.compile(r"^grade (\S+), #(\d+) of (\d+) by expected value$")
+
+
+def _priority_fr(text: object) -> object:
+    """>>> _priority_fr("grade A, #3 of 48 by expected value")
+    'note A, n° 3 sur 48 par valeur attendue'
+    """
+    if not isinstance(text, str):
+        return text
+    return _PRIORITY.sub(r"note \1, n° \2 sur \3 par valeur attendue", text)
 
 
 def _scored_by_fr(text: object) -> object:

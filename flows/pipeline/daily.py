@@ -72,6 +72,7 @@ def _daily(settings: Settings, run_date: date, now: datetime | None) -> str:
     _record(settings, run_date, started, clock.now(settings) if now is None else now, summary)
     _publish_artifacts(run_date, summary, sheet)
     print(f"Lead sheet for {run_date}: {path} ({len(sheet)} leads)")
+    print(owners.load_line(summary["owners"]))
     print("\n".join(model_scoring.summary_lines(summary)))
     return str(path)
 

@@ -1,14 +1,29 @@
-"""The daily flow's owner step: give every scored lead of a run its rep (scoring.assignment)."""
+"""The daily flow's owner step: fill each rep's list for the day (scoring.workload), accounts in
+priority order (scoring.accounts), with the capacities and territories of data/reps.yaml."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
+
+import pandas as pd
 
 from flows import store
 from flows.editable_files import load_yaml
+from flows.privacy import suppression
 from flows.settings import Settings
-from scoring.assignment import Territories, assign
+from scoring.accounts import rank_accounts
+from scoring.assignment import Territories
+from scoring.workload import BACKLOG, DO_NOT_CONTACT, fill_lists
+
+# Columns of a CRM export (kept in leads.extra) that say a person must not be contacted, lower
+# case: Salesforce's DoNotCall and HasOptedOutOfEmail, HubSpot's email opt-out, a plain
+# do_not_contact column. A sheet offers to call and to e-mail, so any of them keeps the lead off.
+OPT_OUT_COLUMNS: tuple[str, ...] = (
+    "do_not_contact", "do not contact", "donotcontact", "donotcall", "hasoptedoutofemail",
+    "unsubscribed from all email", "hs_email_optout", "opted out of all email")
+YES: tuple[str, ...] = ("true", "1", "yes", "y", "oui", "x")
 
 
 def load_territories(settings: Settings) -> Territories:
@@ -17,12 +32,40 @@ def load_territories(settings: Settings) -> Territories:
 
 
 def assign_owners(settings: Settings, run_date: date) -> dict[str, Any]:
-    """Store the owner of each lead scored on `run_date`; returns the count per owner and rule."""
+    """Store the day's owner of each lead scored on `run_date` (a rep, the Backlog or Do not
+    contact) and why; returns the count per owner and per rule."""
     territories = load_territories(settings)
     with store.opened(settings.path(settings.warehouse)) as con:
-        leads = con.execute(store.sql("leads_to_assign", __package__), [run_date]).df()
-        owners = assign(leads, territories)
+        leads = con.execute(store.sql("leads_to_assign", __package__), {
+            "run_date": run_date, "flags": list(OPT_OUT_COLUMNS), "yes": list(YES)}).df()
+        leads["expected_value"] = leads["expected_value"].map(
+            lambda v: Decimal(v) if isinstance(v, str) else None)
+        leads["do_not_contact"] = _do_not_contact(con, leads)
+        owners = fill_lists(rank_accounts(leads), territories, run_date)
         with store.transaction(con):
             store.replace_run(con, "owner_assignments", run_date, owners)
     return {"owners": owners["owner"].value_counts().to_dict(),
             "rules": owners["rule"].value_counts().to_dict()}
+
+
+def load_line(summary: dict[str, Any]) -> str:
+    """The day's lists in one line, for the run summary.
+
+    >>> load_line({"owners": {"Backlog": 3, "Ana": 40, "Bo": 12}})
+    "Today's lists: Ana 40, Bo 12, Backlog 3"
+    """
+    counts = summary.get("owners", {})
+    order = sorted(counts, key=lambda o: (o in (BACKLOG, DO_NOT_CONTACT), -counts[o], o))
+    return "Today's lists: " + ", ".join(f"{o} {counts[o]}" for o in order)
+
+
+def _do_not_contact(con, leads: pd.DataFrame) -> pd.Series:
+    """Why each lead must not be contacted, or "": erased by `leadpilot forget` (the
+    suppression list, should the person come back by a door that does not check it), or a
+    CRM opt-out column."""
+    erased = (leads["email"].isin(suppression.suppressed_among(con, leads["email"].dropna()))
+              | leads["lead_id"].isin(suppression.lead_ids_among(con, leads["lead_id"])))
+    flags = leads["opt_outs"].map(
+        lambda f: ", ".join(f) if f is not None and len(f) else "", na_action="ignore")
+    why = flags.fillna("").astype(str)
+    return why.where(~erased, "on the suppression list")

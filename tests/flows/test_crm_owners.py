@@ -66,11 +66,15 @@ def test_a_real_salesforce_export_gives_each_lead_to_the_rep_whose_crm_id_is_its
     assert set(owners["rule"]) == {"crm"}
 
 
-def test_an_owner_id_no_rep_lists_stays_the_crm_owner(con, tmp_path):
+def test_an_owner_id_no_rep_lists_goes_to_the_territories_not_to_a_list_of_its_own(
+        con, tmp_path):
     _import(con, FIXTURES / "data-cloud-workshop" / "Lead.csv", tmp_path, "salesforce")
+    assert dict(con.execute("SELECT owner, count(*) FROM leads GROUP BY 1").fetchall()) == {
+        "005Ec000004oBPNIA2": 60}  # an OwnerId data/reps.yaml does not list
     owners = _owners(con, tmp_path)
-    assert set(owners["owner"]) == {"005Ec000004oBPNIA2"}
-    assert owners["owner_email"].isna().all()
+    assert set(owners["owner"]) <= {"Oliver Smith", "Julien Moreau"}
+    assert owners["owner_email"].notna().all()
+    assert set(owners["rule"]) <= {"territory", "default"}
 
 
 def test_a_salesforce_owner_name_column_wins_over_the_owner_id(con, tmp_path):

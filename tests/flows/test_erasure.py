@@ -117,7 +117,7 @@ def test_forget_rewrites_the_sheets_and_rejects_leadpilot_wrote(warehouse):
     settings, person, lead = warehouse  # runs after the erasure above
     folder = settings.out_dir / ANCHOR.isoformat()
     files = sorted(folder.glob("lead_sheet*"))
-    assert len(files) == 2 + 5  # csv (en) + xlsx + one French csv per owner
+    assert len(files) == 2 + 6  # csv (en) + xlsx + one French csv per owner and the backlog
     for path in files:
         if path.suffix == ".xlsx":
             rows = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].values)
@@ -127,10 +127,10 @@ def test_forget_rewrites_the_sheets_and_rejects_leadpilot_wrote(warehouse):
             text = path.read_text(encoding="utf-8-sig").lower()
             if path.name != "lead_sheet.csv":
                 assert path.name.endswith(".fr.csv")
-                assert text.startswith("rang;commercial;")  # still French Excel
+                assert text.startswith("rang;rang du compte;")  # still French Excel
         assert person.lower() not in text and lead.lower() not in text, path.name
     pages = sorted((folder / "reps").iterdir())
-    assert len(pages) == 2 * 5  # each rep's page and e-mail, rewritten without the person
+    assert len(pages) == 2 * 6  # each list's page and e-mail (5 reps, the Backlog), rewritten
     for path in pages:
         text = _page_text(path).lower()
         assert person.lower() not in text and lead.lower() not in text, path.name

@@ -47,14 +47,14 @@ def test_an_owner_id_listed_in_crm_ids_is_that_rep_in_its_15_or_18_character_for
     assert set(owners["rule"]) == {"crm"}
 
 
-def test_an_unlisted_or_differently_cased_id_stays_the_crm_owner_without_a_rep(tmp_path):
+def test_an_unlisted_or_differently_cased_id_goes_to_the_territory_rep_not_to_an_owner_of_its_own(
+        tmp_path):
     # Salesforce's 15-character ids are case-sensitive: 005BM... is another user
     owners = _owners(_territories(tmp_path), "005bm00000NCJmR", "005BM00000NCJMQ",
                      "005bm00000NCJmQAAA", None)
-    assert owners["owner"].tolist() == ["005bm00000NCJmR", "005BM00000NCJMQ",
-                                        "005bm00000NCJmQAAA", "Dana Default"]
-    assert owners["owner_email"].isna().tolist() == [True, True, True, False]
-    assert owners["rule"].tolist() == ["crm", "crm", "crm", "territory"]
+    assert owners["owner"].tolist() == ["Dana Default"] * 4  # the FR territory's rep
+    assert owners["owner_email"].tolist() == ["dana@example.com"] * 4
+    assert owners["rule"].tolist() == ["territory"] * 4
 
 
 def test_a_rep_with_only_crm_ids_gets_their_crm_leads_and_no_territory(tmp_path):
@@ -91,7 +91,8 @@ def test_a_salesforce_18_character_id_is_matched_by_its_15_character_form():
     (("crm_ids: [005Ec000004oBPNIA2]", 'crm_ids: ["005Ec 000004oBPNIA2"]'), 10,
      "reps[1].crm_ids", "without spaces"),
     (("crm_ids: [005Ec000004oBPNIA2]", "crm_id: [005Ec000004oBPNIA2]"), 10,
-     "reps[1].crm_id", "is not a rep setting (name, email, countries, industries, crm_ids)"),
+     "reps[1].crm_id",
+     "is not a rep setting (name, email, countries, industries, crm_ids, leads_per_day)"),
 ])
 def test_a_crm_id_mistake_names_the_file_line_and_field(tmp_path, change, line, field,
                                                          problem):

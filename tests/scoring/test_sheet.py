@@ -40,16 +40,29 @@ def _scored() -> pd.DataFrame:
     })
 
 
-def test_leads_rank_by_expected_value_then_probability():
-    ranked = rank_leads(_scored())
-    assert ranked["lead_id"].tolist() == ["L4", "L2", "L1", "L3"]
-    assert ranked["rank"].tolist() == [1, 2, 3, 4]
+def test_leads_rank_by_grade_then_expected_value_then_probability():
+    ranked = rank_leads(_scored().drop(columns="company"))  # no company: each its own account
+    assert ranked["lead_id"].tolist() == ["L2", "L3", "L1", "L4"]
+    assert ranked["rank"].tolist() == ranked["account_rank"].tolist() == [1, 2, 3, 4]
+
+
+def test_a_company_is_one_account_whose_deal_is_counted_once_on_its_primary_contact():
+    scored = _scored().assign(company_id=["C1", "C2", "C3", "C3"])
+    sheet = build_sheet(scored)
+    acme = sheet[sheet["company"] == "Acme"]
+    assert acme["lead_name"].tolist() == ["Solo", "Ann Lee"]  # 61 % before 10 %
+    assert acme["account_rank"].tolist() == [2, 2] and acme["rank"].tolist() == [2, 3]
+    assert acme["primary_contact"].tolist() == ["yes", "no"]
+    assert acme["expected_value"].tolist() == [Decimal("120.50"), None]
+    assert acme["account_contacts"].tolist() == ["• Ann Lee (10.0 %)", "primary: Solo"]
+    assert acme["priority"].tolist() == ["grade A, #2 of 2 by expected value"] * 2
+    assert sum(v for v in sheet["expected_value"] if v is not None) == Decimal("1920.50")
 
 
 def test_the_sheet_has_its_columns_in_order():
     sheet = build_sheet(_scored())
     assert tuple(sheet.columns) == tuple(name for name, _ in SHEET_COLUMNS)
-    assert sheet.loc[0, "win_probability"] == 10.0
+    assert sheet.loc[0, "win_probability"] == 60.0
     assert sheet.loc[0, "discount"] == Decimal("10.0")
 
 

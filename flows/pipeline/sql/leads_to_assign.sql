@@ -1,8 +1,36 @@
--- The leads scored on a run date, with what decides their owner: the CRM's owner, the company's
--- country and industry.
-SELECT s.lead_id, l.owner, c.country, c.industry
+-- The leads scored on a run date with what decides their place in the day's lists:
+-- - their owner: the CRM's owner, the company (the account), its country and industry;
+-- - their priority: grade, win probability and expected value (money as text: exact Decimal);
+-- - do-not-contact: the CRM export's opt-out columns kept in leads.extra ($flags, matched
+--   ignoring case) whose value says yes ($yes);
+-- - recycling: who held the lead on the previous runs (holder) since when (held_since: the
+--   first run of the holder's latest streak), and whether an outcome was recorded since.
+WITH prior AS (
+    SELECT lead_id, run_date, owner,
+           owner IS DISTINCT FROM lag(owner) OVER (PARTITION BY lead_id ORDER BY run_date)
+               AS starts
+    FROM owner_assignments
+    WHERE run_date < $run_date
+), held AS (
+    SELECT lead_id, arg_max(owner, run_date) AS holder,
+           max(run_date) FILTER (WHERE starts) AS held_since
+    FROM prior
+    GROUP BY lead_id
+)
+SELECT s.lead_id, l.owner, l.company_id, l.email, c.country, c.industry,
+       s.grade, s.win_probability,
+       CAST(q.expected_value AS VARCHAR) AS expected_value,
+       [k FOR k IN json_keys(l.extra)
+        IF list_contains($flags, lower(k))
+           AND list_contains($yes, lower(trim(json_extract_string(l.extra, '$."' || k || '"'))))
+       ] AS opt_outs,
+       h.holder, h.held_since,
+       EXISTS (SELECT 1 FROM outcomes o
+               WHERE o.lead_id = s.lead_id AND o.recorded_at >= h.held_since) AS worked
 FROM scores s
 JOIN leads l USING (lead_id)
 LEFT JOIN companies c ON c.company_id = l.company_id
-WHERE s.run_date = ?
+LEFT JOIN quotes q ON q.run_date = s.run_date AND q.lead_id = s.lead_id
+LEFT JOIN held h ON h.lead_id = s.lead_id
+WHERE s.run_date = $run_date
 ORDER BY s.lead_id

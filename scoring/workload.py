@@ -1,0 +1,177 @@
+"""A day's worth per rep: fill each rep's list up to capacity, in priority order.
+
+The accounts come in priority order (scoring.accounts.rank_accounts) and each goes to one rep,
+with all of its contacts (one conversation per company, not two reps calling the same buyer):
+
+1. A lead marked do-not-contact (the suppression list, a CRM opt-out flag) goes to nobody.
+2. The rep: the CRM owner of the account's first contact when it names a listed rep, else the
+   reps whose territory covers the company, most specific first, then the default rep
+   (scoring.assignment.preferences). A CRM owner that is no listed rep is ignored.
+3. A rep who held the account's leads for `recycle_after_days` days or more without an outcome
+   recorded for any of them is skipped: the account is recycled to the next rep.
+4. A rep whose list is full (`leads_per_day`) is skipped: the account overflows to the next rep
+   that covers it. A CRM owner's account never overflows to someone else (the relationship is
+   theirs): it waits in the backlog.
+5. A rep gets at most `max_leads_per_company` contacts of one company a day; the others, and
+   everything no rep had room for, go to the Backlog list: on the sheet, never lost.
+
+Each lead carries the short phrase that says why it went where it did. The walk is one pass
+in priority order (a greedy fill is sequential by nature): a few microseconds per lead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from scoring.assignment import Rep, Territories, preferences
+
+BACKLOG = "Backlog"  # the list of leads no rep had room for today
+DO_NOT_CONTACT = "Do not contact"
+RULES: tuple[str, ...] = ("crm", "territory", "default", "overflow", "recycled", "backlog",
+                          "do_not_contact")
+
+
+@dataclass(frozen=True)
+class _Option:
+    rep: int
+    rule: str
+    phrase: str
+
+
+def fill_lists(ranked: pd.DataFrame, territories: Territories, run_date: date) -> pd.DataFrame:
+    """The day's owner of each lead, with its rule and the reason in one short phrase.
+
+    Args:
+        ranked: leads in sheet order with lead_id, account, owner (the CRM's, may be empty),
+            country, industry; optionally do_not_contact (why, or empty), holder (the owner
+            of the previous run), held_since (the first run date of that holder's streak) and
+            worked (an outcome was recorded since held_since).
+        territories: the reps and limits, from data/reps.yaml.
+        run_date: the day of the lists (for recycling).
+
+    Returns:
+        lead_id, owner (a rep's name, BACKLOG or DO_NOT_CONTACT), owner_email, rule (RULES)
+        and reason, in `ranked`'s order.
+    """
+    reps = territories.reps
+    prefs = preferences(ranked.reset_index(drop=True), territories)
+    left = [territories.capacity(r) for r in reps]
+    stale = _stale_holders(ranked.reset_index(drop=True), territories, run_date)
+    dnc = _text(ranked, "do_not_contact")
+    out: list[tuple[str, str | None, str, str]] = [("", None, "", "")] * len(ranked)
+    for rows in pd.Series(range(len(ranked))).groupby(ranked["account"].to_numpy(),
+                                                       sort=False):
+        reachable = []
+        for i in rows[1]:
+            if dnc[i]:
+                out[i] = (DO_NOT_CONTACT, None, "do_not_contact", f"do not contact: {dnc[i]}")
+            else:
+                reachable.append(i)
+        if not reachable:
+            continue
+        options = _options(prefs, reachable[0], territories)
+        # a stale holder who is no option any more (the territories changed) skips nothing
+        skip = {stale[i] for i in reachable} & {o.rep for o in options}
+        option = _choose(options, skip, left, reps, territories.recycle_after_days)
+        if option.rep < 0:
+            for i in reachable:
+                out[i] = (BACKLOG, None, "backlog", option.phrase)
+            continue
+        rep, taken = reps[option.rep], 0
+        for i in reachable:
+            if taken < territories.max_leads_per_company and left[option.rep] > 0:
+                out[i] = (rep.name, rep.email, option.rule, option.phrase)
+                taken += 1
+                left[option.rep] -= 1
+            else:
+                out[i] = (BACKLOG, None, "backlog", _held(rep, territories, taken))
+    frame = pd.DataFrame(out, columns=["owner", "owner_email", "rule", "reason"])
+    return frame.assign(lead_id=ranked["lead_id"].to_numpy())[
+        ["lead_id", "owner", "owner_email", "rule", "reason"]]
+
+
+def _held(rep: Rep, territories: Territories, taken: int) -> str:
+    if taken >= territories.max_leads_per_company:
+        return (f"backlog: {rep.name} already has {taken} contacts of this company "
+                "(max_leads_per_company)")
+    return f"backlog: {rep.name} at capacity"
+
+
+def _options(prefs: pd.DataFrame, i: int, territories: Territories) -> list[_Option]:
+    """The reps who may take the account whose first reachable contact is row `i`, in order."""
+    reps = territories.reps
+    crm = int(prefs.at[i, "crm_rep"])
+    options = [_Option(crm, "crm", "CRM owner")] if crm >= 0 else []
+    chain = prefs.at[i, "chain"]
+    unknown = " (CRM owner unknown)" if prefs.at[i, "crm_unknown"] else ""
+    if prefs.at[i, "rule"] == "default":
+        first = _Option(chain[0], "default", f"no territory: default rep{unknown}")
+    else:
+        first = _Option(chain[0], "territory",
+                        _territory(reps[chain[0]], prefs.iloc[i]) + unknown)
+    return options + [first] + [_Option(j, "territory", first.phrase) for j in chain[1:]]
+
+
+def _territory(rep: Rep, lead: pd.Series) -> str:
+    """"territory FR software": the lead's values that put it in the rep's territory (the
+    territory's own when the lead reaches this rep by overflow)."""
+    parts = ["territory"]
+    if rep.countries:
+        code = lead["country_code"]
+        parts.append(code if code in rep.countries else "/".join(sorted(rep.countries)))
+    if rep.industries:
+        industry = lead["industry_key"]
+        parts.append(industry if industry in rep.industries else "/".join(sorted(rep.industries)))
+    return " ".join(parts)
+
+
+def _choose(options: list[_Option], skip: set[int], left: list[int], reps: tuple[Rep, ...],
+            days: int) -> _Option:
+    """The first option with room; a CRM owner's account waits rather than overflow."""
+    crm_owner = options[0].rep if options[0].rule == "crm" else None
+    if crm_owner is not None and crm_owner not in skip:
+        if left[crm_owner] > 0:
+            return options[0]
+        return _Option(-1, "backlog", f"backlog: {reps[crm_owner].name} (CRM owner) at capacity")
+    full: list[int] = []
+    for option in options[1:] if crm_owner is not None else options:
+        if option.rep in skip:
+            continue
+        if left[option.rep] > 0:
+            if full:
+                return _Option(option.rep, "overflow", f"overflow: {reps[full[0]].name} at "
+                               "capacity")
+            if skip:
+                names = ", ".join(sorted(reps[j].name for j in skip))
+                return _Option(option.rep, "recycled",
+                               f"recycled: not worked by {names} in {days} days")
+            return option
+        full.append(option.rep)
+    if full:
+        return _Option(-1, "backlog", f"backlog: {reps[full[0]].name} at capacity")
+    names = ", ".join(sorted(reps[j].name for j in skip))
+    return _Option(-1, "backlog", f"backlog: not worked by {names} in {days} days, "
+                   "and no other rep covers it")
+
+
+def _stale_holders(ranked: pd.DataFrame, territories: Territories, run_date: date
+                   ) -> list[int | None]:
+    """Per lead, the rep (index) who held it `recycle_after_days` days or more unworked."""
+    if "holder" not in ranked:
+        return [None] * len(ranked)
+    index = {r.name: j for j, r in enumerate(territories.reps)}
+    since = pd.to_datetime(ranked["held_since"], errors="coerce")
+    age = (pd.Timestamp(run_date) - since).dt.days
+    worked = ranked["worked"].fillna(False).astype(bool) if "worked" in ranked else False
+    due = (age >= territories.recycle_after_days) & ~worked
+    return [index.get(h) if d and isinstance(h, str) else None
+            for h, d in zip(ranked["holder"], due.fillna(False), strict=True)]
+
+
+def _text(frame: pd.DataFrame, column: str) -> list[str]:
+    if column not in frame:
+        return [""] * len(frame)
+    return frame[column].astype("string").fillna("").tolist()
