@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from scoring.steering import steer
+
 # (internal name, header the rep reads), in sheet order.
 SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("rank", "Rank"),
@@ -37,8 +39,16 @@ SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("outcome_reason", "Outcome reason"),
     ("close_date", "Close date"),
     ("deal_value", "Deal value (EUR)"),
+    # the rep steers (read back by `leadpilot outcomes` too): not a fit, wrong contact, move up,
+    # move down (with a reason), and the numbers of the talking points that helped or were wrong
+    ("feedback", "Feedback"),
+    ("feedback_reason", "Feedback reason"),
+    ("useful_points", "Useful talking points"),
+    ("wrong_points", "Wrong talking points"),
 )
 OUTCOME_COLUMNS: tuple[str, ...] = ("outcome", "outcome_reason", "close_date", "deal_value")
+FEEDBACK_COLUMNS: tuple[str, ...] = ("feedback", "feedback_reason", "useful_points",
+                                     "wrong_points")
 SHEET_HEADERS: tuple[str, ...] = tuple(header for _, header in SHEET_COLUMNS)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UP, DOWN, BULLET = "▲ ", "▼ ", "• "
@@ -63,7 +73,17 @@ def _percent(rate: Decimal) -> Decimal:
     return (Decimal(rate) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
+def _numbered(items: object) -> str:
+    """Talking points numbered 1, 2, 3… so a rep can name one in "Useful talking points"."""
+    return "\n".join(f"{n}. {line}" for n, line in enumerate(_lines("", items), start=1))
+
+
+def _change(movement: object, move_note: str) -> str:
+    movement = movement if isinstance(movement, str) else ""
+    return "; ".join(part for part in (move_note, movement) if part)
+
+
+def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.DataFrame:
     """Turn scored, explained and priced leads into the rep's sheet, ranked, with its headers.
 
     Args:
@@ -71,15 +91,19 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
             last_name, company, title, email, phone, country, source, reasons_positive,
             reasons_negative, points, plan, seats and the Decimal amounts expected_value,
             list_price, suggested_discount, floor_price and acv; optionally owner.
+        moves: the reps' active moves (scoring.steering.steer): a moved lead changes place
+            and its "Change since yesterday" says who moved it, until when and why.
     """
-    ranked = rank_leads(scored)
+    ranked = steer(rank_leads(scored), moves)
     names = ranked[["first_name", "last_name"]].astype("string").fillna("")
     sheet = pd.DataFrame({
         "rank": ranked["rank"],
         "owner": ranked["owner"] if "owner" in ranked else None,
         "grade": ranked["grade"],
         "win_probability": (ranked["win_probability"] * 100).round(1),
-        "change": ranked["movement"] if "movement" in ranked else "",
+        "change": [_change(m, n) for m, n in zip(
+            ranked["movement"] if "movement" in ranked else [""] * len(ranked),
+            ranked["move_note"], strict=True)],
         "expected_value": ranked["expected_value"],
         "lead_name": (names["first_name"] + " " + names["last_name"]).str.strip(),
         "company": ranked["company"],
@@ -93,7 +117,7 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
             for pos, neg in zip(ranked["reasons_positive"], ranked["reasons_negative"], strict=True)
         ],
         "scored_by": ranked["scored_by"] if "scored_by" in ranked else "",
-        "talking_points": ["\n".join(_lines(BULLET, pts)) for pts in ranked["points"]],
+        "talking_points": [_numbered(pts) for pts in ranked["points"]],
         "enriched_facts": ["\n".join(_lines(BULLET, f if pd.api.types.is_list_like(f) else None))
                            for f in ranked["enriched_facts"]] if "enriched_facts" in ranked else "",
         "plan": ranked["plan"],
@@ -104,7 +128,7 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
         "acv": ranked["acv"],
         "lead_id": ranked["lead_id"],
     })
-    for column in OUTCOME_COLUMNS:
+    for column in OUTCOME_COLUMNS + FEEDBACK_COLUMNS:
         sheet[column] = ""
     return neutralise(sheet)
 

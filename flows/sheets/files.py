@@ -26,9 +26,9 @@ import xlsxwriter
 
 from scoring.sheet import FORMULA_PREFIXES, SHEET_COLUMNS, neutralise
 from scoring.sheet_layout import (
+    CHOICES,
     DATE_COLUMNS,
     MONEY_COLUMNS,
-    OUTCOME_CHOICES,
     PERCENT_COLUMNS,
     WHOLE_COLUMNS,
     WRAPPED_COLUMNS,
@@ -138,11 +138,12 @@ def _write_xlsx(sheet: pd.DataFrame, path: Path, locale: str) -> None:
         frozen = columns.index("lead_name") + 1 if "lead_name" in columns else 0
         page.freeze_panes(1, frozen)
         page.autofilter(0, 0, max(len(sheet), 1), len(columns) - 1)
-        if "outcome" in columns and len(sheet):
-            j = columns.index("outcome")
-            page.data_validation(1, j, len(sheet), j, {
-                "validate": "list", "source": list(OUTCOME_CHOICES), "error_type": "warning",
-                "input_title": "Outcome", "input_message": ", ".join(OUTCOME_CHOICES)})
+        for column, choices in CHOICES.items():  # Outcome, Feedback: drop-down lists
+            if column in columns and len(sheet):
+                j = columns.index(column)
+                page.data_validation(1, j, len(sheet), j, {
+                    "validate": "list", "source": list(choices), "error_type": "warning",
+                    "input_title": HEADERS[column], "input_message": ", ".join(choices)})
     finally:
         book.close()
 
