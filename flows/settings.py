@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     history_lag_days: int = Field(
         default=3, ge=0, description="A past lead is scored as of this many days after it came in."
     )
+    move_days: int = Field(
+        default=7, ge=1, description="A lead a rep moved up or down keeps its place this many "
+        "days after the move was read, then goes back to its computed rank.")
     holdout_fraction: float = Field(default=0.2, gt=0, lt=1)
     min_closed_leads: int = Field(
         default=200, ge=0, description="Below this many closed leads, score with data/rules.yaml.")

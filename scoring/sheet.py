@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from scoring.accounts import priority_text, rank_accounts
+from scoring.steering import steer
 
 # (internal name, header the rep reads), in sheet order.
 SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -53,8 +54,16 @@ SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("outcome_reason", "Outcome reason"),
     ("close_date", "Close date"),
     ("deal_value", "Deal value (EUR)"),
+    # the rep steers (read back by `leadpilot outcomes` too): not a fit, wrong contact, move up,
+    # move down (with a reason), and the numbers of the talking points that helped or were wrong
+    ("feedback", "Feedback"),
+    ("feedback_reason", "Feedback reason"),
+    ("useful_points", "Useful talking points"),
+    ("wrong_points", "Wrong talking points"),
 )
 OUTCOME_COLUMNS: tuple[str, ...] = ("outcome", "outcome_reason", "close_date", "deal_value")
+FEEDBACK_COLUMNS: tuple[str, ...] = ("feedback", "feedback_reason", "useful_points",
+                                     "wrong_points")
 SHEET_HEADERS: tuple[str, ...] = tuple(header for _, header in SHEET_COLUMNS)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UP, DOWN, BULLET = "▲ ", "▼ ", "• "
@@ -93,7 +102,17 @@ def _percent(rate: Decimal | None) -> Decimal | None:
     return (Decimal(rate) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
+def _numbered(items: object) -> str:
+    """Talking points numbered 1, 2, 3… so a rep can name one in "Useful talking points"."""
+    return "\n".join(f"{n}. {line}" for n, line in enumerate(_lines("", items), start=1))
+
+
+def _change(movement: object, move_note: str) -> str:
+    movement = movement if isinstance(movement, str) else ""
+    return "; ".join(part for part in (move_note, movement) if part)
+
+
+def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.DataFrame:
     """Turn scored, explained and priced leads into the rep's sheet, ranked, with its headers.
 
     Args:
@@ -103,8 +122,10 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
             scoring.pricing.term_offers) and the Decimal amounts expected_value, list_price,
             suggested_discount, acv, floor_price and approval_discount; optionally company_id
             (the account; without it each lead is its own), owner and reason (why that owner).
+        moves: the reps' active moves (scoring.steering.steer): a moved lead changes place
+            and its "Change since yesterday" says who moved it, until when and why.
     """
-    ranked = rank_leads(scored)
+    ranked = steer(rank_leads(scored), moves)
     names = ranked[["first_name", "last_name"]].astype("string").fillna("")
     lead_names = (names["first_name"] + " " + names["last_name"]).str.strip()
     sheet = pd.DataFrame({
@@ -117,7 +138,9 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
         "assigned_because": ranked["reason"] if "reason" in ranked else "",
         "grade": ranked["grade"],
         "win_probability": (ranked["win_probability"] * 100).round(1),
-        "change": ranked["movement"] if "movement" in ranked else "",
+        "change": [_change(m, n) for m, n in zip(
+            ranked["movement"] if "movement" in ranked else [""] * len(ranked),
+            ranked["move_note"], strict=True)],
         "expected_value": ranked["expected_value"].where(ranked["primary"], None),
         "lead_name": lead_names,
         "primary_contact": ranked["primary"].map({True: YES, False: NO}),
@@ -133,7 +156,7 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
             for pos, neg in zip(ranked["reasons_positive"], ranked["reasons_negative"], strict=True)
         ],
         "scored_by": ranked["scored_by"] if "scored_by" in ranked else "",
-        "talking_points": ["\n".join(_lines(BULLET, pts)) for pts in ranked["points"]],
+        "talking_points": [_numbered(pts) for pts in ranked["points"]],
         "enriched_facts": ["\n".join(_lines(BULLET, f if pd.api.types.is_list_like(f) else None))
                            for f in ranked["enriched_facts"]] if "enriched_facts" in ranked else "",
         "plan": ranked["plan"],
@@ -147,7 +170,7 @@ def build_sheet(scored: pd.DataFrame) -> pd.DataFrame:
         "multi_year": ranked["terms"].map(lambda t: t if isinstance(t, str) else ""),
         "lead_id": ranked["lead_id"],
     })
-    for column in OUTCOME_COLUMNS:
+    for column in OUTCOME_COLUMNS + FEEDBACK_COLUMNS:
         sheet[column] = ""
     return neutralise(sheet)
 

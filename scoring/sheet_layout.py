@@ -27,6 +27,11 @@ WRAPPED_COLUMNS: tuple[str, ...] = ("reasons", "talking_points", "enriched_facts
 UNASSIGNED = "unassigned"  # the slug of the leads without an owner
 # What a rep writes in the Outcome column (offered as a drop-down list in XLSX).
 OUTCOME_CHOICES: tuple[str, ...] = ("won", "lost", "no answer", "bad fit")
+# What a rep writes in the Feedback column (a drop-down list in XLSX too); a move needs a reason.
+FEEDBACK_CHOICES: tuple[str, ...] = ("not a fit", "wrong contact", "move up", "move down")
+# The drop-down lists of the XLSX sheet, by column.
+CHOICES: dict[str, tuple[str, ...]] = {"outcome": OUTCOME_CHOICES,
+                                        "feedback": FEEDBACK_CHOICES}
 
 
 def sheet_from_rows(rows: Iterable[str]) -> pd.DataFrame:

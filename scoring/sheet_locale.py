@@ -32,7 +32,8 @@ FRENCH_HEADERS: dict[str, str] = {
     "floor_price": "Prix plancher (par an)", "approval": "Accord du manager au-delà de (% remise)",
     "multi_year": "Offres pluriannuelles (par an)", "lead_id": "ID du lead",
     "outcome": "Résultat", "outcome_reason": "Raison", "close_date": "Date de clôture",
-    "deal_value": "Montant",
+    "deal_value": "Montant", "feedback": "Retour", "feedback_reason": "Raison du retour",
+    "useful_points": "Arguments utiles", "wrong_points": "Arguments faux",
 }
 SOURCES_FR: dict[str, str] = {
     "web_form": "formulaire du site", "demo_request": "demande de démo", "webinar": "webinaire",

@@ -99,6 +99,18 @@ def suggest(
     minimum: int = 3,
     maximum: int = MAX_POINTS,
 ) -> pd.Series:
+    """Each lead's talking points as text: `pick_points` without the playbook ids."""
+    return pick_points(leads, playbook, languages, minimum, maximum)["points"].rename(
+        "talking_points")
+
+
+def pick_points(
+    leads: pd.DataFrame,
+    playbook: dict,
+    languages: pd.Series,
+    minimum: int = 3,
+    maximum: int = MAX_POINTS,
+) -> pd.DataFrame:
     """Pick and render each lead's talking points, highest priority first.
 
     Every line reads ``<sentence> (source: <source>[, <YYYY-MM-DD>])``. A condition that meets a
@@ -113,7 +125,8 @@ def suggest(
         maximum: most points kept per lead.
 
     Returns:
-        A list[str] per lead, index of `leads`.
+        Index of `leads`; `points`: a list[str] per lead; `point_ids`: the playbook entry id of
+        each of those points, in the same order (what a rep's "talking point 2" refers to).
 
     Raises:
         ValueError: if the playbook fails `check_playbook`, or a lead gets fewer than `minimum`
@@ -129,7 +142,7 @@ def suggest(
     langs = validate_languages(languages, leads.index)
     points = _compile_points(playbook)
     ids = leads["lead_id"] if "lead_id" in leads.columns else leads.index.to_series()
-    result = []
+    texts, point_ids = [], []
     for record, lang, lead_id in zip(_records(leads), langs, ids, strict=True):
         lines = _lines(record, lang, points, maximum)
         if len(lines) < minimum:
@@ -137,12 +150,15 @@ def suggest(
                 f"lead {lead_id!r} gets {len(lines)} talking point(s), fewer than {minimum}: "
                 "the playbook needs always-true fallbacks (source, title, company)"
             )
-        result.append(lines)
-    return pd.Series(result, index=leads.index, name="talking_points", dtype=object)
+        texts.append(list(lines.values()))
+        point_ids.append(list(lines))
+    return pd.DataFrame({"points": pd.Series(texts, index=leads.index, dtype=object),
+                         "point_ids": pd.Series(point_ids, index=leads.index, dtype=object)})
 
 
-def _lines(record: dict, lang: str, points: list[_Point], maximum: int) -> list[str]:
-    lines: list[str] = []
+def _lines(record: dict, lang: str, points: list[_Point], maximum: int) -> dict[str, str]:
+    """The lead's lines keyed by their playbook entry id, in the order they are shown."""
+    lines: dict[str, str] = {}
     for point in points:
         if len(lines) == maximum:
             break
@@ -154,8 +170,8 @@ def _lines(record: dict, lang: str, points: list[_Point], maximum: int) -> list[
             continue
         date = _date(point, record)
         line = f"{sentence} (source: {point.source}{f', {date}' if date else ''})"
-        if sentence and line not in lines:
-            lines.append(line)
+        if sentence and line not in lines.values():
+            lines[point.id] = line
     return lines
 
 

@@ -80,6 +80,14 @@ def outcomes(
     run_outcomes(settings, file, dry_run, console, clock.now(settings), clock.today(settings))
 
 
+@app.command("playbook-stats")
+def playbook_stats() -> None:
+    """Per talking point: to how many leads it was shown, how many reps found it useful or wrong."""
+    from flows.cli.imports import print_playbook_stats
+
+    print_playbook_stats(_settings(), console)
+
+
 _HISTORY = typer.Option(None, "--history", help="Train on this CRM export instead of the "
                         "warehouse (CSV or XLSX, any separator).")
 _TARGET = typer.Option(None, "--target", help="The outcome column: 1/0, yes/no, true/false or "

@@ -96,7 +96,7 @@ def run_outcomes(settings: Settings, file: Path, dry_run: bool, console: Console
     rejects_dir = settings.path(settings.rejects_dir) / day.isoformat()
     opener = store.opened_read_only if dry_run else store.opened
     with console.status("Reading the outcomes…"), opener(settings.path(settings.warehouse)) as con:
-        summary = record_outcomes(con, file, rejects_dir, now, dry_run=dry_run)
+        summary = record_outcomes(con, file, rejects_dir, now, dry_run=dry_run, today=day)
     title = "Dry run: nothing was written" if dry_run else "Outcomes recorded from"
     console.print(bold(title, f" {file}"))
     console.print(f"  format: {summary.format}")
@@ -106,8 +106,32 @@ def run_outcomes(settings: Settings, file: Path, dry_run: bool, console: Console
         "suppressed": "suppressed"}, "they are neither recorded nor in the rejects file")
     console.print(f"  {summary.closed} leads closed as won or lost: the next `leadpilot train` "
                   "learns from them.")
+    if summary.feedback:
+        marks = ", ".join(f"{n} {_MARKS[kind]}" for kind, n in summary.feedback.items())
+        console.print(f"  feedback recorded: {marks}: the next daily sheet follows it "
+                      "(`leadpilot playbook-stats` counts the talking points).")
     if summary.first_rejects:
         print_rejects(console, summary.first_rejects)
     if summary.rejects_file:
         console.print("  rejected rows, with their line and reason: "
                       f"{summary.rejects_file}")
+
+
+_MARKS = {"not_a_fit": "not a fit", "wrong_contact": "wrong contact", "move_up": "moved up",
+          "move_down": "moved down", "point_useful": "talking point useful",
+          "point_wrong": "talking point wrong"}
+
+
+def print_playbook_stats(settings: Settings, console: Console) -> None:
+    """The talking points' counts as a table, the most often wrong first."""
+    from flows.pipeline.steps import playbook_stats
+
+    with store.opened(settings.path(settings.warehouse)) as con:
+        stats = playbook_stats(con)
+    table = Table("talking point (playbook id)", "shown to leads", "useful", "wrong",
+                  title="Talking points as the reps found them")
+    for row in stats.itertuples():
+        table.add_row(row.point_id, str(row.shown_to_leads), str(row.useful), str(row.wrong))
+    console.print(table)
+    if stats.empty:
+        console.print("  no talking point shown yet: run the daily sheet first.")

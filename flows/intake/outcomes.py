@@ -4,6 +4,9 @@ learns from them.
 FILE is the lead sheet after a rep filled in its outcome columns ("Lead ID", "Outcome",
 "Outcome reason", "Close date", "Deal value (EUR)"), as CSV (English or French Excel) or XLSX,
 or a CRM export (Salesforce Id/Status/ConvertedDate, HubSpot Record ID/Lifecycle Stage…).
+The same rows may carry the rep's feedback (Feedback, Feedback reason, Useful/Wrong talking
+points), read by flows/intake/feedback.py into lead_feedback; a row with feedback and no
+outcome is recorded too, and counts once in the row equation whatever it carries.
 Every outcome is kept in `outcomes`; won and lost also close the lead (leads.status,
 closed_at), which is what training reads. A row finds its lead by id, by the id of a
 duplicate CRM record an import merged into it (lead_aliases), or by email. Rows without an
@@ -23,7 +26,7 @@ import tempfile
 import unicodedata
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -32,7 +35,7 @@ import pandas as pd
 
 from features.reading.values import install_macros
 from flows.errors import LeadpilotError
-from flows.intake import rejects
+from flows.intake import feedback, rejects
 from flows.intake.loading import load_csv
 from flows.intake.originals import originals
 from flows.intake.reading import check_unchanged, detect_format, stamp
@@ -53,6 +56,7 @@ COLUMNS = {
                    "closed_at", "Date de clôture"),
     "deal_value": ("Deal value (EUR)", "deal_value", "Amount", "Deal value", "Amount (EUR)",
                    "Montant"),
+    **feedback.COLUMNS,
 }
 # What people write, lower-cased without accents, -> outcome. Anything else is rejected.
 WORDS = {
@@ -81,13 +85,14 @@ class OutcomeSummary:
     recorded: int
     unchanged: int
     merged: int  # a later row of the file gave the same lead's outcome
-    skipped: int  # no outcome yet (empty, or a CRM status that is still open)
+    skipped: int  # no outcome yet (empty, or a CRM status that is still open) and no feedback
     rejected: int
     suppressed: int  # rows of people `leadpilot forget` erased: not recorded, not rejected
     closed: int
     rejects_file: str | None
     first_rejects: list[dict] = field(default_factory=list)
     dry_run: bool = False
+    feedback: dict[str, int] = field(default_factory=dict)  # new marks of each kind
 
     @property
     def balanced(self) -> bool:
@@ -116,24 +121,27 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path):
     loaded = load_csv(con, path, fmt, "lp_outcome_raw", workdir)
     fmt = loaded.fmt
     picked = _pick(fmt.columns)
-    if "outcome" not in picked or not ({"lead_id", "email"} & set(picked)):
+    if not ({"outcome", *feedback.MARKED} & set(picked)) or not ({"lead_id", "email"}
+                                                                 & set(picked)):
         raise LeadpilotError(
             f"The file {path.name} has no outcome column or no lead column: it needs "
-            "\"Lead ID\" (or Id, or Email) and \"Outcome\" (or a CRM Status).")
+            "\"Lead ID\" (or Id, or Email) and \"Outcome\" (or a CRM Status, or Feedback).")
     install_macros(con)
     text = {part: f"lp_text({quote(col)})" for part, col in picked.items()}
     none = "NULL::VARCHAR"
+    extra = "".join(f", {text.get(part, none)} AS {part}" for part in feedback.COLUMNS)
     frame = con.execute(f"""
         SELECT _rec, lead_key, email_key, outcome_text, reason, close_text,
                lp_timestamp_of(close_g, $ord)::DATE AS close_date, value_text,
-               lp_decimal_of(value_clean, $dec) AS deal_value
+               lp_decimal_of(value_clean, $dec) AS deal_value, {', '.join(feedback.COLUMNS)}
         FROM (SELECT *, lp_date_parts(close_text) AS close_g,
                      lp_clean_number(value_text) AS value_clean FROM (
         SELECT rowid - $base AS _rec, {text.get('lead_id', none)} AS lead_key,
                lower({text.get('email', none)}) AS email_key,
-               {text['outcome']} AS outcome_text, {text.get('reason', none)} AS reason,
+               {text.get('outcome', none)} AS outcome_text,
+               {text.get('reason', none)} AS reason,
                {text.get('close_date', none)} AS close_text,
-               {text.get('deal_value', none)} AS value_text
+               {text.get('deal_value', none)} AS value_text{extra}
         FROM lp_outcome_raw
         WHERE coalesce({', '.join(f'lp_text({quote(c)})' for c in fmt.columns)}) IS NOT NULL))
         ORDER BY _rec
@@ -161,36 +169,46 @@ def _judge(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
     erased = (frame["email_key"].isin(suppression.suppressed_among(con, frame["email_key"]))
               | frame["lead_key"].isin(suppression.lead_ids_among(con, frame["lead_key"])))
     frame = frame.astype(object).where(frame.notna(), None)
+    marks, wrong_marks = feedback.judge(con, frame, _plain)
+    frame["marks"] = pd.Series(marks, index=frame.index, dtype=object)
     reasons = []
-    for row, skipped, suppressed in zip(frame.itertuples(), skip, erased, strict=True):
-        problems = []
+    for row, skipped, suppressed, marked, wrong in zip(
+            frame.itertuples(), skip, erased, feedback.has_feedback(frame), wrong_marks,
+            strict=True):
         if suppressed:
             reasons.append("suppressed")
-            continue
-        if skipped:
+        elif skipped and not marked:
             reasons.append("skip")
-            continue
-        if row.outcome is None:
-            problems.append(f"outcome must be won, lost, no answer or bad fit, not "
-                            f"{row.outcome_text!r}")
-        if row.lead_id is None:
-            problems.append(f"no lead {row.lead_key or row.email_key!r} in the warehouse")
-        if row.close_text and row.close_date is None:
-            problems.append(f"close date is not a date: {row.close_text!r}")
-        if row.value_text and row.deal_value is None:
-            problems.append(f"deal value is not a number: {row.value_text!r}")
-        elif row.deal_value is not None and row.deal_value < 0:
-            problems.append(f"deal value is negative: {row.value_text!r}")
-        reasons.append("; ".join(problems) or None)
+        else:
+            reasons.append("; ".join(_problems(row, skipped) + wrong) or None)
     frame["problem"] = pd.Series(reasons, index=frame.index, dtype=object)
     frame["deal_value"] = frame["deal_value"].map(
         lambda v: None if v is None else Decimal(v).quantize(CENT, rounding=ROUND_HALF_UP))
     return frame
 
 
+def _problems(row, skipped: bool) -> list[str]:
+    """What is wrong with a row's lead and outcome (`skipped`: it gives no outcome)."""
+    problems = []
+    if not skipped and row.outcome is None:
+        problems.append(f"outcome must be won, lost, no answer or bad fit, not "
+                        f"{row.outcome_text!r}")
+    if row.lead_id is None:
+        problems.append(f"no lead {row.lead_key or row.email_key!r} in the warehouse")
+    if row.close_text and row.close_date is None:
+        problems.append(f"close date is not a date: {row.close_text!r}")
+    if row.value_text and row.deal_value is None:
+        problems.append(f"deal value is not a number: {row.value_text!r}")
+    elif row.deal_value is not None and row.deal_value < 0:
+        problems.append(f"deal value is negative: {row.value_text!r}")
+    return problems
+
+
 def record_outcomes(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Path,
-                    now: datetime, *, dry_run: bool = False) -> OutcomeSummary:
-    """Record the outcomes of FILE in one transaction; see the module docstring."""
+                    now: datetime, *, dry_run: bool = False,
+                    today: date | None = None) -> OutcomeSummary:
+    """Record the outcomes and feedback of FILE in one transaction (the feedback marked on
+    `today`, the team's day, default `now`'s date); see the module docstring."""
     path = Path(path)
     read_from = stamp(path)
     with tempfile.TemporaryDirectory(prefix="leadpilot-outcomes-") as tmp:
@@ -204,8 +222,10 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Pat
             if _has_outcomes(con) else "SELECT NULL AS lead_id LIMIT 0").fetchall()
         seen = {row[0]: tuple(row[1:]) for row in latest}
         fresh = good[pd.Series(  # a Series: an empty list would select no column
-            [seen.get(r.lead_id) != (r.outcome, r.reason, r.close_date, r.deal_value)
-             for r in good.itertuples()], index=good.index, dtype=bool)]
+            [r.outcome is not None and seen.get(r.lead_id) != (
+                r.outcome, r.reason, r.close_date, r.deal_value) for r in good.itertuples()],
+            index=good.index, dtype=bool)]
+        marks = feedback.fresh(con, good)
         found = list(originals(loaded, iter(bad["_rec"].tolist()), one_line_records=False))
         problems = dict(zip(bad["_rec"], bad["problem"], strict=True))
         candidates = ([(int(r.line), r.reason, r.raw) for r in loaded.rejects.itertuples()]
@@ -218,18 +238,20 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: Pat
     target = rejects_dir / f"{path.stem}_rejects.csv"
     summary = OutcomeSummary(
         file=str(path), format=loaded.fmt.describe(), read=len(frame) + len(loaded.rejects),
-        recorded=len(fresh), unchanged=len(good) - len(fresh),
+        recorded=len(new := set(fresh["lead_id"]) | set(marks["lead_id"])),
+        unchanged=len(good) - len(new),
         merged=int(frame["problem"].isna().sum()) - len(good),
         skipped=int((frame["problem"] == "skip").sum()), rejected=rejected,
         suppressed=int((frame["problem"] == "suppressed").sum()) + sum(hidden),
         closed=len(closing),
         rejects_file=str(target) if rejected and not dry_run else None,
         first_rejects=[dict(zip(rejects.COLUMNS, r, strict=True)) for r in rows[:10]],
-        dry_run=dry_run)
+        dry_run=dry_run, feedback=feedback.counts(marks))
     check_unchanged(path, read_from)  # a file still being written: nothing of it lands
     if dry_run:
         return summary
-    _write(con, fresh, closing, now, str(path), summary, rows, target)
+    _write(con, fresh, closing, now, str(path), summary, rows, target,
+           lambda: feedback.insert(con, marks, today or now.date(), now, str(path)))
     return summary
 
 
@@ -239,7 +261,9 @@ def _has_outcomes(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _write(con, fresh: pd.DataFrame, closing: pd.DataFrame, now: datetime, source: str,
-           summary: OutcomeSummary, rows: list, target: Path) -> None:
+           summary: OutcomeSummary, rows: list, target: Path, also=lambda: None) -> None:
+    """Write the rejects file, then the outcomes, the closed leads and `also` (the feedback
+    marks) in one transaction."""
     if rows:
         rejects.write_rejects(iter(rows), target)
     records = pd.DataFrame({
@@ -277,6 +301,7 @@ def _write(con, fresh: pd.DataFrame, closing: pd.DataFrame, now: datetime, sourc
             uuid.uuid4().hex, source, summary.format, now,
             json.dumps({k: v for k, v in asdict(summary).items()
                         if isinstance(v, int) and not isinstance(v, bool)})])
+        also()
         con.execute("DROP TABLE lp_closing")
         con.unregister("lp_outcomes_in")
         con.execute("COMMIT")

@@ -24,8 +24,9 @@ from flows.sheets.rep_pages import write_rep_pages
 from scoring.pricing import PriceBook, quote_leads
 from scoring.reasons import languages_for
 from scoring.sheet import build_sheet
-from scoring.talking_points import suggest
+from scoring.talking_points import pick_points
 
+PLAYBOOK_STATS = "playbook_stats.csv"
 MONEY = ("unit_price_monthly", "list_price", "discount_amount", "acv", "floor_price",
          "expected_value", "volume_discount", "prepay_discount", "suggested_discount",
          "floor_discount", "approval_discount")
@@ -58,7 +59,9 @@ def enrich(settings: Settings, now: datetime) -> int:
 def features(settings: Settings, run_date: date) -> int:
     """Point-in-time features of the leads open at the start of `run_date`."""
     with store.opened(settings.path(settings.warehouse)) as con:
-        frame = build_features(con, open_moments(con, run_date))
+        moments = open_moments(con, run_date)
+        off = con.execute(store.sql("off_sheet", __package__), {"run_date": run_date}).df()
+        frame = build_features(con, moments[~moments["lead_id"].isin(off["lead_id"])])
         payload = frame.drop(columns=["lead_id", "as_of"]).to_json(
             orient="records", date_format="iso", date_unit="s")
         rows = pd.DataFrame({
@@ -100,15 +103,19 @@ def talking_points(settings: Settings, run_date: date) -> int:
                             [run_date]).df()
         frame = frame.merge(plans, on="lead_id", how="left")
         languages = languages_for(frame["country"], settings.language)
-        points = suggest(frame, playbook, languages) if len(frame) else pd.Series(dtype=object)
-        rows = pd.DataFrame({"lead_id": frame["lead_id"], "points": points})
+        picked = (pick_points(frame, playbook, languages) if len(frame)
+                  else pd.DataFrame({"points": [], "point_ids": []}, dtype=object))
+        rows = pd.DataFrame({"lead_id": frame["lead_id"], "points": picked["points"],
+                             "point_ids": picked["point_ids"]})
         with store.transaction(con):
             return store.replace_run(con, "talking_points", run_date, rows)
 
 
 def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
     """Write data/out/<run_date>/lead_sheet.<csv|xlsx> and keep its rows in the warehouse;
-    beside it, each rep's page and e-mail (reps/<rep-slug>.html and .eml).
+    beside it, each rep's page and e-mail (reps/<rep-slug>.html and .eml). The reps' active moves
+    reorder it, and playbook_stats.csv beside it counts the talking points reps marked useful or
+    wrong.
 
     The format and locale are the settings' sheet_format and sheet_locale (CSV, en by default);
     a French sheet is lead_sheet.fr.<csv|xlsx>.
@@ -117,7 +124,10 @@ def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
         scored = con.execute(store.sql("sheet_inputs", __package__), [run_date]).df()
         for column in MONEY:
             scored[column] = scored[column].map(_decimal)
-        sheet = build_sheet(scored)
+        moves = con.execute(store.sql("active_moves", __package__),
+                            {"run_date": run_date, "days": settings.move_days}).df()
+        sheet = build_sheet(scored, moves)
+        stats = playbook_stats(con)
         rows = pd.DataFrame({
             "rank": sheet["rank"], "lead_id": sheet["lead_id"],
             "row": sheet.to_json(orient="records", lines=True,
@@ -131,7 +141,16 @@ def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
     sheet_files.write_sheet(sheet, path, settings.sheet_format, settings.sheet_locale)
     addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
     write_rep_pages(sheet, path.parent, run_date, settings.sheet_locale, addresses)
+    # for sales ops: which talking points reps found useful or wrong (ids and counts only)
+    stats.to_csv(path.with_name(PLAYBOOK_STATS), index=False, encoding="utf-8-sig",
+                 lineterminator="\r\n")
     return path, sheet
+
+
+def playbook_stats(con) -> pd.DataFrame:
+    """Per talking point (playbook entry id): the leads it was shown to, and how many leads'
+    reps marked it useful or wrong; the most often wrong first."""
+    return con.execute(store.sql("playbook_stats", __package__)).df()
 
 
 def _decimal(text: object) -> Decimal | None:

@@ -6,7 +6,8 @@ What is erased:
   lead ids are the leads (and any other table with both columns) carrying that email. Every row
   of every table with a ``lead_id`` or an ``email`` column that matches goes: leads, activities,
   lead_enrichment, scores, quotes, talking points, features, owners, the rows of past sheets
-  (sheet_rows), and whatever tables other features add (outcomes, enrichment caches...). The
+  (sheet_rows), the reps' feedback marks (lead_feedback: a wrong contact, a move, a talking
+  point), and whatever tables other features add (outcomes, enrichment caches...). The
   tables are discovered in ``information_schema`` (privacy/sql/personal_data_tables.sql), not
   listed here:
   **a new table that holds personal data must key it by lead_id or email to be covered.** All

@@ -39,6 +39,7 @@ from scoring.rep_view import unquoted
 from scoring.sheet import FORMULA_PREFIXES, neutralise
 from scoring.sheet_fit import multiline_columns, row_heights, wrapped_width
 from scoring.sheet_layout import (
+    CHOICES,
     DATE_COLUMNS,
     MONEY_COLUMNS,
     PERCENT_COLUMNS,
@@ -209,12 +210,14 @@ def _write_xlsx(sheet: pd.DataFrame, path: Path, locale: str) -> None:
         page.freeze_panes(1, frozen)
         page.autofilter(0, 0, max(len(sheet), 1), len(columns) - 1)
         _print_layout(page)
-        if "outcome" in columns and len(sheet):
-            j = columns.index("outcome")
-            page.data_validation(1, j, len(sheet), j, {
-                "validate": "list", "source": list(OUTCOME_WORDS[locale]),
-                "error_type": "warning", "input_title": names["outcome"],
-                "input_message": ", ".join(OUTCOME_WORDS[locale])})
+        for column, choices in CHOICES.items():  # Outcome, Feedback: drop-down lists
+            if column in columns and len(sheet):
+                choices = OUTCOME_WORDS[locale] if column == "outcome" else choices
+                j = columns.index(column)
+                page.data_validation(1, j, len(sheet), j, {
+                    "validate": "list", "source": list(choices), "error_type": "warning",
+                    "input_title": names.get(column, column),
+                    "input_message": ", ".join(choices)})
     finally:
         book.close()
 

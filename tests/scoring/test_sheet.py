@@ -66,11 +66,12 @@ def test_the_sheet_has_its_columns_in_order():
     assert sheet.loc[0, "discount"] == Decimal("10.0")
 
 
-def test_reasons_and_points_are_one_per_line_with_markers():
+def test_reasons_are_one_per_line_with_markers_and_points_numbered():
     sheet = build_sheet(_scored()).set_index("lead_id")
     assert sheet.loc["L1", "reasons"] == (
         "▲ Pricing page viewed 4 times in 7 days\n▼ Free-mail address")
-    assert sheet.loc["L1", "talking_points"].splitlines() == ["• p1", "• p2", "• p3"]
+    # numbered, so a rep can name one in "Useful talking points" or "Wrong talking points"
+    assert sheet.loc["L1", "talking_points"].splitlines() == ["1. p1", "2. p2", "3. p3"]
     assert sheet.loc["L3", "lead_name"] == "Solo"
 
 
@@ -87,3 +88,15 @@ def test_neutralise_leaves_numbers_alone():
     frame = neutralise(pd.DataFrame({"n": [-1.5, 2.0], "t": ["\t=x", "fine"]}))
     assert frame["n"].tolist() == [-1.5, 2.0]
     assert frame["t"].tolist() == ["'\t=x", "fine"]
+
+
+def test_a_lead_a_rep_moved_up_comes_first_and_the_sheet_says_who_when_and_why():
+    moves = pd.DataFrame([{"lead_id": "L3", "kind": "move_up", "rep": "Zoé Martin",
+                           "marked_on": "2026-11-27", "until": "2026-12-04",
+                           "reason": "asked for a quote"}])
+    sheet = build_sheet(_scored().assign(movement=["", "", "▲ +3: more visits", ""]), moves)
+    assert sheet["lead_id"].tolist() == ["L3", "L4", "L2", "L1"]
+    assert sheet["rank"].tolist() == [1, 2, 3, 4]
+    assert sheet["change"].tolist()[:2] == [
+        "⇧ moved up by Zoé Martin on 2026-11-27 (until 2026-12-04): asked for a quote; "
+        "▲ +3: more visits", ""]
