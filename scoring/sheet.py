@@ -122,8 +122,7 @@ def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.D
             scoring.pricing.term_offers) and the Decimal amounts expected_value, list_price,
             suggested_discount, acv, floor_price and approval_discount; optionally company_id
             (the account; without it each lead is its own), owner and reason (why that owner).
-        moves: the reps' active moves (scoring.steering.steer): a moved lead changes place
-            and its "Change since yesterday" says who moved it, until when and why.
+        moves: the reps' active moves (scoring.steering.steer), noted in "change".
     """
     ranked = steer(rank_leads(scored), moves)
     names = ranked[["first_name", "last_name"]].astype("string").fillna("")

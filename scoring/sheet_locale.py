@@ -120,7 +120,9 @@ _PRIORITY = re.compile(r"^grade (\S+), #(\d+) of (\d+) by expected value$")
 
 
 def _priority_fr(text: object) -> object:
-    """>>> _priority_fr("grade A, #3 of 48 by expected value")
+    """The Priority column in French.
+
+    >>> _priority_fr("grade A, #3 of 48 by expected value")
     'note A, n° 3 sur 48 par valeur attendue'
     """
     if not isinstance(text, str):

@@ -37,7 +37,13 @@ import xlsxwriter
 
 from scoring.rep_view import unquoted
 from scoring.sheet import FORMULA_PREFIXES, neutralise
-from scoring.sheet_fit import multiline_columns, row_heights, wrapped_width
+from scoring.sheet_fit import (
+    line_count,
+    multiline_columns,
+    row_height,
+    row_heights,
+    wrapped_width,
+)
 from scoring.sheet_layout import (
     CHOICES,
     DATE_COLUMNS,
@@ -192,10 +198,10 @@ def _write_xlsx(sheet: pd.DataFrame, path: Path, locale: str) -> None:
         columns = list(sheet.columns)
         wrapped = {c: wrapped_width(sheet[c], names.get(c, c)) for c in multiline_columns(sheet)}
         styles = _Styles(book, locale, set(wrapped))
-        for j, column in enumerate(columns):
-            width = wrapped.get(column) or _width(sheet[column], column)
+        widths = [wrapped.get(c) or _width(sheet[c], c) for c in columns]
+        for j, (column, width) in enumerate(zip(columns, widths, strict=True)):
             page.set_column(j, j, width, styles.column(column))
-        page.set_row(0, 32)
+        page.set_row(0, _header_height([names.get(c, c) for c in columns], widths))
         for j, column in enumerate(columns):
             page.write_string(0, j, names.get(column, column), styles.header)
         heights = row_heights(sheet, wrapped)
@@ -300,6 +306,13 @@ def _unquoted(text: str) -> tuple[str, bool]:
     """The text without the neutralising ', and whether a spreadsheet could run it."""
     text = unquoted(text)
     return text, text.startswith(FORMULA_PREFIXES)
+
+
+def _header_height(texts: list[str], widths: list[float]) -> float:
+    """Points for the header row: its longest wrapped header, in bold (about a tenth wider than
+    the cells' text, hence the narrower width counted), and never under 32."""
+    lines = max((line_count(t, w * 0.9) for t, w in zip(texts, widths, strict=True)), default=1)
+    return max(32.0, row_height(lines) or 0.0)
 
 
 def _width(values: pd.Series, column: str) -> float:

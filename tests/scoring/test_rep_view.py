@@ -53,7 +53,7 @@ def test_a_card_says_who_why_what_to_say_and_what_to_offer():
     assert {f.label: f.lines for f in first.who}["Company"] == ("Ateliers Optima",)
     assert first.why == ("▲ Arrivé par une demande de démo", "▲ Dernière activité",
                          "▼ Contributeur individuel")
-    assert first.say == ("• Confirmez le créneau", "• Appelez aujourd'hui")
+    assert first.say == ("1. Confirmez le créneau", "2. Appelez aujourd'hui")
     offer = {f.label: f.lines[0] for f in first.offer}
     assert offer["List price (per year)"] == "169,884.00 €"
     assert offer["Walk-away price (per year)"] == "144,401.40 €"
