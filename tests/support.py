@@ -52,6 +52,22 @@ def import_leads(settings, path: Path, now, dry_run: bool = False):
     return summary
 
 
+def four_leads(folder: Path, imported_at: datetime):
+    """A new warehouse in `folder` holding leads L1-L4 (l1@acme.fr…), imported at
+    `imported_at`: an open connection (the caller closes it)."""
+    from flows import store
+    from flows.intake.importer import import_file
+    from flows.intake.mapping import load_mapping
+
+    connection = store.connect(folder / "w.duckdb")
+    leads = folder / "leads.csv"
+    leads.write_text("lead_id,created_at,email,source\n" + "".join(
+        f"L{i},2026-11-0{i},l{i}@acme.fr,event\n" for i in range(1, 5)), encoding="utf-8")
+    import_file(connection, leads, load_mapping("leadpilot", None), folder / "rejects",
+                imported_at)
+    return connection
+
+
 def warehouse_contents(path: Path) -> dict[str, list[str]]:
     """Every table of a warehouse file and its rows (sorted, as text): equal before and after
     an import that must write nothing."""

@@ -6,10 +6,9 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
+from support import four_leads
 
 from flows import store
-from flows.intake.importer import import_file
-from flows.intake.mapping import load_mapping
 from flows.intake.outcomes import record_outcomes
 from flows.privacy.erasure import forget
 from flows.settings import Settings
@@ -23,12 +22,7 @@ HEADER = ("Lead ID,Owner,Talking points,Outcome,Feedback,Feedback reason,Useful 
 
 @pytest.fixture
 def con(tmp_path):
-    connection = store.connect(tmp_path / "w.duckdb")
-    leads = tmp_path / "leads.csv"
-    leads.write_text("lead_id,created_at,email,source\n" + "".join(
-        f"L{i},2026-11-0{i},l{i}@acme.fr,event\n" for i in range(1, 5)), encoding="utf-8")
-    import_file(connection, leads, load_mapping("leadpilot", None), tmp_path / "rejects",
-                datetime(2026, 11, 20))
+    connection = four_leads(tmp_path, datetime(2026, 11, 20))
     connection.execute(  # the sheets of two days: on the 27th, the points came in another order
         "INSERT INTO talking_points VALUES "
         "('2026-11-26', 'L1', ['CEO (source: y)', 'Asked for a demo (source: x)', "

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support import four_leads
 
 from flows import store
 from flows.errors import LeadpilotError
@@ -27,12 +28,7 @@ SHEET = ("Rank,Lead ID,Lead,Outcome,Outcome reason,Close date,Deal value (EUR)\n
 
 @pytest.fixture
 def con(tmp_path):
-    connection = store.connect(tmp_path / "w.duckdb")
-    leads = tmp_path / "leads.csv"
-    leads.write_text("lead_id,created_at,email,source\n" + "".join(
-        f"L{i},2026-11-0{i},l{i}@acme.fr,event\n" for i in range(1, 5)), encoding="utf-8")
-    import_file(connection, leads, load_mapping("leadpilot", None), tmp_path / "rejects",
-                datetime(2026, 11, 29))
+    connection = four_leads(tmp_path, datetime(2026, 11, 29))
     yield connection
     connection.close()
 
