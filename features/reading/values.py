@@ -9,6 +9,7 @@ runs over millions of rows, so a value reads the same everywhere:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 
@@ -70,17 +71,31 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(files(__package__).joinpath("sql", "values.sql").read_text(encoding="utf-8"))
 
 
-def _apply(series: pd.Series, inner: str, outer: str, params: dict) -> pd.Series:
-    con = duckdb.connect()
-    try:
+_LOCAL = threading.local()  # one in-memory DuckDB with the macros per thread, kept
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """The thread's in-memory DuckDB with the value macros. Opening one and installing the
+    macros costs more than parsing a few thousand values, and a history file parses each of its
+    columns two or three times (numbers, dates, both date paths), so it is opened once."""
+    con = getattr(_LOCAL, "con", None)
+    if con is None:
+        con = duckdb.connect()
         install_macros(con)
-        frame = pd.DataFrame({"v": series.astype(object).where(series.notna(), None)})
-        frame["v"] = frame["v"].astype("str")
-        con.register("_values", frame)
+        _LOCAL.con = con
+    return con
+
+
+def _apply(series: pd.Series, inner: str, outer: str, params: dict) -> pd.Series:
+    con = _connection()
+    frame = pd.DataFrame({"v": series.astype(object).where(series.notna(), None)})
+    frame["v"] = frame["v"].astype("str")
+    con.register("_values", frame)
+    try:
         rows = con.execute(f"SELECT {outer} FROM (SELECT {inner} AS g FROM _values)",  # noqa: S608
                            params).fetchall()
     finally:
-        con.close()
+        con.unregister("_values")
     return pd.Series([row[0] for row in rows], index=series.index, name=series.name,
                      dtype=object)
 

@@ -106,6 +106,7 @@ def test_bad_history_options_are_one_sentence(own_warehouse, args, message):
     assert message in str(result.exception)
 
 
+@pytest.mark.slow  # five real trainings; the folds themselves: tests/scoring/test_evaluation.py
 def test_evaluate_prints_the_cross_validated_figures_as_json_and_writes_the_report(
         own_warehouse):
     report = own_warehouse / "report.html"
@@ -132,6 +133,7 @@ def test_evaluate_prints_the_cross_validated_figures_as_json_and_writes_the_repo
         assert title in page
 
 
+@pytest.mark.slow  # five real trainings; the column plan alone: tests/scoring/test_tabular.py
 def test_evaluate_says_which_columns_were_used_derived_or_set_aside_and_why(own_warehouse):
     """An opportunity id is set aside, a date becomes month, weekday and days to the other date,
     free-text notes become their length, decimal commas are read as the file writes them."""
