@@ -20,6 +20,7 @@ import duckdb
 
 from flows import store
 from flows.intake import rejects
+from flows.intake import rows as import_rows
 from flows.intake.activities import import_activities
 from flows.intake.importer import ImportSummary, import_file
 from flows.intake.mapping import load_mapping
@@ -50,6 +51,7 @@ def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, act
 
     With `dry_run`, each file is previewed and nothing is written: neither the warehouse
     (`con` may be read-only) nor a rejects file."""
+    import_rows.install(con, committed=True)  # once, outside the transaction, for the 3 files
     step = contextlib.nullcontext() if dry_run else store.transaction(con)
     targets = [rejects.target(rejects_dir, path) for path in (companies, leads, activities)]
     try:  # the rejects files stay `.partial` until the transaction commits

@@ -96,9 +96,9 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
     read_from = stamp(path)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
-    import_rows.install(con)
-    target = rejects.target(rejects_dir, path)
     own = not in_transaction
+    import_rows.install(con, committed=own)  # before our BEGIN: kept for the next file
+    target = rejects.target(rejects_dir, path)
     if own:
         con.execute("BEGIN TRANSACTION")
     try:

@@ -119,3 +119,26 @@ def test_a_bom_does_not_break_the_first_header(tmp_path):
     rows, fmt = read_table(path)
     assert list(rows.columns[:2]) == ["event_id", "lead_id"] == list(fmt.columns)
     assert rows.values.tolist() == [["E1", "L1"]]
+
+
+def test_the_macros_are_created_once_per_connection_and_again_after_a_rollback(
+        files, tmp_path, monkeypatch):
+    from flows.intake import rows
+
+    created = []
+    monkeypatch.setattr(rows, "install_macros",
+                        lambda con, real=rows.install_macros: (created.append(1), real(con)))
+    con = store.connect(tmp_path / "w.duckdb")
+    _import(con, files, tmp_path)
+    _import(con, files, tmp_path)
+    assert len(created) == 1  # three files, twice: the macros were kept
+
+    other = store.connect(tmp_path / "other.duckdb")
+    other.execute("BEGIN TRANSACTION")  # a caller's own transaction, then rolled back
+    rows.install(other)
+    other.execute("ROLLBACK")
+    assert len(created) == 2
+    _import(other, files, tmp_path)  # created again, not taken as kept from the rolled-back one
+    assert len(created) == 3
+    _import(other, files, tmp_path)
+    assert len(created) == 3
