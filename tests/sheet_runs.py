@@ -13,23 +13,38 @@ from flows.models import scoring as model_scoring
 from flows.pipeline import owners, steps
 from flows.settings import Settings
 
+_SCORED: dict[Path, Path] = {}  # demo warehouse -> a copy with ANCHOR's steps run, once per session
+
 
 def publish_copy(demo_env, root: Path, **changes) -> Settings:
     """Copy the demo warehouse under `root`, publish ANCHOR's sheet there, return its settings.
 
     `changes` override settings (e.g. sheet_format="xlsx"); out_dir and rejects_dir are under root.
+    The steps before publishing (features, scores, prices, talking points, owners) run once per
+    session; each copy then publishes its own sheet with its own settings.
     """
     settings = demo_env[0]
     root.mkdir(parents=True, exist_ok=True)
     warehouse = root / "leadpilot.duckdb"
-    shutil.copy(settings.path(settings.warehouse), warehouse)
+    shutil.copy(_scored(settings, demo_env[2]), warehouse)
     local = settings.model_copy(update={"warehouse": warehouse, "out_dir": root / "out",
                                         "rejects_dir": root / "rejects", **changes})
-    steps.features(local, ANCHOR)
-    scorer = model_scoring.choose_scorer(local, datetime(2026, 11, 27, 6, 0))
-    model_scoring.score(local, ANCHOR, scorer)
-    steps.price(local, ANCHOR)
-    steps.talking_points(local, ANCHOR)
-    owners.assign_owners(local, ANCHOR)
     steps.publish(local, ANCHOR)
     return local
+
+
+def _scored(settings: Settings, demo_root: Path) -> Path:
+    source = settings.path(settings.warehouse)
+    if source not in _SCORED:
+        warehouse = demo_root.parent / f"{demo_root.name}-scored" / "leadpilot.duckdb"
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, warehouse)
+        local = settings.model_copy(update={"warehouse": warehouse})
+        steps.features(local, ANCHOR)
+        scorer = model_scoring.choose_scorer(local, datetime(2026, 11, 27, 6, 0))
+        model_scoring.score(local, ANCHOR, scorer)
+        steps.price(local, ANCHOR)
+        steps.talking_points(local, ANCHOR)
+        owners.assign_owners(local, ANCHOR)
+        _SCORED[source] = warehouse
+    return _SCORED[source]
