@@ -33,11 +33,16 @@ WHY, SAY = "reasons", "talking_points"
 OFFER = ("plan", "seats", "list_price", "discount", "floor_price", "acv")
 NOT_SHOWN = ("rank", "lead_name", "owner", *OUTCOME_COLUMNS)  # in the card's title, or the rep's
 HEADERS = dict(SHEET_COLUMNS)
+# A page or e-mail shows at most this many cards: a rep's list is far shorter (reps.yaml
+# leads_per_day), but the backlog of a large team can hold most of a million leads.
+MAX_CARDS = 500
 WORDS = {
     "en": {"title": "Leads of {rep} for {day}", "count": "{n} leads, best first",
+           "first": "The best {shown} of {n} leads; the sheet has them all.",
            "why": "Why", "say": "What to say", "offer": "What to offer", "more": "More",
            "subject": "Your {n} leads for {day}", "none": "No lead today."},
     "fr": {"title": "Leads de {rep} du {day}", "count": "{n} leads, les meilleurs d'abord",
+           "first": "Les {shown} meilleurs de {n} leads ; la feuille les a tous.",
            "why": "Pourquoi", "say": "Quoi dire", "offer": "Quoi proposer", "more": "Plus",
            "subject": "Vos {n} leads du {day}", "none": "Aucun lead aujourd'hui."},
 }
@@ -156,11 +161,22 @@ def render_text(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en") ->
 
 
 def _context(sheet: pd.DataFrame, rep: str, day: date, locale: str) -> dict[str, object]:
+    """What the templates show: the first MAX_CARDS cards, and how many leads there are."""
     words = WORDS.get(locale, WORDS["en"])
     when, rep = shown(day, "run_date", locale), unquoted(rep)
-    return {"lang": locale, "words": words, "cards": cards(sheet, locale),
-            "title": words["title"].format(rep=rep or "—", day=when),
-            "count": words["count"].format(n=len(sheet))}
+    count = (words["count"].format(n=len(sheet)) if len(sheet) <= MAX_CARDS
+             else words["first"].format(shown=MAX_CARDS, n=_number(Decimal(len(sheet)), locale)))
+    return {"lang": locale, "words": words, "cards": cards(sheet.head(MAX_CARDS), locale),
+            "title": words["title"].format(rep=rep or "—", day=when), "count": count}
+
+
+def rep_files(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en",
+              address: str | None = None) -> tuple[str, EmailMessage]:
+    """The rep's page and e-mail (`rep_email`), from one set of cards."""
+    context = _context(sheet, rep, day, locale)
+    page = _ENV.get_template("rep_page.html").render(**context)
+    text = _ENV.get_template("rep_email.txt").render(**context)
+    return page, _message(text, page, len(sheet), rep, day, locale, address)
 
 
 def rep_email(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en",
@@ -172,14 +188,17 @@ def rep_email(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en",
     message id: the same rows give the same bytes. Header values are cleaned
     of line breaks and control characters: a hostile owner name cannot add a header.
     """
+    return rep_files(sheet, rep, day, locale, address)[1]
+
+
+def _message(text: str, page: str, n: int, rep: str, day: date, locale: str,
+             address: str | None) -> EmailMessage:
     words = WORDS.get(locale, WORDS["en"])
     message = EmailMessage()
-    message["Subject"] = _header(words["subject"].format(n=len(sheet),
-                                                         day=shown(day, "run_date", locale)))
+    message["Subject"] = _header(words["subject"].format(n=n, day=shown(day, "run_date", locale)))
     if address:
         message["To"] = Address(display_name=_header(unquoted(rep)), addr_spec=address)
     message["X-Unsent"] = "1"
-    text, page = render_text(sheet, rep, day, locale), render_page(sheet, rep, day, locale)
     message.set_content(text)
     message.add_alternative(page, subtype="html")
     # the same day gives the same file: a boundary from the content's hash (which the content

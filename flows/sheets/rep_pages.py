@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scoring.rep_view import render_page, rep_email
+from scoring.rep_view import MAX_CARDS, rep_files
 from scoring.sheet_layout import split_by_owner
 
 FOLDER = "reps"
@@ -28,16 +28,16 @@ def write_rep_pages(sheet: pd.DataFrame, folder: Path, day: date, locale: str = 
         addresses: rep name -> e-mail address (data/reps.yaml), for the e-mail's To header.
 
     Pages of owners who have no lead this time are removed, so the folder is the day's reps.
+    A page shows an owner's best MAX_CARDS leads (the backlog can be most of the sheet).
     """
     target = folder / FOLDER
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for key, part in split_by_owner(sheet).items():
         owner = str(part["owner"].iloc[0]) if "owner" in part and len(part) else ""
-        page = target / f"{key}.html"
-        _replace(page, render_page(part, owner, day, locale).encode("utf-8"))
-        message = rep_email(part, owner, day, locale, (addresses or {}).get(owner))
-        mail = target / f"{key}.eml"
+        page, mail = target / f"{key}.html", target / f"{key}.eml"
+        html, message = rep_files(part, owner, day, locale, (addresses or {}).get(owner))
+        _replace(page, html.encode("utf-8"))
         _replace(mail, message.as_bytes(policy=policy.SMTP))
         written += [page, mail]
     for stale in set(target.glob("*.html")) | set(target.glob("*.eml")):
@@ -59,7 +59,8 @@ def rewrite_rep_pages(folder: Path, sheet: pd.DataFrame, day: date, dry_run: boo
     if not pages:
         return {}
     before = {page: page.read_text(encoding="utf-8") for page in pages}
-    after = {f"{key}.html": len(part) for key, part in split_by_owner(sheet).items()}
+    after = {f"{key}.html": min(len(part), MAX_CARDS)
+             for key, part in split_by_owner(sheet).items()}
     if not dry_run:
         lang = re.search(r'<html lang="(\w+)"', next(iter(before.values())))
         write_rep_pages(sheet, folder, day, lang.group(1) if lang else "en", _addresses(target))

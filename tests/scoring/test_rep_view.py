@@ -106,3 +106,19 @@ def test_an_empty_day_says_so():
     empty = _sheet().iloc[0:0]
     assert "No lead today." in render_page(empty, "Léa", ANCHOR)
     assert cards(empty) == []
+
+
+def test_a_long_list_shows_its_best_cards_says_how_many_there_are_and_builds_them_once(
+        monkeypatch):
+    built = []
+    monkeypatch.setattr(scoring.rep_view, "MAX_CARDS", 1)
+    monkeypatch.setattr(scoring.rep_view, "cards",
+                        lambda sheet, locale="en", real=cards: built.append(len(sheet))
+                        or real(sheet, locale))
+    page, message = scoring.rep_view.rep_files(_sheet(), "Backlog", ANCHOR, "fr")
+    assert built == [1]  # one set of cards for the page and both parts of the e-mail
+    assert page.count('<article class="card"') == 1 and "Émilie" in page and "Ann" not in page
+    assert "Les 1 meilleurs de 2 leads ; la feuille les a tous." in page
+    text = message.get_body(("plain",)).get_content()
+    assert "Les 1 meilleurs de 2 leads" in text and "Ann" not in text
+    assert message["Subject"] == "Vos 2 leads du 27/11/2026"
