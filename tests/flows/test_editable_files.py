@@ -176,3 +176,14 @@ def test_a_loaded_file_is_the_editable_that_the_scoring_validators_receive(tmp_p
     loaded = load_yaml(_write(tmp_path, NESTED), LABEL)
     assert isinstance(loaded, Editable)
     assert isinstance(loaded.error("plans", "is wrong"), Exception)
+
+
+@pytest.mark.parametrize("name", ["grades", "playbook", "pricebook", "reasons", "reps", "rules"])
+def test_the_fast_loader_reads_each_shipped_file_as_the_pure_python_one_does(name, monkeypatch):
+    import flows.editable_files as editable
+
+    path = Path(__file__).parents[2] / "data" / f"{name}.yaml"
+    fast = load_yaml(path)
+    monkeypatch.setattr(editable, "_FAST_LOADER", __import__("yaml").SafeLoader)
+    pure = load_yaml(path)
+    assert fast.data == pure.data and fast.lines == pure.lines
