@@ -66,6 +66,10 @@ def _print_intake(results: list[dict], dry_run: bool) -> None:
         table.add_row(Path(r["file"]).name, *(str(r[k]) for k in counts),
                       r["rejects_file"] or "-")
     console.print(table)
+    for r in results:
+        if r.get("same_as"):
+            console.print(f"{Path(r['file']).name}: the same file as imported at {r['same_as']}, "
+                          "not read again.")
 
 
 @app.command()

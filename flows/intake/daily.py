@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from flows import store
-from flows.intake import rejects
+from flows.intake import rejects, repeats
 from flows.intake import rows as import_rows
 from flows.intake.activities import import_activities
 from flows.intake.importer import ImportSummary, import_file
 from flows.intake.mapping import load_mapping
+from flows.intake.reading import stamp
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class FileResult:
     rejected: int
     rejects_file: str | None
     suppressed: int = 0  # rows of erased people: neither loaded nor in the rejects file
+    same_as: str | None = None  # not read: byte-identical to the file imported then (repeats.py)
 
     @property
     def balanced(self) -> bool:
@@ -50,10 +52,15 @@ def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, act
     """Load the three CSVs in one transaction: a failure leaves the warehouse untouched.
 
     With `dry_run`, each file is previewed and nothing is written: neither the warehouse
-    (`con` may be read-only) nor a rejects file."""
+    (`con` may be read-only) nor a rejects file. Files byte-identical to those of the last
+    import are not read again (flows/intake/repeats.py): their results carry `same_as`."""
+    paths = (companies, leads, activities)
+    seen = None if dry_run else _fingerprints(paths)
+    if seen is not None and (same := repeats.repeated(con, paths, seen[1], rejects_dir)):
+        return [FileResult(**result) for result in same]
     import_rows.install(con, committed=True)  # once, outside the transaction, for the 3 files
     step = contextlib.nullcontext() if dry_run else store.transaction(con)
-    targets = [rejects.target(rejects_dir, path) for path in (companies, leads, activities)]
+    targets = [rejects.target(rejects_dir, path) for path in paths]
     try:  # the rejects files stay `.partial` until the transaction commits
         with step, tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp:
             firms, people = (import_file(con, path, load_mapping(preset, None), rejects_dir,
@@ -63,13 +70,24 @@ def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, act
             erased_leads = set(people.skipped_ids)  # the leads file's suppressed ids: their
             events = import_activities(con, activities, rejects_dir, Path(tmp),  # activities
                                        erased_leads, dry_run=dry_run)  # go too
+            results = [_result(firms), _result(people), FileResult(file=str(activities), **events)]
+            if seen is not None and [stamp(path) for path in paths] == seen[0]:
+                repeats.remember(con, paths, seen[1], [asdict(r) for r in results], now)
     except BaseException:
         rejects.discard(targets)
         raise
     rejects.publish(targets)
-    return [_result(firms), _result(people), FileResult(file=str(activities), **events)]
+    return results
+
+
+def _fingerprints(paths: tuple[Path, ...]) -> tuple[list, list[str]] | None:
+    """Each file's (size, mtime) and SHA-256, or None when one is missing (the import says so)."""
+    if not all(Path(path).is_file() for path in paths):
+        return None
+    return [stamp(path) for path in paths], [repeats.fingerprint(path) for path in paths]
 
 
 def _result(summary: ImportSummary) -> FileResult:
     """An import's summary as the intake reports it."""
-    return FileResult(**{f.name: getattr(summary, f.name) for f in fields(FileResult)})
+    return FileResult(**{f.name: getattr(summary, f.name) for f in fields(FileResult)
+                         if hasattr(summary, f.name)})

@@ -131,7 +131,9 @@ def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
         f"- rows of erased people skipped at intake: {suppressed}",
         *(f"- {Path(r['file']).name}: read {r['read']} = inserted {r['inserted']} + updated "
           f"{r['updated']} + unchanged {r['unchanged']} + merged {r['merged']} + rejected "
-          f"{r['rejected']} + suppressed {r['suppressed']}" for r in summary["intake"]),
+          f"{r['rejected']} + suppressed {r['suppressed']}"
+          + (f" (the same file as imported at {r['same_as']}, not read again)"
+             if r.get("same_as") else "") for r in summary["intake"]),
         f"- model: {summary['scoring'].get('model_version')}",
         *summary_lines(summary.get("enrichment", {})),
         *model_scoring.summary_lines(summary),

@@ -142,3 +142,72 @@ def test_the_macros_are_created_once_per_connection_and_again_after_a_rollback(
     assert len(created) == 3
     _import(other, files, tmp_path)
     assert len(created) == 3
+
+
+def _counting_reads(monkeypatch) -> list[str]:
+    from flows.intake import daily
+
+    read = []
+    real = daily.import_file
+    monkeypatch.setattr(daily, "import_file", lambda con, path, *args, **kwargs: (
+        read.append(Path(path).name), real(con, path, *args, **kwargs))[1])
+    return read
+
+
+def test_the_same_files_again_are_not_read_and_report_what_reading_them_would(
+        files, tmp_path, monkeypatch):
+    read = _counting_reads(monkeypatch)
+    con = store.connect(tmp_path / "w.duckdb")
+    first = import_all(con, files["leads"], files["companies"], files["activities"],
+                       tmp_path / "rejects" / "day1", NOW)
+    assert read == ["companies.csv", "leads.csv"] and first[1].same_as is None
+    before = con.execute("SELECT * FROM leads ORDER BY lead_id").fetchall()
+
+    again = import_all(con, files["leads"], files["companies"], files["activities"],
+                       tmp_path / "rejects" / "day2", NOW.replace(day=28))
+    assert read == ["companies.csv", "leads.csv"]  # nothing read the second time
+    leads = again[1]
+    assert leads.same_as == "2026-11-27 06:00:00" and leads.balanced
+    assert (leads.read, leads.inserted, leads.updated, leads.unchanged, leads.merged,
+            leads.rejected) == (8, 0, 0, 3, 1, 4)
+    assert con.execute("SELECT * FROM leads ORDER BY lead_id").fetchall() == before
+    for day1, day2 in zip(first, again, strict=True):  # today's folder has the rejects too
+        assert (day1.rejects_file is None) == (day2.rejects_file is None)
+        if day1.rejects_file:
+            assert "day2" in day2.rejects_file
+            assert Path(day2.rejects_file).read_bytes() == Path(day1.rejects_file).read_bytes()
+
+
+@pytest.mark.parametrize("change", ["one file", "a rejects file gone", "someone forgotten",
+                                    "the reader"])
+def test_the_files_are_read_again_when_anything_they_depend_on_changed(
+        files, tmp_path, monkeypatch, change):
+    from flows.intake import repeats
+    from flows.privacy import suppression
+
+    con = store.connect(tmp_path / "w.duckdb")
+    first = _import(con, files, tmp_path)
+    read = _counting_reads(monkeypatch)
+    if change == "one file":
+        with files["activities"].open("a", encoding="utf-8") as handle:
+            handle.write("E3,L1,2026-11-22 10:00:00,pricing_page\n")
+    elif change == "a rejects file gone":
+        Path(first[1].rejects_file).unlink()
+    elif change == "someone forgotten":
+        suppression.record(con, "zoe@sge.fr", NOW)
+    else:
+        monkeypatch.setattr(repeats, "reader_id", lambda: "another version")
+    again = _import(con, files, tmp_path)
+    assert read == ["companies.csv", "leads.csv"]
+    assert all(result.same_as is None for result in again)
+    if change == "someone forgotten":
+        assert again[1].suppressed == 2  # both rows of Zoé, now skipped as erased
+
+
+def test_a_dry_run_always_reads_the_files(files, tmp_path, monkeypatch):
+    con = store.connect(tmp_path / "w.duckdb")
+    _import(con, files, tmp_path)
+    read = _counting_reads(monkeypatch)
+    preview = import_all(con, files["leads"], files["companies"], files["activities"],
+                         tmp_path / "rejects", NOW, dry_run=True)
+    assert read == ["companies.csv", "leads.csv"] and preview[1].same_as is None

@@ -21,7 +21,8 @@ from flows.intake.daily import FileResult, import_all
 from flows.intake.importer import import_file
 from flows.intake.mapping import load_mapping
 
-COUNTS = tuple(f.name for f in fields(FileResult) if f.name not in ("file", "rejects_file"))
+COUNTS = tuple(f.name for f in fields(FileResult)
+               if f.name not in ("file", "rejects_file", "same_as"))
 DAILY_LEADS = (  # the daily intake's own test file (tests/flows/test_intake.py)
     "lead_id,created_at,first_name,last_name,title,email,phone,company_id,source,status,closed_at\n"
     "L1,2026-11-20 10:00:00,Zoé,Müller,DSI,zoe@sge.fr,+33 6 00,C1,web_form,open,\n"
