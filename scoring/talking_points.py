@@ -9,14 +9,15 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
-from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError, meta
+from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from features.facts import FACT_COLUMNS
+from scoring.distinct import DAY, PRESENCE, Columns, per_distinct
 from scoring.reasons import LANGUAGES, validate_languages
 
 LEAD_COLUMNS: tuple[str, ...] = (
@@ -61,6 +62,11 @@ class _Point:
     when: Callable[..., object]
     date: Callable[..., object] | None
     text: Mapping[str, Template]
+    when_names: frozenset[str]  # the lead's fields each one reads
+    date_names: frozenset[str]
+    text_names: Mapping[str, frozenset[str]]
+    date_passthrough: str | None  # the field the date expression returns unchanged, if one
+    when_by: Mapping[str, str]  # fields the condition only tests with `is none`: PRESENCE
 
 
 def check_playbook(playbook: dict, columns: Iterable[str] = ()) -> list[str]:
@@ -140,58 +146,124 @@ def pick_points(
     if problems:
         raise ValueError("the playbook has problems: " + "; ".join(problems))
     langs = validate_languages(languages, leads.index)
-    points = _compile_points(playbook)
-    ids = leads["lead_id"] if "lead_id" in leads.columns else leads.index.to_series()
-    texts, point_ids = [], []
-    for record, lang, lead_id in zip(_records(leads), langs, ids, strict=True):
-        lines = _lines(record, lang, points, maximum)
-        if len(lines) < minimum:
-            raise ValueError(
-                f"lead {lead_id!r} gets {len(lines)} talking point(s), fewer than {minimum}: "
-                "the playbook needs always-true fallbacks (source, title, company)"
-            )
-        texts.append(list(lines.values()))
-        point_ids.append(list(lines))
-    return pd.DataFrame({"points": pd.Series(texts, index=leads.index, dtype=object),
-                         "point_ids": pd.Series(point_ids, index=leads.index, dtype=object)})
-
-
-def _lines(record: dict, lang: str, points: list[_Point], maximum: int) -> dict[str, str]:
-    """The lead's lines keyed by their playbook entry id, in the order they are shown."""
-    lines: dict[str, str] = {}
-    for point in points:
-        if len(lines) == maximum:
+    columns = Columns(leads, _python_values, LEAD_COLUMNS)
+    picked = _Picked(len(leads), maximum)
+    for point in _compile_points(playbook):  # each entry over every lead still short of points
+        rows = picked.open_rows()
+        if not len(rows):
             break
-        try:
-            if not point.when(record):
-                continue
-            sentence = " ".join(point.text[lang].render(record).split())
-        except _SKIP:
-            continue
-        date = _date(point, record)
-        line = f"{sentence} (source: {point.source}{f', {date}' if date else ''})"
-        if sentence and line not in lines.values():
-            lines[point.id] = line
+        rows = rows[per_distinct(partial(_holds, point.when), point.when_names, columns, rows,
+                                 point.when_by).astype(bool)]
+        picked.add(point.id, rows, _lines(point, columns, rows, langs))
+    short = np.flatnonzero(picked.count < minimum)
+    if len(short):
+        ids = leads["lead_id"] if "lead_id" in leads.columns else leads.index.to_series()
+        raise ValueError(
+            f"lead {ids.iloc[short[:1]].tolist()[0]!r} gets {picked.count[short[0]]} talking "
+            f"point(s), fewer than {minimum}: the playbook needs always-true fallbacks (source, "
+            "title, company)"
+        )
+    return pd.DataFrame({"points": picked.column(picked.lines, leads.index),
+                         "point_ids": picked.column(picked.ids, leads.index)})
+
+
+class _Picked:
+    """The lines picked so far: at most `maximum` per lead, in the order they are shown."""
+
+    def __init__(self, n: int, maximum: int) -> None:
+        self.count = np.zeros(n, dtype=np.int64)
+        self.lines = np.full((n, maximum), None, dtype=object)
+        self.ids = np.full((n, maximum), None, dtype=object)
+
+    def open_rows(self) -> np.ndarray:
+        return np.flatnonzero(self.count < self.lines.shape[1])
+
+    def add(self, point_id: str, rows: np.ndarray, lines: np.ndarray) -> None:
+        """Append each row's line (None: nothing), unless that lead already has the same line."""
+        shown = lines != None  # noqa: E711 (elementwise)
+        rows, lines = rows[shown], lines[shown]
+        repeated = np.zeros(len(rows), dtype=bool)
+        for slot in range(self.lines.shape[1]):
+            repeated |= self.lines[rows, slot] == lines
+        rows, lines = rows[~repeated], lines[~repeated]
+        self.lines[rows, self.count[rows]] = lines
+        self.ids[rows, self.count[rows]] = point_id
+        self.count[rows] += 1
+
+    def column(self, table: np.ndarray, index: pd.Index) -> pd.Series:
+        values = [row[:n] for row, n in zip(table.tolist(), self.count.tolist(), strict=True)]
+        return pd.Series(values, index=index, dtype=object)
+
+
+def _holds(when: Callable[..., object], context: dict) -> bool:
+    """A condition that meets a missing value is false."""
+    try:
+        return bool(when(context))
+    except _SKIP:
+        return False
+
+
+def _lines(point: _Point, columns: Columns, rows: np.ndarray, langs: np.ndarray) -> np.ndarray:
+    """Each row's line for `point` (None when its sentence is skipped or empty): one render
+    per language and distinct combination of the values the template prints."""
+    sentences = np.full(len(rows), None, dtype=object)
+    for lang, template in point.text.items():
+        mine = langs[rows] == lang
+        sentences[mine] = per_distinct(partial(_sentence, template), point.text_names[lang],
+                                       columns, rows[mine])
+    rendered = sentences != None  # noqa: E711 (elementwise)
+    lines = np.full(len(rows), None, dtype=object)
+    dates = _dates(point, columns, rows[rendered])
+    said = rendered.copy()
+    said[rendered] = sentences[rendered] != ""
+    which, shown = pd.factorize(dates[said[rendered]], use_na_sentinel=False)
+    ends = np.asarray([f" (source: {point.source}{f', {date}' if date else ''})"
+                       for date in shown], dtype=object)
+    lines[said] = sentences[said] + ends[which]
     return lines
 
 
-def _date(point: _Point, record: dict) -> str | None:
+def _sentence(template: Template, context: dict) -> str | None:
+    """The template's sentence on one line; None when it would print an empty value."""
     try:
-        value = point.date(record) if point.date else None
+        return " ".join(template.render(context).split())
     except _SKIP:
         return None
+
+
+def _dates(point: _Point, columns: Columns, rows: np.ndarray) -> np.ndarray:
+    """The date shown after each row's source, YYYY-MM-DD, or None."""
+    if point.date is None:
+        return np.full(len(rows), None, dtype=object)
+    same = point.date_passthrough
+    if same is None:
+        return per_distinct(partial(_date, point.date), point.date_names, columns, rows)
+    found = per_distinct(partial(_date, point.date, same=same), point.date_names - {same},
+                         columns, rows)
+    passed = found == _SAME
+    found[passed] = per_distinct(_formatted, (same,), columns, rows[passed], {same: DAY})
+    return found
+
+
+class _Same:
+    """Stands for the variable a date expression returns as it is (see `_passthrough`)."""
+
+
+_SAME = _Same()
+
+
+def _date(date: Callable[..., object], context: dict, same: str | None = None) -> object:
+    try:
+        value = date({**context, same: _SAME} if same else context)
+    except _SKIP:
+        return None
+    return value if value is _SAME else _formatted({"value": value})
+
+
+def _formatted(context: dict) -> str | None:  # reads only the day: see DAY in scoring.distinct
+    (value,) = context.values()
     is_date = isinstance(value, dt.date) and not pd.isna(value)
     return value.strftime(DATE_FORMAT) if is_date else None
-
-
-def _records(leads: pd.DataFrame) -> list[dict]:
-    """One context per lead: every column, empty values (NaN, NaT, NA, blank) as None."""
-    names = list(dict.fromkeys([*LEAD_COLUMNS, *leads.columns]))
-    columns = [
-        _python_values(leads[name]) if name in leads.columns else [None] * len(leads)
-        for name in names
-    ]
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _python_values(column: pd.Series) -> list:
@@ -202,18 +274,53 @@ def _python_values(column: pd.Series) -> list:
 
 
 def _compile_points(playbook: Mapping) -> list[_Point]:
-    points = [
-        _Point(
-            id=raw["id"],
-            priority=raw["priority"],
-            source=raw["source"].strip(),
-            when=_expression(_jinja(raw["when"])),
-            date=_expression(_jinja(raw["date"])) if raw.get("date") else None,
-            text={lang: _template(raw["text"][lang]) for lang in LANGUAGES},
-        )
-        for raw in playbook["points"]
-    ]
+    points = []
+    for raw in playbook["points"]:
+        when, date = _jinja(raw["when"]), _jinja(raw["date"]) if raw.get("date") else None
+        text = {lang: raw["text"][lang] for lang in LANGUAGES}
+        points.append(_Point(
+            id=raw["id"], priority=raw["priority"], source=raw["source"].strip(),
+            when=_expression(when), date=_expression(date) if date else None,
+            text={lang: _template(source) for lang, source in text.items()},
+            when_names=_names(when, True), date_names=_names(date, True) if date else frozenset(),
+            text_names={lang: _names(source, False) for lang, source in text.items()},
+            date_passthrough=_passthrough(date) if date else None,
+            when_by=dict.fromkeys(_presence_only(when), PRESENCE),
+        ))
     return sorted(points, key=lambda point: -point.priority)  # stable: file order breaks ties
+
+
+@lru_cache(maxsize=2048)
+def _names(source: str, expression: bool) -> frozenset[str]:
+    """The lead's fields a template or expression reads."""
+    return frozenset(meta.find_undeclared_variables(
+        _ENV.parse(f"{{{{ {source} }}}}" if expression else source)))
+
+
+@lru_cache(maxsize=1024)
+def _presence_only(source: str) -> frozenset[str]:
+    """The fields an expression only tests with `is none` / `is not none`."""
+    tree = _ENV.parse(f"{{{{ {source} }}}}")
+    tested = {id(test.node) for test in tree.find_all(nodes.Test)
+              if test.name == "none" and isinstance(test.node, nodes.Name) and not test.args
+              and not test.kwargs and not test.dyn_args and not test.dyn_kwargs}
+    used: dict[str, bool] = {}
+    for name in tree.find_all(nodes.Name):
+        used[name.name] = used.get(name.name, True) and id(name) in tested
+    return frozenset(name for name, only in used.items() if only)
+
+
+@lru_cache(maxsize=1024)
+def _passthrough(source: str) -> str | None:
+    """The field a date expression returns as it is (`created_at`, `last_event_at if ...`),
+    read nowhere else in it: the rest is then worked out once per distinct value of the other
+    fields, and the date once per distinct value of that field."""
+    (output,) = _ENV.parse(f"{{{{ {source} }}}}").body
+    (node,) = output.nodes
+    if isinstance(node, nodes.CondExpr):
+        node = node.expr1
+    names = [name.name for name in output.find_all(nodes.Name)]
+    return node.name if isinstance(node, nodes.Name) and names.count(node.name) == 1 else None
 
 
 def _jinja(value: object) -> object:
