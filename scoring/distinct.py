@@ -17,11 +17,15 @@ VALUE, PRESENCE, DAY = "value", "presence", "day"
 
 
 class Columns:
-    """The columns of a frame as Python values (empty ones as None), factorised on first use.
+    """The columns of a frame as Python values, factorised on first use.
+
+    Text is converted once per distinct text and date-times only for the rows a function reads,
+    so the cost per row is numpy's, not Python's.
 
     Args:
         frame: the rows.
-        convert: turns a column into a list of Python values, one per row.
+        convert: turns a column into a list of Python values, value by value (e.g. empty ones
+            to None, text stripped).
         names: columns a function may read besides the frame's own; they hold None.
     """
 
@@ -31,32 +35,45 @@ class Columns:
         self._convert = convert
         self._absent = {name for name in names if name not in frame.columns}
         self._values: dict[str, np.ndarray] = {}
-        self._codes: dict[str, np.ndarray] = {}
+        self._codes: dict[tuple[str, str], np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self._frame)
 
     def values(self, name: str) -> np.ndarray:
-        """The column's Python values (object array; None where empty)."""
+        """The column's Python values (an object array)."""
         if name not in self._values:
-            if name in self._absent:
-                values = np.full(len(self), None, dtype=object)
-            else:
-                values = np.empty(len(self), dtype=object)
-                values[:] = self._convert(self._frame[name])
+            column = None if name in self._absent else self._frame[name]
+            values = np.full(len(self), None, dtype=object)
+            if column is not None and isinstance(column.dtype, pd.StringDtype):
+                raw, distinct = pd.factorize(column)  # empty as -1: the None appended last
+                values = _objects([*self._convert(pd.Series(distinct)), None])[raw]
+            elif column is not None:
+                values = _objects(self._convert(column))
             self._values[name] = values
         return self._values[name]
+
+    def take(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """The Python values of some rows (a date-time column is only converted there)."""
+        if name in self._values or not self._is_datetime(name):
+            return self.values(name)[rows]
+        return _objects(self._convert(self._frame[name].iloc[rows]))
 
     def codes(self, name: str, by: str = VALUE) -> np.ndarray:
         """One integer per row, equal for rows whose values are the same: by VALUE (type and
         value), by PRESENCE (None or not), or by DAY (a date-time column's calendar day; any
         other column by value)."""
         if (name, by) not in self._codes:
-            if by == PRESENCE:
+            column = self._frame[name] if self._is_datetime(name) else None
+            if column is not None and by == PRESENCE:  # a date-time is only empty when NaT
+                codes = column.isna().to_numpy().astype(np.int64)
+            elif by == PRESENCE:
                 codes = (self.values(name) == None).astype(np.int64)  # noqa: E711 (elementwise)
-            elif by == DAY and name in self._frame and _is_datetime(self._frame[name]):
-                days = self._frame[name].dt.tz_localize(None).dt.floor("D")  # local wall days
+            elif column is not None and by == DAY:
+                days = column.dt.tz_localize(None).dt.floor("D")  # the wall clock's day
                 codes = pd.factorize(days, use_na_sentinel=False)[0]
+            elif column is not None:  # one time zone per column: equal instants print the same
+                codes = pd.factorize(column.to_numpy().view(np.int64))[0]
             else:
                 codes = _factorise(self.values(name))
             self._codes[name, by] = codes
@@ -79,9 +96,10 @@ class Columns:
         np.minimum.at(first, inverse, np.arange(len(rows)))
         return inverse, rows[first]
 
-    def context(self, names: Iterable[str], row: int) -> dict[str, object]:
-        """The values of `names` in one row, as a template context."""
-        return {name: self.values(name)[row] for name in names}
+    def _is_datetime(self, name: str) -> bool:
+        if name in self._absent:
+            return False
+        return pd.api.types.is_datetime64_any_dtype(self._frame[name].dtype)
 
 
 def per_distinct(function: Callable[[dict], object], names: Iterable[str], columns: Columns,
@@ -92,14 +110,16 @@ def per_distinct(function: Callable[[dict], object], names: Iterable[str], colum
     the first row of the group."""
     names = sorted(names)
     inverse, firsts = columns.groups(names, rows, by)
-    results = np.empty(len(firsts), dtype=object)
-    results[:] = [function(columns.context(names, row)) for row in firsts]
-    return results[inverse]
+    picked = [columns.take(name, firsts) for name in names]
+    contexts = ([dict(zip(names, values, strict=True)) for values in zip(*picked, strict=True)]
+                if names else [{} for _ in firsts])
+    return _objects([function(context) for context in contexts])[inverse]
 
 
-def _is_datetime(column: pd.Series) -> bool:
-    return isinstance(column.dtype, pd.DatetimeTZDtype) or np.issubdtype(column.dtype,
-                                                                          np.datetime64)
+def _objects(values: list) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _factorise(values: np.ndarray) -> np.ndarray:

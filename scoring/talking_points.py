@@ -216,7 +216,8 @@ def _lines(point: _Point, columns: Columns, rows: np.ndarray, langs: np.ndarray)
     dates = _dates(point, columns, rows[rendered])
     said = rendered.copy()
     said[rendered] = sentences[rendered] != ""
-    which, shown = pd.factorize(dates[said[rendered]], use_na_sentinel=False)
+    dated = dates[said[rendered]]
+    which, shown = pd.factorize(np.where(dated == None, "", dated))  # noqa: E711 (elementwise)
     ends = np.asarray([f" (source: {point.source}{f', {date}' if date else ''})"
                        for date in shown], dtype=object)
     lines[said] = sentences[said] + ends[which]
