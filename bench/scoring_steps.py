@@ -55,9 +55,15 @@ def _timed(run: Callable[[], object]) -> tuple[float, object]:
 def _report(step: str, n: int, old: Callable[[], object], new: Callable[[], object]) -> None:
     old_s, old_out = _timed(old)
     new_s, new_out = _timed(new)
-    same = old_out.equals(new_out) if isinstance(old_out, pd.DataFrame) else old_out == new_out
+    same = identical(old_out, new_out)
     print(f"{step:15} {n:>8} leads: old {old_s:7.2f} s  new {new_s:7.2f} s  "
           f"x{old_s / new_s:6.1f}  identical: {same}", flush=True)
+
+
+def identical(old: pd.DataFrame, new: pd.DataFrame) -> bool:
+    """Same index, columns, dtypes and values, Decimals to the last printed digit."""
+    return (old.index.equals(new.index) and old.dtypes.equals(new.dtypes)
+            and old.equals(new) and old.astype(str).equals(new.astype(str)))
 
 
 def talking_points_step(n: int) -> None:

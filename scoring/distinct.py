@@ -108,12 +108,20 @@ def per_distinct(function: Callable[[dict], object], names: Iterable[str], colum
     values of `names` (an object array aligned with `rows`). `by` may say that the function
     only tells some of them apart by PRESENCE, or by DAY: the context then holds the value of
     the first row of the group."""
+    results, inverse = per_group(function, names, columns, rows, by)
+    return results[inverse]
+
+
+def per_group(function: Callable[[dict], object], names: Iterable[str], columns: Columns,
+              rows: np.ndarray, by: Mapping[str, str] | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """`per_distinct` before mapping back: the result of each group, and each row's group."""
     names = sorted(names)
     inverse, firsts = columns.groups(names, rows, by)
     picked = [columns.take(name, firsts) for name in names]
     contexts = ([dict(zip(names, values, strict=True)) for values in zip(*picked, strict=True)]
                 if names else [{} for _ in firsts])
-    return _objects([function(context) for context in contexts])[inverse]
+    return _objects([function(context) for context in contexts]), inverse
 
 
 def _objects(values: list) -> np.ndarray:
