@@ -16,16 +16,21 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from bench.scoring_inputs import open_leads, priced_leads, scored_features
+from features.columns import FEATURE_NAMES
 from flows.editable_files import load_yaml
-from scoring import pricing, reasons, talking_points
+from scoring import pricing, reasons, scorer, talking_points
+from scoring.grades import GradeBands
 from scoring.pricebook import PriceBook
 from scoring.reasons import languages_for
+from scoring.scorer import Scorer, score_leads
 
 REPO = Path(__file__).resolve().parents[1]
+MODEL_SCORER = Scorer("model", "model bench", 300, 40, version="bench")
 
 
 def old_module(path: str, ref: str = "main"):
@@ -95,6 +100,58 @@ def _editable(name: str):
 
 
 STEPS = {"talking_points": talking_points_step, "pricing": pricing_step, "reasons": reasons_step}
+
+
+
+class FixedModel:
+    """Stands in for scoring.model.Model: pre-drawn probabilities and contributions (LightGBM's
+    own cost, predict and pred_contrib, is not what this bench measures)."""
+
+    def __init__(self, contributions: np.ndarray) -> None:
+        self.columns = tuple(FEATURE_NAMES)
+        self.card: dict = {}
+        self._contributions = contributions
+        self._probability = 1 / (1 + np.exp(-contributions.sum(axis=1)))
+
+    def predict(self, matrix: pd.DataFrame) -> np.ndarray:
+        return self._probability[: len(matrix)]
+
+    def contributions(self, matrix: pd.DataFrame) -> np.ndarray:
+        return self._contributions[: len(matrix)]
+
+
+def scoring_inputs(n: int) -> tuple:
+    """Features (with lead_id), a fixed model, and yesterday's scores of the same leads."""
+    features, contributions = scored_features(n)
+    features.insert(0, "lead_id", [f"L{i:07d}" for i in range(len(features))])
+    model = FixedModel(contributions)
+    yesterday = score_leads(features, MODEL_SCORER, _no_previous(), GradeBands(0.45, 0.25, 0.1),
+                            _yaml("reasons.yaml"), model=FixedModel(contributions[::-1].copy()))
+    before = features[list(FEATURE_NAMES)].sample(frac=1.0, random_state=1)  # other values
+    previous = yesterday[["lead_id", "win_probability", "scored_by", "contributions"]].assign(
+        features=before.to_json(orient="records", lines=True).splitlines())
+    previous.loc[previous.index % 7 == 0, "scored_by"] = "rules-based: not enough wins yet"
+    return features, model, previous.iloc[: len(previous) * 9 // 10]  # some leads are new
+
+
+def _no_previous() -> pd.DataFrame:
+    return pd.DataFrame(columns=["lead_id", "win_probability", "scored_by", "contributions",
+                                 "features"])
+
+
+def score_leads_step(n: int) -> None:
+    features, model, previous = scoring_inputs(n)
+    phrases, bands = _yaml("reasons.yaml"), GradeBands(0.45, 0.25, 0.1)
+    old = old_module("scoring/scorer.py")
+    old.explain = old_module("scoring/reasons.py").explain
+    old.describe = old_module("scoring/movement.py").describe
+    _report("score_leads", len(features),
+            lambda: old.score_leads(features, MODEL_SCORER, previous, bands, phrases, model=model),
+            lambda: scorer.score_leads(features, MODEL_SCORER, previous, bands, phrases,
+                                       model=model))
+
+
+STEPS["score_leads"] = score_leads_step
 
 if __name__ == "__main__":
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000

@@ -153,10 +153,11 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
             raise ValueError(f"model {scorer.version} scores these leads: pass it")
         scored = _by_model(model, features, reason_phrases, languages)
     scored["scored_by"] = scorer.label
-    today = scored.assign(values=features[list(FEATURE_NAMES)].to_dict(orient="records"))
-    today.index = pd.Index(features["lead_id"], name="lead_id")
+    today = scored.set_axis(pd.Index(features["lead_id"], name="lead_id"))
     languages.index = today.index
-    movement = describe(today, _previous(previous_scores), _labels(reason_phrases), languages)
+    values = features[list(FEATURE_NAMES)].set_axis(today.index)
+    movement = describe(today, _previous(previous_scores), _labels(reason_phrases), languages,
+                        values)
     return pd.DataFrame({
         "lead_id": features["lead_id"].to_numpy(),
         "model_version": scorer.model_version,
