@@ -27,7 +27,8 @@ def _shown(value: object) -> str:
 
 def describe(today: pd.DataFrame, before: pd.DataFrame,
              labels: Mapping[str, Mapping[str, str]], languages: pd.Series,
-             values: pd.DataFrame | None = None) -> pd.Series:
+             values: pd.DataFrame | None = None,
+             contributions: pd.DataFrame | None = None) -> pd.Series:
     """One short text per lead of `today`: "▲ +12: <feature> <before> → <now>", "±0" or "new".
 
     Args:
@@ -35,8 +36,9 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
             `contributions` (feature -> log-odds or points) and `values` (feature -> value).
         labels: language -> feature -> label a rep reads.
         languages: "en" or "fr" per lead of `today` (same index).
-        values: today's values as columns (same index as `today`), read in place of
-            `today["values"]` when given.
+        values, contributions: today's values and contributions as columns (same index as
+            `today`; 0 for a contribution the lead has not), read in place of
+            `today["values"]` and `today["contributions"]` when given.
     """
     out = pd.Series(NEW, index=today.index, dtype=object)
     common = today.index.intersection(before.index)
@@ -56,8 +58,9 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
     texts[switched] = [f"{head}: now {a} (was {b})" for head, a, b in zip(
         texts[switched], now_by[switched], then_by[switched], strict=True)]
     rows = np.flatnonzero((change != 0) & ~switched)
-    causes = _causes(_dicts(now["contributions"], rows), _dicts(then["contributions"], rows),
-                     np.where(change[rows] > 0, 1, -1))
+    causes = _causes(_dicts(now["contributions"], rows) if contributions is None
+                     else contributions.loc[common].iloc[rows],
+                     _dicts(then["contributions"], rows), np.where(change[rows] > 0, 1, -1))
     langs = languages.reindex(common).to_numpy(dtype=object)
     before_values = _objects(then["values"])
     today_values = _objects(now["values"]) if values is None else values.loc[common]
@@ -75,13 +78,19 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
     return out
 
 
-def _causes(today: list[Mapping], before: list[Mapping], signs: np.ndarray) -> list[str | None]:
+def _causes(today: list[Mapping] | pd.DataFrame, before: list[Mapping],
+            signs: np.ndarray) -> list[str | None]:
     """Per lead, the feature whose contribution moved most in the direction `signs` (else the
-    one that moved most), or None when nothing moved: one matrix over every feature named."""
-    names = sorted({name for found in (*today, *before) for name in found})
+    one that moved most), or None when nothing moved: one matrix over every feature named (a
+    feature a lead lacks moves by 0, so it never changes that lead's pick)."""
+    named = today.columns if isinstance(today, pd.DataFrame) else (
+        name for found in today for name in found)
+    names = sorted({*named, *(name for found in before for name in found)})
     if not names:
         return [None] * len(today)
-    moves = _dense(today, names) - _dense(before, names)
+    now = (today.reindex(columns=names, fill_value=0.0).to_numpy(dtype=float)
+           if isinstance(today, pd.DataFrame) else _dense(today, names))
+    moves = now - _dense(before, names)
     aligned = np.where(np.sign(moves) == signs[:, None], np.abs(moves), -1.0)
     pick = np.where(aligned.max(axis=1) > 0, np.argmax(aligned, axis=1),
                     np.argmax(np.abs(moves), axis=1))

@@ -68,7 +68,11 @@ def languages_for(countries: pd.Series, override: str | None = None) -> pd.Serie
     >>> languages_for(pd.Series(["Belgique", None, "US"])).tolist()
     ['fr', 'en', 'en']
     """
-    return countries.map(lambda country: language_for(country, override))
+    if countries.empty:
+        return countries.map(lambda country: language_for(country, override))
+    codes, distinct = pd.factorize(countries, use_na_sentinel=False)  # once per country
+    chosen = np.asarray([language_for(country, override) for country in distinct], dtype=object)
+    return pd.Series(chosen[codes].tolist(), index=countries.index, name=countries.name)
 
 
 def validate_languages(languages: pd.Series, index: pd.Index) -> np.ndarray:
