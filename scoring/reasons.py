@@ -152,27 +152,31 @@ def explain(
     scores = np.where(unknown, 0.0, np.nan_to_num(np.asarray(contributions, dtype=float)[:, :-1]))
     phrase = _Phraser(phrases)
     lang_codes, lang_names = pd.factorize(langs)
-    width = codes.max(initial=0) + 1
-
-    def phrased(scores_: np.ndarray, n: int, sign: str) -> list[list[str]]:
-        order, keep = _strongest(scores_, n)  # strongest first, so the kept ones come first
-        keys = (lang_codes[:, None] * len(FEATURE_NAMES) + order) * width + np.take_along_axis(
-            codes, order, axis=1)
-        distinct, which = np.unique(keys[keep], return_inverse=True)
-        lang, rest = np.divmod(distinct, len(FEATURE_NAMES) * width)
-        texts = [phrase.text(lang_names[la], FEATURE_NAMES[j], sign, shown[j][v])
-                 for la, j, v in zip(lang.tolist(), *np.divmod(rest, width), strict=True)]
-        table = np.full(order.shape, None, dtype=object)
-        table[keep] = np.asarray(texts, dtype=object)[which] if texts else None
-        return [row[:k] for row, k in zip(table.tolist(), keep.sum(axis=1).tolist(), strict=True)]
-
+    keys = (lang_codes, lang_names, codes, shown)
     return pd.DataFrame(
         {
-            "reasons_positive": phrased(scores, n_positive, "positive"),
-            "reasons_negative": phrased(-scores, n_negative, "negative"),
+            "reasons_positive": _phrased(phrase, scores, n_positive, "positive", *keys),
+            "reasons_negative": _phrased(phrase, -scores, n_negative, "negative", *keys),
         },
         index=features.index,
     )
+
+
+def _phrased(phrase: _Phraser, scores: np.ndarray, n: int, sign: str, lang_codes: np.ndarray,
+             lang_names: pd.Index, codes: np.ndarray, shown: list[list]) -> list[list[str]]:
+    """Each lead's n strongest reasons of one sign, each phrase rendered once per distinct
+    (language, feature, value)."""
+    order, keep = _strongest(scores, n)  # strongest first, so the kept ones come first
+    width = codes.max(initial=0) + 1
+    keys = (lang_codes[:, None] * len(FEATURE_NAMES) + order) * width + np.take_along_axis(
+        codes, order, axis=1)
+    distinct, which = np.unique(keys[keep], return_inverse=True)
+    lang, rest = np.divmod(distinct, len(FEATURE_NAMES) * width)
+    texts = [phrase.text(lang_names[la], FEATURE_NAMES[j], sign, shown[j][v])
+             for la, j, v in zip(lang.tolist(), *np.divmod(rest, width), strict=True)]
+    table = np.full(order.shape, None, dtype=object)
+    table[keep] = np.asarray(texts, dtype=object)[which] if texts else None
+    return [row[:k] for row, k in zip(table.tolist(), keep.sum(axis=1).tolist(), strict=True)]
 
 
 def _distinct_values(features: pd.DataFrame) -> tuple[np.ndarray, list[list], np.ndarray]:
