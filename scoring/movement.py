@@ -7,6 +7,7 @@ page views in 7 days 0 → 2".
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 import numpy as np
@@ -33,7 +34,8 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
 
     Args:
         today, before: indexed by lead_id, with `win_probability` (0-1), `scored_by`,
-            `contributions` (feature -> log-odds or points) and `values` (feature -> value).
+            `contributions` (feature -> log-odds or points) and `values` (feature -> value),
+            each a dict or its JSON text (parsed only for the leads whose score moved).
         labels: language -> feature -> label a rep reads.
         languages: "en" or "fr" per lead of `today` (same index).
         values, contributions: today's values and contributions as columns (same index as
@@ -68,10 +70,10 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
     for feature in {cause for cause in causes if cause is not None}:
         mine = rows[causes == feature]
         shown_now = (today_values[feature].to_numpy(dtype=object)[mine] if values is not None
-                     else [(v or {}).get(feature) for v in today_values[mine]])
+                     else [_parsed(v).get(feature) for v in today_values[mine]])
         for i, new, old_values in zip(mine.tolist(), shown_now, before_values[mine], strict=True):
             label = labels.get(langs[i], labels["en"]).get(feature, feature)
-            old, new = _shown((old_values or {}).get(feature)), _shown(new)
+            old, new = _shown(_parsed(old_values).get(feature)), _shown(new)
             texts[i] = (f"{texts[i]}: {label} {old} → {new}" if old != new
                         else f"{texts[i]}: {label}")
     out[common] = texts
@@ -109,7 +111,14 @@ def _dense(found: list[Mapping], names: list[str]) -> np.ndarray:
 
 
 def _dicts(column: pd.Series, rows: np.ndarray) -> list[Mapping]:
-    return [found or {} for found in column.iloc[rows]]
+    return [_parsed(found) for found in column.iloc[rows]]
+
+
+def _parsed(found: object) -> Mapping:
+    """A dict as it is, its JSON text parsed; {} for anything else (None, NaN, "null")."""
+    if isinstance(found, str):
+        found = json.loads(found)
+    return found if isinstance(found, Mapping) and found else {}
 
 
 def _objects(column: pd.Series) -> np.ndarray:

@@ -232,13 +232,13 @@ def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping,
 
 
 def _previous(stored: pd.DataFrame) -> pd.DataFrame:
-    """The stored previous scores, parsed and indexed by lead_id, as `describe` reads them."""
+    """The stored previous scores indexed by lead_id, as `describe` reads them (contributions
+    and values stay JSON text: it parses those of the leads whose score moved)."""
     return pd.DataFrame({
         "win_probability": stored["win_probability"].to_numpy(),
         "scored_by": stored["scored_by"].fillna("").to_numpy(),
-        "contributions": [json.loads(c) if isinstance(c, str) else {}
-                          for c in stored["contributions"]],
-        "values": [json.loads(v) for v in stored["features"]],
+        "contributions": stored["contributions"].to_numpy(dtype=object),
+        "values": stored["features"].to_numpy(dtype=object),
     }, index=pd.Index(stored["lead_id"], name="lead_id"))
 
 
