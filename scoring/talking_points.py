@@ -268,9 +268,12 @@ def _formatted(context: dict) -> str | None:  # reads only the day: see DAY in s
 
 
 def _python_values(column: pd.Series) -> list:
+    """A column as the templates see it: empty values (NaN, NaT, NA, blank) as None."""
     values = column.to_numpy(dtype=object).tolist()
     for i in np.flatnonzero(column.isna().to_numpy()):
         values[i] = None
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "biufcmM":  # holds no text
+        return values
     return [(v.strip() or None) if isinstance(v, str) else v for v in values]
 
 
