@@ -207,12 +207,12 @@ def test_a_broken_playbook_is_refused_before_rendering(leads, playbook):
 
 def test_a_thousand_leads_compile_the_playbook_no_more_than_four_leads_do(
         leads, playbook, monkeypatch):
-    import scoring.talking_points as talking_points
+    import scoring.playbook as talking_points
 
     compiled = []
     for name in ("from_string", "compile_expression"):
-        method = getattr(talking_points._ENV, name)
-        monkeypatch.setattr(talking_points._ENV, name,
+        method = getattr(talking_points.ENV, name)
+        monkeypatch.setattr(talking_points.ENV, name,
                             lambda source, *a, _m=method, **k: compiled.append(source) or _m(
                                 source, *a, **k))
 
