@@ -13,12 +13,15 @@ from __future__ import annotations
 import json
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from scoring.distinct import Columns, _objects, per_distinct, per_group
 from scoring.grades import GRADES
 from scoring.pricebook import Plan, PriceBook, SeatSizing, SeatTier, Term
 
@@ -136,18 +139,22 @@ def quote(book: PriceBook, employees: int | None, grade: str, win_probability: D
     Decimal('815.57')
     """
     _check(book, grade, win_probability)
-    return _band(book, seats_for(book, employees), grade, win_probability, country)
+    band, reference_acv = _band(book, seats_for(book, employees), grade, country)
+    return replace(band, expected_value=_cents(win_probability * reference_acv))
 
 
-def _band(book: PriceBook, seats: int, grade: str, win_probability: Decimal,
-          country: str | None) -> Quote:
-    """``quote``'s steps once the inputs are checked and the seats known."""
+def _band(book: PriceBook, seats: int, grade: str, country: str | None) -> tuple[Quote, Decimal]:
+    return _band_in(book, seats, grade, book.currency_for(country))
+
+
+def _band_in(book: PriceBook, seats: int, grade: str, currency: str) -> tuple[Quote, Decimal]:
+    """``quote``'s steps once the inputs are checked and the seats known, but the expected
+    value (left at 0): the band, and the ACV in the reference currency it is worked out from."""
     plan = _covering(book.plans, seats, "plan")
     volume = _covering(book.seat_tiers, seats, "seat tier").discount
     cap = book.max_discount_by_grade[grade]
     suggested = max(Decimal(0), min(volume + book.annual_prepay_discount,
                                     cap - book.negotiation_room, book.approval_above))
-    currency = book.currency_for(country)
     list_price = _cents(plan.per_seat_monthly[currency] * MONTHS * seats)
     discount_amount = _cents(list_price * suggested)
     acv = list_price - discount_amount
@@ -163,8 +170,8 @@ def _band(book: PriceBook, seats: int, grade: str, win_probability: Decimal,
         terms=tuple(TermOffer(t.years, t.discount, _cents(acv * (1 - t.discount)),
                               _cents(floor_price * (1 - t.discount)))
                     for t in book.multi_year_terms),
-        expected_value=_cents(win_probability * reference_acv),
-    )
+        expected_value=Decimal(0),
+    ), reference_acv
 
 
 def term_offers(text: object) -> tuple[TermOffer, ...]:
@@ -202,21 +209,122 @@ def quote_leads(leads: pd.DataFrame, book: PriceBook) -> pd.DataFrame:
     if missing:
         raise ValueError(f"leads lack the column(s) {', '.join(missing)}")
     countries = leads["country"] if "country" in leads else pd.Series(None, index=leads.index)
-    rows = []
-    for lead_id, employees, grade, p, country in zip(
+    if leads.empty:
+        return pd.DataFrame([], columns=list(QUOTE_COLUMNS), index=leads.index)
+    inputs = Columns(pd.DataFrame({"employees": leads["employees"].to_numpy(), "grade": leads[
+        "grade"].to_numpy(), "country": countries.to_numpy()}), list)
+    every = np.arange(len(leads))
+    keys = pd.DataFrame({  # what the band depends on, worked out once per distinct input
+        "seats": per_distinct(partial(_seats, book), ["employees"], inputs, every),
+        "grade": per_distinct(partial(_grade, book), ["grade"], inputs, every),
+        "currency": per_distinct(partial(_currency, book), ["country"], inputs, every)},
+        dtype=object)
+    basis, plain = _basis_points(leads["win_probability"])
+    probability = np.full(len(leads), None, dtype=object)  # as a Decimal where not plain
+    probability[~plain] = per_distinct(_decimal_probability, ["p"], Columns(pd.DataFrame(
+        {"p": leads["win_probability"].to_numpy()[~plain]}), list), np.arange((~plain).sum()))
+    priced = (keys.to_numpy() != _FAILED).all(axis=1) & (plain | (probability != _FAILED))
+    bands, group = per_group(partial(_band_of, book), ["seats", "grade", "currency"],
+                             Columns(keys, list), np.flatnonzero(priced))
+    failed = np.flatnonzero(~priced)
+    if not len(failed) and len(bands[bands == _FAILED]):
+        failed = np.flatnonzero(priced)[bands[group] == _FAILED]
+    if len(failed):  # the first lead that cannot be priced, priced alone to say why
+        _quote_row(book, *(list(column.iloc[failed[:1]])[0] for column in (
             leads["lead_id"], leads["employees"], leads["grade"], leads["win_probability"],
-            countries, strict=True):
-        try:
-            q = quote(book, _head_count(employees), grade, _probability(p),
-                      country if isinstance(country, str) else None)
-        except (ValueError, TypeError) as err:
-            raise ValueError(f"lead {lead_id}: {err}") from err
-        values = [getattr(q, name) for name in QUOTE_COLUMNS[1:]]
-        values[QUOTE_COLUMNS.index("terms") - 1] = json.dumps(
-            [{k: str(v) if isinstance(v, Decimal) else v for k, v in vars(t).items()}
-             for t in q.terms])
-        rows.append((lead_id, *values))
-    return pd.DataFrame(rows, columns=list(QUOTE_COLUMNS), index=leads.index)
+            countries)))
+        raise AssertionError(f"lead {leads['lead_id'].iloc[failed[0]]} was priced alone")
+    table = {"lead_id": list(leads["lead_id"])}
+    for name in QUOTE_COLUMNS[1:-1]:
+        table[name] = _objects([terms if name == "terms" else getattr(band, name)
+                                for terms, band, _ in bands])[group].tolist()
+    references = _objects([reference for _, _, reference in bands])[group]
+    table["expected_value"] = _expected_values(references, basis, plain, probability)
+    return pd.DataFrame(table, columns=list(QUOTE_COLUMNS), index=leads.index)
+
+
+_FAILED = object()  # stands for a step that raised: the lead is priced alone to say why
+
+
+def _quote_row(book: PriceBook, lead_id: object, employees: object, grade: object, p: object,
+               country: object) -> Quote:
+    """One lead's quote from its raw values, or ValueError naming the lead."""
+    try:
+        return quote(book, _head_count(employees), grade, _probability(p),
+                     country if isinstance(country, str) else None)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"lead {lead_id}: {err}") from err
+
+
+def _seats(book: PriceBook, context: dict) -> object:
+    try:
+        return seats_for(book, _head_count(context["employees"]))
+    except (ValueError, TypeError):
+        return _FAILED
+
+
+def _grade(book: PriceBook, context: dict) -> object:
+    try:
+        return context["grade"] if context["grade"] in book.max_discount_by_grade else _FAILED
+    except TypeError:  # unhashable
+        return _FAILED
+
+
+def _currency(book: PriceBook, context: dict) -> str:
+    return book.currency_for(context["country"] if isinstance(context["country"], str) else None)
+
+
+def _decimal_probability(context: dict) -> object:
+    try:
+        probability = _probability(context["p"])
+    except (ValueError, TypeError):
+        return _FAILED
+    return probability if probability.is_finite() and 0 <= probability <= 1 else _FAILED
+
+
+def _band_of(book: PriceBook, context: dict) -> object:
+    """The band of (seats, grade, currency), its terms as JSON text, the reference ACV."""
+    try:
+        band, reference_acv = _band_in(book, context["seats"], context["grade"],
+                                       context["currency"])
+    except Exception:
+        return _FAILED
+    terms = json.dumps([{k: str(v) if isinstance(v, Decimal) else v for k, v in vars(t).items()}
+                        for t in band.terms])
+    return terms, band, reference_acv
+
+
+def _basis_points(p: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each probability in 1/10000 (what ``_probability`` keeps, exactly), and where that is plain:
+    finite, 0 to 1, not -0 and not within a hair of a tie (elsewhere: ``_probability``)."""
+    try:
+        x = p.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        return np.zeros(len(p), dtype=np.int64), np.zeros(len(p), dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = x * 10 ** PROBABILITY_PLACES
+        basis = np.rint(scaled)
+        plain = (np.isfinite(scaled) & (np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6)
+                 & (basis >= 0) & (basis <= 10 ** PROBABILITY_PLACES) & ~np.signbit(basis))
+    return np.where(plain, basis, 0).astype(np.int64), plain
+
+
+def _expected_values(reference: np.ndarray, basis: np.ndarray, plain: np.ndarray,
+                     probability: np.ndarray) -> list[Decimal]:
+    """round(probability x reference ACV) half-up to the cent: in integers (basis points x
+    cents) where both are plain and the ACV is not negative, else in Decimal."""
+    distinct, which = np.unique(reference, return_inverse=True)
+    cents = np.array([int(acv.scaleb(2)) for acv in distinct], dtype=np.int64)[which]
+    plain = plain & (cents >= 0)
+    half = 10 ** PROBABILITY_PLACES // 2
+    values = np.where(plain, (basis * cents + half) // (2 * half), 0)
+    distinct, which = np.unique(values, return_inverse=True)
+    amounts = np.array([Decimal(int(v)).scaleb(-2) for v in distinct], dtype=object)[which]
+    for i in np.flatnonzero(~plain):
+        share = probability[i] if probability[i] is not None else Decimal(int(basis[i])).scaleb(
+            -PROBABILITY_PLACES)
+        amounts[i] = _cents(share * reference[i])
+    return amounts.tolist()
 
 
 def _check(book: PriceBook, grade: str, win_probability: Decimal) -> None:

@@ -68,7 +68,11 @@ def languages_for(countries: pd.Series, override: str | None = None) -> pd.Serie
     >>> languages_for(pd.Series(["Belgique", None, "US"])).tolist()
     ['fr', 'en', 'en']
     """
-    return countries.map(lambda country: language_for(country, override))
+    if countries.empty:
+        return countries.map(lambda country: language_for(country, override))
+    codes, distinct = pd.factorize(countries, use_na_sentinel=False)  # once per country
+    chosen = np.asarray([language_for(country, override) for country in distinct], dtype=object)
+    return pd.Series(chosen[codes].tolist(), index=countries.index, name=countries.name)
 
 
 def validate_languages(languages: pd.Series, index: pd.Index) -> np.ndarray:
@@ -144,25 +148,51 @@ def explain(
     if absent:
         raise ValueError(f"features lack the columns {absent}")
     langs = validate_languages(languages, features.index)
-    scores = np.nan_to_num(np.asarray(contributions, dtype=float)[:, :-1])
-    values = features.loc[:, list(FEATURE_NAMES)].to_numpy(dtype=object)
-    scores = np.where(_unknown(values), 0.0, scores)
+    codes, shown, unknown = _distinct_values(features)
+    scores = np.where(unknown, 0.0, np.nan_to_num(np.asarray(contributions, dtype=float)[:, :-1]))
     phrase = _Phraser(phrases)
-
-    def phrased(scores_: np.ndarray, n: int, sign: str) -> list[list[str]]:
-        order, keep = _strongest(scores_, n)
-        return [
-            [phrase(langs[i], FEATURE_NAMES[j], sign, values[i, j]) for j in order[i][keep[i]]]
-            for i in range(len(features))
-        ]
-
+    lang_codes, lang_names = pd.factorize(langs)
+    keys = (lang_codes, lang_names, codes, shown)
     return pd.DataFrame(
         {
-            "reasons_positive": phrased(scores, n_positive, "positive"),
-            "reasons_negative": phrased(-scores, n_negative, "negative"),
+            "reasons_positive": _phrased(phrase, scores, n_positive, "positive", *keys),
+            "reasons_negative": _phrased(phrase, -scores, n_negative, "negative", *keys),
         },
         index=features.index,
     )
+
+
+def _phrased(phrase: _Phraser, scores: np.ndarray, n: int, sign: str, lang_codes: np.ndarray,
+             lang_names: pd.Index, codes: np.ndarray, shown: list[list]) -> list[list[str]]:
+    """Each lead's n strongest reasons of one sign, each phrase rendered once per distinct
+    (language, feature, value)."""
+    order, keep = _strongest(scores, n)  # strongest first, so the kept ones come first
+    width = codes.max(initial=0) + 1
+    keys = (lang_codes[:, None] * len(FEATURE_NAMES) + order) * width + np.take_along_axis(
+        codes, order, axis=1)
+    distinct, which = np.unique(keys[keep], return_inverse=True)
+    lang, rest = np.divmod(distinct, len(FEATURE_NAMES) * width)
+    texts = [phrase.text(lang_names[la], FEATURE_NAMES[j], sign, shown[j][v])
+             for la, j, v in zip(lang.tolist(), *np.divmod(rest, width), strict=True)]
+    table = np.full(order.shape, None, dtype=object)
+    table[keep] = np.asarray(texts, dtype=object)[which] if texts else None
+    return [row[:k] for row, k in zip(table.tolist(), keep.sum(axis=1).tolist(), strict=True)]
+
+
+def _distinct_values(features: pd.DataFrame) -> tuple[np.ndarray, list[list], np.ndarray]:
+    """Each feature value as a code, once per feature and distinct value: the codes
+    (n_leads, n_features), the value as a rep reads it per feature and code (None when empty),
+    and where a value is empty or "unknown" (never a reason)."""
+    codes = np.empty((len(features), len(FEATURE_NAMES)), dtype=np.int64)
+    unknown = np.empty(codes.shape, dtype=bool)
+    shown = []
+    for j, name in enumerate(FEATURE_NAMES):
+        raw, distinct = pd.factorize(features[name])
+        distinct = [*distinct.tolist(), None]
+        codes[:, j] = np.where(raw < 0, len(distinct) - 1, raw)  # empty values: the last code
+        unknown[:, j] = _unknown(np.asarray(distinct, dtype=object)[:, None])[codes[:, j], 0]
+        shown.append([_format_value(name, value) for value in distinct])
+    return codes, shown, unknown
 
 
 def _unknown(values: np.ndarray) -> np.ndarray:
@@ -205,7 +235,10 @@ class _Phraser:
         self._done: dict[tuple[str, str, str, str | None], str] = {}
 
     def __call__(self, lang: str, name: str, sign: str, raw: object) -> str:
-        value = _format_value(name, raw)
+        return self.text(lang, name, sign, _format_value(name, raw))
+
+    def text(self, lang: str, name: str, sign: str, value: str | None) -> str:
+        """The phrase of a value already formatted by `_format_value`."""
         key = (lang, name, sign, value)
         if key not in self._done:
             self._done[key] = self._render(*key)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from features.columns import FEATURE_NAMES, FEATURES
 from features.point_in_time import model_matrix
+from scoring.contributions import as_json, rounded
 from scoring.drift import drifted, psi
 from scoring.grades import GradeBands, grade
 from scoring.movement import describe
@@ -147,16 +148,20 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
     if scorer.kind == RULES:
         if rules is None:
             raise ValueError("the rules score these leads: pass the rule book")
-        scored = score_by_rules(features, rules)
+        scored, kept = score_by_rules(features, rules), None
+        texts = [json.dumps(c) for c in scored["contributions"]]
     else:
         if model is None:
             raise ValueError(f"model {scorer.version} scores these leads: pass it")
-        scored = _by_model(model, features, reason_phrases, languages)
+        scored, kept = _by_model(model, features, reason_phrases, languages)
+        texts = scored["contributions"].tolist()
     scored["scored_by"] = scorer.label
-    today = scored.assign(values=features[list(FEATURE_NAMES)].to_dict(orient="records"))
-    today.index = pd.Index(features["lead_id"], name="lead_id")
+    today = scored.set_axis(pd.Index(features["lead_id"], name="lead_id"))
     languages.index = today.index
-    movement = describe(today, _previous(previous_scores), _labels(reason_phrases), languages)
+    seen = previous_scores[previous_scores["lead_id"].isin(features["lead_id"])]
+    movement = describe(today, _previous(seen), _labels(reason_phrases), languages,
+                        features[list(FEATURE_NAMES)].set_axis(today.index),
+                        None if kept is None else kept.set_axis(today.index))
     return pd.DataFrame({
         "lead_id": features["lead_id"].to_numpy(),
         "model_version": scorer.model_version,
@@ -165,7 +170,7 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
         "reasons_positive": scored["reasons_positive"].to_numpy(),
         "reasons_negative": scored["reasons_negative"].to_numpy(),
         "scored_by": scorer.label,
-        "contributions": [json.dumps(c) for c in scored["contributions"]],
+        "contributions": texts,
         "movement": movement.to_numpy(),
     })
 
@@ -208,30 +213,32 @@ def summary_lines(summary: Mapping[str, Any]) -> list[str]:
 
 
 def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping,
-              languages: pd.Series) -> pd.DataFrame:
+              languages: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Probabilities, reasons and the contributions as JSON text; and the kept (rounded)
+    contributions as columns, for the movement."""
     matrix = model_matrix(features)
     probability = model.predict(matrix)
     raw = pd.DataFrame(model.contributions(matrix)[:, :-1], columns=list(model.columns))
     aligned = raw.reindex(columns=list(FEATURE_NAMES), fill_value=0.0).to_numpy()
     contributions = np.column_stack([aligned, np.zeros(len(features))])
     reasons = explain(contributions, features[list(FEATURE_NAMES)], phrases, languages)
+    kept = rounded(raw)
     return pd.DataFrame({
         "win_probability": probability,
         "reasons_positive": reasons["reasons_positive"],
         "reasons_negative": reasons["reasons_negative"],
-        "contributions": [{k: round(float(v), 4) for k, v in row.items() if v}
-                          for row in raw.to_dict(orient="records")],
-    }, index=features.index)
+        "contributions": as_json(raw, kept),
+    }, index=features.index), kept
 
 
 def _previous(stored: pd.DataFrame) -> pd.DataFrame:
-    """The stored previous scores, parsed and indexed by lead_id, as `describe` reads them."""
+    """The stored previous scores indexed by lead_id, as `describe` reads them (contributions
+    and values stay JSON text: it parses those of the leads whose score moved)."""
     return pd.DataFrame({
         "win_probability": stored["win_probability"].to_numpy(),
         "scored_by": stored["scored_by"].fillna("").to_numpy(),
-        "contributions": [json.loads(c) if isinstance(c, str) else {}
-                          for c in stored["contributions"]],
-        "values": [json.loads(v) for v in stored["features"]],
+        "contributions": stored["contributions"].to_numpy(dtype=object),
+        "values": stored["features"].to_numpy(dtype=object),
     }, index=pd.Index(stored["lead_id"], name="lead_id"))
 
 

@@ -455,3 +455,53 @@ def test_pricing_stays_pure() -> None:
                  if isinstance(node, ast.ImportFrom) and node.module}
     assert not imported & {"flows", "os", "pathlib", "io", "time", "datetime", "yaml"}
     assert "open(" not in ast.unparse(tree)
+
+
+# --- quote_leads works once per distinct band -----------------------------------------------
+
+# The quotes of priced_leads(2000, seed=5) (bench/scoring_inputs.py) with the shipped book, as
+# text (Decimals to their last printed digit): recorded with the per-lead quote_leads (git main
+# before issue 14) and checked identical to the columnar one; bench/scoring_steps.py compares
+# the two again at any size.
+FROZEN_QUOTES_SHA256 = "b981d7e5fea8c1539ddd15bf42a670dbe80bbb6c91a9803ce83e9b8a7fde7703"
+
+
+@pytest.fixture(scope="module")
+def generated_leads() -> pd.DataFrame:
+    from bench.scoring_inputs import priced_leads
+
+    return priced_leads(2000, seed=5)
+
+
+def test_two_thousand_generated_leads_get_the_quotes_recorded_before_the_rewrite(
+        book: PriceBook, generated_leads: pd.DataFrame) -> None:
+    import hashlib
+
+    quotes = quote_leads(generated_leads, book)
+    assert quotes["expected_value"].sum() == D("7483635.80")
+    text = quotes.astype(str).to_csv()
+    assert hashlib.sha256(text.encode()).hexdigest() == FROZEN_QUOTES_SHA256
+
+
+def test_each_band_is_worked_out_once_per_distinct_seats_grade_and_currency(
+        book: PriceBook, generated_leads: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scoring.pricing as pricing
+
+    calls, original = [], pricing._band_in
+    monkeypatch.setattr(pricing, "_band_in", lambda *a: calls.append(a[1:]) or original(*a))
+    quotes = quote_leads(generated_leads, book)
+    distinct = quotes[["seats"]].assign(grade=generated_leads["grade"], currency=quotes["currency"])
+    assert sorted(calls) == sorted(distinct.drop_duplicates().itertuples(index=False, name=None))
+    assert len(calls) < len(generated_leads) / 4
+
+
+def test_quote_leads_prices_ties_and_negative_zero_as_quote_does(book: PriceBook) -> None:
+    # 0.00005 steps sit on the rounding tie of the 4th decimal; -0.0 keeps its sign in Decimal
+    p = [0.12345, 0.12355, 0.99995, 0.00005, -0.0, 1.00004, 0.5]
+    leads = pd.DataFrame({"lead_id": [f"L{i}" for i in range(len(p))],
+                          "employees": pd.array([120] * len(p), "Int64"),
+                          "grade": ["B"] * len(p), "win_probability": p})
+    expected = [quote(book, 120, "B", D(str(round(x, 4)))).expected_value for x in p]
+    assert [str(v) for v in quote_leads(leads, book)["expected_value"]] == [
+        str(v) for v in expected]
+    assert str(expected[4]) == "-0.00"

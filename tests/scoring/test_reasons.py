@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from features.columns import FEATURE_NAMES, FEATURES
-from scoring.reasons import LANGUAGES, check_phrases, explain, language_for
+from scoring.reasons import LANGUAGES, check_phrases, explain, language_for, languages_for
 
 REASONS_YAML = Path(__file__).parents[2] / "data" / "reasons.yaml"
 COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -251,3 +251,48 @@ def test_languages_must_follow_the_leads_index(features, phrases):
     shuffled = pd.Series("en", index=features.index[::-1])
     with pytest.raises(ValueError, match="same index"):
         explain(_contributions(len(features)), features, phrases, shuffled)
+
+
+# --- reasons over the whole contributions matrix ----------------------------------------------
+
+# Reasons of scored_features(2000, seed=5) (bench/scoring_inputs.py) with the shipped phrases:
+# recorded with the per-lead explain (git main before issue 14) and checked identical to the
+# columnar one; bench/scoring_steps.py compares the two again at any size.
+FROZEN_REASONS_SHA256 = "e6902cfb541043166043eea7d555bd1e2ee3979b6d9c898fef5eea9693ede771"
+
+
+@pytest.fixture(scope="module")
+def generated() -> tuple[pd.DataFrame, np.ndarray]:
+    from bench.scoring_inputs import scored_features
+
+    return scored_features(2000, seed=5)
+
+
+def test_two_thousand_generated_leads_get_the_reasons_recorded_before_the_rewrite(
+        generated, phrases):
+    import hashlib
+    import json
+
+    features, contributions = generated
+    reasons = explain(contributions, features, phrases, languages_for(features["country"]))
+    assert reasons.iloc[0].tolist() == [
+        ["Page tarifs consultée 2 fois en 7 jours",
+         "Lead sortant : c'est nous qui l'avons contacté", "5 activités ces 7 derniers jours"],
+        ["Travaille dans les opérations", "N'a cliqué qu'une fois dans nos e-mails en 30 jours"]]
+    text = json.dumps([reasons["reasons_positive"].tolist(),
+                       reasons["reasons_negative"].tolist()], ensure_ascii=False)
+    assert hashlib.sha256(text.encode()).hexdigest() == FROZEN_REASONS_SHA256
+
+
+def test_each_feature_value_is_formatted_once_however_many_leads_share_it(
+        generated, phrases, monkeypatch):
+    import scoring.reasons as module
+
+    features, contributions = generated
+    calls, original = [], module._format_value
+    monkeypatch.setattr(module, "_format_value", lambda *a: calls.append(a) or original(*a))
+    reasons = explain(contributions, features, phrases, languages_for(features["country"]))
+    distinct = sum(features[name].nunique() + 1 for name in FEATURE_NAMES)  # +1: empty
+    assert len(calls) == distinct
+    shown = sum(len(r) for column in reasons.columns for r in reasons[column])
+    assert len(calls) < shown / 3  # a value per reason shown was the per-lead cost

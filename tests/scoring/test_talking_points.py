@@ -207,12 +207,12 @@ def test_a_broken_playbook_is_refused_before_rendering(leads, playbook):
 
 def test_a_thousand_leads_compile_the_playbook_no_more_than_four_leads_do(
         leads, playbook, monkeypatch):
-    import scoring.talking_points as talking_points
+    import scoring.playbook as talking_points
 
     compiled = []
     for name in ("from_string", "compile_expression"):
-        method = getattr(talking_points._ENV, name)
-        monkeypatch.setattr(talking_points._ENV, name,
+        method = getattr(talking_points.ENV, name)
+        monkeypatch.setattr(talking_points.ENV, name,
                             lambda source, *a, _m=method, **k: compiled.append(source) or _m(
                                 source, *a, **k))
 
@@ -229,3 +229,72 @@ def test_a_thousand_leads_compile_the_playbook_no_more_than_four_leads_do(
     assert few > 0
     # 250 times the leads, no more compilations: a per-lead compile would show at any size
     assert count(pd.concat([leads] * 250, ignore_index=True)) == few
+
+
+# --- work done once per distinct value, not once per lead ---------------------------------------
+
+# Lines of open_leads(2000, seed=5) under the shipped playbook, recorded with the per-lead
+# version of pick_points (git main before issue 14) and checked identical to the columnar one;
+# bench/scoring_steps.py compares the two again at any size.
+FROZEN_SHA256 = "d6f0d632102d1af2e6006c370a3810d821e2ff78c1d5fb47d8929aa2e3ddd84c"
+FROZEN_COUNTS = {"demo_requested": 538, "gone_quiet": 25, "quiet_for_90_days": 8, "country": 1,
+                 "plan_fit": 926, "provider_headcount": 497, "website_shop": 261}
+
+
+@pytest.fixture(scope="module")
+def generated() -> pd.DataFrame:
+    from bench.scoring_inputs import open_leads
+
+    return open_leads(2000, seed=5)
+
+
+def test_two_thousand_generated_leads_get_the_lines_recorded_before_the_columnar_rewrite(
+        generated, playbook):
+    import collections
+    import hashlib
+    import json
+
+    from scoring.reasons import languages_for
+    from scoring.talking_points import pick_points
+
+    picked = pick_points(generated, playbook, languages_for(generated["country"]))
+    payload = json.dumps([picked["points"].tolist(), picked["point_ids"].tolist()],
+                         ensure_ascii=False)
+    assert hashlib.sha256(payload.encode()).hexdigest() == FROZEN_SHA256
+    counts = collections.Counter(i for ids in picked["point_ids"] for i in ids)
+    assert {i: counts[i] for i in FROZEN_COUNTS} == FROZEN_COUNTS
+
+
+def _counting(monkeypatch, name: str) -> list:
+    import scoring.talking_points as module
+
+    calls, original = [], getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *args: calls.append(args) or original(*args))
+    return calls
+
+
+def test_each_text_is_rendered_once_per_language_and_distinct_value_it_prints(
+        generated, monkeypatch):
+    book = {"points": [_point("views", "true", 9, en="{{ events_7d }} events."),
+                       *(_point(f"f{i}", "true", i, en=f"Fact {i}.") for i in range(3))]}
+    languages = _languages(generated, *(["en", "fr"] * (len(generated) // 2)))
+    renders = _counting(monkeypatch, "_sentence")
+    points = suggest(generated, book, languages)
+    printed = pd.DataFrame({"lang": languages, "value": generated["events_7d"]})
+    # one render per (language, events_7d) for the entry, one per language for each fallback
+    assert len(renders) == len(printed.drop_duplicates()) + 3 * 2
+    assert len(renders) < len(generated) / 10
+    second = generated["events_7d"].iloc[1]
+    assert points.iloc[1][0] == f"{second:.0f} events. (fr) (source: leads.test)"
+
+
+def test_each_condition_runs_once_per_distinct_combination_of_the_fields_it_reads(
+        generated, monkeypatch):
+    book = {"points": [_point("busy", "events_7d >= 5 and seniority == 'manager'", 9),
+                       _point("quiet", "last_event_at is none", 8),
+                       *(_point(f"f{i}", "true", i, en=f"Fact {i}.") for i in range(3))]}
+    checks = _counting(monkeypatch, "_holds")
+    suggest(generated, book, _languages(generated, *["en"] * len(generated)))
+    pairs = generated[["events_7d", "seniority"]].drop_duplicates()
+    # `is none` only tells an empty value apart: two evaluations, not one per timestamp
+    assert len(checks) == len(pairs) + 2 + 3

@@ -1,0 +1,142 @@
+"""Work once per distinct value: a function of a few columns runs once per distinct combination
+of their values, and its results are mapped back to every row that shares it.
+
+Pure: a DataFrame in, arrays out. Two values count as the same only if they have the same type
+and are equal (floats by their bits, so 3 and 3.0, 0.0 and -0.0, 1 and True stay apart): a
+function cannot tell the rows of one combination apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+VALUE, PRESENCE, DAY = "value", "presence", "day"
+
+
+class Columns:
+    """The columns of a frame as Python values, factorised on first use.
+
+    Text is converted once per distinct text and date-times only for the rows a function reads,
+    so the cost per row is numpy's, not Python's.
+
+    Args:
+        frame: the rows.
+        convert: turns a column into a list of Python values, value by value (e.g. empty ones
+            to None, text stripped).
+        names: columns a function may read besides the frame's own; they hold None.
+    """
+
+    def __init__(self, frame: pd.DataFrame, convert: Callable[[pd.Series], list],
+                 names: Iterable[str] = ()) -> None:
+        self._frame = frame
+        self._convert = convert
+        self._absent = {name for name in names if name not in frame.columns}
+        self._values: dict[str, np.ndarray] = {}
+        self._codes: dict[tuple[str, str], np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    def values(self, name: str) -> np.ndarray:
+        """The column's Python values (an object array)."""
+        if name not in self._values:
+            column = None if name in self._absent else self._frame[name]
+            values = np.full(len(self), None, dtype=object)
+            if column is not None and isinstance(column.dtype, pd.StringDtype):
+                raw, distinct = pd.factorize(column)  # empty as -1: the None appended last
+                values = _objects([*self._convert(pd.Series(distinct)), None])[raw]
+            elif column is not None:
+                values = _objects(self._convert(column))
+            self._values[name] = values
+        return self._values[name]
+
+    def take(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """The Python values of some rows (a date-time column is only converted there)."""
+        if name in self._values or not self._is_datetime(name):
+            return self.values(name)[rows]
+        return _objects(self._convert(self._frame[name].iloc[rows]))
+
+    def codes(self, name: str, by: str = VALUE) -> np.ndarray:
+        """One integer per row, equal for rows whose values are the same: by VALUE (type and
+        value), by PRESENCE (None or not), or by DAY (a date-time column's calendar day; any
+        other column by value)."""
+        if (name, by) not in self._codes:
+            column = self._frame[name] if self._is_datetime(name) else None
+            if column is not None and by == PRESENCE:  # a date-time is only empty when NaT
+                codes = column.isna().to_numpy().astype(np.int64)
+            elif by == PRESENCE:
+                codes = (self.values(name) == None).astype(np.int64)  # noqa: E711 (elementwise)
+            elif column is not None and by == DAY:
+                days = column.dt.tz_localize(None).dt.floor("D")  # the wall clock's day
+                codes = pd.factorize(days, use_na_sentinel=False)[0]
+            elif column is not None:  # one time zone per column: equal instants print the same
+                codes = pd.factorize(column.to_numpy().view(np.int64))[0]
+            else:
+                codes = _factorise(self.values(name))
+            self._codes[name, by] = codes
+        return self._codes[name, by]
+
+    def groups(self, names: Sequence[str], rows: np.ndarray,
+               by: Mapping[str, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Group `rows` by their values of `names` (compared as `by` says, else by VALUE).
+
+        Returns:
+            The group of each of `rows` (0..k-1), and for each group the first row holding it.
+        """
+        inverse = np.zeros(len(rows), dtype=np.int64)
+        for name in names:
+            codes = self.codes(name, (by or {}).get(name, VALUE))[rows]
+            inverse = pd.factorize(inverse * (len(self) + 1) + codes)[0]
+        if not names and len(rows):
+            return inverse, rows[:1]
+        first = np.full(inverse.max(initial=-1) + 1, len(rows), dtype=np.int64)
+        np.minimum.at(first, inverse, np.arange(len(rows)))
+        return inverse, rows[first]
+
+    def _is_datetime(self, name: str) -> bool:
+        if name in self._absent:
+            return False
+        return pd.api.types.is_datetime64_any_dtype(self._frame[name].dtype)
+
+
+def per_distinct(function: Callable[[dict], object], names: Iterable[str], columns: Columns,
+                 rows: np.ndarray, by: Mapping[str, str] | None = None) -> np.ndarray:
+    """``function(context)`` for each of `rows`, called once per distinct combination of the
+    values of `names` (an object array aligned with `rows`). `by` may say that the function
+    only tells some of them apart by PRESENCE, or by DAY: the context then holds the value of
+    the first row of the group."""
+    results, inverse = per_group(function, names, columns, rows, by)
+    return results[inverse]
+
+
+def per_group(function: Callable[[dict], object], names: Iterable[str], columns: Columns,
+              rows: np.ndarray, by: Mapping[str, str] | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """`per_distinct` before mapping back: the result of each group, and each row's group."""
+    names = sorted(names)
+    inverse, firsts = columns.groups(names, rows, by)
+    picked = [columns.take(name, firsts) for name in names]
+    contexts = ([dict(zip(names, values, strict=True)) for values in zip(*picked, strict=True)]
+                if names else [{} for _ in firsts])
+    return _objects([function(context) for context in contexts]), inverse
+
+
+def _objects(values: list) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _factorise(values: np.ndarray) -> np.ndarray:
+    types, kinds = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
+    is_float = np.isin(types, [i for i, kind in enumerate(kinds) if kind is float])
+    if is_float.all():  # a float by its bits: 0.0 and -0.0 print differently
+        return pd.factorize(np.asarray(values, dtype=np.float64).view(np.int64))[0]
+    keys = values.copy()
+    if is_float.any():
+        keys[is_float] = np.asarray(values[is_float], dtype=np.float64).view(np.int64)
+    codes = pd.factorize(keys, use_na_sentinel=False)[0]
+    return pd.factorize(codes * len(kinds) + types)[0]

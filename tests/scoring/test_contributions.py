@@ -1,0 +1,42 @@
+"""Contributions kept as the scores table stores them: rounded like Python's round(v, 4), as
+JSON text, over the whole matrix at once."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from scoring.contributions import as_json, rounded
+
+
+def _spec(raw: pd.DataFrame) -> list[str]:
+    """What the scores table held before the columnar version: one dict per lead."""
+    return [json.dumps({k: round(float(v), 4) for k, v in row.items() if v})
+            for row in raw.to_dict(orient="records")]
+
+
+def _matrix() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    values = rng.normal(0.0, 0.4, (3000, 6))
+    values[rng.random(values.shape) < 0.3] = 0.0
+    ties = (rng.integers(-20000, 20000, 500) + 0.5) / 10 ** 4  # on the 4th decimal's tie
+    values[:500, 0] = ties
+    values[500:520, 1] = [1e-5, -1e-5, 4.9999e-5, -0.0, 5e-5, -5e-5, 1e-9, 123456.78915,
+                          float("nan"), float("inf"), -float("inf"), 0.12345, 2.00005,
+                          -2.00005, 1.5e-4, 0.99995, 1e6 + 0.00005, -0.0, 3.14159265, 7.0]
+    return pd.DataFrame(values, columns=["events_7d", "country", "seniority", "source",
+                                         "industry", "completeness"])
+
+
+def test_rounding_and_json_text_are_those_of_round_and_json_dumps_per_lead():
+    raw = _matrix()
+    kept = rounded(raw)
+    assert as_json(raw, kept) == _spec(raw)
+
+
+def test_a_kept_value_keeps_its_sign_and_a_zero_contribution_is_left_out():
+    raw = pd.DataFrame({"a": [1e-5, -1e-5, 0.0], "b": [0.0, 0.25, -0.0]})
+    assert as_json(raw, rounded(raw)) == ['{"a": 0.0}', '{"a": -0.0, "b": 0.25}', "{}"]
+    assert rounded(raw)["b"].tolist() == [0.0, 0.25, 0.0]
