@@ -127,7 +127,7 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
             FEATURES column.
         scorer: From `choose_scorer`, trained if it needed training.
         previous_scores: The last earlier run's scores (lead_id, win_probability, scored_by,
-            contributions and features as JSON text), for the movement column.
+            contributions as JSON text, and a column per feature), for the movement column.
         grade_bands: The grade cut-offs (data/grades.yaml).
         reason_phrases: The parsed reason phrases (data/reasons.yaml).
         rules: The parsed rule book; needed when the rules score.
@@ -231,7 +231,7 @@ def _previous(stored: pd.DataFrame) -> pd.DataFrame:
         "scored_by": stored["scored_by"].fillna("").to_numpy(),
         "contributions": [json.loads(c) if isinstance(c, str) else {}
                           for c in stored["contributions"]],
-        "values": [json.loads(v) for v in stored["features"]],
+        "values": stored[[n for n in FEATURE_NAMES if n in stored]].to_dict(orient="records"),
     }, index=pd.Index(stored["lead_id"], name="lead_id"))
 
 

@@ -34,7 +34,7 @@ BOOK = RuleBook(start=20, rules=(
 RULES_LABEL = "rules-based: not enough outcomes yet (12 of 200)"
 BY_RULES = Scorer(RULES, RULES_LABEL, closed=12, wins=2)
 NO_PREVIOUS = pd.DataFrame(columns=["lead_id", "win_probability", "scored_by", "contributions",
-                                    "features"])
+                                    "events_7d"])
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_movement_since_the_last_run_names_the_cause_in_the_lead_language(open_l
     previous = pd.DataFrame({
         "lead_id": ["L1", "L2", "L9"], "win_probability": [0.2, 0.2, 0.9],
         "scored_by": [RULES_LABEL, RULES_LABEL, None], "contributions": [None, "{}", "{}"],
-        "features": ['{"events_7d": 0}', '{"events_7d": null}', "{}"],
+        "events_7d": [0.0, None, None],
     })
     rows = score_leads(open_leads, BY_RULES, previous, BANDS, phrases, rules=BOOK)
     assert rows["movement"].tolist() == ["▲ +30: Activités sur 7 jours 0 → 2", "±0", "new", "new"]
