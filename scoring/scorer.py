@@ -22,7 +22,7 @@ import pandas as pd
 
 from features.columns import FEATURE_NAMES, FEATURES
 from features.point_in_time import model_matrix
-from scoring.drift import drifted, psi
+from scoring.drift import drifted, psi_of_counts
 from scoring.grades import GradeBands, grade
 from scoring.movement import describe
 from scoring.reasons import explain, languages_for
@@ -177,17 +177,23 @@ def summarise(scores: pd.DataFrame, scorer: Scorer) -> dict[str, Any]:
             "model_version": scorer.model_version, "scored_by": scorer.label}
 
 
-def measure_drift(features: pd.DataFrame, scorer: Scorer, model: Model | None,
-                  threshold: float) -> dict[str, Any]:
-    """PSI of each feature and of the score, the model's training data vs today's leads."""
+def measure_drift(counts: pd.DataFrame, leads: int, scorer: Scorer,
+                  reference: Mapping[str, Any] | None, threshold: float) -> dict[str, Any]:
+    """PSI of each feature and of the score, the model's training data vs today's `leads`.
+
+    Args:
+        counts: today's leads per bin or label of each profiled name (scoring.drift.psi_of_counts).
+        leads: how many leads were scored today.
+        scorer: who scored them; the rules have no training data to compare with.
+        reference: the model card's `drift_reference` (None when it has none).
+        threshold: the PSI above which a name is reported as drifted.
+    """
     if scorer.kind == RULES:
         return {"computed": False, "why": "scored by the rules: no training data to compare"}
-    reference = model.card.get("drift_reference") if model is not None else None
-    if features.empty or not reference:
-        return {"computed": False, "why": "no open leads" if features.empty else
+    if not leads or not reference:
+        return {"computed": False, "why": "no open leads" if not leads else
                 "the model card holds no training profile"}
-    matrix = model_matrix(features)
-    indices = psi(reference, matrix, model.predict(matrix))
+    indices = psi_of_counts(dict(reference), counts)
     return {"computed": True, "psi": indices, "drifted": drifted(indices, threshold),
             "threshold": threshold}
 
