@@ -172,6 +172,16 @@ def rep_email(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en",
     message id: the same rows give the same bytes. Header values are cleaned
     of line breaks and control characters: a hostile owner name cannot add a header.
     """
+    return rep_files(sheet, rep, day, locale, address)[1]
+
+
+def rep_files(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en",
+              address: str | None = None) -> tuple[str, EmailMessage]:
+    """The rep's page (`render_page`) and e-mail (`rep_email`) from one pass over the cards: the
+    cards of a big day cost more than the rendering, so they are built once for both."""
+    context = _context(sheet, rep, day, locale)
+    page = _ENV.get_template("rep_page.html").render(**context)
+    text = _ENV.get_template("rep_email.txt").render(**context)
     words = WORDS.get(locale, WORDS["en"])
     message = EmailMessage()
     message["Subject"] = _header(words["subject"].format(n=len(sheet),
@@ -179,13 +189,12 @@ def rep_email(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en",
     if address:
         message["To"] = Address(display_name=_header(unquoted(rep)), addr_spec=address)
     message["X-Unsent"] = "1"
-    text, page = render_text(sheet, rep, day, locale), render_page(sheet, rep, day, locale)
     message.set_content(text)
     message.add_alternative(page, subtype="html")
     # the same day gives the same file: a boundary from the content's hash (which the content
     # cannot contain) instead of a random one
     message.set_boundary("=_" + hashlib.sha256((text + page).encode()).hexdigest()[:40])
-    return message
+    return page, message
 
 
 def _header(text: str) -> str:

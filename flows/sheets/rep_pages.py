@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scoring.rep_view import render_page, rep_email
+from scoring.rep_view import rep_files
 from scoring.sheet_layout import split_by_owner
 
 FOLDER = "reps"
@@ -34,9 +34,9 @@ def write_rep_pages(sheet: pd.DataFrame, folder: Path, day: date, locale: str = 
     written = []
     for key, part in split_by_owner(sheet).items():
         owner = str(part["owner"].iloc[0]) if "owner" in part and len(part) else ""
+        html, message = rep_files(part, owner, day, locale, (addresses or {}).get(owner))
         page = target / f"{key}.html"
-        _replace(page, render_page(part, owner, day, locale).encode("utf-8"))
-        message = rep_email(part, owner, day, locale, (addresses or {}).get(owner))
+        _replace(page, html.encode("utf-8"))
         mail = target / f"{key}.eml"
         _replace(mail, message.as_bytes(policy=policy.SMTP))
         written += [page, mail]
