@@ -123,11 +123,12 @@ def report(home: Path, repeat: int) -> None:
     for i in range(repeat):
         runs.append(measure([str(LEADPILOT), "run", "--top", "1"], env, home)[:2])
         breakdowns.append(steps(home))
-        floors.append(measure(floor_cmd, env, REPO)[:2])
+        *floor, printed = measure(floor_cmd, env, REPO)
+        floors.append(tuple(floor))
         print(f"  round {i + 1}: leadpilot run {runs[-1][0]:.1f} s ({runs[-1][1]:.0f} MB), "
               f"floor {floors[-1][0]:.1f} s ({floors[-1][1]:.0f} MB)", flush=True)
     best_run, best_floor = min(runs), min(floors)
-    rows = json.loads(measure(floor_cmd, env, REPO)[2].strip().splitlines()[-1])["rows"]
+    rows = json.loads(printed.strip().splitlines()[-1])["rows"]
     print(f"\n{rows} open leads, best of {repeat}:")
     print(f"  leadpilot run  {best_run[0]:7.1f} s  peak RSS {max(r for _, r in runs):6.0f} MB")
     print(f"  floor          {best_floor[0]:7.1f} s  peak RSS {max(r for _, r in floors):6.0f} MB")
