@@ -13,7 +13,8 @@ Then, alternating, `--repeat` times each, in fresh subprocesses (each peak RSS i
      warehouse, LightGBM predicts and explains (pred_contrib) every lead, one CSV.
 It prints the best seconds of each, the ratio, the peak RSS, and where the leadpilot run spent
 its time: each Prefect task run's duration (from Prefect's database), the flow's own time
-outside them, and the process start (imports and the temporary Prefect server).
+outside them (the runs row, the artifacts), and the process's time outside the flow (imports,
+Prefect's temporary server, printing the top leads from the stored sheet).
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def report(home: Path, repeat: int) -> None:
     for name, seconds in tasks:
         print(f"  {name:<22} {seconds:7.2f} s")
     print(f"  {'(flow, outside tasks)':<22} {flow - sum(s for _, s in tasks):7.2f} s")
-    print(f"  {'(process start, server)':<22} {best_run[0] - flow:7.2f} s")
+    print(f"  {'(outside the flow)':<22} {best_run[0] - flow:7.2f} s")
 
 
 if __name__ == "__main__":
