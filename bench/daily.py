@@ -15,6 +15,10 @@ It prints the best seconds of each, the ratio, the peak RSS, and where the leadp
 its time: each Prefect task run's duration (from Prefect's database), the flow's own time
 outside them (the runs row, the artifacts), and the process's time outside the flow (imports,
 Prefect's temporary server, printing the top leads from the stored sheet).
+
+Measured at 100,000 open leads (1 round each, 2 cores shared with other jobs: +-30 %):
+before issue 14's columnar features 686 s, 5.4 GB against a 25 s, 0.6 GB floor; after 486 s,
+5.7 GB against 15 s, 0.7 GB. Most of what is left is publish (the rep pages: 274 s).
 """
 
 from __future__ import annotations
