@@ -67,7 +67,8 @@ def score(settings: Settings, run_date: date, scorer: Scorer) -> dict[str, Any]:
 def drift(settings: Settings, run_date: date, scorer: Scorer) -> dict[str, Any]:
     """PSI of each feature and of the score, training data vs today's leads: the warehouse
     counts today's stored features and scores per bin of the model card's profile
-    (sql/drift_counts.sql), scoring.drift turns the counts into indices."""
+    (sql/drift_counts.sql), scoring.drift turns the counts into indices. Run it after `score`:
+    the score's index is of the scores stored for `run_date`."""
     counts, leads, reference = pd.DataFrame(), 0, None
     if scorer.kind != RULES:
         with store.opened(settings.path(settings.warehouse)) as con:
