@@ -128,15 +128,16 @@ def scoring_inputs(n: int) -> tuple:
     yesterday = score_leads(features, MODEL_SCORER, _no_previous(), GradeBands(0.45, 0.25, 0.1),
                             _yaml("reasons.yaml"), model=FixedModel(contributions[::-1].copy()))
     before = features[list(FEATURE_NAMES)].sample(frac=1.0, random_state=1)  # other values
-    previous = yesterday[["lead_id", "win_probability", "scored_by", "contributions"]].assign(
-        features=before.to_json(orient="records", lines=True).splitlines())
+    previous = pd.concat([  # as flows/models/sql/previous_scores.sql gives them: feature columns
+        yesterday[["lead_id", "win_probability", "scored_by", "contributions"]].reset_index(
+            drop=True), before.reset_index(drop=True)], axis=1)
     previous.loc[previous.index % 7 == 0, "scored_by"] = "rules-based: not enough wins yet"
     return features, model, previous.iloc[: len(previous) * 9 // 10]  # some leads are new
 
 
 def _no_previous() -> pd.DataFrame:
     return pd.DataFrame(columns=["lead_id", "win_probability", "scored_by", "contributions",
-                                 "features"])
+                                 *FEATURE_NAMES])
 
 
 def score_leads_step(n: int) -> None:

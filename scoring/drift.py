@@ -69,16 +69,50 @@ def psi(reference: dict[str, Any], matrix: pd.DataFrame, score: np.ndarray) -> d
         series = current[name]
         if entry["kind"] == "categorical":
             labels = series.astype(object).where(series.notna(), _MISSING).astype(str)
-            keys = sorted(set(entry["shares"]) | set(labels.unique()))
-            expected = np.array([entry["shares"].get(k, 0.0) for k in keys])
-            actual = labels.value_counts(normalize=True).reindex(keys, fill_value=0).to_numpy()
+            out[name] = _categorical(entry, labels.value_counts().to_dict(), len(series))
         else:
-            expected = np.asarray(entry["shares"])
-            counts = np.bincount(_numeric_bins(series.to_numpy(dtype=float), entry["edges"]),
-                                 minlength=len(expected))
-            actual = counts / len(series)
-        out[name] = round(_index(expected, actual), 4)
+            bins = _numeric_bins(series.to_numpy(dtype=float), entry["edges"])
+            out[name] = _numeric(entry, np.bincount(bins, minlength=len(entry["shares"])),
+                                 len(series))
     return out
+
+
+def psi_of_counts(reference: dict[str, Any], counts: pd.DataFrame) -> dict[str, float]:
+    """The same indices as `psi`, from today's leads counted per bin (numeric entries) or per
+    label (categorical ones) where they are stored: `counts` has columns name, label, bin and
+    leads (flows/models/sql/drift_counts.sql). A profiled name with no count is left out.
+
+    >>> ref = profile(pd.DataFrame({"x": np.arange(100.0)}), np.linspace(0, 1, 100))
+    >>> today = pd.DataFrame({"name": ["x"] * 10, "label": [None] * 10,
+    ...                       "bin": range(10), "leads": [10] * 10})
+    >>> psi_of_counts(ref, today)
+    {'x': 0.0}
+    """
+    out = {}
+    for name, entry in reference.items():
+        rows = counts[counts["name"] == name]
+        total = int(rows["leads"].sum())
+        if total == 0:
+            continue
+        if entry["kind"] == "categorical":
+            out[name] = _categorical(entry, dict(zip(rows["label"], rows["leads"], strict=True)),
+                                     total)
+        else:
+            found = np.zeros(len(entry["shares"]), dtype=np.int64)
+            np.add.at(found, rows["bin"].to_numpy(dtype=np.int64), rows["leads"].to_numpy())
+            out[name] = _numeric(entry, found, total)
+    return out
+
+
+def _categorical(entry: dict[str, Any], counts: dict[str, int], total: int) -> float:
+    keys = sorted(set(entry["shares"]) | set(counts))
+    expected = np.array([entry["shares"].get(k, 0.0) for k in keys])
+    actual = np.array([counts.get(k, 0) for k in keys]) / total
+    return round(_index(expected, actual), 4)
+
+
+def _numeric(entry: dict[str, Any], counts: np.ndarray, total: int) -> float:
+    return round(_index(np.asarray(entry["shares"]), counts / total), 4)
 
 
 def drifted(indices: dict[str, float], threshold: float = THRESHOLD) -> list[str]:

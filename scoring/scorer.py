@@ -23,7 +23,7 @@ import pandas as pd
 from features.columns import FEATURE_NAMES, FEATURES
 from features.point_in_time import model_matrix
 from scoring.contributions import as_json, rounded
-from scoring.drift import drifted, psi
+from scoring.drift import drifted, psi_of_counts
 from scoring.grades import GradeBands, grade
 from scoring.movement import describe
 from scoring.reasons import explain, languages_for
@@ -128,7 +128,7 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
             FEATURES column.
         scorer: From `choose_scorer`, trained if it needed training.
         previous_scores: The last earlier run's scores (lead_id, win_probability, scored_by,
-            contributions and features as JSON text), for the movement column.
+            contributions as JSON text, and a column per feature), for the movement column.
         grade_bands: The grade cut-offs (data/grades.yaml).
         reason_phrases: The parsed reason phrases (data/reasons.yaml).
         rules: The parsed rule book; needed when the rules score.
@@ -182,17 +182,23 @@ def summarise(scores: pd.DataFrame, scorer: Scorer) -> dict[str, Any]:
             "model_version": scorer.model_version, "scored_by": scorer.label}
 
 
-def measure_drift(features: pd.DataFrame, scorer: Scorer, model: Model | None,
-                  threshold: float) -> dict[str, Any]:
-    """PSI of each feature and of the score, the model's training data vs today's leads."""
+def measure_drift(counts: pd.DataFrame, leads: int, scorer: Scorer,
+                  reference: Mapping[str, Any] | None, threshold: float) -> dict[str, Any]:
+    """PSI of each feature and of the score, the model's training data vs today's `leads`.
+
+    Args:
+        counts: today's leads per bin or label of each profiled name (scoring.drift.psi_of_counts).
+        leads: how many leads were scored today.
+        scorer: who scored them; the rules have no training data to compare with.
+        reference: the model card's `drift_reference` (None when it has none).
+        threshold: the PSI above which a name is reported as drifted.
+    """
     if scorer.kind == RULES:
         return {"computed": False, "why": "scored by the rules: no training data to compare"}
-    reference = model.card.get("drift_reference") if model is not None else None
-    if features.empty or not reference:
-        return {"computed": False, "why": "no open leads" if features.empty else
+    if not leads or not reference:
+        return {"computed": False, "why": "no open leads" if not leads else
                 "the model card holds no training profile"}
-    matrix = model_matrix(features)
-    indices = psi(reference, matrix, model.predict(matrix))
+    indices = psi_of_counts(dict(reference), counts)
     return {"computed": True, "psi": indices, "drifted": drifted(indices, threshold),
             "threshold": threshold}
 
@@ -237,8 +243,8 @@ def _previous(stored: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "win_probability": stored["win_probability"].to_numpy(),
         "scored_by": stored["scored_by"].fillna("").to_numpy(),
-        "contributions": stored["contributions"].to_numpy(dtype=object),
-        "values": stored["features"].to_numpy(dtype=object),
+        "contributions": stored["contributions"].to_numpy(dtype=object),  # parsed if moved
+        "values": stored[[n for n in FEATURE_NAMES if n in stored]].to_dict(orient="records"),
     }, index=pd.Index(stored["lead_id"], name="lead_id"))
 
 

@@ -180,7 +180,10 @@ def _print_top(settings: Settings, day: date, path: Path, top: int) -> None:
 
 @app.command()
 def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
-         top: int = typer.Option(5, help="How many leads to print.")) -> None:
+         top: int = typer.Option(5, help="How many leads to print."),
+         open_leads: int = typer.Option(300, "--open-leads", min=1,
+                                        help="How many open leads to generate (a bigger day).")
+         ) -> None:
     """Generate the demo data, train on its history, run today's flow, print the top leads."""
     settings = _settings()
     from flows.demo.data import generate, write_demo
@@ -196,7 +199,8 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
     with _progress() as progress:
         bar = progress.add_task("Demo", total=4)
         progress.update(bar, description="Generating the demo data")
-        write_demo(generate(day, seed=seed), settings.path(settings.leads_csv).parent)
+        write_demo(generate(day, seed=seed, n_open=open_leads),
+                   settings.path(settings.leads_csv).parent)
         progress.update(bar, advance=1, description="Importing the CSVs")
         results = intake(settings, day, now)
         progress.update(bar, advance=1, description="Training the model")

@@ -62,9 +62,7 @@ def generate_companies(rng: np.random.Generator, n: int,
     tld = np.where(rng.random(m) < 0.8, np.asarray(TLD, dtype=object)[country], ".com")
     clean = ascii_lower(pd.Series(slug, dtype="str")).str.replace(r"[^a-z0-9]+", "-", regex=True)
     clean = (clean.str.strip("-") + tld).to_numpy(dtype=object)
-    keep = np.flatnonzero(~(pd.Series(clean).duplicated() | pd.Series(name).duplicated()))[:n]
-    if len(keep) < n:
-        raise ValueError(f"cannot make {n} distinct company domains")
+    keep, name, clean = _distinct(name, clean, n)
     clean = clean[keep]
     u = rng.random(n)
     domain = np.select([u < 0.55, u < 0.70, u < 0.80, u < 0.84, u < 0.92],
@@ -86,3 +84,28 @@ def generate_companies(rng: np.random.Generator, n: int,
                                     ("founded_year", founded, 0.15)):
         frame[column] = pd.Series(values).astype("Int64").mask(rng.random(n) < missing)
     return frame, clean
+
+
+def _distinct(name: np.ndarray, clean: np.ndarray, n: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The indices of the first `n` companies whose name and domain are both new, with the names
+    and domains. Past what the word pools can make (a large demo), a number tells the repeats
+    apart ("Acme Conseil 2", acme-conseil-2.fr); the default sizes never need it."""
+    keep = np.flatnonzero(~(pd.Series(clean).duplicated() | pd.Series(name).duplicated()))[:n]
+    if len(keep) == n:
+        return keep, name, clean
+    names, domains = pd.Series(name, dtype="str"), pd.Series(clean, dtype="str")
+    parts = domains.str.rpartition(".")
+    names = names + _repeat_suffix(names, " ")
+    domains = parts[0] + _repeat_suffix(domains, "-") + "." + parts[2]
+    keep = np.flatnonzero(~(domains.duplicated() | names.duplicated()))[:n]
+    if len(keep) < n:
+        raise ValueError(f"cannot make {n} distinct company domains")
+    return keep, names.to_numpy(dtype=object), domains.to_numpy(dtype=object)
+
+
+def _repeat_suffix(values: pd.Series, separator: str) -> pd.Series:
+    """"" for the first of each value, then separator + 2, 3... for its repeats."""
+    seen = values.groupby(values).cumcount()
+    return pd.Series(np.where(seen > 0, separator + (seen + 1).astype(str), ""),
+                     index=values.index, dtype="str")

@@ -65,6 +65,18 @@ def load(con: duckdb.DuckDBPyConnection, version: str) -> Model:
     return model_files.from_text(row[0], card, where)
 
 
+def card(con: duckdb.DuckDBPyConnection, version: str) -> dict:
+    """The card of the registered model `version`, without loading the model itself."""
+    row = con.execute("SELECT CAST(card AS VARCHAR) FROM models WHERE version = ?",
+                      [version]).fetchone()
+    if row is None:
+        raise LeadpilotError(f"No model {version} in the registry: `leadpilot models` lists them.")
+    try:
+        return json.loads(row[0])
+    except ValueError as exc:
+        raise model_files.damaged(version, store.path_of(con)) from exc
+
+
 def rollback(con: duckdb.DuckDBPyConnection, at: datetime, kind: str = "warehouse",
              to: str | None = None) -> tuple[str, str]:
     """Make the previous champion (or `to`) the champion again; returns (from, to)."""

@@ -15,17 +15,20 @@ from typing import Any
 import pandas as pd
 
 import scoring.scorer as pure
+from features.columns import CATEGORICAL, FEATURE_NAMES, NUMERIC
 from flows import store
 from flows.editable_files import load_yaml
 from flows.models import registry
 from flows.models.training import outcome_counts, thresholds, train_from_warehouse
 from flows.pipeline.steps import load_features
 from flows.settings import Settings
+from scoring.drift import SCORE
 from scoring.grades import GradeBands
 from scoring.rules import RuleBook
 from scoring.scorer import RULES, Scorer, summary_lines
 
-__all__ = ["choose_scorer", "drift", "recorded_summary_lines", "score", "summary_lines"]
+__all__ = ["choose_scorer", "drift", "drift_counts", "recorded_summary_lines", "score",
+           "summary_lines"]
 
 
 def choose_scorer(settings: Settings, now: datetime) -> Scorer:
@@ -62,13 +65,40 @@ def score(settings: Settings, run_date: date, scorer: Scorer) -> dict[str, Any]:
 
 
 def drift(settings: Settings, run_date: date, scorer: Scorer) -> dict[str, Any]:
-    """PSI of each feature and of the score, training data vs today's leads (pure)."""
-    frame, model = pd.DataFrame(), None
+    """PSI of each feature and of the score, training data vs today's leads: the warehouse
+    counts today's stored features and scores per bin of the model card's profile
+    (sql/drift_counts.sql), scoring.drift turns the counts into indices. Run it after `score`:
+    the score's index is of the scores stored for `run_date`."""
+    counts, leads, reference = pd.DataFrame(), 0, None
     if scorer.kind != RULES:
         with store.opened(settings.path(settings.warehouse)) as con:
-            frame = load_features(con, run_date)
-            model = registry.load(con, scorer.version)
-    return pure.measure_drift(frame, scorer, model, settings.drift_threshold)
+            reference = registry.card(con, scorer.version).get("drift_reference")
+            leads = con.execute("SELECT count(*) FROM lead_features WHERE run_date = ?",
+                                [run_date]).fetchone()[0]
+            if leads and reference:
+                counts = drift_counts(con, run_date, reference)
+    return pure.measure_drift(counts, leads, scorer, reference, settings.drift_threshold)
+
+
+def drift_counts(con, run_date: date, reference: dict[str, Any]) -> pd.DataFrame:
+    """Today's leads per bin or label of each profiled feature and of the score (name, label,
+    bin, leads), counted in the warehouse over the stored features and scores of `run_date`."""
+    return con.execute(store.sql("drift_counts", __package__),
+                       {"run_date": run_date, **_bins(reference)}).df()
+
+
+def _bins(reference: dict[str, Any]) -> dict[str, list]:
+    """drift_counts.sql's names and edges: the profiled features (and the score) by kind. Its
+    COLUMNS(...) must match a column: a kind with no profiled feature counts one the profile
+    lacks, which psi_of_counts never reads."""
+    kinds = {name: entry["kind"] for name, entry in reference.items()
+             if name in FEATURE_NAMES or name == SCORE}
+    categorical = [n for n, k in kinds.items() if k == "categorical"] or [CATEGORICAL[0]]
+    numeric = [n for n, k in kinds.items() if k == "numeric" and n != SCORE] or [NUMERIC[0]]
+    if kinds.get(SCORE) == "numeric":
+        numeric.append(SCORE)
+    edges = [list(reference[n]["edges"]) if n in reference else [] for n in numeric]
+    return {"categorical": categorical, "numeric": numeric, "edges": edges}
 
 
 def recorded_summary_lines(settings: Settings, run_date: date) -> list[str]:

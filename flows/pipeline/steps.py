@@ -3,7 +3,6 @@ transaction and returns a small summary. pipeline/daily.py wraps each one as a P
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pandas.api.types import is_list_like
 
 from features.enrichment import enrich_offline
 from features.point_in_time import build_features, open_moments
@@ -57,29 +57,28 @@ def enrich(settings: Settings, now: datetime) -> int:
 
 
 def features(settings: Settings, run_date: date) -> int:
-    """Point-in-time features of the leads open at the start of `run_date`."""
+    """Point-in-time features of the leads open at the start of `run_date`, stored as typed
+    columns (one per feature and context column: migration 014)."""
     with store.opened(settings.path(settings.warehouse)) as con:
         moments = open_moments(con, run_date)
         off = con.execute(store.sql("off_sheet", __package__), {"run_date": run_date}).df()
         frame = build_features(con, moments[~moments["lead_id"].isin(off["lead_id"])])
-        payload = frame.drop(columns=["lead_id", "as_of"]).to_json(
-            orient="records", date_format="iso", date_unit="s")
-        rows = pd.DataFrame({
-            "lead_id": frame["lead_id"], "as_of": frame["as_of"],
-            "features": [json.dumps(r, ensure_ascii=False) for r in json.loads(payload)],
-        })
         with store.transaction(con):
-            return store.replace_run(con, "lead_features", run_date, rows)
+            return store.replace_run(con, "lead_features", run_date, frame)
 
 
 def load_features(con, run_date: date) -> pd.DataFrame:
-    """The stored feature rows of `run_date`, one per lead, with their context columns."""
-    stored = con.execute(store.sql("features_of_run", __package__), [run_date]).df()
-    values = pd.DataFrame.from_records([json.loads(f) for f in stored["features"]])
-    frame = pd.concat([stored[["lead_id", "as_of"]], values], axis=1)
-    for column in ("created_at", "last_event_at"):
-        if column in frame:
-            frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    """The stored feature rows of `run_date`, one per lead in lead_id order: lead_id, as_of,
+    every feature and the context columns, in one columnar query (no per-lead decoding).
+
+    Numbers are float64 (NaN when unknown), timestamps datetime64[us], text str (also where no
+    lead has a value), and each lead's `enriched_facts` a list, as the talking points' templates
+    read them.
+    """
+    frame = con.sql(store.sql("features_of_run", __package__),
+                    params=[run_date]).to_arrow_table().to_pandas()  # 2x DuckDB's .df()
+    frame["enriched_facts"] = [list(facts) if is_list_like(facts) else None
+                               for facts in frame["enriched_facts"]]
     return frame
 
 

@@ -290,3 +290,13 @@ def test_write_demo_round_trips(small, tmp_path):
     assert not companies["employees"].str.contains(r"\.").any()  # integers, not floats
     assert "Société Générale des Eaux" in set(companies["name"])
 
+
+
+def test_more_companies_than_the_word_pools_make_are_numbered_apart():
+    from flows.demo.companies import generate_companies
+
+    companies, clean = generate_companies(np.random.default_rng(7), 20_000, 2026)
+    assert len(companies) == 20_000
+    assert not companies["name"].duplicated().any() and not pd.Series(clean).duplicated().any()
+    numbered = companies["name"].str.contains(r" \d+$")
+    assert numbered.any() and not numbered.iloc[:100].any()  # the first ones keep their names

@@ -52,6 +52,7 @@ def test_drift_is_measured_for_every_feature_and_the_score(demo_env):
     settings = demo_env[0]
     scorer = model_scoring.choose_scorer(settings, datetime(2026, 11, 27, 6))
     steps.features(settings, ANCHOR)
+    model_scoring.score(settings, ANCHOR, scorer)  # drift reads the stored scores, as in the flow
     found = model_scoring.drift(settings, ANCHOR, scorer)
     assert found["computed"] and found["threshold"] == 0.2
     assert {"score", "events_7d", "size_band"} <= set(found["psi"])

@@ -13,7 +13,7 @@ from support import ANCHOR
 
 import scoring.rep_view
 import scoring.sheet_fit
-from scoring.rep_view import cards, render_page, render_text, rep_email
+from scoring.rep_view import cards, render_page, render_text, rep_email, rep_files
 from scoring.sheet import build_sheet
 
 HOSTILE = "<script>alert('x')</script>"
@@ -100,6 +100,18 @@ def test_an_owner_name_cannot_add_an_email_header(owner):
     assert parsed["To"].addresses[0].addr_spec == "lea@example.com"
     assert parsed["Subject"] == "Your 2 leads for 2026-11-27"
     assert [p.get_content_type() for p in parsed.iter_parts()] == ["text/plain", "text/html"]
+
+
+def test_the_page_and_the_email_come_from_one_pass_over_the_cards(monkeypatch):
+    page, message = rep_files(_sheet(), "Léa", ANCHOR, "fr", "lea@example.com")
+    assert page == render_page(_sheet(), "Léa", ANCHOR, "fr")
+    assert message.as_bytes(policy=policy.SMTP) == rep_email(
+        _sheet(), "Léa", ANCHOR, "fr", "lea@example.com").as_bytes(policy=policy.SMTP)
+    built = []
+    monkeypatch.setattr(scoring.rep_view, "cards",
+                        lambda *args, real=scoring.rep_view.cards: built.append(1) or real(*args))
+    rep_files(_sheet(), "Léa", ANCHOR)
+    assert len(built) == 1
 
 
 def test_an_empty_day_says_so():

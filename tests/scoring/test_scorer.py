@@ -34,7 +34,7 @@ BOOK = RuleBook(start=20, rules=(
 RULES_LABEL = "rules-based: not enough outcomes yet (12 of 200)"
 BY_RULES = Scorer(RULES, RULES_LABEL, closed=12, wins=2)
 NO_PREVIOUS = pd.DataFrame(columns=["lead_id", "win_probability", "scored_by", "contributions",
-                                    "features"])
+                                    "events_7d"])
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_movement_since_the_last_run_names_the_cause_in_the_lead_language(open_l
     previous = pd.DataFrame({
         "lead_id": ["L1", "L2", "L9"], "win_probability": [0.2, 0.2, 0.9],
         "scored_by": [RULES_LABEL, RULES_LABEL, None], "contributions": [None, "{}", "{}"],
-        "features": ['{"events_7d": 0}', '{"events_7d": null}', "{}"],
+        "events_7d": [0.0, None, None],
     })
     rows = score_leads(open_leads, BY_RULES, previous, BANDS, phrases, rules=BOOK)
     assert rows["movement"].tolist() == ["▲ +30: Activités sur 7 jours 0 → 2", "±0", "new", "new"]
@@ -140,13 +140,17 @@ def test_the_scorer_needs_what_it_scores_with(open_leads, phrases):
                     phrases)
 
 
-def test_drift_is_only_measured_for_a_model_with_a_training_profile(open_leads):
+def test_drift_is_only_measured_for_a_model_with_a_training_profile():
     scorer = Scorer("model", "model v1", 300, 40, "v1")
-    assert measure_drift(open_leads, BY_RULES, None, 0.2)["why"] == \
+    reference = {"events_7d": {"kind": "numeric", "edges": [1.0], "shares": [0.5, 0.5, 0.0]}}
+    counts = pd.DataFrame({"name": ["events_7d"], "label": [None], "bin": [1], "leads": [4]})
+    assert measure_drift(counts, 4, BY_RULES, reference, 0.2)["why"] == \
         "scored by the rules: no training data to compare"
-    assert measure_drift(open_leads, scorer, _Model(), 0.2)["why"] == \
+    assert measure_drift(counts, 4, scorer, None, 0.2)["why"] == \
         "the model card holds no training profile"
-    assert measure_drift(pd.DataFrame(), scorer, _Model(), 0.2)["why"] == "no open leads"
+    assert measure_drift(counts.iloc[:0], 0, scorer, reference, 0.2)["why"] == "no open leads"
+    measured = measure_drift(counts, 4, scorer, reference, 0.2)
+    assert measured["computed"] and measured["drifted"] == ["events_7d"]
 
 
 def test_summary_lines_warn_about_drift_naming_the_features():
