@@ -1,6 +1,12 @@
 """The frequency part of leadpilot's model: per-value won/lost frequencies combined by naive
 Bayes (the idea behind Odoo's lead scoring). Almost no variance, so it holds up on a few hundred
-rows; its log-odds are a sum over columns, so every score splits exactly into contributions."""
+rows; its log-odds are a sum over columns, so every score splits exactly into contributions.
+
+Smoothing: each value counts one extra row at the overall win rate (PSEUDO_ROWS), so a rare
+value leans towards the base rate and a value never seen in training adds nothing, as in Odoo,
+which skips unknown values. (Adding one win and one loss instead would give an unseen value the
+log-ratio log(losses / wins): about +2 when one lead in ten is won, as if novelty meant winning.)
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ import pandas as pd
 BINS = 10  # numbers with many distinct values are cut into training deciles
 REPEATS = 5  # numbers whose values repeat this often on average count value by value
 EMPTY = "(empty)"
+PSEUDO_ROWS = 1.0  # rows at the overall win rate added to every value's counts
 
 
 @dataclass(frozen=True)
@@ -63,9 +70,10 @@ def _values(column: pd.Series, edges: list[float] | None) -> pd.Series:
 
 
 def fit_frequency(x: pd.DataFrame, won: np.ndarray) -> FrequencyModel:
-    """Count each value's wins and losses (+1 smoothing) in every column of `x`."""
+    """Count each value's wins and losses (smoothed towards the win rate) in every column."""
     y = np.asarray(won, dtype=float)
     wins, losses = float(y.sum()), float(len(y) - y.sum())
+    rate = wins / len(y)
     edges, ratios, unseen, means = {}, {}, {}, {}
     for name in x.columns:
         column = x[name]
@@ -78,11 +86,11 @@ def fit_frequency(x: pd.DataFrame, won: np.ndarray) -> FrequencyModel:
         codes, uniques = pd.factorize(values)
         won_counts = np.bincount(codes, weights=y, minlength=len(uniques))
         lost_counts = np.bincount(codes, minlength=len(uniques)) - won_counts
-        k = len(uniques) + 1  # the values seen, plus one for any unseen value
-        ratio = pd.Series(np.log((won_counts + 1) / (wins + k))
-                          - np.log((lost_counts + 1) / (losses + k)), index=uniques)
+        ratio = pd.Series(np.log((won_counts + PSEUDO_ROWS * rate) / wins)
+                          - np.log((lost_counts + PSEUDO_ROWS * (1 - rate)) / losses),
+                          index=uniques)
         ratios[name] = {str(v): float(r) for v, r in ratio.items()}
-        unseen[name] = float(np.log(1 / (wins + k)) - np.log(1 / (losses + k)))
+        unseen[name] = 0.0  # no evidence either way
         means[name] = float(values.map(ratios[name]).mean())
     return FrequencyModel(tuple(x.columns), edges, ratios, unseen, float(np.log(wins / losses)),
                           means)

@@ -179,16 +179,18 @@ def _search_linear(x, y, folds, validated, recipe: Recipe) -> list[dict[str, Any
 
 def _stack(parts: np.ndarray, won: np.ndarray, kept: list[int]) -> tuple[float, ...]:
     """Positive weights of the `kept` parts, fitted by logistic regression; a part whose weight
-    comes out zero or negative is dropped and the rest fitted again."""
+    comes out zero or negative is dropped and the rest fitted again, a lone part included: a
+    part that ranks the validation rows backwards is no evidence, and a calibration curve fitted
+    on it would turn it upside down. All weights are 0 when no part is left (the base rate)."""
     kept = list(kept)
-    while len(kept) > 1:
+    while kept:
         coefficients = LogisticRegression(C=1e6, solver="newton-cholesky").fit(parts[:, kept],
                                                                      won).coef_[0]
         if coefficients.min() > 0:
             weights = dict(zip(kept, coefficients, strict=True))
             return tuple(float(weights.get(k, 0.0)) for k in range(parts.shape[1]))
         kept.pop(int(np.argmin(coefficients)))
-    return tuple(1.0 if k == kept[0] else 0.0 for k in range(parts.shape[1]))
+    return (0.0,) * parts.shape[1]
 
 
 def blend_weights(parts: np.ndarray, won: np.ndarray, seed: int = 42) -> tuple[float, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.learner import CANDIDATES, Recipe, fit, time_folds, train_and_judge
+from scoring.learner import CANDIDATES, Recipe, blend_weights, fit, time_folds, train_and_judge
 
 
 def _leads(n: int = 800, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -79,3 +79,16 @@ def test_probabilities_average_the_win_rate_and_rank_leads_on_a_holdout():
     assert set(shipped.report["calibration_brier"]) == {"platt", "isotonic"}
     deciles = shipped.report["holdout_reliability"]
     assert len(deciles) == 10 and sum(d["leads"] for d in deciles) == 300
+
+
+def test_a_part_that_ranks_validation_leads_backwards_gets_no_weight_in_the_blend():
+    rng = np.random.default_rng(3)
+    won = (rng.random(2000) < 0.1).astype(float)
+    backwards = -2.0 * won + rng.normal(size=2000)  # lower for the wins: learned the wrong way
+    weak = 0.3 * won + rng.normal(size=2000)  # ranks them the right way, a little
+    parts = np.column_stack([weak, backwards, rng.normal(size=2000)])
+    weights = blend_weights(parts, won)
+    assert weights[1] == 0.0
+    assert min(weights) >= 0.0 and weights[0] > 0.0
+    alone = blend_weights(parts[:, [1]], won)  # never turned upside down, even on its own
+    assert alone == (0.0,)
