@@ -82,8 +82,11 @@ def _contacts(ranked: pd.DataFrame, names: pd.Series) -> list[str]:
     people = (names + titles.map(lambda t: f", {t}" if t else "")
               + (ranked["win_probability"] * 100).map(lambda p: f" ({p:.1f} %)"))
     primary_name = names.where(ranked["primary"]).groupby(ranked["account"]).transform("first")
-    others = people.where(~ranked["primary"]).groupby(ranked["account"]).agg(
-        lambda s: "\n".join(BULLET + p for p in s.dropna()))
+    listed: dict[object, list[str]] = {}  # account -> its other contacts, in the sheet's order
+    shown = ~ranked["primary"] & people.notna()
+    for account, person in zip(ranked["account"][shown], people[shown], strict=True):
+        listed.setdefault(account, []).append(BULLET + person)
+    others = {account: "\n".join(lines) for account, lines in listed.items()}
     return [others.get(account, "") if primary else f"primary: {primary_name[i]}"
             for i, (account, primary) in enumerate(zip(ranked["account"], ranked["primary"],
                                                        strict=True))]
