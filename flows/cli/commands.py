@@ -161,17 +161,17 @@ def _parse_date(text: str | None) -> date | None:
 def _print_top(settings: Settings, day: date, path: Path, top: int) -> None:
     """The top of the sheet as the warehouse kept it (whatever the file's format and locale)."""
     from flows import store
-    from flows.sheets.export import stored_sheet
+    from flows.sheets.export import stored_top
     from flows.sheets.files import cell_text
 
     with store.opened(settings.path(settings.warehouse)) as con:
-        sheet = stored_sheet(con, day)
-    console.print(Text.assemble("\nLead sheet: ", (str(path), "bold"), f" ({len(sheet)} leads)\n"))
+        sheet, total = stored_top(con, day, top)
+    console.print(Text.assemble("\nLead sheet: ", (str(path), "bold"), f" ({total} leads)\n"))
     columns = {"rank": "#", "owner": "Owner", "grade": "Grade", "win_probability": "Win %",
                "expected_value": "Expected €", "lead_name": "Lead", "company": "Company",
                "plan": "Plan", "seats": "Seats", "currency": "Cur.", "acv": "Suggested",
                "floor_price": "Walk-away"}  # prices in the lead's currency, EV in euros
-    table = Table(*columns.values(), "Top reason", title=f"Top {min(top, len(sheet))} leads")
+    table = Table(*columns.values(), "Top reason", title=f"Top {len(sheet)} leads")
     for row in sheet.head(top).to_dict(orient="records"):
         reason = row["reasons"].splitlines()[0] if row["reasons"] else ""
         table.add_row(*(cell_text(row[c]) for c in columns), reason)

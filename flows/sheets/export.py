@@ -28,6 +28,17 @@ def stored_sheet(con: duckdb.DuckDBPyConnection, run_date: date) -> pd.DataFrame
     return sheet_from_rows(row for (row,) in rows)
 
 
+def stored_top(con: duckdb.DuckDBPyConnection, run_date: date, n: int
+               ) -> tuple[pd.DataFrame, int]:
+    """The first `n` rows of the sheet published on `run_date`, and how many rows it has: what
+    `leadpilot run` prints, without reading a million-row sheet back."""
+    total = con.execute("SELECT count(*) FROM sheet_rows WHERE run_date = ?",
+                        [run_date]).fetchone()[0]
+    rows = con.execute("SELECT row FROM sheet_rows WHERE run_date = ? ORDER BY rank LIMIT ?",
+                       [run_date, max(n, 0)]).fetchall()
+    return sheet_from_rows(row for (row,) in rows), total
+
+
 def sheet_date(con: duckdb.DuckDBPyConnection, wanted: date | None) -> date:
     """`wanted`, or the latest run with a sheet when None.
 

@@ -16,7 +16,7 @@ from flows import store
 from flows.cli import app
 from flows.errors import LeadpilotError
 from flows.pipeline import steps
-from flows.sheets.export import stored_sheet
+from flows.sheets.export import stored_sheet, stored_top
 from scoring.sheet_locale import SOURCES_FR, headers
 
 REP_NAMES = {"Camille Martin", "Julien Moreau", "Léa Rousseau", "Hannah Weber", "Oliver Smith"}
@@ -182,3 +182,12 @@ def test_export_and_forget_have_their_own_help(command):
     result = CliRunner().invoke(app, [command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
     assert ("--per-owner" if command == "export" else "--dry-run") in result.output
+
+
+def test_the_top_of_a_stored_sheet_is_read_without_the_rest(published):
+    with store.opened(published.warehouse) as con:
+        whole = stored_sheet(con, ANCHOR)
+        top, total = stored_top(con, ANCHOR, 5)
+        none, _ = stored_top(con, ANCHOR, 0)
+    assert total == len(whole) == 300 and len(none) == 0
+    pd.testing.assert_frame_equal(top, whole.head(5))
