@@ -1,6 +1,9 @@
 """The hidden engagement and win propensity of the demo data (pure numpy; see `flows.demo.data`).
 
 Nothing in the pipeline may import this module: it is the answer key the model has to rediscover.
+Like real lead data it is not purely additive: engagement saturates and fades once a lead goes
+quiet, a buying signal is a threshold, and both are worth more the better the fit (fit x intent,
+recency x activity), so the model's trees have something to find that a regression cannot.
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ TITLES: tuple[tuple[str, str, str, str, str, float], ...] = (
 INTERN_TITLES = frozenset({"Stagiaire", "Alternant commercial", "Marketing Intern", "Intern"})
 
 # Additive logit effects (see the table in `flows.demo.data`).
-BASE = -3.1
+BASE = -3.3
 NOISE_SD = 0.5
 SIZE_EFFECT = {"1-10": -1.2, "11-50": -0.2, "51-200": 0.6, "201-500": 0.6, "501-1000": 0.1,
                "1000+": -0.3, "unknown": -0.3}
@@ -94,8 +97,15 @@ YOUNG_COMPANY_EFFECT = -0.3  # founded less than 3 years before the lead came in
 EVENT_WEIGHT = {"page_view": 0.08, "pricing_page": 0.7, "docs": 0.4, "demo_request": 1.0,
                 "webinar_attended": 0.4, "email_open": 0.06, "email_click": 0.25}
 WINDOW_WEIGHT = (0.5, 0.3, 0.2)  # for the 7, 30 and 90 days before the scoring moment
-RECENCY_EFFECT = -0.25  # per log1p(days since the last event)
 NO_EVENT_DAYS = 120.0  # days since last event when there was none
+# Not additive (see `flows.demo.data`): saturation, a recency threshold, fit x intent.
+ENGAGEMENT_CAP = 2.0  # engagement saturates: E counts as CAP x tanh(E / CAP)
+FRESH_DAYS = 1.0  # engagement counts in full while the last event is at most this old...
+FADE_DAYS = 2.0  # ...then fades by a factor e every FADE_DAYS days (recency x activity)
+FIT_PIVOT = 0.5  # fit gate: sigmoid(2 x (fit - FIT_PIVOT)), from 0 (poor fit) to 1 (good fit)
+ENGAGEMENT_FIT = 0.5  # engagement is worth 1 -/+ this for the poorest/best fit (fit x activity)
+INTENT_EFFECT = 1.5  # buying signal: >= 2 pricing page views in 30 days or a demo request in
+# 90 days, worth INTENT_EFFECT x the fit gate (fit x intent)
 
 # Latent engagement: source shift of the log intensity, and event-type mixes (order of
 # EVENT_TYPES): before scoring (low/high intent), then follow-up events.
@@ -150,12 +160,31 @@ def window_counts(
     return np.stack(counts, axis=-1).reshape(n_leads, n_types, len(WINDOWS_DAYS))
 
 
-def engagement_logit(counts: np.ndarray, days_since_last: np.ndarray) -> np.ndarray:
-    """Engagement term: type- and window-weighted log1p counts plus a recency penalty."""
+def fit_gate(fit: np.ndarray) -> np.ndarray:
+    """How well a lead fits, from 0 to 1: what engagement and buying signals are worth."""
+    return sigmoid(2.0 * (fit - FIT_PIVOT))
+
+
+def engagement_logit(counts: np.ndarray, days_since_last: np.ndarray,
+                     fit: np.ndarray) -> np.ndarray:
+    """Engagement term: type- and window-weighted log1p counts, saturated, faded by the days
+    since the last event (full up to FRESH_DAYS) and scaled by the fit gate."""
     type_w = np.array([EVENT_WEIGHT[t] for t in EVENT_TYPES])
     weights = type_w[:, None] * np.array(WINDOW_WEIGHT)[None, :]
-    recency = np.log1p(np.nan_to_num(days_since_last, nan=NO_EVENT_DAYS))
-    return (np.log1p(counts) * weights).sum(axis=(1, 2)) + RECENCY_EFFECT * recency
+    engagement = (np.log1p(counts) * weights).sum(axis=(1, 2))
+    days = np.nan_to_num(days_since_last, nan=NO_EVENT_DAYS)
+    fade = np.exp(-np.clip(days - FRESH_DAYS, 0.0, None) / FADE_DAYS)
+    scale = 1.0 + ENGAGEMENT_FIT * (2.0 * fit_gate(fit) - 1.0)
+    return ENGAGEMENT_CAP * np.tanh(engagement / ENGAGEMENT_CAP) * fade * scale
+
+
+def intent_logit(counts: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """Buying-signal term: a step on pricing views and demo requests, worth more the better the
+    fit (a poor-fit lead reading the pricing page is rarely a buyer)."""
+    pricing_30d = counts[:, EVENT_TYPES.index("pricing_page"), WINDOWS_DAYS.index(30)]
+    demo_90d = counts[:, EVENT_TYPES.index("demo_request"), WINDOWS_DAYS.index(90)]
+    signal = (pricing_30d >= 2) | (demo_90d >= 1)
+    return INTENT_EFFECT * signal * fit_gate(fit)
 
 
 def fit_logit(

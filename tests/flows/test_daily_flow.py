@@ -61,7 +61,9 @@ def test_the_likeliest_leads_are_not_buried_under_big_unlikely_deals(sheet_run):
     accounts = _accounts(sheet_run[4])
     p = accounts["Win probability (%)"].astype(float)
     assert p.idxmax() < 10  # the likeliest account is in the top 10
-    assert (p.nlargest(8).index < 30).all()  # and every 90 %-plus one in the top 30
+    # and the 8 likeliest (87 %-plus) in the top 40 of 251: within grade A (57 accounts on the
+    # demo) the expected value ranks, so a small sure deal follows bigger likely ones
+    assert (p.nlargest(8).index < 40).all()
     first_c = accounts.index[accounts["Grade"] == "C"].min()
     assert (accounts.loc[first_c:, "Grade"] != "A").all()
 
