@@ -7,8 +7,9 @@ with all of its contacts (one conversation per company, not two reps calling the
 2. The rep: the CRM owner of the account's first contact when it names a listed rep, else the
    reps whose territory covers the company, most specific first, then the default rep
    (scoring.assignment.preferences). A CRM owner that is no listed rep is ignored.
-3. A rep who held the account's leads for `recycle_after_days` days or more without an outcome
-   recorded for any of them is skipped: the account is recycled to the next rep.
+3. A rep who held the account's leads for `recycle_after_days` days or more without working
+   any of them (no outcome, no mark on the sheet read back) is skipped: the account is recycled
+   to the next rep.
 4. A rep whose list is full (`leads_per_day`) is skipped: the account overflows to the next rep
    that covers it. A CRM owner's account never overflows to someone else (the relationship is
    theirs): it waits in the backlog.

@@ -34,6 +34,7 @@ reps:
 LEADS = {
     "STALE": ({}, {8: "Sam Soft", 7: "Sam Soft", 1: "Sam Soft"}),
     "WORKED": ({}, {9: "Sam Soft", 1: "Sam Soft"}),  # an outcome recorded 3 days ago
+    "MARKED": ({}, {9: "Sam Soft", 1: "Sam Soft"}),  # a talking point marked useful 2 days ago
     "BACK": ({}, {20: "Sam Soft", 3: "Dora Default", 2: "Sam Soft", 1: "Sam Soft"}),
     "NOCALL": ({"DoNotCall": "True"}, {}),
     "EMAILOK": ({"HasOptedOutOfEmail": "false", "Rating": "Hot"}, {}),
@@ -62,6 +63,9 @@ def settings(tmp_path):
                                                               owner])
         con.execute("INSERT INTO outcomes (lead_id, outcome, recorded_at, source_file) "
                     "VALUES ('WORKED', 'no_answer', ?, 'sheet.csv')", [NOW - timedelta(3)])
+        con.execute("INSERT INTO lead_feedback (lead_id, kind, point_id, rep, marked_on, "
+                    "recorded_at, source_file) VALUES ('MARKED', 'point_useful', 'demo_request', "
+                    "'Sam Soft', ?, ?, 'sheet.csv')", [DAY - timedelta(2), NOW - timedelta(2)])
         suppression.record(con, "erased@acme.fr", NOW)
     return local
 
@@ -78,6 +82,7 @@ def test_a_lead_held_seven_days_without_an_outcome_moves_and_a_worked_one_stays(
     owners = _owners(settings)
     assert owners["STALE"] == ("Dora Default", "recycled: not worked by Sam Soft in 7 days")
     assert owners["WORKED"] == ("Sam Soft", "territory FR software")
+    assert owners["MARKED"] == ("Sam Soft", "territory FR software")  # the rep's mark: worked
     assert owners["BACK"] == ("Sam Soft", "territory FR software")  # held again since 2 days
 
 

@@ -4,7 +4,8 @@
 -- - do-not-contact: the CRM export's opt-out columns kept in leads.extra ($flags, matched
 --   ignoring case) whose value says yes ($yes);
 -- - recycling: who held the lead on the previous runs (holder) since when (held_since: the
---   first run of the holder's latest streak), and whether an outcome was recorded since.
+--   first run of the holder's latest streak), and whether it was worked since: an outcome
+--   recorded, or a mark on the sheet read back (lead_feedback: a talking point judged, a move).
 WITH prior AS (
     SELECT lead_id, run_date, owner,
            owner IS DISTINCT FROM lag(owner) OVER (PARTITION BY lead_id ORDER BY run_date)
@@ -26,7 +27,9 @@ SELECT s.lead_id, l.owner, l.company_id, l.email, c.country, c.industry,
        ] AS opt_outs,
        h.holder, h.held_since,
        EXISTS (SELECT 1 FROM outcomes o
-               WHERE o.lead_id = s.lead_id AND o.recorded_at >= h.held_since) AS worked
+               WHERE o.lead_id = s.lead_id AND o.recorded_at >= h.held_since)
+       OR EXISTS (SELECT 1 FROM lead_feedback f
+                  WHERE f.lead_id = s.lead_id AND f.recorded_at >= h.held_since) AS worked
 FROM scores s
 JOIN leads l USING (lead_id)
 LEFT JOIN companies c ON c.company_id = l.company_id
