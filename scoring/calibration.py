@@ -1,6 +1,7 @@
 """Turn raw model scores (log-odds) into probabilities that mean what they say.
 
-Two methods: Platt (a logistic curve, two numbers) and isotonic (a monotone step curve). `choose`
+Two methods: Platt (a logistic curve, two numbers) and isotonic (a monotone step curve whose
+steps are smoothed, so that none says 0 % or 100 %). `choose`
 fits both on out-of-sample scores and keeps the one with the lower cross-validated Brier score,
 so "30 %" means about 3 wins in 10 leads.
 """
@@ -66,8 +67,23 @@ def fit(method: str, raw: np.ndarray, won: np.ndarray) -> Calibrator:
     if method == "isotonic":
         iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, won)
         return Calibrator("isotonic", x=tuple(map(float, iso.X_thresholds_)),
-                          y=tuple(map(float, iso.y_thresholds_)))
+                          y=tuple(map(float, _smoothed_steps(iso, raw, won))))
     raise ValueError(f"unknown calibration method {method!r}: use one of {METHODS}")
+
+
+def _smoothed_steps(iso: IsotonicRegression, raw: np.ndarray, won: np.ndarray) -> np.ndarray:
+    """The isotonic knots' levels with each step's rate smoothed as (wins + 1) / (leads + 2).
+
+    A step is the rate of the leads it groups: a top step of 20 leads that all won says 100 %,
+    and a rep must never read that a lead cannot be lost (nor that one cannot be won) from a
+    finite sample. Smoothing can unsort two neighbouring steps of different sizes: the running
+    maximum keeps the curve monotone.
+    """
+    levels, step = np.unique(iso.predict(raw), return_inverse=True)
+    leads, wins = np.bincount(step), np.bincount(step, weights=won)
+    smoothed = (wins + 1) / (leads + 2)
+    knots = np.searchsorted(levels, iso.y_thresholds_)
+    return np.maximum.accumulate(smoothed[knots])
 
 
 def cross_validated_brier(method: str, raw: np.ndarray, won: np.ndarray, seed: int,

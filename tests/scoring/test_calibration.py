@@ -44,3 +44,20 @@ def test_a_calibrator_survives_the_round_trip_through_the_model_card():
         assert np.allclose(again.apply(raw), calibrator.apply(raw))
     assert Calibrator.from_dict({"method": "platt", "a": 1.0, "b": 0.0}).apply(
         np.array([0.0]))[0] == 0.5
+
+
+def test_no_isotonic_step_says_a_lead_cannot_be_won_or_lost():
+    # 20 leads below 0 all lost, 20 above all won: the plain steps are 0 and 1
+    raw = np.linspace(-3, 3, 40)
+    won = (raw > 0).astype(float)
+    curve = fit("isotonic", raw, won)
+    assert curve.y == (1 / 22, 1 / 22, 21 / 22, 21 / 22)  # (wins + 1) / (leads + 2), 2 knots a step
+    p = curve.apply(np.array([-10.0, -1.0, 1.0, 10.0]))
+    assert p.tolist() == [1 / 22, 1 / 22, 21 / 22, 21 / 22]
+
+
+def test_smoothed_isotonic_steps_stay_in_order():
+    raw = np.random.default_rng(4).normal(size=3000)
+    won = _outcomes(1 / (1 + np.exp(-3 * raw)), seed=5)
+    y = np.array(fit("isotonic", raw, won).y)
+    assert np.all(np.diff(y) >= 0) and 0 < y.min() and y.max() < 1
