@@ -79,7 +79,10 @@ def challenge(con, kind: str, matrix: pd.DataFrame, frame: pd.DataFrame, judgeme
     current = registry.champion(con, kind)
     if current is None:
         return decide({}, None, 0, settings.promotion_margin)
-    champion = registry.load(con, current)
+    try:
+        champion = registry.load(con, current)
+    except LeadpilotError as exc:  # damaged: the advice to a damaged champion is to retrain
+        return Decision(True, f"promoted over {current}, which cannot be loaded ({exc})")
     try:
         return judge(matrix, frame["won"].to_numpy(dtype=float), frame["as_of"].to_numpy(),
                      judgement, champion.columns, champion_recipe(champion.card, settings),

@@ -148,3 +148,25 @@ def test_a_truncated_warehouse_is_one_sentence_for_a_dry_run_too(warehouse, tmp_
         assert code == 1, (args, err)
         assert err.startswith(f"Error: The warehouse {warehouse} is damaged ("), (args, err)
         assert "restore it from a backup" in err and err.count("\n") == 1, (args, err)
+
+
+def test_training_replaces_a_damaged_champion_as_the_error_advises(demo_env, warehouse,
+                                                                     tmp_path):
+    from datetime import datetime
+
+    from flows.models import registry
+    from flows.models.training import train_from_warehouse
+
+    settings = demo_env[0].model_copy(update={"warehouse": warehouse,
+                                              "models_dir": tmp_path / "models"})
+    with duckdb.connect(str(warehouse)) as con:
+        damaged = registry.champion(con, "warehouse")
+        con.execute("UPDATE models SET model_text = replace(model_text, 'num_leaves=', 'n=') "
+                    "WHERE version = ?", [damaged])
+    _, card = train_from_warehouse(settings, datetime(2026, 11, 27, 6))
+    assert card["decision"]["promoted"]
+    assert card["decision"]["reason"].startswith(f"promoted over {damaged}, which cannot be "
+                                                 f"loaded (The model {damaged} stored in")
+    with store.opened(warehouse) as con:
+        assert registry.load(con, registry.champion(con, "warehouse")).card["version"] == \
+            card["version"]
