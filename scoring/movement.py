@@ -67,26 +67,32 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
                      else contributions.loc[common].iloc[rows],
                      _dicts(then["contributions"], rows), np.where(change[rows] > 0, 1, -1))
     langs = languages.reindex(common).to_numpy(dtype=object)
-    old_values = (None if before_values is None
-                  else before_values.reindex(common))  # a lead's values, or NaN
-    before_dicts = _objects(then["values"]) if old_values is None else None
+    earlier = _earlier(then, before_values, common)
     today_values = _objects(now["values"]) if values is None else values.loc[common]
     causes = np.asarray(causes, dtype=object)
     for feature in {cause for cause in causes if cause is not None}:
         mine = rows[causes == feature]
         shown_now = (today_values[feature].to_numpy(dtype=object)[mine] if values is not None
                      else [_parsed(v).get(feature) for v in today_values[mine]])
-        shown_then = ([_parsed(v).get(feature) for v in before_dicts[mine]]
-                      if old_values is None else
-                      old_values[feature].to_numpy(dtype=object)[mine]
-                      if feature in old_values else [None] * len(mine))
-        for i, new, then_value in zip(mine.tolist(), shown_now, shown_then, strict=True):
+        for i, new, then_value in zip(mine.tolist(), shown_now, earlier(feature, mine),
+                                      strict=True):
             label = labels.get(langs[i], labels["en"]).get(feature, feature)
             old, new = _shown(then_value), _shown(new)
             texts[i] = (f"{texts[i]}: {label} {old} → {new}" if old != new
                         else f"{texts[i]}: {label}")
     out[common] = texts
     return out
+
+
+def _earlier(then: pd.DataFrame, columns: pd.DataFrame | None, common: pd.Index):
+    """(feature, rows) -> the earlier values of those rows of `common`: from `columns` when
+    given (NaN for a lead it lacks), else parsed from each row's `values`."""
+    if columns is None:
+        dicts = _objects(then["values"])
+        return lambda feature, rows: [_parsed(v).get(feature) for v in dicts[rows]]
+    aligned = columns.reindex(common)
+    return lambda feature, rows: (aligned[feature].to_numpy(dtype=object)[rows]
+                                  if feature in aligned else [None] * len(rows))
 
 
 def _causes(today: list[Mapping] | pd.DataFrame, before: list[Mapping],
