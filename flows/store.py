@@ -239,9 +239,23 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
 def replace_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
                 frame: pd.DataFrame) -> int:
     """Replace the rows of `run_date` in `table` with `frame` (which must hold no run_date)."""
+    clear_run(con, table, run_date)
+    return append_run(con, table, run_date, frame)
+
+
+def clear_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date) -> None:
+    """Delete the rows of `run_date` from `table`: the start of a run written in chunks."""
     if table not in RUN_TABLES:
         raise ValueError(f"{table} is not a per-run table")
     con.execute(f"DELETE FROM {table} WHERE run_date = ?", [run_date])  # noqa: S608
+
+
+def append_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
+               frame: pd.DataFrame) -> int:
+    """Add `frame`'s rows (which must hold no run_date) to the rows of `run_date` in `table`:
+    one chunk of a run, after `clear_run` in the same transaction."""
+    if table not in RUN_TABLES:
+        raise ValueError(f"{table} is not a per-run table")
     if frame.empty:
         return 0
     con.register("_incoming", frame.assign(run_date=run_date))
