@@ -184,12 +184,12 @@ def summarise(scores: pd.DataFrame, scorer: Scorer) -> dict[str, Any]:
 
 def summarise_grades(grades: Mapping[str, int], scorer: Scorer) -> dict[str, Any]:
     """`summarise` from the leads per grade (added up over the chunks of a run), the most
-    common grade first.
+    common grade first (a tie in grade order, whatever the chunks).
 
-    >>> summarise_grades({"B": 2, "A": 3}, Scorer(RULES, "rules", 0, 0))["grades"]
-    {'A': 3, 'B': 2}
+    >>> summarise_grades({"C": 2, "B": 2, "A": 3}, Scorer(RULES, "rules", 0, 0))["grades"]
+    {'A': 3, 'B': 2, 'C': 2}
     """
-    ordered = sorted(((g, int(n)) for g, n in grades.items()), key=lambda item: -item[1])
+    ordered = sorted(((g, int(n)) for g, n in grades.items()), key=lambda gn: (-gn[1], gn[0]))
     return {"scored": sum(n for _, n in ordered), "grades": dict(ordered),
             "model_version": scorer.model_version, "scored_by": scorer.label}
 

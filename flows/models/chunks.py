@@ -109,7 +109,7 @@ def read_chunks(con, run_date: date, starts: list[str]) -> Iterator[Chunk]:
         bounds = {"first": first, "after": after}
         yield Chunk(load_features(con, run_date, **bounds),
                     con.execute(store.sql("previous_scores", __package__),
-                                {"previous": previous, **bounds}).df())
+                                {"run_date": run_date, "previous": previous, **bounds}).df())
 
 
 def rule_book(settings: Settings) -> RuleBook:

@@ -1,11 +1,13 @@
--- Scores of the run $previous (the last one before today's), with the feature values each lead
--- had then (for the score-movement column): every stored feature column (migration 014).
--- $first and $after bound a chunk of leads by lead_id, as features_of_run.sql does.
+-- The scores of run $previous (the last one before $run_date) of the leads open on $run_date
+-- from $first up to (not including) $after (NULL: to the last; a chunk of leads, as
+-- features_of_run.sql reads them), with the feature values each lead had then (for the
+-- score-movement column): every stored feature column (migration 014).
 SELECT s.lead_id, s.win_probability, s.scored_by,
        CAST(s.contributions AS VARCHAR) AS contributions,
        f.* EXCLUDE (run_date, lead_id, as_of)
 FROM scores s
 JOIN lead_features f ON f.run_date = s.run_date AND f.lead_id = s.lead_id
+SEMI JOIN lead_features today ON today.run_date = $run_date AND today.lead_id = s.lead_id
 WHERE s.run_date = $previous
   AND s.lead_id >= $first
   AND ($after IS NULL OR s.lead_id < $after)
