@@ -3,8 +3,9 @@
 This process reads one chunk at a time from the warehouse (the leads' features, and the
 previous run's scores of those leads only), a runner scores each chunk with the pure
 scoring.scorer (here, or on a Dask cluster: flows/models/cluster.py), and each chunk's rows are
-stored as they come back, the whole run in one transaction. score_leads treats each lead on its
-own (fixed grade bands), so any chunk size gives the same rows.
+stored as they come back (store.staged_run: committed chunk by chunk beside the scores table,
+then put in place of the run's earlier scores in one transaction). score_leads treats each lead
+on its own (fixed grade bands), so any chunk size gives the same rows.
 """
 
 from __future__ import annotations
@@ -87,10 +88,9 @@ def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
         elif starts:
             model = registry.load(con, scorer.version)
         job = Job(scorer, bands, phrases, rules, model, settings.language)
-        with store.transaction(con):
-            store.clear_run(con, "scores", run_date)
+        with store.staged_run(con, "scores", run_date) as add:
             for rows in run(job, read_chunks(con, run_date, starts)):
-                store.append_run(con, "scores", run_date, rows)
+                add(rows)
                 grades.update(rows["grade"].value_counts().to_dict())
     return pure.summarise_grades(grades, scorer)
 

@@ -1,9 +1,10 @@
 """The scoring step in chunks, in this process: any chunk size stores the same scores, and the
-warehouse is read one chunk at a time, each chunk's rows stored before the next is read."""
+warehouse is read one chunk at a time, each chunk's rows committed before the next is read."""
 
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pandas as pd
@@ -62,20 +63,27 @@ def test_any_chunk_size_stores_the_same_scores_and_summary(scored, size):
     pd.testing.assert_frame_equal(_scores(chunked), whole)
 
 
-def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_stored_before_the_next(
+def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_committed_before_the_next(
         scored, monkeypatch):
     settings, scorer, whole, _ = scored
     events: list[tuple[str, int]] = []
-    read, append = chunks.load_features, store.append_run
+    read, staged_run = chunks.load_features, store.staged_run
 
     def counted_read(con, run_date, **bounds):
         frame = read(con, run_date, **bounds)
         events.append(("read", len(frame)))
         return frame
 
-    def counted_append(con, table, run_date, frame):
-        events.append(("write", len(frame)))
-        return append(con, table, run_date, frame)
+    @contextmanager
+    def counted_stage(con, table, run_date):
+        with staged_run(con, table, run_date) as add:
+            def counted_add(frame):
+                add(frame)
+                # committed: another connection to the file sees it
+                [(staged,)] = con.cursor().execute("SELECT count(*) FROM staged_scores"
+                                                   ).fetchall()
+                events.append(("write", staged))
+            yield counted_add
 
     previous_per_chunk: list[int] = []
 
@@ -87,12 +95,13 @@ def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_stored_before_th
             yield chunks.score_chunk(job, chunk)
 
     monkeypatch.setattr(chunks, "load_features", counted_read)
-    monkeypatch.setattr(store, "append_run", counted_append)
+    monkeypatch.setattr(store, "staged_run", counted_stage)
     chunks.score_in_chunks(settings.model_copy(update={"score_chunk_leads": 7}), ANCHOR,
                            scorer, run=runner)
 
-    sizes = [7, 7, 7, 7, 3]  # LEADS leads
-    assert events == [(kind, size) for size in sizes for kind in ("read", "write")]
+    assert events == [("read", 7), ("write", 7), ("read", 7), ("write", 14), ("read", 7),
+                      ("write", 21), ("read", 7), ("write", 28), ("read", 3), ("write", LEADS)]
+    pd.testing.assert_frame_equal(_scores(settings), whole)
     with store.opened(settings.warehouse) as con:
         [(yesterday,)] = con.execute(
             "SELECT count(*) FROM scores s JOIN scores t ON t.lead_id = s.lead_id "
