@@ -1,8 +1,11 @@
 """Everything a daily run reads besides the warehouse rows, checked before its first write: the
-editable files (price book, grades, phrases, playbook, reps, rules) and the champion model.
+editable files (price book, grades, phrases, playbook, reps, rules), the champion model, and a
+Prefect server for the Dask workers when the settings name a cluster.
 A bad file used to fail the run after intake, features and scores had been written."""
 
 from __future__ import annotations
+
+from prefect.settings import PREFECT_API_URL
 
 from flows import store
 from flows.editable_files import load_yaml
@@ -20,6 +23,12 @@ from scoring.talking_points import check_playbook
 def check_inputs(settings: Settings) -> str:
     """Load and validate every editable file and the champion (or the rules when there is none);
     returns what will score. Raises the file's own one-sentence error."""
+    if settings.dask_address and not PREFECT_API_URL.value():
+        raise LeadpilotError(
+            f"LEADPILOT_DASK_ADDRESS names a Dask cluster ({settings.dask_address}), but its "
+            "workers need a Prefect server they can reach and there is none (the run's temporary "
+            "one is this process's own): start `prefect server start` and set PREFECT_API_URL, or "
+            "unset LEADPILOT_DASK_ADDRESS.")
     PriceBook.from_file(load_yaml(settings.path(settings.price_book)))
     GradeBands.from_file(load_yaml(settings.path(settings.grades)))
     load_territories(settings)

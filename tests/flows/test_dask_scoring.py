@@ -11,6 +11,7 @@ import pytest
 from support import ANCHOR, NOW, REPO
 
 from flows import store
+from flows.errors import LeadpilotError
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -63,3 +64,16 @@ def test_the_scoring_chunks_run_on_the_cluster_and_the_sheet_is_the_single_proce
     assert len(finished.keys) == math.ceil(leads / CHUNK)  # each chunk, once, on the cluster
     assert all(key.startswith("score_chunk-") for key in finished.keys), finished.keys
     assert open(sheet, "rb").read() == GOLDEN.read_bytes()
+
+
+def test_a_cluster_without_a_prefect_server_its_workers_reach_is_refused_before_any_write(
+        demo_env):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.pipeline.checks import check_inputs
+
+    settings = demo_env[0].model_copy(update={"dask_address": "tcp://127.0.0.1:8786"})
+    assert check_inputs(settings)  # the test server's address is set
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), \
+            pytest.raises(LeadpilotError, match="set PREFECT_API_URL"):
+        check_inputs(settings)
