@@ -103,13 +103,11 @@ def chunk_starts(con, run_date: date, size: int) -> list[str]:
 
 def read_chunks(con, run_date: date, starts: list[str]) -> Iterator[Chunk]:
     """Each chunk of `run_date` that `starts` begins, read from the warehouse when asked for."""
-    [(previous,)] = con.execute("SELECT max(run_date) FROM scores WHERE run_date < ?",
-                                [run_date]).fetchall()
     for first, after in zip(starts, [*starts[1:], None], strict=True):
         bounds = {"first": first, "after": after}
         yield Chunk(load_features(con, run_date, **bounds),
                     con.execute(store.sql("previous_scores", __package__),
-                                {"run_date": run_date, "previous": previous, **bounds}).df())
+                                {"run_date": run_date, **bounds}).df())
 
 
 def rule_book(settings: Settings) -> RuleBook:

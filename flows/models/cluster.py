@@ -24,7 +24,7 @@ from flows.models import chunks
 from flows.settings import Settings
 from scoring.scorer import Scorer
 
-__all__ = ["score_chunks", "score_on_cluster"]
+__all__ = ["score_on_cluster"]
 
 # Pure computation: no retries (a lost worker's chunk is rescheduled by Dask itself).
 _score_chunk = task(chunks.score_chunk, name="score-chunk", cache_policy=NO_CACHE)
@@ -32,15 +32,15 @@ _score_chunk = task(chunks.score_chunk, name="score-chunk", cache_policy=NO_CACH
 
 def score_on_cluster(settings: Settings, run_date: date, scorer: Scorer) -> dict[str, Any]:
     """chunks.score_in_chunks with each chunk a Prefect task run on the Dask scheduler
-    `settings.dask_address`, in a `score-chunks` flow run of its own."""
+    `settings.dask_address`, in a `score-chunks` flow run of its own. The settings stay out of
+    the flow run's parameters, which Prefect stores and shows (a webhook URL is a secret)."""
+
+    def score_chunks(run_date: date, scorer: Scorer) -> dict[str, Any]:
+        return chunks.score_in_chunks(settings, run_date, scorer, run=_submitted)
+
     runner = DaskTaskRunner(address=settings.dask_address)
-    return score_chunks.with_options(task_runner=runner)(settings, run_date, scorer)
-
-
-@flow(name="score-chunks", validate_parameters=False)
-def score_chunks(settings: Settings, run_date: date, scorer: Scorer) -> dict[str, Any]:
-    """The daily run's scoring step, its chunks submitted to the flow's task runner."""
-    return chunks.score_in_chunks(settings, run_date, scorer, run=_submitted)
+    return flow(score_chunks, name="score-chunks", task_runner=runner,
+                validate_parameters=False)(run_date, scorer)
 
 
 def _submitted(job: chunks.Job, pieces: Iterable[chunks.Chunk]) -> Iterator[pd.DataFrame]:

@@ -1,4 +1,4 @@
--- The scores of run $previous (the last one before $run_date) of the leads open on $run_date
+-- The scores of the last run before $run_date of the leads open on $run_date
 -- from $first up to (not including) $after (NULL: to the last; a chunk of leads, as
 -- features_of_run.sql reads them), with the feature values each lead had then (for the
 -- score-movement column): every stored feature column (migration 014).
@@ -8,7 +8,7 @@ SELECT s.lead_id, s.win_probability, s.scored_by,
 FROM scores s
 JOIN lead_features f ON f.run_date = s.run_date AND f.lead_id = s.lead_id
 SEMI JOIN lead_features today ON today.run_date = $run_date AND today.lead_id = s.lead_id
-WHERE s.run_date = $previous
+WHERE s.run_date = (SELECT max(run_date) FROM scores WHERE run_date < $run_date)
   AND s.lead_id >= $first
   AND ($after IS NULL OR s.lead_id < $after)
 ORDER BY s.lead_id
