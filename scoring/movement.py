@@ -29,7 +29,8 @@ def _shown(value: object) -> str:
 def describe(today: pd.DataFrame, before: pd.DataFrame,
              labels: Mapping[str, Mapping[str, str]], languages: pd.Series,
              values: pd.DataFrame | None = None,
-             contributions: pd.DataFrame | None = None) -> pd.Series:
+             contributions: pd.DataFrame | None = None,
+             before_values: pd.DataFrame | None = None) -> pd.Series:
     """One short text per lead of `today`: "▲ +12: <feature> <before> → <now>", "±0" or "new".
 
     Args:
@@ -41,6 +42,8 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
         values, contributions: today's values and contributions as columns (same index as
             `today`; 0 for a contribution the lead has not), read in place of
             `today["values"]` and `today["contributions"]` when given.
+        before_values: the earlier values as columns (indexed by lead_id like `before`), read
+            in place of `before["values"]` when given: only the moved leads' cells are read.
     """
     out = pd.Series(NEW, index=today.index, dtype=object)
     common = today.index.intersection(before.index)
@@ -64,16 +67,22 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
                      else contributions.loc[common].iloc[rows],
                      _dicts(then["contributions"], rows), np.where(change[rows] > 0, 1, -1))
     langs = languages.reindex(common).to_numpy(dtype=object)
-    before_values = _objects(then["values"])
+    old_values = (None if before_values is None
+                  else before_values.reindex(common))  # a lead's values, or NaN
+    before_dicts = _objects(then["values"]) if old_values is None else None
     today_values = _objects(now["values"]) if values is None else values.loc[common]
     causes = np.asarray(causes, dtype=object)
     for feature in {cause for cause in causes if cause is not None}:
         mine = rows[causes == feature]
         shown_now = (today_values[feature].to_numpy(dtype=object)[mine] if values is not None
                      else [_parsed(v).get(feature) for v in today_values[mine]])
-        for i, new, old_values in zip(mine.tolist(), shown_now, before_values[mine], strict=True):
+        shown_then = ([_parsed(v).get(feature) for v in before_dicts[mine]]
+                      if old_values is None else
+                      old_values[feature].to_numpy(dtype=object)[mine]
+                      if feature in old_values else [None] * len(mine))
+        for i, new, then_value in zip(mine.tolist(), shown_now, shown_then, strict=True):
             label = labels.get(langs[i], labels["en"]).get(feature, feature)
-            old, new = _shown(_parsed(old_values).get(feature)), _shown(new)
+            old, new = _shown(then_value), _shown(new)
             texts[i] = (f"{texts[i]}: {label} {old} → {new}" if old != new
                         else f"{texts[i]}: {label}")
     out[common] = texts

@@ -162,7 +162,9 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
     seen = previous_scores[previous_scores["lead_id"].isin(features["lead_id"])]
     movement = describe(today, _previous(seen), _labels(reason_phrases), languages,
                         features[list(FEATURE_NAMES)].set_axis(today.index),
-                        None if kept is None else kept.set_axis(today.index))
+                        None if kept is None else kept.set_axis(today.index),
+                        seen[[n for n in FEATURE_NAMES if n in seen]].set_axis(
+                            pd.Index(seen["lead_id"], name="lead_id")))
     return pd.DataFrame({
         "lead_id": features["lead_id"].to_numpy(),
         "model_version": scorer.model_version,
@@ -251,12 +253,12 @@ def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping,
 
 def _previous(stored: pd.DataFrame) -> pd.DataFrame:
     """The stored previous scores indexed by lead_id, as `describe` reads them (contributions
-    and values stay JSON text: it parses those of the leads whose score moved)."""
+    stay JSON text: it parses those of the leads whose score moved; the values go to it as
+    columns, not as a dict per lead)."""
     return pd.DataFrame({
         "win_probability": stored["win_probability"].to_numpy(),
         "scored_by": stored["scored_by"].fillna("").to_numpy(),
         "contributions": stored["contributions"].to_numpy(dtype=object),  # parsed if moved
-        "values": stored[[n for n in FEATURE_NAMES if n in stored]].to_dict(orient="records"),
     }, index=pd.Index(stored["lead_id"], name="lead_id"))
 
 

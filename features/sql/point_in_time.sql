@@ -16,7 +16,8 @@ WITH engagement AS (
            count(*) FILTER (WHERE a.event_type = 'email_click'
                               AND a.occurred_at >= m.as_of - INTERVAL 30 DAY) AS email_clicks_30d,
            max(a.occurred_at)                                                 AS last_event_at,
-           arg_max(a.event_type, a.occurred_at)                               AS last_event_type
+           -- two events at the same instant: the later recorded (event_id), never either
+           arg_max(a.event_type, {'at': a.occurred_at, 'id': a.event_id})      AS last_event_type
     FROM moments m
     JOIN activities a
       ON a.lead_id = m.lead_id

@@ -133,13 +133,17 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     """Run the daily lead-sheet flow for a date (default today) and print the top leads."""
     settings = _settings()
     day = _parse_date(run_date)
+    from flows.pipeline import local_server
+
+    server = local_server.start(settings)  # it boots while the libraries import
     from prefect import tags
 
     from flows.pipeline.daily import daily_lead_sheet
     from flows.pipeline.prefect_env import before_flows, run_tag
 
     day = day or clock.today(settings)
-    with console.status("Running the daily flow (Prefect)…"), tags(run_tag()):
+    with (console.status("Running the daily flow (Prefect)…"), local_server.serving(server),
+          tags(run_tag())):
         before_flows(settings)
         path = daily_lead_sheet(run_date=day, now=clock.now(settings))
     _print_top(settings, day, Path(path), top)
@@ -186,15 +190,18 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
          ) -> None:
     """Generate the demo data, train on its history, run today's flow, print the top leads."""
     settings = _settings()
+    from flows.pipeline import local_server
+
+    server = local_server.start(settings)  # it boots while the libraries import
     from flows.demo.data import generate, write_demo
     from flows.models.training import train_from_warehouse
     from flows.pipeline.checks import check_inputs
     from flows.pipeline.daily import daily_lead_sheet
-    from flows.pipeline.prefect_env import before_flows
+    from flows.pipeline.prefect_env import before_flows, log_to_file
     from flows.pipeline.steps import enrich, intake
 
     check_inputs(settings)  # editable files and the model, before the first write (as `run`)
-    before_flows(settings)
+    log_to_file(settings)
     day, now = clock.today(settings), clock.now(settings)
     with _progress() as progress:
         bar = progress.add_task("Demo", total=4)
@@ -207,7 +214,9 @@ def demo(seed: int = typer.Option(42, help="Seed of the demo data generator."),
         enrich(settings, now)
         folder, card = train_from_warehouse(settings, now)
         progress.update(bar, advance=1, description="Running the daily flow (Prefect)")
-        path = daily_lead_sheet(run_date=day, now=now)
+        with local_server.serving(server):  # booted meanwhile
+            before_flows(settings)
+            path = daily_lead_sheet(run_date=day, now=now)
         progress.update(bar, advance=1, description="Done")
     _print_intake(results, dry_run=False)
     from flows.cli.models import print_card

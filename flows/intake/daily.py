@@ -62,14 +62,18 @@ def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, act
     step = contextlib.nullcontext() if dry_run else store.transaction(con)
     targets = [rejects.target(rejects_dir, path) for path in paths]
     try:  # the rejects files stay `.partial` until the transaction commits
-        with step, tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp:
+        # the scratch folders (DuckDB spills there) outlive the transaction: its COMMIT and
+        # the activities may still spill where the leads' import pointed DuckDB
+        with tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp, step:
             firms, people = (import_file(con, path, load_mapping(preset, None), rejects_dir,
-                                         now, dry_run=dry_run, in_transaction=not dry_run)
+                                         now, dry_run=dry_run, in_transaction=not dry_run,
+                                         workdir=_scratch(Path(tmp), preset))
                              for path, preset in ((companies, "companies"),
                                                   (leads, "leadpilot")))
             erased_leads = set(people.skipped_ids)  # the leads file's suppressed ids: their
-            events = import_activities(con, activities, rejects_dir, Path(tmp),  # activities
-                                       erased_leads, dry_run=dry_run)  # go too
+            events = import_activities(con, activities, rejects_dir,  # activities go too
+                                       _scratch(Path(tmp), "activities"), erased_leads,
+                                       dry_run=dry_run)
             results = [_result(firms), _result(people), FileResult(file=str(activities), **events)]
             if seen is not None and [stamp(path) for path in paths] == seen[0]:
                 repeats.remember(con, paths, seen[1], [asdict(r) for r in results], now)
@@ -78,6 +82,13 @@ def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, act
         raise
     rejects.publish(targets)
     return results
+
+
+def _scratch(tmp: Path, name: str) -> Path:
+    """A file's own scratch folder (its transcoded copy is always named utf8.csv)."""
+    folder = tmp / name
+    folder.mkdir()
+    return folder
 
 
 def _fingerprints(paths: tuple[Path, ...]) -> tuple[list, list[str]] | None:

@@ -64,34 +64,6 @@ def startup_failure(exc: BaseException) -> str | None:
             "or start `prefect server start` and set PREFECT_API_URL.")
 
 
-def tie_temporary_server() -> None:
-    """Make the temporary server Prefect starts for this process a child that dies with it
-    (flows/pipeline/server_child.py). Call it once Prefect is imported, before a flow runs."""
-    import subprocess
-    import sys
-
-    import prefect
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import get_current_settings
-
-    if getattr(SubprocessASGIServer, "_leadpilot_tied", False):
-        return
-
-    def run_uvicorn_command(server: SubprocessASGIServer) -> subprocess.Popen:
-        # Prefect 3.9's own command (server.py, _run_uvicorn_command), through our launcher
-        return subprocess.Popen(
-            [sys.executable, "-m", "flows.pipeline.server_child", str(os.getpid()),
-             "--app-dir", str(prefect.__module_path__.parent), "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port",
-             str(server.port), "--log-level", "error", "--lifespan", "on"],
-            env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                 "PREFECT__SERVER_FINAL": "1",
-                 **get_current_settings().to_environment_variables(exclude_unset=True)})
-
-    SubprocessASGIServer._run_uvicorn_command = run_uvicorn_command
-    SubprocessASGIServer._leadpilot_tied = True
-
-
 PID_TAG = "leadpilot-pid:"
 
 
@@ -168,12 +140,12 @@ def _alive(pid: int) -> bool:
 
 
 def before_flows(settings: Settings) -> Path:
-    """What a command does before it runs a flow: the log file, a temporary server that dies
-    with this process, and the runs a killed process left Running marked crashed."""
+    """What a command does before it runs a flow, once Prefect's API is known
+    (flows/pipeline/local_server.py): the log file, and the runs a killed process left Running
+    marked crashed."""
     from flows.clock import utc_now
 
     path = log_to_file(settings)
-    tie_temporary_server()
     # Prefect's own timestamps are the machine's: compared with the real clock, never with a
     # calendar moved by LEADPILOT_TODAY
     mark_stale_runs(utc_now(), timedelta(hours=settings.stale_run_hours))

@@ -13,7 +13,7 @@ import pandas as pd
 from pandas.api.types import is_list_like
 
 from features.enrichment import enrich_offline
-from features.point_in_time import build_features, open_moments
+from features.point_in_time import store_open_features
 from flows import store
 from flows.editable_files import load_yaml
 from flows.intake.daily import import_all
@@ -59,12 +59,10 @@ def enrich(settings: Settings, now: datetime) -> int:
 def features(settings: Settings, run_date: date) -> int:
     """Point-in-time features of the leads open at the start of `run_date`, stored as typed
     columns (one per feature and context column: migration 014)."""
-    with store.opened(settings.path(settings.warehouse)) as con:
-        moments = open_moments(con, run_date)
-        off = con.execute(store.sql("off_sheet", __package__), {"run_date": run_date}).df()
-        frame = build_features(con, moments[~moments["lead_id"].isin(off["lead_id"])])
-        with store.transaction(con):
-            return store.replace_run(con, "lead_features", run_date, frame)
+    with store.opened(settings.path(settings.warehouse)) as con, store.transaction(con):
+        store.replace_run(con, "lead_features", run_date, pd.DataFrame())
+        return store_open_features(con, run_date, "lead_features",
+                                   store.sql("off_sheet", __package__), {"run_date": run_date})
 
 
 def load_features(con, run_date: date, first: str = "", after: str | None = None

@@ -84,3 +84,15 @@ def test_the_model_matrix_has_every_feature_in_order_with_lightgbm_dtypes(con):
     assert str(matrix["size_band"].dtype) == "category"
     assert matrix["events_7d"].dtype == "float64"
     assert isinstance(con, duckdb.DuckDBPyConnection)
+
+
+@pytest.mark.parametrize("order", [("E7", "E8"), ("E8", "E7")])
+def test_the_last_event_of_two_at_the_same_instant_is_the_later_recorded_one(con, order):
+    # the talking points read last_event_type: it must not depend on the order rows are read
+    # in (arg_max over a tie picked either; at 100k leads two runs stored different types)
+    types = {"E7": "demo_request", "E8": "page_view"}
+    for event_id in order:
+        con.execute("INSERT INTO activities VALUES (?, 'L2', '2026-11-26 12:00', ?)",
+                    [event_id, types[event_id]])
+    frame = build_features(con, open_moments(con, date(2026, 11, 27)))
+    assert frame.set_index("lead_id").loc["L2", "last_event_type"] == "page_view"  # E8 > E7

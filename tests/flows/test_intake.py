@@ -144,6 +144,29 @@ def test_the_macros_are_created_once_per_connection_and_again_after_a_rollback(
     assert len(created) == 3
 
 
+def test_duckdb_can_still_spill_when_the_daily_intake_commits(files, tmp_path, monkeypatch):
+    # A big day spills to the import's scratch folder: at 300k leads the COMMIT failed with
+    # "Failed to create directory .../spill" once each file's folder was deleted before it
+    from contextlib import contextmanager
+
+    from flows.intake import daily
+
+    spill_at_commit = []
+
+    @contextmanager
+    def transaction(con, real=store.transaction):  # every transaction of the intake
+        with real(con):
+            yield con
+            spill = Path(con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
+            spill_at_commit.append((spill.name, spill.parent.is_dir()))
+
+    monkeypatch.setattr(daily.store, "transaction", transaction)
+    con = store.connect(tmp_path / "w.duckdb")
+    _import(con, files, tmp_path)
+    assert ("spill", True) in spill_at_commit
+    assert all(folder_there for _, folder_there in spill_at_commit)
+
+
 def _counting_reads(monkeypatch) -> list[str]:
     from flows.intake import daily
 
