@@ -66,14 +66,23 @@ def test_the_scoring_chunks_run_on_the_cluster_and_the_sheet_is_the_single_proce
     assert open(sheet, "rb").read() == GOLDEN.read_bytes()
 
 
-def test_a_cluster_without_a_prefect_server_its_workers_reach_is_refused_before_any_write(
-        demo_env):
+@pytest.mark.parametrize(("dask", "api", "refused"), [
+    ("tcp://127.0.0.1:8786", None, "there is none"),
+    ("tcp://10.0.0.5:8786", "http://127.0.0.1:4200/api", "is this machine's own"),
+    ("tcp://10.0.0.5:8786", "http://localhost:4200/api", "is this machine's own"),
+    ("tcp://127.0.0.1:8786", "http://127.0.0.1:4200/api", None),
+    ("tcp://10.0.0.5:8786", "http://10.0.0.5:4200/api", None),
+])
+def test_a_cluster_whose_workers_cannot_reach_the_prefect_server_is_refused_before_any_write(
+        demo_env, dask, api, refused):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.pipeline.checks import check_inputs
 
-    settings = demo_env[0].model_copy(update={"dask_address": "tcp://127.0.0.1:8786"})
-    assert check_inputs(settings)  # the test server's address is set
-    with temporary_settings(restore_defaults={PREFECT_API_URL}), \
-            pytest.raises(LeadpilotError, match="set PREFECT_API_URL"):
-        check_inputs(settings)
+    settings = demo_env[0].model_copy(update={"dask_address": dask})
+    with temporary_settings(updates={PREFECT_API_URL: api}):
+        if refused is None:
+            assert check_inputs(settings)
+        else:
+            with pytest.raises(LeadpilotError, match=f"{refused}.*set PREFECT_API_URL"):
+                check_inputs(settings)
