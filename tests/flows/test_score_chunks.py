@@ -17,7 +17,7 @@ from flows.models import scoring as model_scoring
 from flows.pipeline import steps
 
 YESTERDAY = ANCHOR - timedelta(days=1)
-LEADS = 31  # today's open leads here, the demo's first 31 (a chunk costs ~0.1 s)
+LEADS = 13  # today's open leads here, the demo's first 13 (a chunk costs 0.1-0.5 s)
 ALL = 10**6  # more leads per chunk than there are: one chunk
 
 
@@ -96,11 +96,11 @@ def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_committed_before
 
     monkeypatch.setattr(chunks, "load_features", counted_read)
     monkeypatch.setattr(store, "staged_run", counted_stage)
-    chunks.score_in_chunks(settings.model_copy(update={"score_chunk_leads": 7}), ANCHOR,
+    chunks.score_in_chunks(settings.model_copy(update={"score_chunk_leads": 3}), ANCHOR,
                            scorer, run=runner)
 
-    assert events == [("read", 7), ("write", 7), ("read", 7), ("write", 14), ("read", 7),
-                      ("write", 21), ("read", 7), ("write", 28), ("read", 3), ("write", LEADS)]
+    assert events == [("read", 3), ("write", 3), ("read", 3), ("write", 6), ("read", 3),
+                      ("write", 9), ("read", 3), ("write", 12), ("read", 1), ("write", LEADS)]
     pd.testing.assert_frame_equal(_scores(settings), whole)
     with store.opened(settings.warehouse) as con:
         [(yesterday,)] = con.execute(
