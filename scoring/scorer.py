@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # a Model arrives loaded: importing it here would load LightG
     from scoring.model import Model
 
 __all__ = ["MODEL", "RULES", "SCORE_COLUMNS", "Scorer", "Thresholds", "choose_scorer",
-           "measure_drift", "score_leads", "summarise", "summary_lines", "too_few_outcomes"]
+           "measure_drift", "score_leads", "summarise", "summarise_grades", "summary_lines",
+           "too_few_outcomes"]
 
 RULES = "rules"  # Scorer.kind of the rules, and the model_version of a lead they scored
 MODEL = "model"
@@ -179,8 +180,19 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
 
 def summarise(scores: pd.DataFrame, scorer: Scorer) -> dict[str, Any]:
     """The run summary's scoring entry: how many leads, the grade mix, the scorer."""
-    return {"scored": len(scores),
-            "grades": scores["grade"].value_counts().to_dict() if len(scores) else {},
+    return summarise_grades(scores["grade"].value_counts().to_dict() if len(scores) else {},
+                            scorer)
+
+
+def summarise_grades(grades: Mapping[str, int], scorer: Scorer) -> dict[str, Any]:
+    """`summarise` from the leads per grade (added up over the chunks of a run), the most
+    common grade first (a tie in grade order, whatever the chunks).
+
+    >>> summarise_grades({"C": 2, "B": 2, "A": 3}, Scorer(RULES, "rules", 0, 0))["grades"]
+    {'A': 3, 'B': 2, 'C': 2}
+    """
+    ordered = sorted(((g, int(n)) for g, n in grades.items()), key=lambda gn: (-gn[1], gn[0]))
+    return {"scored": sum(n for _, n in ordered), "grades": dict(ordered),
             "model_version": scorer.model_version, "scored_by": scorer.label}
 
 

@@ -17,14 +17,10 @@ import pandas as pd
 import scoring.scorer as pure
 from features.columns import CATEGORICAL, FEATURE_NAMES, NUMERIC
 from flows import store
-from flows.editable_files import load_yaml
-from flows.models import registry
+from flows.models import chunks, registry
 from flows.models.training import outcome_counts, thresholds, train_from_warehouse
-from flows.pipeline.steps import load_features
 from flows.settings import Settings
 from scoring.drift import SCORE
-from scoring.grades import GradeBands
-from scoring.rules import RuleBook
 from scoring.scorer import RULES, Scorer, summary_lines
 
 __all__ = ["choose_scorer", "drift", "drift_counts", "recorded_summary_lines", "score",
@@ -38,7 +34,7 @@ def choose_scorer(settings: Settings, now: datetime) -> Scorer:
         champion = registry.champion(con, "warehouse")
     scorer = pure.choose_scorer(closed, wins, champion, thresholds(settings))
     if scorer.kind == RULES:
-        _rule_book(settings)  # a bad file fails here, before any lead is scored
+        chunks.rule_book(settings)  # a bad file fails here, before any lead is scored
     elif scorer.needs_training:
         _, card = train_from_warehouse(settings, now)
         scorer = scorer.trained(card["version"])
@@ -46,22 +42,17 @@ def choose_scorer(settings: Settings, now: datetime) -> Scorer:
 
 
 def score(settings: Settings, run_date: date, scorer: Scorer) -> dict[str, Any]:
-    """Score the open leads of `run_date` (pure.score_leads) and store them; returns the summary."""
-    bands = GradeBands.from_file(load_yaml(settings.path(settings.grades)))
-    phrases = load_yaml(settings.path(settings.reasons)).data
-    with store.opened(settings.path(settings.warehouse)) as con:
-        frame = load_features(con, run_date)
-        rules, model = None, None  # loaded only when there are leads to score
-        if len(frame) and scorer.kind == RULES:
-            rules = _rule_book(settings)
-        elif len(frame):
-            model = registry.load(con, scorer.version)
-        previous = con.execute(store.sql("previous_scores", __package__), [run_date]).df()
-        rows = pure.score_leads(frame, scorer, previous, bands, phrases, rules=rules,
-                                model=model, language=settings.language)
-        with store.transaction(con):
-            store.replace_run(con, "scores", run_date, rows)
-    return pure.summarise(rows, scorer)
+    """Score the open leads of `run_date` (pure.score_leads) and store them; returns the summary.
+
+    The leads are read, scored and stored `settings.score_chunk_leads` at a time
+    (flows/models/chunks.py); with `settings.dask_address`, the chunks are scored on that Dask
+    cluster (flows/models/cluster.py, which alone imports Dask).
+    """
+    if settings.dask_address:
+        from flows.models.cluster import score_on_cluster
+
+        return score_on_cluster(settings, run_date, scorer)
+    return chunks.score_in_chunks(settings, run_date, scorer)
 
 
 def drift(settings: Settings, run_date: date, scorer: Scorer) -> dict[str, Any]:
@@ -107,7 +98,3 @@ def recorded_summary_lines(settings: Settings, run_date: date) -> list[str]:
         row = con.execute("SELECT CAST(summary AS VARCHAR) FROM runs WHERE run_date = ?",
                           [run_date]).fetchone()
     return summary_lines(json.loads(row[0])) if row else []
-
-
-def _rule_book(settings: Settings) -> RuleBook:
-    return RuleBook.from_file(load_yaml(settings.path(settings.rules)))

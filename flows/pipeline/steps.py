@@ -65,16 +65,19 @@ def features(settings: Settings, run_date: date) -> int:
                                    store.sql("off_sheet", __package__), {"run_date": run_date})
 
 
-def load_features(con, run_date: date) -> pd.DataFrame:
+def load_features(con, run_date: date, first: str = "", after: str | None = None
+                  ) -> pd.DataFrame:
     """The stored feature rows of `run_date`, one per lead in lead_id order: lead_id, as_of,
-    every feature and the context columns, in one columnar query (no per-lead decoding).
+    every feature and the context columns, in one columnar query (no per-lead decoding). With
+    `first` and `after`, only the leads from `first` up to (not including) `after`: a chunk.
 
     Numbers are float64 (NaN when unknown), timestamps datetime64[us], text str (also where no
     lead has a value), and each lead's `enriched_facts` a list, as the talking points' templates
     read them.
     """
     frame = con.sql(store.sql("features_of_run", __package__),
-                    params=[run_date]).to_arrow_table().to_pandas()  # 2x DuckDB's .df()
+                    params={"run_date": run_date, "first": first, "after": after}
+                    ).to_arrow_table().to_pandas()  # 2x DuckDB's .df()
     frame["enriched_facts"] = [list(facts) if is_list_like(facts) else None
                                for facts in frame["enriched_facts"]]
     return frame

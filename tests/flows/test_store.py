@@ -41,6 +41,30 @@ def test_replacing_a_run_keeps_other_days(tmp_path):
     assert [c[1] for c in counts] == [1, 1]
 
 
+def test_a_run_staged_in_chunks_replaces_its_day_at_the_end_or_not_at_all(tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    day, rows = date(2026, 11, 27), pd.DataFrame({"lead_id": ["L1"], "points": [["a", "b"]]})
+    store.replace_run(con, "talking_points", day, rows)
+    store.replace_run(con, "talking_points", date(2026, 11, 26), rows)
+    chunk = pd.DataFrame({"lead_id": ["L2", "L3"], "points": [["c"], ["d"]]})
+
+    def leads() -> list[tuple]:
+        return con.execute("SELECT run_date, lead_id FROM talking_points ORDER BY ALL").fetchall()
+
+    before = leads()
+    with pytest.raises(RuntimeError), store.staged_run(con, "talking_points", day) as add:
+        assert add(chunk) == 2
+        raise RuntimeError("crash after a chunk")
+    assert leads() == before
+    with store.staged_run(con, "talking_points", day) as add:
+        add(chunk)
+        add(chunk.assign(lead_id=["L4", "L5"]))
+        assert leads() == before  # not in place before the end
+    assert leads() == [(date(2026, 11, 26), "L1")] + [(day, f"L{i}") for i in range(2, 6)]
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'staged%'"
+                       ).fetchall() == [(0,)]
+
+
 def test_upserting_leads_twice_keeps_one_row_per_lead(tmp_path):
     con = store.connect(tmp_path / "w.duckdb")
     first = pd.DataFrame({"lead_id": ["L1", "L2"], "created_at": [pd.Timestamp("2026-11-01")] * 2,

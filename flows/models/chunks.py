@@ -1,0 +1,115 @@
+"""The daily scoring step in chunks of leads, so its memory follows the chunk, not the run.
+
+This process reads one chunk at a time from the warehouse (the leads' features, and the
+previous run's scores of those leads only), a runner scores each chunk with the pure
+scoring.scorer (here, or on a Dask cluster: flows/models/cluster.py), and each chunk's rows are
+stored as they come back (store.staged_run: committed chunk by chunk beside the scores table,
+then put in place of the run's earlier scores in one transaction). score_leads treats each lead
+on its own (fixed grade bands), so any chunk size gives the same rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+import scoring.scorer as pure
+from flows import store
+from flows.editable_files import load_yaml
+from flows.models import registry
+from flows.pipeline.steps import load_features
+from flows.settings import Settings
+from scoring.grades import GradeBands
+from scoring.rules import RuleBook
+from scoring.scorer import RULES, Scorer
+
+if TYPE_CHECKING:
+    from scoring.model import Model
+
+__all__ = ["Chunk", "Job", "Runner", "chunk_starts", "in_process", "read_chunks", "rule_book",
+           "score_chunk", "score_in_chunks"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """What scoring any chunk of a run needs besides its rows; sent to a worker with each."""
+
+    scorer: Scorer
+    bands: GradeBands
+    phrases: Mapping
+    rules: RuleBook | None = None
+    model: Model | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run's leads from one lead_id up to the next chunk's first: their feature rows, and the
+    previous run's scores of those leads."""
+
+    features: pd.DataFrame
+    previous: pd.DataFrame
+
+
+# Scores each chunk of an iterable (read lazily: take the next only when there is room) and
+# gives back its rows, chunk after chunk in the same order.
+Runner = Callable[[Job, Iterable[Chunk]], Iterable[pd.DataFrame]]
+
+
+def score_chunk(job: Job, chunk: Chunk) -> pd.DataFrame:
+    """The scores table's rows of one chunk (pure.score_leads)."""
+    return pure.score_leads(chunk.features, job.scorer, chunk.previous, job.bands, job.phrases,
+                            rules=job.rules, model=job.model, language=job.language)
+
+
+def in_process(job: Job, chunks: Iterable[Chunk]) -> Iterator[pd.DataFrame]:
+    """The runner without a cluster: each chunk scored here, one after the other."""
+    return (score_chunk(job, chunk) for chunk in chunks)
+
+
+def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
+                    run: Runner = in_process) -> dict[str, Any]:
+    """Score the open leads of `run_date` in chunks of `settings.score_chunk_leads`, each by
+    `run`, and store them in place of the run's earlier scores; returns the run summary's
+    scoring entry."""
+    bands = GradeBands.from_file(load_yaml(settings.path(settings.grades)))
+    phrases = load_yaml(settings.path(settings.reasons)).data
+    grades: Counter[str] = Counter()
+    with store.opened(settings.path(settings.warehouse)) as con:
+        starts = chunk_starts(con, run_date, settings.score_chunk_leads)
+        rules, model = None, None  # loaded only when there are leads to score
+        if starts and scorer.kind == RULES:
+            rules = rule_book(settings)
+        elif starts:
+            model = registry.load(con, scorer.version)
+        job = Job(scorer, bands, phrases, rules, model, settings.language)
+        with store.staged_run(con, "scores", run_date) as add:
+            for rows in run(job, read_chunks(con, run_date, starts)):
+                add(rows)
+                grades.update(rows["grade"].value_counts().to_dict())
+    return pure.summarise_grades(grades, scorer)
+
+
+def chunk_starts(con, run_date: date, size: int) -> list[str]:
+    """The first lead_id of each chunk of `size` leads of `run_date`'s stored features."""
+    return [row[0] for row in con.execute(store.sql("chunk_starts", __package__),
+                                          {"run_date": run_date, "size": size}).fetchall()]
+
+
+def read_chunks(con, run_date: date, starts: list[str]) -> Iterator[Chunk]:
+    """Each chunk of `run_date` that `starts` begins, read from the warehouse when asked for."""
+    for first, after in zip(starts, [*starts[1:], None], strict=True):
+        bounds = {"first": first, "after": after}
+        yield Chunk(load_features(con, run_date, **bounds),
+                    con.execute(store.sql("previous_scores", __package__),
+                                {"run_date": run_date, **bounds}).df())
+
+
+def rule_book(settings: Settings) -> RuleBook:
+    """The parsed data/rules.yaml (an error names the file, the line and the field)."""
+    return RuleBook.from_file(load_yaml(settings.path(settings.rules)))
