@@ -87,9 +87,9 @@ def _contacts(ranked: pd.DataFrame, names: pd.Series) -> list[str]:
     for account, person in zip(ranked["account"][shown], people[shown], strict=True):
         listed.setdefault(account, []).append(BULLET + person)
     others = {account: "\n".join(lines) for account, lines in listed.items()}
-    return [others.get(account, "") if primary else f"primary: {primary_name[i]}"
-            for i, (account, primary) in enumerate(zip(ranked["account"], ranked["primary"],
-                                                       strict=True))]
+    return [others.get(account, "") if primary else f"primary: {name}"
+            for account, primary, name in zip(ranked["account"], ranked["primary"],
+                                              primary_name.to_numpy(dtype=object), strict=True)]
 
 
 def _lines(prefix: str, items: object) -> list[str]:
@@ -186,8 +186,21 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].astype(object).map(neutral_cell)
+            out[column] = _neutral_column(out[column])
     return out
+
+
+def _neutral_column(values: pd.Series) -> pd.Series:
+    """`neutral_cell` over a column: vectorised where it holds only text (most of a sheet),
+    with the dtype a cell-by-cell map gives (str; object for money, which is never hostile)."""
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "decimal":
+        return values.astype(object)
+    if kind != "string":
+        return values.astype(object).map(neutral_cell)
+    text = values if values.dtype == "str" else values.astype("str")
+    hostile = text.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
+    return text.where(~hostile, "'" + text)
 
 
 def neutral_cell(value: object) -> object:

