@@ -238,15 +238,27 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
 
 def replace_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
                 frame: pd.DataFrame) -> int:
-    """Replace the rows of `run_date` in `table` with `frame` (which must hold no run_date)."""
+    """Replace the rows of `run_date` in `table` with `frame` (which must hold no run_date).
+
+    Each run table is keyed by (run_date, lead_id). Deleting a day's rows and inserting them
+    again makes DuckDB's commit several times slower than replacing them in place (100k sheet
+    rows: 10 s against 0.6 s; nothing when they did not change), so a run again on the same day
+    deletes only the leads it no longer has and replaces the others, when `frame` has every
+    column of the table (else a column it lacks would keep yesterday's value).
+    """
     if table not in RUN_TABLES:
         raise ValueError(f"{table} is not a per-run table")
-    con.execute(f"DELETE FROM {table} WHERE run_date = ?", [run_date])  # noqa: S608
     if frame.empty:
+        con.execute(f"DELETE FROM {table} WHERE run_date = ?", [run_date])  # noqa: S608
         return 0
+    in_place = set(con.table(table).columns) <= {*frame.columns, "run_date"}
     con.register("_incoming", frame.assign(run_date=run_date))
     try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")  # noqa: S608
+        con.execute(f"DELETE FROM {table} WHERE run_date = ?"  # noqa: S608
+                    + (" AND lead_id NOT IN (SELECT lead_id FROM _incoming)" if in_place else ""),
+                    [run_date])
+        con.execute(f"INSERT {'OR REPLACE ' if in_place else ''}INTO {table} BY NAME "  # noqa: S608
+                    "SELECT * FROM _incoming")
     finally:
         con.unregister("_incoming")
     return len(frame)
