@@ -23,6 +23,7 @@ from flows.sheets.rep_pages import write_rep_pages
 from scoring.pricing import PriceBook, quote_leads
 from scoring.reasons import languages_for
 from scoring.sheet import build_sheet
+from scoring.sheet_layout import sheet_rows_json
 from scoring.talking_points import pick_points
 
 PLAYBOOK_STATS = "playbook_stats.csv"
@@ -125,8 +126,7 @@ def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
         stats = playbook_stats(con)
         rows = pd.DataFrame({
             "rank": sheet["rank"], "lead_id": sheet["lead_id"],
-            "row": sheet.to_json(orient="records", lines=True,
-                                 default_handler=str, force_ascii=False).splitlines(),
+            "row": sheet_rows_json(sheet),
         })
         with store.transaction(con):
             store.replace_run(con, "sheet_rows", run_date, rows)
