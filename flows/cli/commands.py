@@ -133,15 +133,13 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     """Run the daily lead-sheet flow for a date (default today) and print the top leads."""
     settings = _settings()
     day = _parse_date(run_date)
-    from prefect import tags
-
     from flows.pipeline.daily import daily_lead_sheet
-    from flows.pipeline.prefect_env import before_flows, run_tag
+    from flows.pipeline.prefect_env import before_flows, pid_tagged
 
     day = day or clock.today(settings)
-    with console.status("Running the daily flow (Prefect)…"), tags(run_tag()):
+    with console.status("Running the daily flow (Prefect)…"):
         before_flows(settings)
-        path = daily_lead_sheet(run_date=day, now=clock.now(settings))
+        path = pid_tagged(daily_lead_sheet)(run_date=day, now=clock.now(settings))
     _print_top(settings, day, Path(path), top)
     from flows.models.scoring import recorded_summary_lines
 

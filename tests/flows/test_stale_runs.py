@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from prefect import flow
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
-from flows.pipeline.prefect_env import mark_stale_runs, run_tag
+from flows.pipeline.prefect_env import mark_stale_runs, pid_tagged, run_tag
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 LIMIT = timedelta(hours=6)
@@ -48,3 +49,28 @@ def test_an_untagged_leadpilot_run_left_past_the_limit_is_marked_crashed_and_no_
                             "other flow": "RUNNING", "tagged, alive": "RUNNING"}
         message = client.read_flow_run(runs["running"].id).state.message
     assert message.startswith("still running 6.0 h after it began, over the 6 h limit")
+
+
+@task(cache_policy=NO_CACHE)
+def _step(n: int) -> int:
+    return n
+
+
+@flow(name="tagged-flow")
+def _tagged() -> int:
+    return _step(1) + _step(2)
+
+
+def test_a_pid_tagged_run_carries_the_process_tag_and_its_tasks_none():
+    """A tagged task run makes Prefect ask the server for that tag's concurrency slots before
+    the task: the process tag belongs to the flow run only."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    state = pid_tagged(_tagged)(return_state=True)
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(state.state_details.flow_run_id)
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(
+            id=FlowRunFilterId(any_=[run.id])))
+    assert run_tag() in run.tags
+    assert len(tasks) == 2 and all(t.tags == [] for t in tasks)
