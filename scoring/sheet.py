@@ -113,6 +113,14 @@ def _numbered(items: object) -> str:
     return "\n".join(f"{n}. {line}" for n, line in enumerate(_lines("", items), start=1))
 
 
+def _facts(ranked: pd.DataFrame) -> list[str] | str:
+    """Each lead's enriched facts, a bulleted line each ("" for all when the column is absent)."""
+    if "enriched_facts" not in ranked:
+        return ""
+    return ["\n".join(_lines(BULLET, f if pd.api.types.is_list_like(f) else None))
+            for f in ranked["enriched_facts"].tolist()]
+
+
 def _change(movement: object, move_note: str) -> str:
     movement = movement if isinstance(movement, str) else ""
     return "; ".join(part for part in (move_note, movement) if part)
@@ -163,9 +171,7 @@ def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.D
         ],
         "scored_by": ranked["scored_by"] if "scored_by" in ranked else "",
         "talking_points": [_numbered(pts) for pts in ranked["points"].tolist()],
-        "enriched_facts": ["\n".join(_lines(BULLET, f if pd.api.types.is_list_like(f) else None))
-                           for f in ranked["enriched_facts"].tolist()]
-        if "enriched_facts" in ranked else "",
+        "enriched_facts": _facts(ranked),
         "plan": ranked["plan"],
         "seats": ranked["seats"],
         "currency": ranked["currency"],
