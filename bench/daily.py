@@ -20,9 +20,15 @@ Measured at 100,000 open leads (1 round each, 2 cores shared with other jobs: +-
 before issue 14's work 686 s, 5.4 GB against a 25 s, 0.6 GB floor (27.8x); with columnar
 features, vectorised talking points, prices and reasons, unchanged CSVs not read again and rep
 pages capped: 110.9 s, 3.4 GB against 5.6 s, 0.7 GB (19.9x; set-up 102 s instead of 990 s).
-At 30,000: 155 s against 6.8 s (22.7x) before, 41.5 s against 3.3 s (12.6x) after. What is
-left: publish (35 s at 100k), the flow's own time outside its tasks (13 s), Prefect's temporary
-server and the imports (13 s), owners (12 s), scores (12 s).
+At 30,000: 155 s against 6.8 s (22.7x) before, 41.5 s against 3.3 s (12.6x) after.
+Then, on the same 100k warehouse with the machine far busier (the floor took 15-24 s, and the
+steps not changed meanwhile took 2-7x their earlier time, so the totals say nothing): publish
+45.2 s -> 18.5-24.7 s (the sheet's inputs through Arrow, its neutralising and CSV column-wise,
+its stored rows replaced in place), owners 25.5 s -> 3.5-4.5 s, the flow's own time outside
+its tasks 8.6 s -> 0.5-0.7 s (no task run carries the process tag any more, so none asks the
+server for a concurrency slot). What is left: features, scores and talking points, Prefect's
+temporary server and the imports (about 15 s), and in publish the sheet's JSON rows and its
+per-lead text (about 5 s each).
 """
 
 from __future__ import annotations

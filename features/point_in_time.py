@@ -46,29 +46,29 @@ def build_features(con: duckdb.DuckDBPyConnection, moments: pd.DataFrame) -> pd.
     return frame
 
 
-def store_open_features(con: duckdb.DuckDBPyConnection, run_date: date, table: str,
-                        skipped: str, params: dict | None = None) -> int:
-    """`build_features` of the leads open at the start of `run_date`, inserted into `table`
-    (by name, with `run_date`) inside the warehouse: no row passes through Python.
+def stage_open_features(con: duckdb.DuckDBPyConnection, run_date: date, skipped: str,
+                        params: dict | None = None) -> str:
+    """`build_features` of the leads open at the start of `run_date`, with `run_date`, in the
+    temp table `open_features` (made afresh) inside the warehouse: no row passes through Python.
 
     Args:
         skipped: a query of the lead_ids to leave out (off the sheet), with `params`.
 
     Returns:
-        How many rows were inserted.
+        The temp table's name.
     """
     as_of = datetime.combine(run_date, time.min)
-    # the queries are our own .sql files and `table` a name from our code, never user input
+    # the queries are our own .sql files, never user input
     kept = f"SELECT * FROM ({_sql('moments_open')}\n) WHERE lead_id NOT IN ({skipped}\n)"  # noqa: S608
     con.execute(f"CREATE OR REPLACE TEMP TABLE moments AS {kept}", {"as_of": as_of,
                                                                    **(params or {})})
     try:
-        inserted = con.execute(
-            f"INSERT INTO {table} BY NAME SELECT *, CAST($run_date AS DATE) AS run_date "  # noqa: S608
-            f"FROM ({_sql('point_in_time')}\n)", {"run_date": run_date}).fetchone()[0]
+        features = f"SELECT *, CAST($run_date AS DATE) AS run_date FROM ({_sql('point_in_time')}\n)"  # noqa: S608
+        con.execute(f"CREATE OR REPLACE TEMP TABLE open_features AS {features}",
+                    {"run_date": run_date})
     finally:
         con.execute("DROP TABLE IF EXISTS moments")
-    return int(inserted)
+    return "open_features"
 
 
 def model_matrix(frame: pd.DataFrame) -> pd.DataFrame:

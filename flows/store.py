@@ -239,15 +239,34 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
 def replace_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
                 frame: pd.DataFrame) -> int:
     """Replace the rows of `run_date` in `table` with `frame` (which must hold no run_date)."""
-    clear_run(con, table, run_date)
     if frame.empty:
+        clear_run(con, table, run_date)
         return 0
     con.register("_incoming", frame.assign(run_date=run_date))
     try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")  # noqa: S608
+        put_run(con, table, run_date, "_incoming")
     finally:
         con.unregister("_incoming")
     return len(frame)
+
+
+def put_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date, source: str) -> None:
+    """Make the rows of `run_date` in `table` those of the relation named `source` (a table or
+    a registered frame, every row of `run_date`).
+
+    Each run table is keyed by (run_date, lead_id). Deleting a day's rows and inserting them
+    again makes DuckDB's commit several times slower than replacing them in place (100k sheet
+    rows: 10 s against 0.6 s; nothing when they did not change), so a run again on the same day
+    deletes only the leads it no longer has and replaces the others, when `source` has every
+    column of the table (else a column it lacks would keep yesterday's value).
+    """
+    if table not in RUN_TABLES:
+        raise ValueError(f"{table} is not a per-run table")
+    in_place = set(con.table(table).columns) <= {*con.table(source).columns, "run_date"}
+    gone = f" AND lead_id NOT IN (SELECT lead_id FROM {source})" if in_place else ""  # noqa: S608
+    con.execute(f"DELETE FROM {table} WHERE run_date = ?{gone}", [run_date])  # noqa: S608
+    con.execute(f"INSERT {'OR REPLACE ' if in_place else ''}INTO {table} BY NAME "  # noqa: S608
+                f"SELECT * FROM {source}")
 
 
 def clear_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date) -> None:
@@ -284,8 +303,7 @@ def staged_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date
 
     yield add
     with transaction(con):
-        clear_run(con, table, run_date)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {stage}")  # noqa: S608
+        put_run(con, table, run_date, stage)
         con.execute(f"DROP TABLE {stage}")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 from scoring.accounts import priority_text, rank_accounts
@@ -87,16 +88,18 @@ def _contacts(ranked: pd.DataFrame, names: pd.Series) -> list[str]:
     for account, person in zip(ranked["account"][shown], people[shown], strict=True):
         listed.setdefault(account, []).append(BULLET + person)
     others = {account: "\n".join(lines) for account, lines in listed.items()}
-    return [others.get(account, "") if primary else f"primary: {primary_name[i]}"
-            for i, (account, primary) in enumerate(zip(ranked["account"], ranked["primary"],
-                                                       strict=True))]
+    return [others.get(account, "") if primary else f"primary: {name}"
+            for account, primary, name in zip(ranked["account"], ranked["primary"],
+                                              primary_name.to_numpy(dtype=object), strict=True)]
 
 
 def _lines(prefix: str, items: object) -> list[str]:
     """One line per item of a list (DuckDB hands lists to pandas as arrays); none for a null."""
     if items is None or isinstance(items, str | float):
         return []
-    return [prefix + str(item) for item in items]
+    if isinstance(items, np.ndarray):
+        items = items.tolist()  # a list iterates several times faster than an array
+    return [prefix + (item if type(item) is str else str(item)) for item in items]
 
 
 def _percent(rate: Decimal | None) -> Decimal | None:
@@ -108,6 +111,14 @@ def _percent(rate: Decimal | None) -> Decimal | None:
 def _numbered(items: object) -> str:
     """Talking points numbered 1, 2, 3… so a rep can name one in "Useful talking points"."""
     return "\n".join(f"{n}. {line}" for n, line in enumerate(_lines("", items), start=1))
+
+
+def _facts(ranked: pd.DataFrame) -> list[str] | str:
+    """Each lead's enriched facts, a bulleted line each ("" for all when the column is absent)."""
+    if "enriched_facts" not in ranked:
+        return ""
+    return ["\n".join(_lines(BULLET, f if pd.api.types.is_list_like(f) else None))
+            for f in ranked["enriched_facts"].tolist()]
 
 
 def _change(movement: object, move_note: str) -> str:
@@ -134,8 +145,8 @@ def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.D
         "rank": ranked["rank"],
         "account_rank": ranked["account_rank"],
         "priority": [priority_text(g, p, n) for g, p, n in zip(
-            ranked["account_grade"], ranked["grade_place"], ranked["grade_accounts"],
-            strict=True)],
+            ranked["account_grade"].tolist(), ranked["grade_place"].tolist(),
+            ranked["grade_accounts"].tolist(), strict=True)],
         "owner": ranked["owner"] if "owner" in ranked else None,
         "assigned_because": ranked["reason"] if "reason" in ranked else "",
         "grade": ranked["grade"],
@@ -154,13 +165,13 @@ def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.D
         "country": ranked["country"],
         "source": ranked["source"],
         "reasons": [
-            "\n".join(_lines(UP, pos) + _lines(DOWN, neg))
-            for pos, neg in zip(ranked["reasons_positive"], ranked["reasons_negative"], strict=True)
+            "\n".join(_lines(UP, pos) + _lines(DOWN, neg)) for pos, neg in zip(
+                ranked["reasons_positive"].tolist(), ranked["reasons_negative"].tolist(),
+                strict=True)
         ],
         "scored_by": ranked["scored_by"] if "scored_by" in ranked else "",
-        "talking_points": [_numbered(pts) for pts in ranked["points"]],
-        "enriched_facts": ["\n".join(_lines(BULLET, f if pd.api.types.is_list_like(f) else None))
-                           for f in ranked["enriched_facts"]] if "enriched_facts" in ranked else "",
+        "talking_points": [_numbered(pts) for pts in ranked["points"].tolist()],
+        "enriched_facts": _facts(ranked),
         "plan": ranked["plan"],
         "seats": ranked["seats"],
         "currency": ranked["currency"],
@@ -186,8 +197,21 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].astype(object).map(neutral_cell)
+            out[column] = _neutral_column(out[column])
     return out
+
+
+def _neutral_column(values: pd.Series) -> pd.Series:
+    """`neutral_cell` over a column: vectorised where it holds only text (most of a sheet),
+    with the dtype a cell-by-cell map gives (str; object for money, which is never hostile)."""
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "decimal":
+        return values.astype(object)
+    if kind != "string":
+        return values.astype(object).map(neutral_cell)
+    text = values if values.dtype == "str" else values.astype("str")
+    hostile = text.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
+    return text.where(~hostile, "'" + text)
 
 
 def neutral_cell(value: object) -> object:

@@ -58,6 +58,27 @@ def sheet_from_rows(rows: Iterable[str]) -> pd.DataFrame:
     return sheet
 
 
+def sheet_rows_json(sheet: pd.DataFrame) -> list[str]:
+    """Each row of `sheet` as the JSON object `sheet_from_rows` reads back: pandas'
+    ``to_json(orient="records", lines=True)``, one str per row, without its slow line splitting.
+
+    Every object starts with the first column's key, and inside a JSON string a quote is always
+    escaped, so ``},{"rank":`` only ever sits between two rows.
+
+    >>> sheet_rows_json(pd.DataFrame({"rank": [1, 2], "acv": [Decimal("9.50"), None]}))
+    ['{"rank":1,"acv":"9.50"}', '{"rank":2,"acv":null}']
+    """
+    options = {"orient": "records", "default_handler": str, "force_ascii": False}
+    first = str(sheet.columns[0]) if len(sheet.columns) else ""
+    if len(sheet) and first.isidentifier() and first.isascii():
+        key = f'{{"{first}":'
+        body = sheet.to_json(**options)[1 + len(key):-2]  # [{"rank": ... } ]
+        rows = [key + row + "}" for row in body.split("}," + key)]
+        if len(rows) == len(sheet):
+            return rows
+    return sheet.to_json(lines=True, **options).splitlines() if len(sheet) else []
+
+
 def _decimal(value: object) -> Decimal | None:
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return None

@@ -99,8 +99,11 @@ def localise(sheet: pd.DataFrame, locale: str) -> pd.DataFrame:
     out = sheet.copy()
     if "multi_year" in out:
         currency = out["currency"] if "currency" in out else pd.Series("", index=out.index)
-        out["multi_year"] = [offers_text(t, c, locale)
-                             for t, c in zip(out["multi_year"], currency, strict=True)]
+        worded: dict[tuple[object, object], str] = {}  # few distinct offers: word each once
+        out["multi_year"] = [
+            worded[(t, c)] if (t, c) in worded
+            else worded.setdefault((t, c), offers_text(t, c, locale))
+            for t, c in zip(out["multi_year"], currency, strict=True)]
     if locale == "fr":
         if "source" in out:
             out["source"] = out["source"].map(lambda v: SOURCES_FR.get(v, v))

@@ -58,15 +58,17 @@ def fill_lists(ranked: pd.DataFrame, territories: Territories, run_date: date) -
         and reason, in `ranked`'s order.
     """
     reps = territories.reps
-    prefs = preferences(ranked.reset_index(drop=True), territories)
+    prefs = _Prefs.of(preferences(ranked.reset_index(drop=True), territories))
     left = [territories.capacity(r) for r in reps]
     stale = _stale_holders(ranked.reset_index(drop=True), territories, run_date)
     dnc = _text(ranked, "do_not_contact")
     out: list[tuple[str, str | None, str, str]] = [("", None, "", "")] * len(ranked)
-    for rows in pd.Series(range(len(ranked))).groupby(ranked["account"].to_numpy(),
-                                                       sort=False):
+    accounts: dict[object, list[int]] = {}  # each account's rows, accounts as they first come
+    for i, account in enumerate(ranked["account"].tolist()):
+        accounts.setdefault(account, []).append(i)
+    for rows in accounts.values():
         reachable = []
-        for i in rows[1]:
+        for i in rows:
             if dnc[i]:
                 out[i] = (DO_NOT_CONTACT, None, "do_not_contact", f"do not contact: {dnc[i]}")
             else:
@@ -101,30 +103,46 @@ def _held(rep: Rep, territories: Territories, taken: int) -> str:
     return f"backlog: {rep.name} at capacity"
 
 
-def _options(prefs: pd.DataFrame, i: int, territories: Territories) -> list[_Option]:
+@dataclass(frozen=True)
+class _Prefs:
+    """scoring.assignment.preferences as plain lists: the walk reads one row per account, and a
+    DataFrame cell read costs tens of microseconds."""
+
+    crm_rep: list[int]
+    chain: list[tuple[int, ...]]
+    crm_unknown: list[bool]
+    rule: list[str]
+    country_code: list[str | None]
+    industry_key: list[str | None]
+
+    @classmethod
+    def of(cls, prefs: pd.DataFrame) -> _Prefs:
+        return cls(*(prefs[f].tolist() for f in ("crm_rep", "chain", "crm_unknown", "rule",
+                                                 "country_code", "industry_key")))
+
+
+def _options(prefs: _Prefs, i: int, territories: Territories) -> list[_Option]:
     """The reps who may take the account whose first reachable contact is row `i`, in order."""
     reps = territories.reps
-    crm = int(prefs.at[i, "crm_rep"])
+    crm = int(prefs.crm_rep[i])
     options = [_Option(crm, "crm", "CRM owner")] if crm >= 0 else []
-    chain = prefs.at[i, "chain"]
-    unknown = " (CRM owner unknown)" if prefs.at[i, "crm_unknown"] else ""
-    if prefs.at[i, "rule"] == "default":
+    chain = prefs.chain[i]
+    unknown = " (CRM owner unknown)" if prefs.crm_unknown[i] else ""
+    if prefs.rule[i] == "default":
         first = _Option(chain[0], "default", f"no territory: default rep{unknown}")
     else:
-        first = _Option(chain[0], "territory",
-                        _territory(reps[chain[0]], prefs.iloc[i]) + unknown)
+        first = _Option(chain[0], "territory", _territory(
+            reps[chain[0]], prefs.country_code[i], prefs.industry_key[i]) + unknown)
     return options + [first] + [_Option(j, "territory", first.phrase) for j in chain[1:]]
 
 
-def _territory(rep: Rep, lead: pd.Series) -> str:
+def _territory(rep: Rep, code: str | None, industry: str | None) -> str:
     """"territory FR software": the lead's values that put it in the rep's territory (the
     territory's own when the lead reaches this rep by overflow)."""
     parts = ["territory"]
     if rep.countries:
-        code = lead["country_code"]
         parts.append(code if code in rep.countries else "/".join(sorted(rep.countries)))
     if rep.industries:
-        industry = lead["industry_key"]
         parts.append(industry if industry in rep.industries else "/".join(sorted(rep.industries)))
     return " ".join(parts)
 

@@ -136,16 +136,13 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
     from flows.pipeline import local_server
 
     server = local_server.start(settings)  # it boots while the libraries import
-    from prefect import tags
-
     from flows.pipeline.daily import daily_lead_sheet
-    from flows.pipeline.prefect_env import before_flows, run_tag
+    from flows.pipeline.prefect_env import before_flows, pid_tagged
 
     day = day or clock.today(settings)
-    with (console.status("Running the daily flow (Prefect)…"), local_server.serving(server),
-          tags(run_tag())):
+    with console.status("Running the daily flow (Prefect)…"), local_server.serving(server):
         before_flows(settings)
-        path = daily_lead_sheet(run_date=day, now=clock.now(settings))
+        path = pid_tagged(daily_lead_sheet)(run_date=day, now=clock.now(settings))
     _print_top(settings, day, Path(path), top)
     from flows.models.scoring import recorded_summary_lines
 

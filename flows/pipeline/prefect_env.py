@@ -72,6 +72,23 @@ def run_tag() -> str:
     return f"{PID_TAG}{os.getpid()}"
 
 
+def pid_tagged(flow):
+    """`flow` whose runs get this process's tag (run_tag) as soon as they are Running.
+
+    Not through a `prefect.tags()` context around the call: every task run would inherit the
+    tag, and Prefect asks the server for that tag's concurrency slots before each tagged task
+    (about 0.7 s per task on a busy 2-core machine, 12 tasks a day).
+    """
+    return flow.with_options(on_running=[*flow.on_running_hooks, _tag_with_pid])
+
+
+def _tag_with_pid(flow, flow_run, state) -> None:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(flow_run.id, tags=sorted({*(flow_run.tags or []), run_tag()}))
+
+
 # The flows whose untagged runs may be marked crashed after settings.stale_run_hours.
 FLOW_NAMES = ("daily-lead-sheet", "weekly-retrain")
 

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from flows.sheets.csv_table import write_text_csv
 from scoring.rep_view import unquoted
 from scoring.sheet import FORMULA_PREFIXES, neutralise
 from scoring.sheet_fit import (
@@ -97,9 +98,9 @@ def _disarmed(sheet: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         kind = pd.api.types.infer_dtype(out[column], skipna=True)
         if kind == "string":
-            values = out[column].astype(object)
+            values = out[column].astype("str")  # Arrow-backed: startswith runs in C
             hostile = values.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
-            out[column] = values.where(~hostile, "'" + values.where(hostile, ""))
+            out[column] = values.where(~hostile, "'" + values)
         elif kind.startswith("mixed"):
             out[column] = neutralise(out[[column]])[column]
     return out
@@ -146,17 +147,26 @@ def _write_csv(sheet: pd.DataFrame, path: Path, locale: str) -> None:
     names = headers(locale)
     if "phone" in sheet:
         sheet = sheet.assign(phone=sheet["phone"].map(phone_text))
-    text = pd.DataFrame({names.get(c, c): _column_text(sheet[c], locale)
-                         for c in sheet.columns})
-    text.to_csv(path, index=False, sep=SEPARATOR[locale], encoding="utf-8-sig",
-                lineterminator="\r\n")
+    write_text_csv({names.get(c, c): _column_text(sheet[c], locale) for c in sheet.columns},
+                   path, SEPARATOR[locale])
 
 
-def _column_text(values: pd.Series, locale: str) -> pd.Series:
-    """A column as CSV text: plain text columns as they are, anything else cell by cell."""
-    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        return values.astype(object).where(values.notna(), "")
-    return values.map(lambda v: cell_text(v, locale))
+def _column_text(values: pd.Series, locale: str) -> pd.Series | list[str]:
+    """A column as CSV text (`cell_text` of each value): plain text columns as they are, whole
+    numbers at once, floats once per distinct value, money and anything else cell by cell."""
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("string", "empty"):
+        return values.astype("str").fillna("")  # Arrow-backed: handed to Arrow as it is
+    if kind == "decimal":  # money: format(value, "f") as cell_text does, without its checks
+        return [(format(v, "f").replace(".", ",") if locale == "fr" else format(v, "f"))
+                if type(v) is Decimal else cell_text(v, locale) for v in values.tolist()]
+    if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
+        return [str(v) for v in values.tolist()]
+    if values.dtype == np.float64:  # by bit pattern: -0.0 and 0.0 stay apart
+        bits, where = np.unique(values.to_numpy().view(np.int64), return_inverse=True)
+        texts = np.array([cell_text(v, locale) for v in bits.view(np.float64)], dtype=object)
+        return texts[where.ravel()].tolist()
+    return [cell_text(v, locale) for v in values.tolist()]
 
 
 def cell_text(value: object, locale: str = "en") -> str:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from prefect import flow
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
-from flows.pipeline.prefect_env import mark_stale_runs, run_tag
+from flows.pipeline.prefect_env import mark_stale_runs, pid_tagged, run_tag
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 LIMIT = timedelta(hours=6)
@@ -48,3 +49,27 @@ def test_an_untagged_leadpilot_run_left_past_the_limit_is_marked_crashed_and_no_
                             "other flow": "RUNNING", "tagged, alive": "RUNNING"}
         message = client.read_flow_run(runs["running"].id).state.message
     assert message.startswith("still running 6.0 h after it began, over the 6 h limit")
+
+
+@task(cache_policy=NO_CACHE)
+def _own_tags() -> list[str]:
+    from prefect.context import TaskRunContext
+
+    return sorted(TaskRunContext.get().task_run.tags)  # the tags Prefect asks slots for
+
+
+@flow(name="tagged-flow")
+def _tagged() -> list[list[str]]:
+    return [_own_tags(), _own_tags()]
+
+
+def test_a_pid_tagged_run_carries_the_process_tag_and_its_tasks_none():
+    """A tagged task run makes Prefect ask the server for that tag's concurrency slots before
+    the task: the process tag belongs to the flow run only."""
+    from prefect.client.orchestration import get_client
+
+    state = pid_tagged(_tagged)(return_state=True)
+    assert state.result() == [[], []]
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(state.state_details.flow_run_id)
+    assert run_tag() in run.tags

@@ -65,6 +65,31 @@ def test_a_run_staged_in_chunks_replaces_its_day_at_the_end_or_not_at_all(tmp_pa
                        ).fetchall() == [(0,)]
 
 
+def test_running_a_day_again_replaces_its_rows_and_drops_the_leads_it_no_longer_has(tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    day = date(2026, 11, 27)
+    with store.transaction(con):
+        store.replace_run(con, "talking_points", day, pd.DataFrame({
+            "lead_id": ["L1", "L2"], "points": [["a"], ["b"]], "point_ids": [["p1"], ["p2"]]}))
+    with store.transaction(con):  # L1 changes, L2 is gone, L3 is new
+        store.replace_run(con, "talking_points", day, pd.DataFrame({
+            "lead_id": ["L1", "L3"], "points": [["z"], ["c"]], "point_ids": [["p9"], ["p3"]]}))
+    rows = con.execute("SELECT lead_id, points, point_ids FROM talking_points ORDER BY 1"
+                       ).fetchall()
+    assert rows == [("L1", ["z"], ["p9"]), ("L3", ["c"], ["p3"])]
+
+
+def test_a_column_the_new_rows_lack_does_not_keep_the_previous_runs_value(tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    day = date(2026, 11, 27)
+    store.replace_run(con, "talking_points", day, pd.DataFrame({
+        "lead_id": ["L1"], "points": [["a"]], "point_ids": [["p1"]]}))
+    store.replace_run(con, "talking_points", day, pd.DataFrame({
+        "lead_id": ["L1"], "points": [["b"]]}))
+    assert con.execute("SELECT points, point_ids FROM talking_points").fetchall() == [
+        (["b"], None)]
+
+
 def test_upserting_leads_twice_keeps_one_row_per_lead(tmp_path):
     con = store.connect(tmp_path / "w.duckdb")
     first = pd.DataFrame({"lead_id": ["L1", "L2"], "created_at": [pd.Timestamp("2026-11-01")] * 2,

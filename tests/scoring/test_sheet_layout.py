@@ -15,6 +15,7 @@ from scoring.sheet_layout import (
     WHOLE_COLUMNS,
     WRAPPED_COLUMNS,
     sheet_from_rows,
+    sheet_rows_json,
     slug,
     split_by_owner,
 )
@@ -63,3 +64,15 @@ def test_the_split_per_owner_covers_every_lead_exactly_once_in_sheet_order():
     assert parts["ann"]["rank"].tolist() == [2, 5]
     assert parts["unassigned"]["lead_id"].tolist() == ["L3", "L6"]
     assert parts["zoe-martin-2"]["owner"].tolist() == ["Zoe Martin"]
+
+
+def test_rows_as_json_are_pandas_records_even_when_a_text_looks_like_a_row_boundary():
+    sheet = pd.DataFrame({
+        "rank": [1, 2, 3], "lead_id": ['L"1', "L2", "L3"],
+        "talking_points": ['1. },{"rank":9,"x":"y', "a\nb\r\nc", None],
+        "acv": [Decimal("1879.20"), None, Decimal("5")], "win_probability": [23.4, 0.0, 100.0]})
+    expected = sheet.to_json(orient="records", lines=True, default_handler=str,
+                             force_ascii=False).splitlines()
+    assert sheet_rows_json(sheet) == expected
+    assert sheet_from_rows(sheet_rows_json(sheet))["talking_points"][0].startswith('1. },{"')
+    assert sheet_rows_json(sheet.head(0)) == []

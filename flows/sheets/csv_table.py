@@ -1,0 +1,78 @@
+"""A table of text written as CSV column by column (Arrow compute), not row by row: byte for
+byte what pandas' `to_csv` (Python's csv module, QUOTE_MINIMAL, double quotes doubled) writes,
+about ten times faster on a large sheet.
+
+A cell is quoted when it holds the separator, a double quote, a carriage return or a line feed
+(the characters Python's csv writer quotes for), or when it is a row's only cell and empty; a
+double quote inside it is doubled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+ROWS_PER_CHUNK = 50_000  # memory stays bounded however many rows the sheet has
+BOM = "\ufeff"
+_EMPTY = pa.scalar("", pa.large_string())
+
+
+def write_text_csv(columns: Mapping[str, Sequence[str]], path: Path, sep: str = ",",
+                   lineterminator: str = "\r\n", bom: bool = True) -> None:
+    r"""Write `columns` (header -> one str per row, no null) to `path` as UTF-8 CSV.
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp())
+    >>> write_text_csv({"a": ["1", 'a "b'], "b;c": ["x\ny", ""]}, folder / "t.csv", ";",
+    ...                bom=False)
+    >>> (folder / "t.csv").read_bytes()
+    b'a;"b;c"\r\n1;"x\ny"\r\n"a ""b";\r\n'
+    """
+    headers = list(columns)
+    values = [pa.array(columns[h], type=pa.large_string(), from_pandas=True) for h in headers]
+    rows = len(values[0]) if values else 0
+    if any(v.null_count for v in values):
+        raise ValueError("a CSV cell is null: give every cell its text")
+    with open(path, "wb") as out:
+        head = sep.join(_quoted_one(h, sep, len(headers) == 1) for h in headers)
+        head += lineterminator
+        out.write(((BOM if bom else "") + head).encode("utf-8"))
+        for start in range(0, rows, ROWS_PER_CHUNK):
+            cells = [_quoted(v.slice(start, ROWS_PER_CHUNK), sep, len(values) == 1)
+                     for v in values]
+            lines = pc.binary_join_element_wise(*cells, pa.scalar(sep, pa.large_string()))
+            lines = pc.binary_join_element_wise(  # each line ends with the terminator
+                lines, _EMPTY, pa.scalar(lineterminator, pa.large_string()))
+            out.write(_bytes(lines))
+
+
+def _quoted_one(text: str, sep: str, alone: bool) -> str:
+    if any(c in text for c in (sep, '"', "\r", "\n")) or (alone and not text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _quoted(values: pa.Array, sep: str, alone: bool) -> pa.Array:
+    """Each cell as the csv module writes it; `alone`: the row's only cell, quoted if empty."""
+    # one character class: a single regex pass is ~10x faster than a match per character
+    chars = "".join("\\" + c if c in "\\]^-[" else c for c in (sep, '"', "\r", "\n"))
+    special = pc.match_substring_regex(values, f"[{chars}]")
+    if alone:
+        special = pc.or_(special, pc.equal(pc.utf8_length(values), 0))
+    if not pc.any(special).as_py():
+        return values
+    quote = pa.scalar('"', pa.large_string())
+    doubled = pc.replace_substring(values, '"', '""')
+    return pc.if_else(special, pc.binary_join_element_wise(quote, doubled, quote, _EMPTY),
+                      values)
+
+
+def _bytes(lines: pa.Array) -> memoryview:
+    """The UTF-8 bytes of all `lines` one after the other (the array's data buffer)."""
+    lines = pa.concat_arrays([lines]) if lines.offset else lines
+    _, offsets, data = lines.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64, count=len(lines) + 1)
+    return memoryview(data)[int(ends[0]):int(ends[-1])] if len(lines) else memoryview(b"")
