@@ -22,7 +22,7 @@ RUN_TABLES = ("lead_features", "scores", "talking_points", "quotes", "sheet_rows
 UPSERT_KEYS = {"companies": "company_id", "leads": "lead_id", "activities": "event_id",
                "lead_enrichment": "lead_id"}
 # Of those, the ones whose key has no index (migration 006): their upsert deletes and inserts.
-UNINDEXED = ("leads",)
+UNINDEXED = ("leads",)  # and the RUN_TABLES (migration 016)
 
 
 def sql(name: str, package: str = "flows") -> str:
@@ -252,21 +252,20 @@ def replace_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
 
 def put_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date, source: str) -> None:
     """Make the rows of `run_date` in `table` those of the relation named `source` (a table or
-    a registered frame, every row of `run_date`).
+    a registered frame, every row of `run_date`): the day's rows are deleted, then inserted.
 
-    Each run table is keyed by (run_date, lead_id). Deleting a day's rows and inserting them
-    again makes DuckDB's commit several times slower than replacing them in place (100k sheet
-    rows: 10 s against 0.6 s; nothing when they did not change), so a run again on the same day
-    deletes only the leads it no longer has and replaces the others, when `source` has every
-    column of the table (else a column it lacks would keep yesterday's value).
+    The run tables have no key index (migration 016: with one, DuckDB's commit of a day run
+    again took 4-10 s per table at 100k leads), so the key (run_date, lead_id) is kept here:
+    rows that name a lead twice are refused before anything changes.
     """
     if table not in RUN_TABLES:
         raise ValueError(f"{table} is not a per-run table")
-    in_place = set(con.table(table).columns) <= {*con.table(source).columns, "run_date"}
-    gone = f" AND lead_id NOT IN (SELECT lead_id FROM {source})" if in_place else ""  # noqa: S608
-    con.execute(f"DELETE FROM {table} WHERE run_date = ?{gone}", [run_date])  # noqa: S608
-    con.execute(f"INSERT {'OR REPLACE ' if in_place else ''}INTO {table} BY NAME "  # noqa: S608
-                f"SELECT * FROM {source}")
+    twice = con.execute(f"SELECT count(*) - count(DISTINCT lead_id) FROM {source}"  # noqa: S608
+                        ).fetchall()[0][0]
+    if twice:
+        raise ValueError(f"{twice} rows for {table} name a lead already named: nothing written")
+    con.execute(f"DELETE FROM {table} WHERE run_date = ?", [run_date])  # noqa: S608
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}")  # noqa: S608
 
 
 def clear_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date) -> None:

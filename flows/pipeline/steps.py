@@ -61,7 +61,7 @@ def features(settings: Settings, run_date: date) -> int:
                                      {"run_date": run_date})
         with store.transaction(con):
             store.put_run(con, "lead_features", run_date, staged)
-        return con.execute(f"SELECT count(*) FROM {staged}").fetchone()[0]  # noqa: S608
+        return con.execute(f"SELECT count(*) FROM {staged}").fetchall()[0][0]  # noqa: S608
 
 
 def load_features(con, run_date: date, first: str = "", after: str | None = None

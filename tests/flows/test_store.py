@@ -144,3 +144,37 @@ def test_a_warehouse_held_by_another_process_names_that_process(tmp_path):
         holder.wait()
     time.sleep(0.1)
     store.connect(path).close()  # free again once the holder is gone
+
+
+def test_the_run_tables_have_no_key_index_and_refuse_a_lead_named_twice(tmp_path):
+    # migration 016: the key (run_date, lead_id) is kept by put_run, not by an ART index whose
+    # commit made a day run again cost 4-10 s per table at 100k leads
+    con = store.connect(tmp_path / "w.duckdb")
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = "
+                       "'PRIMARY KEY' AND list_contains(?, table_name)", [list(store.RUN_TABLES)]
+                       ).fetchall() == [(0,)]
+    day = date(2026, 11, 27)
+    kept = pd.DataFrame({"lead_id": ["L1"], "points": [["a"]], "point_ids": [["p1"]]})
+    store.replace_run(con, "talking_points", day, kept)
+    twice = pd.DataFrame({"lead_id": ["L2", "L2"], "points": [["b"], ["c"]],
+                          "point_ids": [["p2"], ["p3"]]})
+    with pytest.raises(ValueError, match="1 rows for talking_points name a lead already named"):
+        store.replace_run(con, "talking_points", day, twice)
+    assert con.execute("SELECT lead_id, points FROM talking_points").fetchall() == [("L1", ["a"])]
+
+
+def test_a_warehouse_of_version_15_keeps_its_run_rows_through_migration_16(tmp_path):
+    con = store.connect(tmp_path / "old.duckdb")
+    con.execute("DROP TABLE owner_assignments")  # as versions 3 and 10 left it, with a row
+    con.execute("CREATE TABLE owner_assignments (run_date DATE, lead_id VARCHAR, owner VARCHAR "
+                "NOT NULL, owner_email VARCHAR, rule VARCHAR NOT NULL, reason VARCHAR, "
+                "PRIMARY KEY (run_date, lead_id))")
+    con.execute("INSERT INTO owner_assignments VALUES ('2026-11-27', 'L1', 'Ana', NULL, "
+                "'territory', 'territory FR')")
+    con.execute("DELETE FROM schema_version WHERE version = 16")
+    assert store.migrate(con) == [16]
+    assert con.execute("SELECT * FROM owner_assignments").fetchall() == [
+        (date(2026, 11, 27), "L1", "Ana", None, "territory", "territory FR")]
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = "
+                       "'owner_assignments' AND constraint_type = 'PRIMARY KEY'"
+                       ).fetchall() == [(0,)]
