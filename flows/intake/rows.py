@@ -215,10 +215,10 @@ def _layers(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvFormat, 
             f"CASE WHEN {read} >= TIMESTAMP '1900-01-01' THEN {read} END")
         slow[f"{f}_g"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_fast IS NULL "
                           f"THEN lp_date_parts({f}_text) END")
-    for f in _NUMBERS:
-        fast[f"{f}_plain"] = (f"CASE WHEN regexp_full_match({f}_text, '[-+]?[0-9]+') "
-                              f"THEN TRY_CAST({f}_text AS DECIMAL(38, 6)) END")
-        slow[f"{f}_clean"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_plain IS NULL "
+    for f in _NUMBERS:  # a whole number that fits a BIGINT never becomes a DECIMAL(38, 6)
+        fast[f"{f}_int"] = (f"CASE WHEN regexp_full_match({f}_text, '[-+]?[0-9]+') "
+                            f"THEN TRY_CAST({f}_text AS BIGINT) END")
+        slow[f"{f}_clean"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_int IS NULL "
                               f"THEN lp_clean_number({f}_text) END")
     fast["extra"] = _extra_json(resolved)
     fast["email_parts"] = "lp_email_parts(email_text)"
@@ -245,8 +245,10 @@ def _values() -> dict[str, str]:
     for field in _DATES:
         values[field] = f"coalesce({field}_fast, lp_timestamp_of({field}_g, $ord))"
         values[f"{field}_text"] = f"{field}_text"
-    for field in _NUMBERS:
-        values[f"{field}_number"] = f"coalesce({field}_plain, lp_decimal_of({field}_clean, $dec))"
+    for field in _NUMBERS:  # the number: `_int`, else (not whole, or too long) `_number`
+        values[f"{field}_int"] = f"{field}_int"
+        values[f"{field}_number"] = (f"CASE WHEN {field}_int IS NULL "
+                                     f"THEN lp_decimal_of({field}_clean, $dec) END")
         values[f"{field}_text"] = f"{field}_text"
     return values
 
