@@ -221,7 +221,8 @@ def _layers(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvFormat, 
         slow[f"{f}_clean"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_int IS NULL "
                               f"THEN lp_clean_number({f}_text) END")
     fast["extra"] = _extra_json(resolved)
-    fast["email_parts"] = "lp_email_parts(email_text)"
+    fast["email_plain"] = "lp_email_plain(email_text)"
+    slow["email_parts"] = "CASE WHEN NOT email_plain THEN lp_email_parts(email_text) END"
     fast["website_host"] = "lp_website_host(website_text)"
     return fast, slow
 
@@ -231,8 +232,10 @@ def _values() -> dict[str, str]:
     values = {
         "key_text": "lead_id_text", "email": "email_text",
         # non-ASCII values: features.email and features.domains decide (fix_non_ascii)
+        # NULL when the address is not well formed (validate.sql reads nothing else): ''
+        # for a plain address, whose domain nothing needs
         "email_domain": ("CASE WHEN email_text IS NULL THEN NULL WHEN lp_needs_python("
-                         "email_text) THEN '' "
+                         "email_text) THEN '' WHEN email_plain THEN '' "
                          "ELSE lp_email_domain_of(email_text, email_parts) END"),
         "domain": ("CASE WHEN website_text IS NOT NULL AND NOT lp_needs_python(website_text) "
                    "THEN lp_domain_of(website_host) END"),

@@ -46,6 +46,19 @@ def test_the_sql_email_check_agrees_with_features_email(con, email):
     assert sql == email_domain(email)
 
 
+@pytest.mark.parametrize("email", EMAILS)
+def test_the_plain_address_shortcut_accepts_only_what_features_email_accepts(con, email):
+    plain = con.execute("SELECT lp_email_plain(trim(?))", [email]).fetchone()[0]
+    assert not plain or email_domain(email) is not None
+
+
+def test_the_plain_address_shortcut_takes_the_usual_addresses(con):
+    usual = ["jean.dupont@acme.fr", "John@X.com", "jean+tag@sub.acme.co.uk", "a_b-c%d@x-y.io",
+             "user@company12345.com"]
+    assert con.execute("SELECT list(lp_email_plain(e)) FROM unnest(?) AS t(e)",
+                       [usual]).fetchone()[0] == [True] * len(usual)
+
+
 @pytest.mark.parametrize("website", WEBSITES)
 def test_the_sql_domain_agrees_with_features_domains(con, website):
     sql = con.execute("SELECT lp_domain(?)", [website]).fetchone()[0]
