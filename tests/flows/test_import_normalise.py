@@ -65,6 +65,16 @@ def test_the_sql_domain_agrees_with_features_domains(con, website):
     assert sql == normalise_domain(website)
 
 
+@pytest.mark.parametrize("website", WEBSITES + ["acme.fr", "www.acme.fr", "www2.acme.co.uk",
+                                     "www.com", "sub.www.acme.fr", "a-b.example.org"])
+def test_a_bare_host_is_its_own_host_and_loses_its_www_as_the_full_reading_does(con, website):
+    plain, domain = con.execute("SELECT lp_host_ok(w), lp_without_www(w) FROM (SELECT ? AS w)",
+                                [website]).fetchone()
+    if plain:  # the importer's shortcut for a website that is a bare lower-case host
+        assert con.execute("SELECT lp_website_host(?)", [website]).fetchone()[0] == website
+        assert domain == normalise_domain(website)
+
+
 @pytest.mark.parametrize("value", ["zoë@müller.de", "http://www.müller.de/", "xn--mller-kva.de"])
 def test_non_ascii_and_punycode_values_go_to_the_python_functions(con, value):
     assert con.execute("SELECT lp_needs_python(?)", [value]).fetchone()[0]

@@ -45,12 +45,16 @@ CREATE OR REPLACE TEMP MACRO lp_website_host(s) AS
         '/', 1), '?', 1), '#', 1), ':', 1)), '\.$', '')
     || CASE WHEN regexp_matches(s, '\s') THEN ' ' ELSE '' END;
 
+-- A valid host without one leading www.
+CREATE OR REPLACE TEMP MACRO lp_without_www(h) AS (
+    CASE WHEN regexp_matches(h, '^www\d*\.[^.]+\.') THEN regexp_replace(h, '^www\d*\.', '') ELSE h END
+);
+
 -- The domain of a host: valid, and without one leading www (features.domains.normalise_domain).
 CREATE OR REPLACE TEMP MACRO lp_domain_of(h) AS (
     CASE
         WHEN h IS NULL OR NOT lp_host_ok(h) THEN NULL
-        WHEN regexp_matches(h, '^www\d*\.[^.]+\.') THEN regexp_replace(h, '^www\d*\.', '')
-        ELSE h
+        ELSE lp_without_www(h)
     END
 );
 
