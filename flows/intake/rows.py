@@ -284,9 +284,10 @@ def _extra_json(resolved: Resolved) -> str:
         members = ", ".join(f"{quote(h)} := {value}" for h, value in kept)
         return f"nullif(json_merge_patch('{{}}', to_json(struct_pack({members}))), '{{}}'::JSON)"
     parts = []
-    for header, value in kept:
+    for header, value in kept:  # NULL for an empty value: concat_ws skips it (no CASE, so
+        # that a translated source or status is compared with its translation once, not twice)
         key = json.dumps(header, ensure_ascii=False).replace("'", "''")
-        parts.append(f"CASE WHEN {value} IS NOT NULL THEN '{key}:' || to_json({value}) END")
+        parts.append(f"'{key}:' || to_json({value})")
     return f"('{{' || nullif(concat_ws(',', {', '.join(parts)}), '') || '}}')::JSON"
 
 
