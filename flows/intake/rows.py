@@ -215,14 +215,19 @@ def _layers(con: duckdb.DuckDBPyConnection, resolved: Resolved, fmt: CsvFormat, 
             f"CASE WHEN {read} >= TIMESTAMP '1900-01-01' THEN {read} END")
         slow[f"{f}_g"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_fast IS NULL "
                           f"THEN lp_date_parts({f}_text) END")
-    for f in _NUMBERS:
-        fast[f"{f}_plain"] = (f"CASE WHEN regexp_full_match({f}_text, '[-+]?[0-9]+') "
-                              f"THEN TRY_CAST({f}_text AS DECIMAL(38, 6)) END")
-        slow[f"{f}_clean"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_plain IS NULL "
+    for f in _NUMBERS:  # a whole number that fits a BIGINT never becomes a DECIMAL(38, 6)
+        fast[f"{f}_int"] = (f"CASE WHEN regexp_full_match({f}_text, '[-+]?[0-9]+') "
+                            f"THEN TRY_CAST({f}_text AS BIGINT) END")
+        slow[f"{f}_clean"] = (f"CASE WHEN {f}_text IS NOT NULL AND {f}_int IS NULL "
                               f"THEN lp_clean_number({f}_text) END")
     fast["extra"] = _extra_json(resolved)
-    fast["email_parts"] = "lp_email_parts(email_text)"
-    fast["website_host"] = "lp_website_host(website_text)"
+    fast["email_plain"] = "lp_email_plain(email_text)"
+    slow["email_parts"] = "CASE WHEN NOT email_plain THEN lp_email_parts(email_text) END"
+    # a website written as a bare lower-case host (acme.com, www.acme.com) is its own host:
+    # lp_website_host runs on the others only (on NULL for these; a CASE around its splits
+    # would cost 2-3 times more)
+    fast["website_plain"] = "lp_host_ok(website_text)"
+    slow["website_host"] = "lp_website_host(CASE WHEN NOT website_plain THEN website_text END)"
     return fast, slow
 
 
@@ -231,11 +236,14 @@ def _values() -> dict[str, str]:
     values = {
         "key_text": "lead_id_text", "email": "email_text",
         # non-ASCII values: features.email and features.domains decide (fix_non_ascii)
+        # NULL when the address is not well formed (validate.sql reads nothing else): ''
+        # for a plain address, whose domain nothing needs
         "email_domain": ("CASE WHEN email_text IS NULL THEN NULL WHEN lp_needs_python("
-                         "email_text) THEN '' "
+                         "email_text) THEN '' WHEN email_plain THEN '' "
                          "ELSE lp_email_domain_of(email_text, email_parts) END"),
-        "domain": ("CASE WHEN website_text IS NOT NULL AND NOT lp_needs_python(website_text) "
-                   "THEN lp_domain_of(website_host) END"),
+        "domain": ("CASE WHEN website_text IS NULL OR lp_needs_python(website_text) THEN NULL "
+                   "WHEN website_plain THEN lp_without_www(website_text) "
+                   "ELSE lp_domain_of(website_host) END"),
         "company_id_text": "company_id_text", "source": "source", "status": "status",
         "source_text": "source_text", "status_text": "status_text", "extra": "extra",
     }
@@ -245,8 +253,10 @@ def _values() -> dict[str, str]:
     for field in _DATES:
         values[field] = f"coalesce({field}_fast, lp_timestamp_of({field}_g, $ord))"
         values[f"{field}_text"] = f"{field}_text"
-    for field in _NUMBERS:
-        values[f"{field}_number"] = f"coalesce({field}_plain, lp_decimal_of({field}_clean, $dec))"
+    for field in _NUMBERS:  # the number: `_int`, else (not whole, or too long) `_number`
+        values[f"{field}_int"] = f"{field}_int"
+        values[f"{field}_number"] = (f"CASE WHEN {field}_int IS NULL "
+                                     f"THEN lp_decimal_of({field}_clean, $dec) END")
         values[f"{field}_text"] = f"{field}_text"
     return values
 
@@ -274,9 +284,10 @@ def _extra_json(resolved: Resolved) -> str:
         members = ", ".join(f"{quote(h)} := {value}" for h, value in kept)
         return f"nullif(json_merge_patch('{{}}', to_json(struct_pack({members}))), '{{}}'::JSON)"
     parts = []
-    for header, value in kept:
+    for header, value in kept:  # NULL for an empty value: concat_ws skips it (no CASE, so
+        # that a translated source or status is compared with its translation once, not twice)
         key = json.dumps(header, ensure_ascii=False).replace("'", "''")
-        parts.append(f"CASE WHEN {value} IS NOT NULL THEN '{key}:' || to_json({value}) END")
+        parts.append(f"'{key}:' || to_json({value})")
     return f"('{{' || nullif(concat_ws(',', {', '.join(parts)}), '') || '}}')::JSON"
 
 

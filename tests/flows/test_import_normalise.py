@@ -46,10 +46,33 @@ def test_the_sql_email_check_agrees_with_features_email(con, email):
     assert sql == email_domain(email)
 
 
+@pytest.mark.parametrize("email", EMAILS)
+def test_the_plain_address_shortcut_accepts_only_what_features_email_accepts(con, email):
+    plain = con.execute("SELECT lp_email_plain(trim(?))", [email]).fetchone()[0]
+    assert not plain or email_domain(email) is not None
+
+
+def test_the_plain_address_shortcut_takes_the_usual_addresses(con):
+    usual = ["jean.dupont@acme.fr", "John@X.com", "jean+tag@sub.acme.co.uk", "a_b-c%d@x-y.io",
+             "user@company12345.com"]
+    assert con.execute("SELECT list(lp_email_plain(e)) FROM unnest(?) AS t(e)",
+                       [usual]).fetchone()[0] == [True] * len(usual)
+
+
 @pytest.mark.parametrize("website", WEBSITES)
 def test_the_sql_domain_agrees_with_features_domains(con, website):
     sql = con.execute("SELECT lp_domain(?)", [website]).fetchone()[0]
     assert sql == normalise_domain(website)
+
+
+@pytest.mark.parametrize("website", WEBSITES + ["acme.fr", "www.acme.fr", "www2.acme.co.uk",
+                                     "www.com", "sub.www.acme.fr", "a-b.example.org"])
+def test_a_bare_host_is_its_own_host_and_loses_its_www_as_the_full_reading_does(con, website):
+    plain, domain = con.execute("SELECT lp_host_ok(w), lp_without_www(w) FROM (SELECT ? AS w)",
+                                [website]).fetchone()
+    if plain:  # the importer's shortcut for a website that is a bare lower-case host
+        assert con.execute("SELECT lp_website_host(?)", [website]).fetchone()[0] == website
+        assert domain == normalise_domain(website)
 
 
 @pytest.mark.parametrize("value", ["zoë@müller.de", "http://www.müller.de/", "xn--mller-kva.de"])

@@ -77,8 +77,8 @@ SELECT * EXCLUDE (found_company_id, key_text, company_id_text, email_key, name_k
         WHEN has_company THEN coalesce(found_company_id, 'l:' || lead_id)
     END AS company_id
 FROM (
-    SELECT keyed.* EXCLUDE (group_key, employees_number, annual_revenue_number,
-                            founded_year_number),
+    SELECT keyed.* EXCLUDE (group_key, employees_int, employees_number, annual_revenue_int,
+                            annual_revenue_number, founded_year_int, founded_year_number),
         coalesce(l.lead_id, a.lead_id,
                  CASE WHEN $by_email OR keyed.key_text IS NULL
                      THEN coalesce(e.lead_id, keyed.group_key) END,
@@ -86,9 +86,10 @@ FROM (
         domain_any AS domain,
         coalesce(d.company_id, CASE WHEN domain_any IS NULL THEN n.company_id END,
                  'd:' || domain_any, 'n:' || keyed.name_key) AS found_company_id,
-        employees_number::INTEGER AS employees,
-        round(annual_revenue_number)::BIGINT AS annual_revenue,
-        founded_year_number::INTEGER AS founded_year
+        -- a whole number (nearly all) is a BIGINT already: no DECIMAL(38, 6) to convert
+        coalesce(employees_int::INTEGER, employees_number::INTEGER) AS employees,
+        coalesce(annual_revenue_int, round(annual_revenue_number)::BIGINT) AS annual_revenue,
+        coalesce(founded_year_int::INTEGER, founded_year_number::INTEGER) AS founded_year
     FROM keyed
     LEFT JOIN leads l ON l.lead_id = keyed.key_text
     LEFT JOIN (SELECT alias, min(lead_id) AS lead_id FROM lead_aliases GROUP BY alias) AS a

@@ -32,25 +32,33 @@ SELECT * EXCLUDE (created_at_text, closed_at_text, modified_at_text,
             THEN lp_why($why_not_date, 'modified_at', left(modified_at_text, 40)) END,
         CASE WHEN source_text IS NULL AND list_contains($required, 'source')
             THEN lp_why($why_required, 'source', NULL) END,
+        -- a number is its whole `_int` (a BIGINT), else its `_number` (a DECIMAL): the
+        -- coalesce reads the DECIMAL only where there is no `_int`
         CASE
-            WHEN employees_text IS NOT NULL AND employees_number IS NULL
+            WHEN employees_text IS NOT NULL AND employees_int IS NULL
+                 AND employees_number IS NULL
                 THEN lp_why($why_not_number, 'employees', left(employees_text, 40))
-            WHEN employees_number < 0
+            WHEN coalesce(employees_int < 0, employees_number < 0)
                 THEN lp_why($why_negative, 'employees', employees_text)
-            WHEN employees_number <> round(employees_number) OR employees_number > 2000000000
+            WHEN coalesce(employees_int > 2000000000, employees_number <> round(employees_number)
+                          OR employees_number > 2000000000)
                 THEN lp_why($why_not_people, 'employees', left(employees_text, 40))
         END,
         CASE
-            WHEN annual_revenue_text IS NOT NULL AND annual_revenue_number IS NULL
+            WHEN annual_revenue_text IS NOT NULL AND annual_revenue_int IS NULL
+                 AND annual_revenue_number IS NULL
                 THEN lp_why($why_not_number, 'annual_revenue', left(annual_revenue_text, 40))
-            WHEN annual_revenue_number < 0
+            WHEN coalesce(annual_revenue_int < 0, annual_revenue_number < 0)
                 THEN lp_why($why_negative, 'annual_revenue', annual_revenue_text)
-            WHEN annual_revenue_number >= 1e18
+            WHEN coalesce(annual_revenue_int >= 1000000000000000000,  -- exact, not a DOUBLE
+                          annual_revenue_number >= 1000000000000000000)
                 THEN lp_why($why_too_large, 'annual_revenue', left(annual_revenue_text, 40))
         END,
-        CASE WHEN founded_year_text IS NOT NULL AND (founded_year_number IS NULL
-                OR founded_year_number <> round(founded_year_number)
-                OR founded_year_number NOT BETWEEN 1800 AND 2100)
+        CASE WHEN founded_year_text IS NOT NULL
+                AND coalesce(founded_year_int NOT BETWEEN 1800 AND 2100,
+                             founded_year_number IS NULL
+                             OR founded_year_number <> round(founded_year_number)
+                             OR founded_year_number NOT BETWEEN 1800 AND 2100)
             THEN lp_why($why_not_year, 'founded_year', left(founded_year_text, 40)) END,
         CASE WHEN greatest(length(key_text), length(first_name), length(last_name),
                            length(title), length(phone), length(company_name), length(website),
