@@ -21,14 +21,11 @@ before issue 14's work 686 s, 5.4 GB against a 25 s, 0.6 GB floor (27.8x); with 
 features, vectorised talking points, prices and reasons, unchanged CSVs not read again and rep
 pages capped: 110.9 s, 3.4 GB against 5.6 s, 0.7 GB (19.9x; set-up 102 s instead of 990 s).
 At 30,000: 155 s against 6.8 s (22.7x) before, 41.5 s against 3.3 s (12.6x) after.
-Then, on the same 100k warehouse with the machine far busier (the floor took 15-24 s, and the
-steps not changed meanwhile took 2-7x their earlier time, so the totals say nothing): publish
-45.2 s -> 18.5-24.7 s (the sheet's inputs through Arrow, its neutralising and CSV column-wise,
-its stored rows replaced in place), owners 25.5 s -> 3.5-4.5 s, the flow's own time outside
-its tasks 8.6 s -> 0.5-0.7 s (no task run carries the process tag any more, so none asks the
-server for a concurrency slot). What is left: features, scores and talking points, Prefect's
-temporary server and the imports (about 15 s), and in publish the sheet's JSON rows and its
-per-lead text (about 5 s each).
+At the end of the next session, on a quiet machine (best of 3): 50.4 s, 2.8 GB against
+8.0 s, 0.7 GB (6.3x): per-run tables without a key index (migration 016), publish and owners
+column-wise, no task run tagged, Prefect's server started first. At 300,000 (best of 2):
+125.9 s, 6.8 GB against 15.8 s, 1.5 GB (8.0x). What is left at 100k: publish 15.7 s, scores
+10.2 s, imports and Prefect's server outside the flow 9.1 s.
 """
 
 from __future__ import annotations
