@@ -258,13 +258,11 @@ def put_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date, source: 
     again took 4-10 s per table at 100k leads), so the key (run_date, lead_id) is kept here:
     rows that name a lead twice are refused before anything changes.
     """
-    if table not in RUN_TABLES:
-        raise ValueError(f"{table} is not a per-run table")
     twice = con.execute(f"SELECT count(*) - count(DISTINCT lead_id) FROM {source}"  # noqa: S608
                         ).fetchall()[0][0]
     if twice:
         raise ValueError(f"{twice} rows for {table} name a lead already named: nothing written")
-    con.execute(f"DELETE FROM {table} WHERE run_date = ?", [run_date])  # noqa: S608
+    clear_run(con, table, run_date)  # refuses a table that is not a run table
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}")  # noqa: S608
 
 
