@@ -361,10 +361,8 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: one sentence, details on demand
         if os.environ.get("LEADPILOT_DEBUG"):
             raise
-        from flows.pipeline.prefect_env import startup_failure
-
         _log.error("%s: %s", type(exc).__name__, exc, exc_info=True)
-        sentence = startup_failure(exc) or _warehouse_failure(exc)
+        sentence = _warehouse_failure(exc)
         if sentence:
             err.print(error_line(sentence))
             sys.exit(1)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.errors import LeadpilotError
+from flows.pipeline.prefect_env import STARTUP_TIMEOUT_SECONDS
 from flows.settings import Settings
 
 TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
@@ -76,7 +77,7 @@ def serving(server: LocalServer | None) -> Iterator[None]:
             stop(server)
         yield
         return
-    wait(server, float(os.environ.get(TIMEOUT_VARIABLE, "120")))
+    wait(server, float(os.environ.get(TIMEOUT_VARIABLE, STARTUP_TIMEOUT_SECONDS)))
     with temporary_settings(updates={PREFECT_API_URL: server.url}):
         yield
 

@@ -12,7 +12,6 @@ from flows.settings import Settings
 # Seconds a temporary Prefect server may take to answer (Prefect's default, 20 s, is too short
 # for a busy 2-core machine: its start-up alone measured 12-19 s there).
 STARTUP_TIMEOUT_SECONDS = 120
-_STARTUP_FAILED = "Timed out while attempting to connect to ephemeral Prefect API server"
 
 
 def configure(settings: Settings, quiet: bool = True) -> None:
@@ -51,17 +50,6 @@ def log_to_file(settings: Settings) -> Path:
         handler.setLevel(logging.WARNING)
         root.addHandler(handler)
     return path
-
-
-def startup_failure(exc: BaseException) -> str | None:
-    """The one sentence to print when `exc` is Prefect's temporary server failing to start."""
-    if not isinstance(exc, RuntimeError) or not str(exc).startswith(_STARTUP_FAILED):
-        return None
-    waited = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
-                            str(STARTUP_TIMEOUT_SECONDS))
-    return (f"Prefect's temporary server did not start within {waited} s (a busy machine?): "
-            "run the command again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, "
-            "or start `prefect server start` and set PREFECT_API_URL.")
 
 
 PID_TAG = "leadpilot-pid:"
