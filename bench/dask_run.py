@@ -46,7 +46,7 @@ def main() -> None:
 
     with LocalCluster(host="127.0.0.1", n_workers=args.workers, threads_per_worker=1,
                       processes=True, dashboard_address=None) as cluster:
-        env = {**environment(args.home), "LEADPILOT_SCORE_CHUNK_LEADS": str(args.chunk)}
+        env = {**environment(args.home), "LEADPILOT_CHUNK_LEADS": str(args.chunk)}
         modes = {"one process": env,
                  f"{args.workers} Dask workers": {**env,
                                                   "LEADPILOT_DASK_ADDRESS":

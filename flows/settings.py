@@ -62,9 +62,10 @@ class Settings(BaseSettings):
     drift_threshold: float = Field(
         default=0.2, gt=0, description="PSI above which the run summary warns about a feature.")
     seed: int = 42
-    score_chunk_leads: int = Field(
-        default=50_000, ge=1, description="The scoring step reads, scores and stores the open "
-        "leads this many at a time, so its memory does not grow with their number.")
+    chunk_leads: int = Field(
+        default=50_000, ge=1, description="The daily run's chunked steps read, compute "
+        "and store the open leads this many at a time, so their memory does not grow with "
+        "the day.")
     dask_address: str | None = Field(
         default=None, description="A Dask scheduler (e.g. tcp://10.0.0.5:8786): the scoring "
         "step's chunks then run on its workers, through Prefect's Dask task runner. Default: "

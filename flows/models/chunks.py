@@ -74,14 +74,14 @@ def in_process(job: Job, chunks: Iterable[Chunk]) -> Iterator[pd.DataFrame]:
 
 def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
                     run: Runner = in_process) -> dict[str, Any]:
-    """Score the open leads of `run_date` in chunks of `settings.score_chunk_leads`, each by
+    """Score the open leads of `run_date` in chunks of `settings.chunk_leads`, each by
     `run`, and store them in place of the run's earlier scores; returns the run summary's
     scoring entry."""
     bands = GradeBands.from_file(load_yaml(settings.path(settings.grades)))
     phrases = load_yaml(settings.path(settings.reasons)).data
     grades: Counter[str] = Counter()
     with store.opened(settings.path(settings.warehouse)) as con:
-        starts = chunk_starts(con, run_date, settings.score_chunk_leads)
+        starts = chunk_starts(con, run_date, settings.chunk_leads)
         rules, model = None, None  # loaded only when there are leads to score
         if starts and scorer.kind == RULES:
             rules = rule_book(settings)

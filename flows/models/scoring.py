@@ -44,7 +44,7 @@ def choose_scorer(settings: Settings, now: datetime) -> Scorer:
 def score(settings: Settings, run_date: date, scorer: Scorer) -> dict[str, Any]:
     """Score the open leads of `run_date` (pure.score_leads) and store them; returns the summary.
 
-    The leads are read, scored and stored `settings.score_chunk_leads` at a time
+    The leads are read, scored and stored `settings.chunk_leads` at a time
     (flows/models/chunks.py); with `settings.dask_address`, the chunks are scored on that Dask
     cluster (flows/models/cluster.py, which alone imports Dask).
     """

@@ -51,7 +51,7 @@ def test_the_scoring_chunks_run_on_the_cluster_and_the_sheet_is_the_single_proce
     warehouse = tmp_path / "leadpilot.duckdb"
     shutil.copy(settings.path(settings.warehouse), warehouse)
     for name, value in {"WAREHOUSE": warehouse, "OUT_DIR": tmp_path / "out",
-                        "REJECTS_DIR": tmp_path / "rejects", "SCORE_CHUNK_LEADS": CHUNK,
+                        "REJECTS_DIR": tmp_path / "rejects", "CHUNK_LEADS": CHUNK,
                         "DASK_ADDRESS": local.scheduler_address}.items():
         monkeypatch.setenv(f"LEADPILOT_{name}", str(value))
 

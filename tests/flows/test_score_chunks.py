@@ -29,7 +29,7 @@ def scored(demo_env, tmp_path_factory):
     settings = demo_env[0]
     warehouse = tmp_path_factory.mktemp("chunks") / "leadpilot.duckdb"
     shutil.copy(settings.path(settings.warehouse), warehouse)
-    local = settings.model_copy(update={"warehouse": warehouse, "score_chunk_leads": ALL})
+    local = settings.model_copy(update={"warehouse": warehouse, "chunk_leads": ALL})
     scorer = model_scoring.choose_scorer(local, NOW)
     for day in (YESTERDAY, ANCHOR):
         steps.features(local, day)
@@ -58,7 +58,7 @@ def test_one_chunk_scores_every_open_lead_and_says_how_each_moved_since_yesterda
 @pytest.mark.parametrize("size", [1, 4, LEADS - 1, LEADS])
 def test_any_chunk_size_stores_the_same_scores_and_summary(scored, size):
     settings, scorer, whole, summary = scored
-    chunked = settings.model_copy(update={"score_chunk_leads": size})
+    chunked = settings.model_copy(update={"chunk_leads": size})
     assert chunks.score_in_chunks(chunked, ANCHOR, scorer) == summary
     pd.testing.assert_frame_equal(_scores(chunked), whole)
 
@@ -96,7 +96,7 @@ def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_committed_before
 
     monkeypatch.setattr(chunks, "load_features", counted_read)
     monkeypatch.setattr(store, "staged_run", counted_stage)
-    chunks.score_in_chunks(settings.model_copy(update={"score_chunk_leads": 3}), ANCHOR,
+    chunks.score_in_chunks(settings.model_copy(update={"chunk_leads": 3}), ANCHOR,
                            scorer, run=runner)
 
     assert events == [("read", 3), ("write", 3), ("read", 3), ("write", 6), ("read", 3),
