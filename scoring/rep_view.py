@@ -160,23 +160,29 @@ def render_text(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en") ->
     return _ENV.get_template("rep_email.txt").render(**_context(sheet, rep, day, locale))
 
 
-def _context(sheet: pd.DataFrame, rep: str, day: date, locale: str) -> dict[str, object]:
-    """What the templates show: the first MAX_CARDS cards, and how many leads there are."""
+def _context(sheet: pd.DataFrame, rep: str, day: date, locale: str,
+             total: int | None = None) -> dict[str, object]:
+    """What the templates show: the first MAX_CARDS cards, and how many leads there are
+    (`total`, when `sheet` holds only the rep's first rows; else its length)."""
     words = WORDS.get(locale, WORDS["en"])
     when, rep = shown(day, "run_date", locale), unquoted(rep)
-    count = (words["count"].format(n=len(sheet)) if len(sheet) <= MAX_CARDS
-             else words["first"].format(shown=MAX_CARDS, n=_number(Decimal(len(sheet)), locale)))
+    n = len(sheet) if total is None else total
+    count = (words["count"].format(n=n) if n <= MAX_CARDS
+             else words["first"].format(shown=MAX_CARDS, n=_number(Decimal(n), locale)))
     return {"lang": locale, "words": words, "cards": cards(sheet.head(MAX_CARDS), locale),
             "title": words["title"].format(rep=rep or "—", day=when), "count": count}
 
 
 def rep_files(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en",
-              address: str | None = None) -> tuple[str, EmailMessage]:
-    """The rep's page and e-mail (`rep_email`), from one set of cards."""
-    context = _context(sheet, rep, day, locale)
+              address: str | None = None, total: int | None = None
+              ) -> tuple[str, EmailMessage]:
+    """The rep's page and e-mail (`rep_email`), from one set of cards. `total`: how many leads
+    the rep has, when `sheet` holds only the first MAX_CARDS of them."""
+    context = _context(sheet, rep, day, locale, total)
     page = _ENV.get_template("rep_page.html").render(**context)
     text = _ENV.get_template("rep_email.txt").render(**context)
-    return page, _message(text, page, len(sheet), rep, day, locale, address)
+    n = len(sheet) if total is None else total
+    return page, _message(text, page, n, rep, day, locale, address)
 
 
 def rep_email(sheet: pd.DataFrame, rep: str, day: date, locale: str = "en",

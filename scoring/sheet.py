@@ -79,6 +79,8 @@ def rank_leads(scored: pd.DataFrame) -> pd.DataFrame:
 def _contacts(ranked: pd.DataFrame, names: pd.Series) -> list[str]:
     """Per row: on a primary row, the account's other contacts with their roles; on another
     contact's row, who the primary contact is."""
+    if ranked.empty:
+        return []
     titles = ranked["title"].astype("string").fillna("")
     people = (names + titles.map(lambda t: f", {t}" if t else "")
               + (ranked["win_probability"] * 100).map(lambda p: f" ({p:.1f} %)"))
@@ -121,6 +123,12 @@ def _facts(ranked: pd.DataFrame) -> list[str] | str:
             for f in ranked["enriched_facts"].tolist()]
 
 
+def _whole(values: pd.Series) -> pd.Series:
+    """Whole numbers with gaps (a lead without a quote) as whole numbers: 12, not 12.0, and the
+    same text whichever rows a part of the sheet holds."""
+    return values.astype("Int64") if values.dtype.kind == "f" else values
+
+
 def _change(movement: object, move_note: str) -> str:
     movement = movement if isinstance(movement, str) else ""
     return "; ".join(part for part in (move_note, movement) if part)
@@ -138,15 +146,35 @@ def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.D
             (the account; without it each lead is its own), owner and reason (why that owner).
         moves: the reps' active moves (scoring.steering.steer), noted in "change".
     """
+    return sheet_part(order_leads(scored, moves))
+
+
+def order_leads(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What of the sheet depends on the other leads: `scored` (at least lead_id, grade,
+    win_probability, expected_value, first_name, last_name and title; optionally company_id)
+    in sheet order, ranked and steered (rank, account_rank, primary, move_note), with each row's
+    `priority` and `account_contacts`. `sheet_part` makes any run of these rows sheet rows, so
+    a large day can be ordered on these few columns and written in parts."""
     ranked = steer(rank_leads(scored), moves)
-    names = ranked[["first_name", "last_name"]].astype("string").fillna("")
-    lead_names = (names["first_name"] + " " + names["last_name"]).str.strip()
+    return ranked.assign(
+        priority=[priority_text(g, p, n) for g, p, n in zip(
+            ranked["account_grade"].tolist(), ranked["grade_place"].tolist(),
+            ranked["grade_accounts"].tolist(), strict=True)],
+        account_contacts=_contacts(ranked, _lead_names(ranked)))
+
+
+def _lead_names(leads: pd.DataFrame) -> pd.Series:
+    names = leads[["first_name", "last_name"]].astype("string").fillna("")
+    return (names["first_name"] + " " + names["last_name"]).str.strip()
+
+
+def sheet_part(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The sheet's rows of leads `order_leads` ordered (all of them or a run of them), with the
+    columns `build_sheet`'s `scored` names: each row depends on its own lead only."""
     sheet = pd.DataFrame({
         "rank": ranked["rank"],
         "account_rank": ranked["account_rank"],
-        "priority": [priority_text(g, p, n) for g, p, n in zip(
-            ranked["account_grade"].tolist(), ranked["grade_place"].tolist(),
-            ranked["grade_accounts"].tolist(), strict=True)],
+        "priority": ranked["priority"],
         "owner": ranked["owner"] if "owner" in ranked else None,
         "assigned_because": ranked["reason"] if "reason" in ranked else "",
         "grade": ranked["grade"],
@@ -155,10 +183,10 @@ def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.D
             ranked["movement"] if "movement" in ranked else [""] * len(ranked),
             ranked["move_note"], strict=True)],
         "expected_value": ranked["expected_value"].where(ranked["primary"], None),
-        "lead_name": lead_names,
+        "lead_name": _lead_names(ranked),
         "primary_contact": ranked["primary"].map({True: YES, False: NO}),
         "company": ranked["company"],
-        "account_contacts": _contacts(ranked, lead_names),
+        "account_contacts": ranked["account_contacts"],
         "title": ranked["title"],
         "email": ranked["email"],
         "phone": ranked["phone"],
@@ -173,7 +201,7 @@ def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.D
         "talking_points": [_numbered(pts) for pts in ranked["points"].tolist()],
         "enriched_facts": _facts(ranked),
         "plan": ranked["plan"],
-        "seats": ranked["seats"],
+        "seats": _whole(ranked["seats"]),
         "currency": ranked["currency"],
         "list_price": ranked["list_price"],
         "discount": ranked["suggested_discount"].map(_percent),

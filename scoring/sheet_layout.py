@@ -97,16 +97,20 @@ def slug(owner: object) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "owner"
 
 
+def owner_values(sheet: pd.DataFrame) -> pd.Series:
+    """Each row's owner as `split_by_owner` groups them ("" for none)."""
+    owners = sheet["owner"] if "owner" in sheet else pd.Series("", index=sheet.index)
+    return owners.astype(object).where(owners.notna(), "")
+
+
 def split_by_owner(sheet: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """One sheet per owner, keyed by the owner's slug, each in the sheet's order.
 
     Leads without an owner form the sheet `unassigned`. Two owners whose names give the same
     slug (Zoé and Zoe) get `zoe` and `zoe-2`, in the order they first appear.
     """
-    owners = sheet["owner"] if "owner" in sheet else pd.Series("", index=sheet.index)
-    owners = owners.astype(object).where(owners.notna(), "")
     parts: dict[str, pd.DataFrame] = {}
-    for owner, part in sheet.groupby(owners, sort=False):
+    for owner, part in sheet.groupby(owner_values(sheet), sort=False):
         key, n = slug(owner), 1
         while key in parts:
             n += 1

@@ -10,7 +10,7 @@ from pathlib import Path
 from support import ANCHOR
 
 from flows.models import scoring as model_scoring
-from flows.pipeline import owners, steps
+from flows.pipeline import owners, publishing, steps
 from flows.settings import Settings
 
 _SCORED: dict[Path, Path] = {}  # demo warehouse -> a copy with ANCHOR's steps run, once per session
@@ -29,7 +29,7 @@ def publish_copy(demo_env, root: Path, **changes) -> Settings:
     shutil.copy(_scored(settings, demo_env[2]), warehouse)
     local = settings.model_copy(update={"warehouse": warehouse, "out_dir": root / "out",
                                         "rejects_dir": root / "rejects", **changes})
-    steps.publish(local, ANCHOR)
+    publishing.publish(local, ANCHOR)
     return local
 
 

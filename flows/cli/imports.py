@@ -124,7 +124,7 @@ _MARKS = {"not_a_fit": "not a fit", "wrong_contact": "wrong contact", "move_up":
 
 def print_playbook_stats(settings: Settings, console: Console) -> None:
     """The talking points' counts as a table, the most often wrong first."""
-    from flows.pipeline.steps import playbook_stats
+    from flows.pipeline.publishing import playbook_stats
 
     with store.opened(settings.path(settings.warehouse)) as con:
         stats = playbook_stats(con)

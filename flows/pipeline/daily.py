@@ -1,5 +1,5 @@
 """The Prefect flows: the daily lead sheet and the weekly retrain. Thin: each step is a plain
-function in flows/pipeline/steps.py wrapped as a batch task here."""
+function in flows/pipeline/steps.py (the sheet: publishing.py) wrapped as a batch task here."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from flows import clock, store
 from flows.enrichment.lookups import enrich_daily, summary_lines
 from flows.models import scoring as model_scoring
 from flows.models.retraining import card_markdown, retrain
-from flows.pipeline import notify, owners, stale, steps
+from flows.pipeline import notify, owners, publishing, stale, steps
 from flows.pipeline.checks import check_inputs
 from flows.settings import Settings
 
@@ -68,10 +68,10 @@ def _daily(settings: Settings, run_date: date, now: datetime | None) -> str:
     summary["priced"] = _task(steps.price)(settings, run_date)
     summary["talking_points"] = _task(steps.talking_points)(settings, run_date)
     summary["owners"] = _task(owners.assign_owners)(settings, run_date)
-    path, sheet = _task(steps.publish, **_IO)(settings, run_date)
+    path, leads, top = _task(publishing.publish, **_IO)(settings, run_date)
     _record(settings, run_date, started, clock.now(settings) if now is None else now, summary)
-    _publish_artifacts(run_date, summary, sheet)
-    print(f"Lead sheet for {run_date}: {path} ({len(sheet)} leads)")
+    _publish_artifacts(run_date, summary, top)
+    print(f"Lead sheet for {run_date}: {path} ({leads} leads)")
     print(owners.load_line(summary["owners"]))
     print("\n".join(model_scoring.summary_lines(summary)))
     return str(path)
@@ -119,7 +119,7 @@ def _record(settings: Settings, run_date: date, started: datetime, finished: dat
         })
 
 
-def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
+def _publish_artifacts(run_date: date, summary: dict, top) -> None:
     grades = summary["scoring"].get("grades", {})
     rejected = sum(r["rejected"] for r in summary["intake"])
     suppressed = sum(r["suppressed"] for r in summary["intake"])
@@ -139,6 +139,6 @@ def _publish_artifacts(run_date: date, summary: dict, sheet) -> None:
         *model_scoring.summary_lines(summary),
     ]))
     # lead ids and figures only: `leadpilot forget` cannot reach Prefect's database
-    top = sheet.head(10)[["rank", "lead_id", "grade", "win_probability", "expected_value",
-                         "plan"]].astype(str)
+    top = top[["rank", "lead_id", "grade", "win_probability", "expected_value",
+               "plan"]].astype(str)
     create_table_artifact(key="top-leads", table=top.to_dict(orient="records"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -16,17 +15,10 @@ from features.point_in_time import stage_open_features
 from flows import store
 from flows.editable_files import load_yaml
 from flows.intake.daily import import_all
-from flows.pipeline import owners
 from flows.settings import Settings
-from flows.sheets import files as sheet_files
-from flows.sheets.rep_pages import write_rep_pages
 from scoring.pricing import PriceBook, quote_leads
 from scoring.reasons import languages_for
-from scoring.sheet import build_sheet
-from scoring.sheet_layout import sheet_rows_json
 from scoring.talking_points import pick_points
-
-PLAYBOOK_STATS = "playbook_stats.csv"
 
 
 def intake(settings: Settings, run_date: date, now: datetime, dry_run: bool = False
@@ -108,44 +100,3 @@ def talking_points(settings: Settings, run_date: date) -> int:
                              "point_ids": picked["point_ids"]})
         with store.transaction(con):
             return store.replace_run(con, "talking_points", run_date, rows)
-
-
-def publish(settings: Settings, run_date: date) -> tuple[Path, pd.DataFrame]:
-    """Write data/out/<run_date>/lead_sheet.<csv|xlsx> and keep its rows in the warehouse;
-    beside it, each rep's page and e-mail (reps/<rep-slug>.html and .eml). The reps' active moves
-    reorder it, and playbook_stats.csv beside it counts the talking points reps marked useful or
-    wrong.
-
-    The format and locale are the settings' sheet_format and sheet_locale (CSV, en by default);
-    a French sheet is lead_sheet.fr.<csv|xlsx>.
-    """
-    with store.opened(settings.path(settings.warehouse)) as con:
-        # through Arrow, DECIMAL money arrives as Decimal (exact) and 2x faster than .df()
-        scored = con.sql(store.sql("sheet_inputs", __package__),
-                         params=[run_date]).to_arrow_table().to_pandas()
-        moves = con.execute(store.sql("active_moves", __package__),
-                            {"run_date": run_date, "days": settings.move_days}).df()
-        sheet = build_sheet(scored, moves)
-        stats = playbook_stats(con)
-        rows = pd.DataFrame({
-            "rank": sheet["rank"], "lead_id": sheet["lead_id"],
-            "row": sheet_rows_json(sheet),
-        })
-        with store.transaction(con):
-            store.replace_run(con, "sheet_rows", run_date, rows)
-    path = (settings.path(settings.out_dir) / run_date.isoformat()
-            / sheet_files.localised_name(f"lead_sheet.{settings.sheet_format}",
-                                         settings.sheet_locale))
-    sheet_files.write_sheet(sheet, path, settings.sheet_format, settings.sheet_locale)
-    addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
-    write_rep_pages(sheet, path.parent, run_date, settings.sheet_locale, addresses)
-    # for sales ops: which talking points reps found useful or wrong (ids and counts only)
-    stats.to_csv(path.with_name(PLAYBOOK_STATS), index=False, encoding="utf-8-sig",
-                 lineterminator="\r\n")
-    return path, sheet
-
-
-def playbook_stats(con) -> pd.DataFrame:
-    """Per talking point (playbook entry id): the leads it was shown to, and how many leads'
-    reps marked it useful or wrong; the most often wrong first."""
-    return con.execute(store.sql("playbook_stats", __package__)).df()

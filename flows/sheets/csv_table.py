@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -31,22 +32,33 @@ def write_text_csv(columns: Mapping[str, Sequence[str]], path: Path, sep: str = 
     >>> (folder / "t.csv").read_bytes()
     b'a;"b;c"\r\n1;"x\ny"\r\n"a ""b";\r\n'
     """
-    headers = list(columns)
-    values = [pa.array(columns[h], type=pa.large_string(), from_pandas=True) for h in headers]
+    with open(path, "wb") as out:
+        write_header(out, list(columns), sep, lineterminator, bom)
+        write_rows(out, columns, sep, lineterminator)
+
+
+def write_header(out: BinaryIO, headers: list[str], sep: str = ",",
+                 lineterminator: str = "\r\n", bom: bool = True) -> None:
+    """The header line of a CSV whose columns are `headers` (after the BOM when `bom`)."""
+    head = sep.join(_quoted_one(h, sep, len(headers) == 1) for h in headers) + lineterminator
+    out.write(((BOM if bom else "") + head).encode("utf-8"))
+
+
+def write_rows(out: BinaryIO, columns: Mapping[str, Sequence[str]], sep: str = ",",
+               lineterminator: str = "\r\n") -> None:
+    """Append the rows of `columns` (header -> one str per row, no null) to `out`: a CSV
+    written in parts is the same bytes as one written at once."""
+    values = [pa.array(v, type=pa.large_string(), from_pandas=True) for v in columns.values()]
     rows = len(values[0]) if values else 0
     if any(v.null_count for v in values):
         raise ValueError("a CSV cell is null: give every cell its text")
-    with open(path, "wb") as out:
-        head = sep.join(_quoted_one(h, sep, len(headers) == 1) for h in headers)
-        head += lineterminator
-        out.write(((BOM if bom else "") + head).encode("utf-8"))
-        for start in range(0, rows, ROWS_PER_CHUNK):
-            cells = [_quoted(v.slice(start, ROWS_PER_CHUNK), sep, len(values) == 1)
-                     for v in values]
-            lines = pc.binary_join_element_wise(*cells, pa.scalar(sep, pa.large_string()))
-            lines = pc.binary_join_element_wise(  # each line ends with the terminator
-                lines, _EMPTY, pa.scalar(lineterminator, pa.large_string()))
-            out.write(_bytes(lines))
+    for start in range(0, rows, ROWS_PER_CHUNK):
+        cells = [_quoted(v.slice(start, ROWS_PER_CHUNK), sep, len(values) == 1)
+                 for v in values]
+        lines = pc.binary_join_element_wise(*cells, pa.scalar(sep, pa.large_string()))
+        lines = pc.binary_join_element_wise(  # each line ends with the terminator
+            lines, _EMPTY, pa.scalar(lineterminator, pa.large_string()))
+        out.write(_bytes(lines))
 
 
 def _quoted_one(text: str, sep: str, alone: bool) -> str:

@@ -27,15 +27,18 @@ never overwrites the English sheet. Money cells in XLSX show the row's currency.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from flows.sheets.csv_table import write_text_csv
+from flows.sheets.csv_table import write_header, write_rows
 from scoring.rep_view import unquoted
 from scoring.sheet import FORMULA_PREFIXES, neutralise
 from scoring.sheet_fit import (
@@ -80,16 +83,57 @@ def write_sheet(sheet: pd.DataFrame, path: Path, fmt: str = "csv", locale: str =
     Text is neutralised again (idempotent), so no caller can hand a spreadsheet a formula. The
     file appears whole or not at all: it is written next to `path`, then renamed.
     """
+    with sheet_writer(path, fmt, locale) as add:
+        add(sheet)
+    return path
+
+
+@contextmanager
+def sheet_writer(path: Path, fmt: str = "csv", locale: str = "en"
+                 ) -> Iterator[Callable[[pd.DataFrame], None]]:
+    """Write a sheet in parts, in rank order: yields `add(part)`, for runs of rows as
+    scoring.sheet.sheet_part makes them (the first part gives the header; give an empty one
+    for a sheet without rows). The parts make the same file as the whole sheet through
+    `write_sheet`.
+
+    CSV appends each part as it comes, so memory follows the part. XLSX fits its columns'
+    widths to every row, so it keeps the parts and writes them at the end (a workbook holds at
+    most 1,048,576 rows anyway). The file appears whole or not at all.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown sheet format {fmt!r}")
     if locale not in LOCALES:
         raise ValueError(f"unknown sheet locale {locale!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    (_write_csv if fmt == "csv" else _write_xlsx)(_disarmed(localise(sheet, locale)), partial,
-                                                  locale)
+    try:
+        if fmt == "csv":
+            with open(partial, "wb") as out:
+                yield _csv_parts(out, locale)
+        else:
+            parts: list[pd.DataFrame] = []
+            yield parts.append
+            _write_xlsx(_disarmed(localise(pd.concat(parts, ignore_index=True), locale)),
+                        partial, locale)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(path)
-    return path
+
+
+def _csv_parts(out: BinaryIO, locale: str) -> Callable[[pd.DataFrame], None]:
+    """`add(part)` of a CSV sheet: the header with the first part, then each part's rows."""
+    started = False
+
+    def add(part: pd.DataFrame) -> None:
+        nonlocal started
+        columns = _csv_columns(_disarmed(localise(part, locale)), locale)
+        if not started:
+            write_header(out, list(columns), SEPARATOR[locale])
+            started = True
+        write_rows(out, columns, SEPARATOR[locale])
+
+    return add
 
 
 def _disarmed(sheet: pd.DataFrame) -> pd.DataFrame:
@@ -143,12 +187,12 @@ def phone_text(value: object) -> object:
     return value
 
 
-def _write_csv(sheet: pd.DataFrame, path: Path, locale: str) -> None:
+def _csv_columns(sheet: pd.DataFrame, locale: str) -> dict[str, pd.Series | list[str]]:
+    """Header -> the column's CSV text, for each column of a neutralised, localised sheet."""
     names = headers(locale)
     if "phone" in sheet:
         sheet = sheet.assign(phone=sheet["phone"].map(phone_text))
-    write_text_csv({names.get(c, c): _column_text(sheet[c], locale) for c in sheet.columns},
-                   path, SEPARATOR[locale])
+    return {names.get(c, c): _column_text(sheet[c], locale) for c in sheet.columns}
 
 
 def _column_text(values: pd.Series, locale: str) -> pd.Series | list[str]:

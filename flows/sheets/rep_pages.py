@@ -5,6 +5,7 @@ reps/<rep-slug>.eml (the same as an unsent e-mail, plain text and HTML). Renderi
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from email import message_from_bytes, policy
@@ -13,19 +14,22 @@ from pathlib import Path
 import pandas as pd
 
 from scoring.rep_view import MAX_CARDS, rep_files
-from scoring.sheet_layout import split_by_owner
+from scoring.sheet_layout import owner_values, split_by_owner
 
 FOLDER = "reps"
 
 
 def write_rep_pages(sheet: pd.DataFrame, folder: Path, day: date, locale: str = "en",
-                    addresses: Mapping[str, str] | None = None) -> list[Path]:
+                    addresses: Mapping[str, str] | None = None,
+                    totals: Mapping[object, int] | None = None) -> list[Path]:
     """Write one page and one e-mail per owner of `sheet` under `folder`/reps/; return them.
 
     Args:
         sheet: the day's sheet (scoring.sheet.build_sheet or a stored one), in rank order.
         folder: the day's output folder (data/out/<run date>).
         addresses: rep name -> e-mail address (data/reps.yaml), for the e-mail's To header.
+        totals: owner (scoring.sheet_layout.owner_values) -> how many leads the owner has, when
+            `sheet` holds only each owner's first MAX_CARDS rows (RepCards); else counted.
 
     Pages of owners who have no lead this time are removed, so the folder is the day's reps.
     A page shows an owner's best MAX_CARDS leads (the backlog can be most of the sheet).
@@ -36,7 +40,8 @@ def write_rep_pages(sheet: pd.DataFrame, folder: Path, day: date, locale: str = 
     for key, part in split_by_owner(sheet).items():
         owner = str(part["owner"].iloc[0]) if "owner" in part and len(part) else ""
         page, mail = target / f"{key}.html", target / f"{key}.eml"
-        html, message = rep_files(part, owner, day, locale, (addresses or {}).get(owner))
+        total = (totals or {}).get(owner_values(part).iloc[0]) if len(part) else None
+        html, message = rep_files(part, owner, day, locale, (addresses or {}).get(owner), total)
         _replace(page, html.encode("utf-8"))
         _replace(mail, message.as_bytes(policy=policy.SMTP))
         written += [page, mail]
@@ -44,6 +49,26 @@ def write_rep_pages(sheet: pd.DataFrame, folder: Path, day: date, locale: str = 
         if stale not in written:
             stale.unlink()
     return written
+
+
+class RepCards:
+    """Each owner's first MAX_CARDS rows of a sheet given in parts (in rank order), and how many
+    rows each owner has: what `write_rep_pages` needs, without keeping the whole sheet."""
+
+    def __init__(self) -> None:
+        self.kept: list[pd.DataFrame] = []
+        self.totals: Counter[object] = Counter()
+
+    def add(self, part: pd.DataFrame) -> None:
+        owners = owner_values(part)
+        before = owners.map(self.totals).fillna(0).astype(int)
+        shown = before + part.groupby(owners, sort=False).cumcount() < MAX_CARDS
+        self.kept.append(part[shown.to_numpy()])
+        self.totals.update(owners.value_counts(sort=False).to_dict())
+
+    def sheet(self) -> pd.DataFrame:
+        """The rows kept, in the sheet's order."""
+        return pd.concat(self.kept, ignore_index=True) if self.kept else pd.DataFrame()
 
 
 def rewrite_rep_pages(folder: Path, sheet: pd.DataFrame, day: date, dry_run: bool = False

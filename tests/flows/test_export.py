@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from flows import store
 from flows.cli import app
 from flows.errors import LeadpilotError
-from flows.pipeline import steps
+from flows.pipeline import publishing
 from flows.sheets.export import stored_sheet, stored_top
 from scoring.sheet_locale import SOURCES_FR, headers
 
@@ -119,11 +119,12 @@ _SAME = ["Rank", "Owner", "Grade", "Lead", "Company", "Email", "Phone", "Country
 
 def test_the_daily_sheet_follows_the_format_and_locale_settings(published):
     xlsx = published.model_copy(update={"sheet_format": "xlsx", "sheet_locale": "fr"})
-    path, sheet = steps.publish(xlsx, ANCHOR)
+    path, leads, top = publishing.publish(xlsx, ANCHOR)
     assert path.name == "lead_sheet.fr.xlsx"  # the English sheet of the day is left alone
-    assert _xlsx(path, "fr")["ID du lead"].tolist() == sheet["lead_id"].tolist()
     with store.opened(published.warehouse) as con:  # the rows kept do not depend on the format
-        assert stored_sheet(con, ANCHOR)["lead_id"].tolist() == sheet["lead_id"].tolist()
+        stored = stored_sheet(con, ANCHOR)["lead_id"].tolist()
+    assert _xlsx(path, "fr")["ID du lead"].tolist() == stored
+    assert len(stored) == leads and top["lead_id"].tolist() == stored[:10]
 
 
 def test_exporting_a_day_without_a_sheet_names_the_latest_one(published):

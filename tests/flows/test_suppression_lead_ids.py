@@ -23,7 +23,7 @@ from flows.cli import app
 from flows.intake.daily import import_all
 from flows.intake.importer import import_file
 from flows.intake.mapping import load_mapping
-from flows.pipeline import steps
+from flows.pipeline import publishing
 from flows.privacy.erasure import forget
 from flows.settings import Settings
 
@@ -55,7 +55,7 @@ def published(demo_env, tmp_path) -> tuple[Settings, str, str]:
             [ANCHOR]).fetchone()
         con.execute("UPDATE leads SET first_name = ?, last_name = ? WHERE lead_id = ?",
                     [FIRST_NAME, LAST_NAME, lead])
-    steps.publish(settings, ANCHOR)  # the sheet shows the new name
+    publishing.publish(settings, ANCHOR)  # the sheet shows the new name
     return settings, email, lead
 
 

@@ -1,0 +1,115 @@
+"""The daily run's last step: the ranked lead sheet, written a part at a time.
+
+Ranking needs every lead, but only a few of its columns (scoring.sheet.order_leads: grade,
+probability, expected value, names and company); everything else on a row depends on its lead
+alone. So the step ranks the day on those columns, keeps the order in a temporary table, and
+then reads the sheet's rows in that order as a stream, `settings.chunk_leads` at a time: each
+part is turned into sheet rows (scoring.sheet.sheet_part), appended to the file, kept in the
+warehouse (staged, swapped in at the end) and offered to the rep pages, which keep each rep's
+first cards. What the step holds is the ranking columns and one part, not the day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from flows import store
+from flows.pipeline import owners
+from flows.settings import Settings
+from flows.sheets import files as sheet_files
+from flows.sheets.rep_pages import RepCards, write_rep_pages
+from scoring.sheet import order_leads, sheet_part
+from scoring.sheet_layout import sheet_rows_json
+
+PLAYBOOK_STATS = "playbook_stats.csv"
+TOP = 10  # rows of the run's top-leads artifact
+# what sheet_parts.sql reads back of the ranking (the order table's columns)
+ORDER_COLUMNS = ("lead_id", "rank", "account_rank", "primary", "move_note", "priority",
+                 "account_contacts")
+
+
+class Published(NamedTuple):
+    path: Path  # the sheet's file
+    leads: int  # its rows
+    top: pd.DataFrame  # its first TOP rows
+
+
+def publish(settings: Settings, run_date: date) -> Published:
+    """Write data/out/<run_date>/lead_sheet.<csv|xlsx> and keep its rows in the warehouse;
+    beside it, each rep's page and e-mail (reps/<rep-slug>.html and .eml). The reps' active moves
+    reorder it, and playbook_stats.csv beside it counts the talking points reps marked useful or
+    wrong.
+
+    The format and locale are the settings' sheet_format and sheet_locale (CSV, en by default);
+    a French sheet is lead_sheet.fr.<csv|xlsx>.
+    """
+    path = (settings.path(settings.out_dir) / run_date.isoformat()
+            / sheet_files.localised_name(f"lead_sheet.{settings.sheet_format}",
+                                         settings.sheet_locale))
+    cards, top, leads = RepCards(), [], 0
+    with store.opened(settings.path(settings.warehouse)) as con:
+        stats = playbook_stats(con)
+        order_sheet(con, run_date, settings.move_days)
+        writer = con.cursor()  # a second connection: `con` streams the parts meanwhile
+        try:
+            with (sheet_files.sheet_writer(path, settings.sheet_format,
+                                           settings.sheet_locale) as write,
+                  store.staged_run(writer, "sheet_rows", run_date) as keep):
+                for part in sheet_parts(con, run_date, settings.chunk_leads):
+                    keep(pd.DataFrame({"rank": part["rank"], "lead_id": part["lead_id"],
+                                       "row": sheet_rows_json(part)}))
+                    write(part)
+                    cards.add(part)
+                    top.append(part.head(TOP - sum(len(t) for t in top)))
+                    leads += len(part)
+        finally:
+            writer.close()
+    addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
+    write_rep_pages(cards.sheet(), path.parent, run_date, settings.sheet_locale, addresses,
+                    cards.totals)
+    # for sales ops: which talking points reps found useful or wrong (ids and counts only)
+    stats.to_csv(path.with_name(PLAYBOOK_STATS), index=False, encoding="utf-8-sig",
+                 lineterminator="\r\n")
+    return Published(path, leads, pd.concat(top, ignore_index=True))
+
+
+def order_sheet(con, run_date: date, move_days: int) -> int:
+    """Rank the leads of `run_date` (scoring.sheet.order_leads, the reps' active moves
+    included) into the temporary table sheet_order of `con`; returns how many there are."""
+    scored = con.sql(store.sql("sheet_order", __package__),
+                     params=[run_date]).to_arrow_table().to_pandas()
+    moves = con.execute(store.sql("active_moves", __package__),
+                        {"run_date": run_date, "days": move_days}).df()
+    ranked = order_leads(scored, moves)[list(ORDER_COLUMNS)]
+    con.register("_order", ranked)
+    try:
+        con.execute(store.sql("sheet_order_table", __package__))
+    finally:
+        con.unregister("_order")
+    return len(ranked)
+
+
+def sheet_parts(con, run_date: date, size: int) -> Iterator[pd.DataFrame]:
+    """The sheet's rows of the leads `order_sheet` ranked, in its order, at most `size` at a
+    time (one empty part when there is none: the file still gets its header)."""
+    reader = con.sql(store.sql("sheet_parts", __package__),
+                     params={"run_date": run_date}).to_arrow_reader(batch_size=size)
+    empty = True
+    for batch in reader:
+        for start in range(0, batch.num_rows, size):
+            empty = False
+            # through Arrow, DECIMAL money arrives as Decimal (exact) and 2x faster than .df()
+            yield sheet_part(batch.slice(start, size).to_pandas())
+    if empty:
+        yield sheet_part(reader.schema.empty_table().to_pandas())
+
+
+def playbook_stats(con) -> pd.DataFrame:
+    """Per talking point (playbook entry id): the leads it was shown to, and how many leads'
+    reps marked it useful or wrong; the most often wrong first."""
+    return con.execute(store.sql("playbook_stats", __package__)).df()

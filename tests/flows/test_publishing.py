@@ -1,0 +1,100 @@
+"""The sheet written a part at a time (flows/pipeline/publishing.py): whatever the part size,
+the same file, the same rows kept, the same rep pages; and no part larger than asked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+from sheet_runs import publish_copy
+from support import ANCHOR
+
+from flows import store
+from flows.pipeline import publishing
+from flows.sheets.export import stored_sheet
+from flows.sheets.rep_pages import RepCards, write_rep_pages
+from scoring.rep_view import MAX_CARDS
+
+WHOLE = 1_000_000
+
+
+def _outputs(settings) -> dict[str, bytes]:
+    """Every file of the day's output folder, by its path in it."""
+    folder = settings.path(settings.out_dir) / ANCHOR.isoformat()
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _kept(settings) -> list[tuple]:
+    with store.opened(settings.warehouse) as con:
+        return con.execute("SELECT rank, lead_id, row FROM sheet_rows WHERE run_date = ? "
+                           "ORDER BY rank", [ANCHOR]).fetchall()
+
+
+@pytest.fixture(scope="module")
+def whole(demo_env, tmp_path_factory):
+    return publish_copy(demo_env, tmp_path_factory.mktemp("whole"), chunk_leads=WHOLE)
+
+
+@pytest.mark.parametrize("size", [2, 37])
+def test_any_part_size_writes_the_same_sheet_rows_and_rep_pages(demo_env, whole, tmp_path, size):
+    parted = publish_copy(demo_env, tmp_path, chunk_leads=size)
+    expected = _outputs(whole)
+    assert "lead_sheet.csv" in expected and any(p.startswith("reps/") for p in expected)
+    assert _outputs(parted) == expected
+    assert _kept(parted) == _kept(whole)
+
+
+def test_the_parts_follow_the_sheet_order_and_none_is_larger_than_asked(whole):
+    with store.opened(whole.warehouse) as con:
+        leads = publishing.order_sheet(con, ANCHOR, whole.move_days)
+        parts = list(publishing.sheet_parts(con, ANCHOR, 40))
+        expected = stored_sheet(con, ANCHOR)
+    assert leads == len(expected) > 200
+    assert [len(p) for p in parts] == [40] * (leads // 40) + [leads % 40]
+    assert pd.concat(parts)["lead_id"].tolist() == expected["lead_id"].tolist()
+    assert pd.concat(parts)["rank"].tolist() == list(range(1, leads + 1))
+
+
+def test_an_xlsx_sheet_written_in_parts_holds_the_same_cells(demo_env, tmp_path):
+    def cells(settings):
+        path = settings.path(settings.out_dir) / ANCHOR.isoformat() / "lead_sheet.fr.xlsx"
+        page = openpyxl.load_workbook(path).worksheets[0]
+        return [[c.value for c in row] for row in page.iter_rows()]
+
+    changes = {"sheet_format": "xlsx", "sheet_locale": "fr"}
+    whole = cells(publish_copy(demo_env, tmp_path / "whole", chunk_leads=WHOLE, **changes))
+    assert len(whole) > 200
+    assert cells(publish_copy(demo_env, tmp_path / "parts", chunk_leads=9, **changes)) == whole
+
+
+def test_a_day_without_scored_leads_gets_a_sheet_with_its_header_only(whole):
+    empty_day = date(2026, 11, 20)
+    path, leads, top = publishing.publish(whole, empty_day)
+    assert (leads, len(top)) == (0, 0)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Rank,Account rank,Priority,")
+
+
+def test_rep_cards_keep_each_reps_first_cards_and_count_them_all(whole, tmp_path):
+    with store.opened(whole.warehouse) as con:
+        day = stored_sheet(con, ANCHOR)
+    copies = -(-2 * MAX_CARDS // len(day))  # the backlog gets more leads than cards
+    sheet = pd.concat([day.assign(lead_id=day["lead_id"] + f"-{i}") for i in range(copies)],
+                      ignore_index=True).assign(rank=lambda s: range(1, len(s) + 1))
+    sizes = sheet.groupby("owner").size()
+    assert sizes.max() > MAX_CARDS > sizes.min()
+    cards = RepCards()
+    for start in range(0, len(sheet), 333):
+        cards.add(sheet.iloc[start:start + 333])
+    kept = cards.sheet()
+    assert kept.groupby("owner").size().max() == MAX_CARDS
+    assert dict(cards.totals) == sheet.groupby("owner").size().to_dict()
+
+    def pages(folder, rows, totals=None):
+        return {p.name: p.read_bytes() for p in write_rep_pages(rows, folder, ANCHOR,
+                                                                totals=totals)}
+
+    assert pages(tmp_path / "kept", kept, cards.totals) == pages(tmp_path / "all", sheet)
