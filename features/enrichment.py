@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from features.domains import normalise_domains
-from features.email import email_domains, email_kinds
+from features.email import domain_kinds, email_domains
 from features.titles import classify_titles
 
 ENRICHMENT_COLUMNS: tuple[str, ...] = (
@@ -40,7 +40,7 @@ def enrich_offline(leads: pd.DataFrame, companies: pd.DataFrame) -> pd.DataFrame
         a missing domain (``email_kind``, ``seniority`` and ``department`` are never null).
     """
     email_domain = email_domains(leads["email"])
-    email_kind = email_kinds(leads["email"])
+    email_kind = domain_kinds(email_domain)
     corporate_domain = email_domain.where(email_kind.eq("corporate"))
     company_domain = _company_domains(leads["company_id"], companies)
     company_domain = company_domain.where(company_domain.notna(), corporate_domain)
