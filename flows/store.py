@@ -22,7 +22,7 @@ RUN_TABLES = ("lead_features", "scores", "talking_points", "quotes", "sheet_rows
 UPSERT_KEYS = {"companies": "company_id", "leads": "lead_id", "activities": "event_id",
                "lead_enrichment": "lead_id"}
 # Of those, the ones whose key has no index (migration 006): their upsert deletes and inserts.
-UNINDEXED = ("leads",)  # and the RUN_TABLES (migration 016)
+UNINDEXED = ("leads", "activities")  # and the RUN_TABLES (migrations 006, 016, 017)
 
 
 def sql(name: str, package: str = "flows") -> str:

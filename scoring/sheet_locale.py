@@ -116,6 +116,10 @@ def localise(sheet: pd.DataFrame, locale: str) -> pd.DataFrame:
                 lambda v: {"yes": "oui", "no": "non"}.get(v, v))
         if "priority" in out:  # "grade A, #3 of 48 by expected value"
             out["priority"] = out["priority"].map(_priority_fr)
+        if "assigned_because" in out:  # few distinct phrases: each worded once
+            reasons = out["assigned_because"]
+            out["assigned_because"] = reasons.map(
+                {r: assigned_fr(r) for r in reasons.dropna().unique()})
     return out
 
 
@@ -131,6 +135,47 @@ def _priority_fr(text: object) -> object:
     if not isinstance(text, str):
         return text
     return _PRIORITY.sub(r"note \1, n° \2 sur \3 par valeur attendue", text)
+
+
+# scoring.workload's phrases, most specific first; a rep's name is whatever data/reps.yaml says
+_ASSIGNED_FR = tuple((re.compile(pattern, re.DOTALL), french) for pattern, french in (
+    (r"CRM owner", "propriétaire CRM"),
+    (r"no territory: default rep", "aucun territoire : commercial par défaut"),
+    (r"territory (.*)", r"territoire \1"),
+    (r"backlog: (.+) \(CRM owner\) at capacity",
+     r"en attente : \1 (propriétaire CRM) a atteint sa capacité"),
+    (r"backlog: (.+) already has (\d+) contacts of this company \(max_leads_per_company\)",
+     r"en attente : \1 a déjà \2 contacts de cette entreprise (max_leads_per_company)"),
+    (r"backlog: not worked by (.+) in (\d+) days, and no other rep covers it",
+     r"en attente : non travaillé par \1 depuis \2 jours, et aucun autre commercial ne le "
+     r"couvre"),
+    (r"backlog: (.+) at capacity", r"en attente : \1 a atteint sa capacité"),
+    (r"overflow: (.+) at capacity", r"débordement : \1 a atteint sa capacité"),
+    (r"recycled: not worked by (.+) in (\d+) days",
+     r"réattribué : non travaillé par \1 depuis \2 jours"),
+    (r"do not contact: (.*)", r"ne pas contacter : \1"),
+))
+_CRM_UNKNOWN = " (CRM owner unknown)"
+
+
+def assigned_fr(text: object) -> object:
+    """Why a lead went to its owner (scoring.workload), in French; a phrase it does not know
+    stays as it is.
+
+    >>> assigned_fr("territory FR software (CRM owner unknown)")
+    'territoire FR software (propriétaire CRM inconnu)'
+    >>> assigned_fr("backlog: Léa Rousseau at capacity")
+    'en attente : Léa Rousseau a atteint sa capacité'
+    """
+    if not isinstance(text, str):
+        return text
+    unknown = text.endswith(_CRM_UNKNOWN)
+    base = text[:-len(_CRM_UNKNOWN)] if unknown else text
+    for pattern, french in _ASSIGNED_FR:
+        if match := pattern.fullmatch(base):
+            worded = match.expand(french)
+            return worded + " (propriétaire CRM inconnu)" if unknown else worded
+    return text
 
 
 def _scored_by_fr(text: object) -> object:

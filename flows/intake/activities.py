@@ -58,9 +58,8 @@ def import_activities(con: duckdb.DuckDBPyConnection, path: Path, rejects_dir: P
     if written:  # as `.partial`: the caller publishes it once its transaction commits
         rejects.write_rejects(_rejects(con, loaded, hidden), target)
     check_unchanged(path, read_from)  # a file still being written: nothing of it lands
-    if not dry_run:
-        con.execute("INSERT OR REPLACE INTO activities BY NAME SELECT event_id, lead_id, "
-                    "occurred_at, event_type FROM lp_event_valid WHERE changed")
+    if not dry_run:  # one row per event_id: no key index keeps it (migration 017), this does
+        run_script(con, store.sql("import/activities_write", __package__), {})
     for table in ("lp_events", "lp_event_rows", "lp_event_valid", "lp_reject_reasons"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return {**counts, "rejects_file": str(target) if written else None}

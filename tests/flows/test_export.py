@@ -111,6 +111,9 @@ def test_export_of_a_past_day_in_french_matches_the_english_sheet(published, tmp
     assert french["Multi-year offers (per year)"].str.startswith("2 ans : ").all()
     assert not french["Change since yesterday"].eq("new").any()
     assert not french["Scored by"].str.contains("model|rules-based").any()
+    reasons = french["Assigned because"]
+    assert reasons.str.startswith(("territoire", "en attente")).any()
+    assert not reasons.str.contains("territory|backlog|capacity|CRM owner|overflow").any()
 
 
 _SAME = ["Rank", "Owner", "Grade", "Lead", "Company", "Email", "Phone", "Country",

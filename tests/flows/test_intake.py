@@ -89,6 +89,23 @@ def test_importing_the_same_files_twice_duplicates_nothing(files, tmp_path):
     assert con.execute("SELECT closed_at FROM leads WHERE lead_id = 'L6'").fetchone()[0] == NOW
 
 
+def test_an_event_changed_in_a_later_file_replaces_its_row_and_stays_once(files, tmp_path):
+    # activities has no key index (migration 017): the import keeps each event_id once
+    con = store.connect(tmp_path / "w.duckdb")
+    _import(con, files, tmp_path)
+    files["activities"].write_text(
+        "event_id,lead_id,occurred_at,event_type\n"
+        "E1,L1,2026-11-22 09:00:00,demo_request\n"  # changed
+        "E3,L2,2026-11-22 10:00:00,pricing_page\n"  # new
+        "E3,L2,2026-11-22 11:00:00,webinar_attended\n", encoding="utf-8")  # the later wins
+    activities = _import(con, files, tmp_path)[2]
+    assert (activities.read, activities.inserted, activities.updated) == (3, 1, 1)
+    assert con.execute("SELECT event_id, event_type, CAST(occurred_at AS VARCHAR) FROM "
+                       "activities ORDER BY 1").fetchall() == [
+        ("E1", "demo_request", "2026-11-22 09:00:00"),
+        ("E3", "webinar_attended", "2026-11-22 11:00:00")]
+
+
 def test_a_file_without_a_required_column_fails_whole_and_writes_nothing(files, tmp_path):
     files["activities"].write_text("event_id,lead_id\nE1,L1\n", encoding="utf-8")
     con = store.connect(tmp_path / "w.duckdb")

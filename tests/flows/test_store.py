@@ -178,3 +178,18 @@ def test_a_warehouse_of_version_15_keeps_its_run_rows_through_migration_16(tmp_p
     assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = "
                        "'owner_assignments' AND constraint_type = 'PRIMARY KEY'"
                        ).fetchall() == [(0,)]
+
+
+def test_activities_keep_their_rows_through_migration_17_and_carry_no_index(tmp_path):
+    # an ART index cannot spill: 14 million events failed their import's commit under 1 GB
+    con = store.connect(tmp_path / "old.duckdb")
+    con.execute("DROP TABLE activities")  # as versions 1 to 16 left it, with a row
+    con.execute("CREATE TABLE activities (event_id VARCHAR PRIMARY KEY, lead_id VARCHAR NOT "
+                "NULL, occurred_at TIMESTAMP NOT NULL, event_type VARCHAR NOT NULL)")
+    con.execute("INSERT INTO activities VALUES ('E1', 'L1', '2026-11-21 10:00', 'webinar')")
+    con.execute("DELETE FROM schema_version WHERE version = 17")
+    assert store.migrate(con) == [17]
+    assert con.execute("SELECT event_id, event_type FROM activities").fetchall() == [
+        ("E1", "webinar")]
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = "
+                       "'activities' AND constraint_type = 'PRIMARY KEY'").fetchall() == [(0,)]
