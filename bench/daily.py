@@ -72,30 +72,69 @@ def _wrapped(command: list[str]) -> list[str]:
     return [sys.executable, "-c", report, *command]
 
 
-def measure(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
-    """Seconds, peak RSS in MB of the process tree's largest member, and stdout."""
+def measure(command: list[str], env: dict[str, str], cwd: Path,
+            samples: list[tuple[float, float]] | None = None) -> tuple[float, float, str]:
+    """Seconds, peak RSS in MB of the process tree's largest member, and stdout. With
+    `samples`, the command's own RSS is appended to it every 0.1 s as (epoch seconds, MB)."""
     start = time.perf_counter()
-    done = subprocess.run(_wrapped(command), env=env, cwd=cwd, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode:
-        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n"
-                         f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    rss = json.loads(done.stderr.strip().splitlines()[-1])["rss_mb"]
-    return seconds, rss, done.stdout
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(_wrapped(command), env=env, cwd=cwd, stdout=out, stderr=err,
+                                   text=True)
+        while process.poll() is None:
+            if samples is not None and (rss := _rss_mb(_child(process.pid))) is not None:
+                samples.append((time.time(), rss))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n"
+                         f"{stdout[-3000:]}\n{stderr[-3000:]}")
+    rss = json.loads(stderr.strip().splitlines()[-1])["rss_mb"]
+    return seconds, rss, stdout
+
+
+def _child(pid: int) -> int | None:
+    """The first child of `pid` (Linux /proc; None elsewhere or when it has none yet)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if children else None
+
+
+def _rss_mb(pid: int | None) -> float | None:
+    """The resident memory of `pid` in MB (Linux /proc; None elsewhere or once it is gone)."""
+    if pid is None:
+        return None
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), None)
+    return int(line.split()[1]) / 1024 if line else None
 
 
 def _stamp(text: str) -> datetime:
     return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
 
 
-def steps(home: Path) -> tuple[list[tuple[str, float]], float]:
-    """Each task run of the latest flow run with its seconds, and the flow run's seconds."""
+def steps(home: Path) -> tuple[list[tuple[str, datetime, datetime]], float]:
+    """Each task run of the latest flow run with its start and end, and the flow run's
+    seconds."""
     with sqlite3.connect(home / "data" / "prefect" / "prefect.db") as db:
         rows = db.execute(TASKS).fetchall()
         flow = db.execute(FLOW).fetchone()
-    tasks = [(name.rsplit("-", 1)[0], (_stamp(end) - _stamp(start)).total_seconds())
+    tasks = [(name.rsplit("-", 1)[0], _stamp(start), _stamp(end))
              for name, start, end in rows if start and end]
     return tasks, (_stamp(flow[1]) - _stamp(flow[0])).total_seconds()
+
+
+def step_peak(samples: list[tuple[float, float]], start: datetime, end: datetime) -> str:
+    """The highest RSS sampled while a step ran, as text ("" when none was sampled)."""
+    inside = [rss for at, rss in samples if start.timestamp() <= at <= end.timestamp()]
+    return f"{max(inside):7.0f} MB" if inside else ""
 
 
 def set_up(home: Path, leads: int) -> float:
@@ -133,8 +172,9 @@ def report(home: Path, repeat: int) -> None:
     measure([str(LEADPILOT), "models"], env, home)
     runs, floors, breakdowns = [], [], []
     for i in range(repeat):
-        runs.append(measure([str(LEADPILOT), "run", "--top", "1"], env, home)[:2])
-        breakdowns.append(steps(home))
+        samples: list[tuple[float, float]] = []
+        runs.append(measure([str(LEADPILOT), "run", "--top", "1"], env, home, samples)[:2])
+        breakdowns.append((*steps(home), samples))
         *floor, printed = measure(floor_cmd, env, REPO)
         floors.append(tuple(floor))
         print(f"  round {i + 1}: leadpilot run {runs[-1][0]:.1f} s ({runs[-1][1]:.0f} MB), "
@@ -145,12 +185,18 @@ def report(home: Path, repeat: int) -> None:
     print(f"  leadpilot run  {best_run[0]:7.1f} s  peak RSS {max(r for _, r in runs):6.0f} MB")
     print(f"  floor          {best_floor[0]:7.1f} s  peak RSS {max(r for _, r in floors):6.0f} MB")
     print(f"  ratio          {best_run[0] / best_floor[0]:7.1f}x")
-    tasks, flow = breakdowns[runs.index(best_run)]
-    print("\nleadpilot run, per step (Prefect task runs of the best run):")
-    for name, seconds in tasks:
-        print(f"  {name:<22} {seconds:7.2f} s")
-    print(f"  {'(flow, outside tasks)':<22} {flow - sum(s for _, s in tasks):7.2f} s")
+    tasks, flow, samples = breakdowns[runs.index(best_run)]
+    print("\nleadpilot run, per step (Prefect task runs of the best run; the process's RSS "
+          "sampled every 0.1 s):")
+    for name, start, end in tasks:
+        seconds = (end - start).total_seconds()
+        print(f"  {name:<22} {seconds:7.2f} s  {step_peak(samples, start, end)}")
+    inside = sum((end - start).total_seconds() for _, start, end in tasks)
+    print(f"  {'(flow, outside tasks)':<22} {flow - inside:7.2f} s")
     print(f"  {'(outside the flow)':<22} {best_run[0] - flow:7.2f} s")
+    prefect = best_run[0] - inside
+    print(f"  outside the tasks (Prefect, imports, printing): {prefect:.1f} s, "
+          f"{100 * prefect / best_run[0]:.1f} % of the run")
 
 
 if __name__ == "__main__":
