@@ -304,6 +304,22 @@ def staged_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date
         con.execute(f"DROP TABLE {stage}")
 
 
+def chunk_starts(con: duckdb.DuckDBPyConnection, run_date: date, size: int) -> list[str]:
+    """The first lead_id of each chunk of `size` leads of `run_date`'s stored features (the
+    open leads of that day, in lead_id order)."""
+    return [row[0] for row in con.execute(sql("chunk_starts"),
+                                          {"run_date": run_date, "size": size}).fetchall()]
+
+
+def chunk_bounds(starts: list[str]) -> Iterator[dict[str, str | None]]:
+    """The bind parameters `first` and `after` of each chunk that `starts` begins: its leads
+    are those from `first` up to (not including) `after`. The first chunk begins at '' and the
+    last ends at None, so together they cover every lead_id, whichever table a step reads."""
+    firsts = ["", *starts[1:]] if starts else []
+    for first, after in zip(firsts, [*starts[1:], None], strict=True):
+        yield {"first": first, "after": after}
+
+
 def compact(path: Path | str) -> None:
     """Rewrite the warehouse into a fresh file and swap it in.
 

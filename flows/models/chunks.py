@@ -31,8 +31,8 @@ from scoring.scorer import RULES, Scorer
 if TYPE_CHECKING:
     from scoring.model import Model
 
-__all__ = ["Chunk", "Job", "Runner", "chunk_starts", "in_process", "read_chunks", "rule_book",
-           "score_chunk", "score_in_chunks"]
+__all__ = ["Chunk", "Job", "Runner", "in_process", "read_chunks", "rule_book", "score_chunk",
+           "score_in_chunks"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
     phrases = load_yaml(settings.path(settings.reasons)).data
     grades: Counter[str] = Counter()
     with store.opened(settings.path(settings.warehouse)) as con:
-        starts = chunk_starts(con, run_date, settings.chunk_leads)
+        starts = store.chunk_starts(con, run_date, settings.chunk_leads)
         rules, model = None, None  # loaded only when there are leads to score
         if starts and scorer.kind == RULES:
             rules = rule_book(settings)
@@ -95,16 +95,9 @@ def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
     return pure.summarise_grades(grades, scorer)
 
 
-def chunk_starts(con, run_date: date, size: int) -> list[str]:
-    """The first lead_id of each chunk of `size` leads of `run_date`'s stored features."""
-    return [row[0] for row in con.execute(store.sql("chunk_starts", __package__),
-                                          {"run_date": run_date, "size": size}).fetchall()]
-
-
 def read_chunks(con, run_date: date, starts: list[str]) -> Iterator[Chunk]:
     """Each chunk of `run_date` that `starts` begins, read from the warehouse when asked for."""
-    for first, after in zip(starts, [*starts[1:], None], strict=True):
-        bounds = {"first": first, "after": after}
+    for bounds in store.chunk_bounds(starts):
         yield Chunk(load_features(con, run_date, **bounds),
                     con.execute(store.sql("previous_scores", __package__),
                                 {"run_date": run_date, **bounds}).df())
