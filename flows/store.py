@@ -179,10 +179,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 @contextmanager
-def opened(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Connect, yield, and always close."""
+def opened(path: Path | str, memory_limit: str | None = None
+           ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Connect, yield, and always close. With `memory_limit` (e.g. "1GB"), DuckDB holds at
+    most that much in memory and spills the rest of its work to its temp directory (beside the
+    warehouse file: `<file>.tmp`); without, up to 80 % of the machine's memory."""
     con = connect(path)
     try:
+        if memory_limit is not None:
+            con.execute(f"SET memory_limit = '{memory_limit}'")
         yield con
     except duckdb.Error as exc:  # a commit that cannot write the file, a block cut off
         _raise_explained(exc, path)

@@ -80,7 +80,7 @@ def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
     bands = GradeBands.from_file(load_yaml(settings.path(settings.grades)))
     phrases = load_yaml(settings.path(settings.reasons)).data
     grades: Counter[str] = Counter()
-    with store.opened(settings.path(settings.warehouse)) as con:
+    with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         starts = store.chunk_starts(con, run_date, settings.chunk_leads)
         rules, model = None, None  # loaded only when there are leads to score
         if starts and scorer.kind == RULES:

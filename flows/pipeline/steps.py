@@ -55,8 +55,12 @@ def enrich(settings: Settings, now: datetime) -> int:
 
 def features(settings: Settings, run_date: date) -> int:
     """Point-in-time features of the leads open at the start of `run_date`, stored as typed
-    columns (one per feature and context column: migration 014)."""
-    with store.opened(settings.path(settings.warehouse)) as con:
+    columns (one per feature and context column: migration 014).
+
+    The rows never pass through Python: the step's memory is DuckDB's (the features query's
+    joins and aggregates, about 2 KB a lead, then the staged table and the insert), held to
+    `settings.duckdb_memory_limit`, beyond which DuckDB spills to disk."""
+    with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         staged = stage_open_features(con, run_date, store.sql("off_sheet", __package__),
                                      {"run_date": run_date})
         with store.transaction(con):
@@ -88,7 +92,7 @@ def price(settings: Settings, run_date: date) -> int:
     lead is priced on its own: any chunk size stores the same quotes)."""
     book = PriceBook.from_file(load_yaml(settings.path(settings.price_book)))
     priced = 0
-    with store.opened(settings.path(settings.warehouse)) as con:
+    with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         starts = store.chunk_starts(con, run_date, settings.chunk_leads)
         with store.staged_run(con, "quotes", run_date) as add:
             for bounds in store.chunk_bounds(starts):
@@ -105,7 +109,7 @@ def talking_points(settings: Settings, run_date: date) -> int:
     same rows)."""
     playbook = load_yaml(settings.path(settings.playbook)).data
     written = 0
-    with store.opened(settings.path(settings.warehouse)) as con:
+    with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         starts = store.chunk_starts(con, run_date, settings.chunk_leads)
         with store.staged_run(con, "talking_points", run_date) as add:
             for bounds in store.chunk_bounds(starts):

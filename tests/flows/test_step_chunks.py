@@ -1,18 +1,22 @@
 """The price and talking-points steps in chunks: any chunk size stores the same quotes and
-talking points, and the features are read one chunk at a time."""
+talking points, the features are read one chunk at a time, and DuckDB is held to the
+settings' memory limit."""
 
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 from support import ANCHOR, NOW
 
 from flows import store
 from flows.models import chunks
 from flows.models import scoring as model_scoring
 from flows.pipeline import steps
+from flows.settings import Settings
 
 LEADS = 23  # today's open leads here, the demo's first 23
 ALL = 10**6  # more leads per chunk than there are: one chunk
@@ -76,3 +80,28 @@ def test_talking_points_read_the_features_a_chunk_at_a_time(stepped, monkeypatch
     steps.talking_points(settings.model_copy(update={"chunk_leads": 10}), ANCHOR)
     assert sizes == [10, 10, LEADS - 20]
     pd.testing.assert_frame_equal(_stored(settings, "talking_points"), points)
+
+
+def test_under_a_tight_duckdb_memory_limit_the_steps_store_the_same_rows(stepped, monkeypatch):
+    settings, counts, quotes, points = stepped
+    limits: list[str] = []
+    opened = store.opened
+
+    @contextmanager
+    def recorded(path, memory_limit=None):
+        with opened(path, memory_limit) as con:
+            limits.append(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+            yield con
+
+    monkeypatch.setattr(store, "opened", recorded)
+    tight = settings.model_copy(update={"duckdb_memory_limit": "64MB", "chunk_leads": 5})
+    assert (steps.price(tight, ANCHOR), steps.talking_points(tight, ANCHOR)) == counts
+    assert limits == ["61.0 MiB", "61.0 MiB"]
+    pd.testing.assert_frame_equal(_stored(settings, "quotes"), quotes)
+    pd.testing.assert_frame_equal(_stored(settings, "talking_points"), points)
+
+
+def test_the_memory_limit_must_be_a_size_duckdb_reads():
+    with pytest.raises(ValidationError, match="duckdb_memory_limit"):
+        Settings(duckdb_memory_limit="lots")
+    assert Settings(duckdb_memory_limit="512MB").duckdb_memory_limit == "512MB"

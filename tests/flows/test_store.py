@@ -178,3 +178,15 @@ def test_a_warehouse_of_version_15_keeps_its_run_rows_through_migration_16(tmp_p
     assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = "
                        "'owner_assignments' AND constraint_type = 'PRIMARY KEY'"
                        ).fetchall() == [(0,)]
+
+
+def test_a_memory_limit_caps_duckdb_and_spills_beside_the_warehouse(tmp_path):
+    warehouse = tmp_path / "leadpilot.duckdb"
+    with store.opened(warehouse, "64MB") as con:
+        [(limit, spill)] = con.execute("SELECT current_setting('memory_limit'), "
+                                       "current_setting('temp_directory')").fetchall()
+    assert limit == "61.0 MiB"  # DuckDB shows 64,000,000 bytes in MiB
+    assert spill == f"{warehouse}.tmp"
+    with store.opened(warehouse) as con:  # without one, DuckDB's own default (80 % of memory)
+        [(default,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    assert default != limit
