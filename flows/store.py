@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 from typing import NoReturn
@@ -247,12 +248,26 @@ def replace_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
     if frame.empty:
         clear_run(con, table, run_date)
         return 0
-    con.register("_incoming", frame.assign(run_date=run_date))
+    con.register("_incoming", exact(frame).assign(run_date=run_date))
     try:
         put_run(con, table, run_date, "_incoming")
     finally:
         con.unregister("_incoming")
     return len(frame)
+
+
+def exact(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each column of Decimal objects as their text, to register with DuckDB:
+    DuckDB types such a column from a sample of its rows (DECIMAL(7,2) when the sampled
+    largest has five digits before the point), then fails on a wider value it did not sample,
+    or rounds a longer fraction; an insert casts the text to the table's own DECIMAL, exactly."""
+    text = {}
+    for name, column in frame.items():
+        if column.dtype == object and isinstance(column.iloc[column.notna().argmax()]
+                                                 if len(column) else None, Decimal):
+            text[name] = pd.Series([None if value is None else str(value) for value in column],
+                                   index=column.index, dtype=object)
+    return frame.assign(**text) if text else frame
 
 
 def put_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date, source: str) -> None:
@@ -295,12 +310,12 @@ def staged_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date
     def add(frame: pd.DataFrame) -> int:
         if frame.empty:
             return 0
-        with transaction(con):
-            con.register("_incoming", frame.assign(run_date=run_date))
-            try:
+        con.register("_incoming", exact(frame).assign(run_date=run_date))
+        try:  # unregistered after the rollback of a failed insert, whose error is the one raised
+            with transaction(con):
                 con.execute(f"INSERT INTO {stage} BY NAME SELECT * FROM _incoming")  # noqa: S608
-            finally:
-                con.unregister("_incoming")
+        finally:
+            con.unregister("_incoming")
         return len(frame)
 
     yield add
