@@ -1,5 +1,7 @@
 """The daily pipeline's steps as plain functions: each reads and writes the warehouse in one
-transaction and returns a small summary. pipeline/daily.py wraps each one as a Prefect task."""
+transaction, or (price, talking points) one per chunk of leads and one that puts the day's
+rows in place (store.staged_run), and returns a small summary. pipeline/daily.py wraps each
+one as a Prefect task."""
 
 from __future__ import annotations
 
