@@ -66,6 +66,11 @@ class Settings(BaseSettings):
         default=50_000, ge=1, description="The daily run's chunked steps read, compute "
         "and store the open leads this many at a time, so their memory does not grow with "
         "the day.")
+    duckdb_memory_limit: str = Field(
+        default="512MB", pattern=r"^[0-9]+(\.[0-9]+)?(KB|MB|GB|KiB|MiB|GiB)$",
+        description="What DuckDB may hold in memory in the daily run's steps that read the "
+        "day's leads (features, scores, prices, talking points); beyond it, it spills to a "
+        "folder beside the warehouse (leadpilot.duckdb.tmp). Lower saves memory, costs time.")
     dask_address: str | None = Field(
         default=None, description="A Dask scheduler (e.g. tcp://10.0.0.5:8786): the scoring "
         "step's chunks then run on its workers, through Prefect's Dask task runner. Default: "

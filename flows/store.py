@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 from typing import NoReturn
@@ -179,10 +180,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 @contextmanager
-def opened(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Connect, yield, and always close."""
+def opened(path: Path | str, memory_limit: str | None = None
+           ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Connect, yield, and always close. With `memory_limit` (e.g. "1GB"), DuckDB holds at
+    most that much in memory and spills the rest of its work to its temp directory (beside the
+    warehouse file: `<file>.tmp`); without, up to 80 % of the machine's memory."""
     con = connect(path)
     try:
+        if memory_limit is not None:
+            con.execute(f"SET memory_limit = '{memory_limit}'")
         yield con
     except duckdb.Error as exc:  # a commit that cannot write the file, a block cut off
         _raise_explained(exc, path)
@@ -242,12 +248,26 @@ def replace_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
     if frame.empty:
         clear_run(con, table, run_date)
         return 0
-    con.register("_incoming", frame.assign(run_date=run_date))
+    con.register("_incoming", exact(frame).assign(run_date=run_date))
     try:
         put_run(con, table, run_date, "_incoming")
     finally:
         con.unregister("_incoming")
     return len(frame)
+
+
+def exact(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each column of Decimal objects as their text, to register with DuckDB:
+    DuckDB types such a column from a sample of its rows (DECIMAL(7,2) when the sampled
+    largest has five digits before the point), then fails on a wider value it did not sample,
+    or rounds a longer fraction; an insert casts the text to the table's own DECIMAL, exactly."""
+    text = {}
+    for name, column in frame.items():
+        if column.dtype == object and isinstance(column.iloc[column.notna().argmax()]
+                                                 if len(column) else None, Decimal):
+            text[name] = pd.Series([None if value is None else str(value) for value in column],
+                                   index=column.index, dtype=object)
+    return frame.assign(**text) if text else frame
 
 
 def put_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date, source: str) -> None:
@@ -290,18 +310,34 @@ def staged_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date
     def add(frame: pd.DataFrame) -> int:
         if frame.empty:
             return 0
-        with transaction(con):
-            con.register("_incoming", frame.assign(run_date=run_date))
-            try:
+        con.register("_incoming", exact(frame).assign(run_date=run_date))
+        try:  # unregistered after the rollback of a failed insert, whose error is the one raised
+            with transaction(con):
                 con.execute(f"INSERT INTO {stage} BY NAME SELECT * FROM _incoming")  # noqa: S608
-            finally:
-                con.unregister("_incoming")
+        finally:
+            con.unregister("_incoming")
         return len(frame)
 
     yield add
     with transaction(con):
         put_run(con, table, run_date, stage)
         con.execute(f"DROP TABLE {stage}")
+
+
+def chunk_starts(con: duckdb.DuckDBPyConnection, run_date: date, size: int) -> list[str]:
+    """The first lead_id of each chunk of `size` leads of `run_date`'s stored features (the
+    open leads of that day, in lead_id order)."""
+    return [row[0] for row in con.execute(sql("chunk_starts"),
+                                          {"run_date": run_date, "size": size}).fetchall()]
+
+
+def chunk_bounds(starts: list[str]) -> Iterator[dict[str, str | None]]:
+    """The bind parameters `first` and `after` of each chunk that `starts` begins: its leads
+    are those from `first` up to (not including) `after`. The first chunk begins at '' and the
+    last ends at None, so together they cover every lead_id, whichever table a step reads."""
+    firsts = ["", *starts[1:]] if starts else []
+    for first, after in zip(firsts, [*starts[1:], None], strict=True):
+        yield {"first": first, "after": after}
 
 
 def compact(path: Path | str) -> None:

@@ -199,8 +199,7 @@ def _check_jinja(where: str, source: object, known: set[str], expression: bool) 
         return [f"{where}: must be a non-empty string"]
     try:
         (_expression if expression else _template)(source)
-        names = meta.find_undeclared_variables(
-            ENV.parse(f"{{{{ {source} }}}}" if expression else source))
+        names = _names(source, expression)  # cached: checked again for each chunk of leads
     except TemplateError as error:
         return [f"{where}: does not compile: {error}"]
     unknown = sorted(names - known - set(ENV.globals))

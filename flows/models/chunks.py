@@ -5,7 +5,9 @@ previous run's scores of those leads only), a runner scores each chunk with the 
 scoring.scorer (here, or on a Dask cluster: flows/models/cluster.py), and each chunk's rows are
 stored as they come back (store.staged_run: committed chunk by chunk beside the scores table,
 then put in place of the run's earlier scores in one transaction). score_leads treats each lead
-on its own (fixed grade bands), so any chunk size gives the same rows.
+on its own (fixed grade bands), so any chunk size gives the same rows. The chunks' lead_id
+ranges (store.chunk_starts, store.chunk_bounds) are those of the price and talking-points
+steps too (flows/pipeline/steps.py).
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from scoring.scorer import RULES, Scorer
 if TYPE_CHECKING:
     from scoring.model import Model
 
-__all__ = ["Chunk", "Job", "Runner", "chunk_starts", "in_process", "read_chunks", "rule_book",
-           "score_chunk", "score_in_chunks"]
+__all__ = ["Chunk", "Job", "Runner", "in_process", "read_chunks", "rule_book", "score_chunk",
+           "score_in_chunks"]
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,8 @@ def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
     bands = GradeBands.from_file(load_yaml(settings.path(settings.grades)))
     phrases = load_yaml(settings.path(settings.reasons)).data
     grades: Counter[str] = Counter()
-    with store.opened(settings.path(settings.warehouse)) as con:
-        starts = chunk_starts(con, run_date, settings.chunk_leads)
+    with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
+        starts = store.chunk_starts(con, run_date, settings.chunk_leads)
         rules, model = None, None  # loaded only when there are leads to score
         if starts and scorer.kind == RULES:
             rules = rule_book(settings)
@@ -95,16 +97,9 @@ def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
     return pure.summarise_grades(grades, scorer)
 
 
-def chunk_starts(con, run_date: date, size: int) -> list[str]:
-    """The first lead_id of each chunk of `size` leads of `run_date`'s stored features."""
-    return [row[0] for row in con.execute(store.sql("chunk_starts", __package__),
-                                          {"run_date": run_date, "size": size}).fetchall()]
-
-
 def read_chunks(con, run_date: date, starts: list[str]) -> Iterator[Chunk]:
     """Each chunk of `run_date` that `starts` begins, read from the warehouse when asked for."""
-    for first, after in zip(starts, [*starts[1:], None], strict=True):
-        bounds = {"first": first, "after": after}
+    for bounds in store.chunk_bounds(starts):
         yield Chunk(load_features(con, run_date, **bounds),
                     con.execute(store.sql("previous_scores", __package__),
                                 {"run_date": run_date, **bounds}).df())

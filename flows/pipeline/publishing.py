@@ -6,7 +6,9 @@ alone. So the step ranks the day on those columns, keeps the order in a temporar
 then reads the sheet's rows in that order as a stream, `settings.chunk_leads` at a time: each
 part is turned into sheet rows (scoring.sheet.sheet_part), appended to the file, kept in the
 warehouse (staged, swapped in at the end) and offered to the rep pages, which keep each rep's
-first cards. What the step holds is the ranking columns and one part, not the day.
+first cards. What the step holds is the ranking columns and one part, not the day; DuckDB,
+which sorts the day's rows for the stream, keeps to settings.duckdb_memory_limit and spills
+the rest beside the warehouse.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def publish(settings: Settings, run_date: date) -> Published:
             / sheet_files.localised_name(f"lead_sheet.{settings.sheet_format}",
                                          settings.sheet_locale))
     cards, top, leads = RepCards(), [], 0
-    with store.opened(settings.path(settings.warehouse)) as con:
+    with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         stats = playbook_stats(con)
         order_sheet(con, run_date, settings.move_days)
         writer = con.cursor()  # a second connection: `con` streams the parts meanwhile

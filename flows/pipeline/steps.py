@@ -1,5 +1,7 @@
 """The daily pipeline's steps as plain functions: each reads and writes the warehouse in one
-transaction and returns a small summary. pipeline/daily.py wraps each one as a Prefect task."""
+transaction, or (price, talking points) one per chunk of leads and one that puts the day's
+rows in place (store.staged_run), and returns a small summary. pipeline/daily.py wraps each
+one as a Prefect task."""
 
 from __future__ import annotations
 
@@ -47,8 +49,12 @@ def enrich(settings: Settings, now: datetime) -> int:
 
 def features(settings: Settings, run_date: date) -> int:
     """Point-in-time features of the leads open at the start of `run_date`, stored as typed
-    columns (one per feature and context column: migration 014)."""
-    with store.opened(settings.path(settings.warehouse)) as con:
+    columns (one per feature and context column: migration 014).
+
+    The rows never pass through Python: the step's memory is DuckDB's (the features query's
+    joins and aggregates, about 2 KB a lead, then the staged table and the insert), held to
+    `settings.duckdb_memory_limit`, beyond which DuckDB spills to disk."""
+    with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         staged = stage_open_features(con, run_date, store.sql("off_sheet", __package__),
                                      {"run_date": run_date})
         with store.transaction(con):
@@ -76,27 +82,44 @@ def load_features(con, run_date: date, first: str = "", after: str | None = None
 
 def price(settings: Settings, run_date: date) -> int:
     """Plan, seats, currency, the negotiation band (suggested, walk-away, approval, multi-year)
-    and the expected value per scored lead."""
+    and the expected value per scored lead, in chunks of `settings.chunk_leads` leads (each
+    lead is priced on its own: any chunk size stores the same quotes)."""
     book = PriceBook.from_file(load_yaml(settings.path(settings.price_book)))
-    with store.opened(settings.path(settings.warehouse)) as con:
-        leads = con.execute(store.sql("leads_to_price", __package__), [run_date]).df()
-        quotes = quote_leads(leads, book) if len(leads) else pd.DataFrame(columns=["lead_id"])
-        with store.transaction(con):
-            return store.replace_run(con, "quotes", run_date, quotes)
+    priced = 0
+    with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
+        starts = store.chunk_starts(con, run_date, settings.chunk_leads)
+        with store.staged_run(con, "quotes", run_date) as add:
+            for bounds in store.chunk_bounds(starts):
+                leads = con.execute(store.sql("leads_to_price", __package__),
+                                    {"run_date": run_date, **bounds}).df()
+                if len(leads):
+                    priced += add(quote_leads(leads, book))
+    return priced
 
 
 def talking_points(settings: Settings, run_date: date) -> int:
-    """At least three grounded talking points per lead, from the editable playbook."""
+    """At least three grounded talking points per lead, from the editable playbook, in chunks
+    of `settings.chunk_leads` leads (each lead's points are its own: any chunk size stores the
+    same rows)."""
     playbook = load_yaml(settings.path(settings.playbook)).data
-    with store.opened(settings.path(settings.warehouse)) as con:
-        frame = load_features(con, run_date)
-        plans = con.execute("SELECT lead_id, plan, seats FROM quotes WHERE run_date = ?",
-                            [run_date]).df()
-        frame = frame.merge(plans, on="lead_id", how="left")
-        languages = languages_for(frame["country"], settings.language)
-        picked = (pick_points(frame, playbook, languages) if len(frame)
-                  else pd.DataFrame({"points": [], "point_ids": []}, dtype=object))
-        rows = pd.DataFrame({"lead_id": frame["lead_id"], "points": picked["points"],
-                             "point_ids": picked["point_ids"]})
-        with store.transaction(con):
-            return store.replace_run(con, "talking_points", run_date, rows)
+    written = 0
+    with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
+        starts = store.chunk_starts(con, run_date, settings.chunk_leads)
+        with store.staged_run(con, "talking_points", run_date) as add:
+            for bounds in store.chunk_bounds(starts):
+                written += add(_points(con, run_date, bounds, playbook, settings.language))
+    return written
+
+
+def _points(con, run_date: date, bounds: dict, playbook: dict, language: str | None
+            ) -> pd.DataFrame:
+    """The talking_points rows of one chunk of leads (`bounds`: first, after)."""
+    frame = load_features(con, run_date, **bounds)
+    plans = con.execute(store.sql("plans_of_run", __package__),
+                        {"run_date": run_date, **bounds}).df()
+    frame = frame.merge(plans, on="lead_id", how="left")
+    if frame.empty:
+        return pd.DataFrame({"lead_id": [], "points": [], "point_ids": []}, dtype=object)
+    picked = pick_points(frame, playbook, languages_for(frame["country"], language))
+    return pd.DataFrame({"lead_id": frame["lead_id"], "points": picked["points"],
+                         "point_ids": picked["point_ids"]})

@@ -193,3 +193,39 @@ def test_activities_keep_their_rows_through_migration_17_and_carry_no_index(tmp_
         ("E1", "webinar")]
     assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = "
                        "'activities' AND constraint_type = 'PRIMARY KEY'").fetchall() == [(0,)]
+
+
+def test_a_memory_limit_caps_duckdb_and_spills_beside_the_warehouse(tmp_path):
+    warehouse = tmp_path / "leadpilot.duckdb"
+    with store.opened(warehouse, "64MB") as con:
+        [(limit, spill)] = con.execute("SELECT current_setting('memory_limit'), "
+                                       "current_setting('temp_directory')").fetchall()
+    assert limit == "61.0 MiB"  # DuckDB shows 64,000,000 bytes in MiB
+    assert spill == f"{warehouse}.tmp"
+    with store.opened(warehouse) as con:  # without one, DuckDB's own default (80 % of memory)
+        [(default,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    assert default != limit
+
+
+def test_exact_amounts_are_stored_whatever_rows_duckdb_samples_to_type_them(tmp_path):
+    from decimal import Decimal
+
+    # DuckDB types a column of Decimal objects from a sample of its rows: DECIMAL(3,2) here,
+    # but for one wide amount and one long fraction at rows it does not sample
+    amounts, rates = [Decimal("1.50")] * 3000, [Decimal("0.05")] * 3000
+    amounts[7], rates[14] = Decimal("404264.52"), Decimal("0.1234")
+    frame = pd.DataFrame({"lead_id": [f"L{i:04d}" for i in range(3000)], "plan": "Team",
+                          "seats": 1, "currency": "EUR", "floor_discount": None})
+    for name in ("unit_price_monthly", "list_price", "discount_amount", "acv", "floor_price",
+                 "expected_value"):
+        frame[name] = pd.Series(amounts, dtype=object)
+    for name in ("volume_discount", "prepay_discount", "suggested_discount"):
+        frame[name] = pd.Series(rates, dtype=object)
+    read = "SELECT acv, volume_discount, floor_discount FROM quotes ORDER BY lead_id"
+    with store.opened(tmp_path / "w.duckdb") as con:
+        with store.staged_run(con, "quotes", date(2026, 11, 27)) as add:
+            add(frame)
+        staged = con.execute(read).fetchall()
+        store.replace_run(con, "quotes", date(2026, 11, 27), frame)
+        replaced = con.execute(read).fetchall()
+    assert staged == replaced == list(zip(amounts, rates, [None] * 3000, strict=True))
