@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from features.point_in_time import build_features, model_matrix, open_moments
 from flows import store
 from flows.models import files as model_files
 from flows.models import registry
+from flows.models.cluster_training import ROUNDS
 from flows.settings import Settings
 
 CHUNK = 500  # closed leads per partition: the demo's 3,000 in 8 (5 + 1 + 2 per block)
@@ -46,9 +48,9 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def trained(demo_env, cluster, tmp_path_factory):
-    """The demo history trained on the cluster (threshold 1,000 closed leads), in a copy of
-    the demo warehouse whose champion is the demo's one-process model."""
-    from flows.models.training import train_from_warehouse
+    """The weekly retrain's step on the cluster (threshold 1,000 closed leads) over the demo
+    history, in a copy of the demo warehouse whose champion is the demo's one-process model."""
+    from flows.models.retraining import retrain
 
     settings, _, _ = demo_env
     local, finished = cluster
@@ -60,13 +62,20 @@ def trained(demo_env, cluster, tmp_path_factory):
                             "DASK_ADDRESS": local.scheduler_address}.items():
             patch.setenv(f"LEADPILOT_{name}", str(value))
         ours = Settings()
-        folder, card = train_from_warehouse(ours, datetime(2026, 11, 27, 7, 0))
+        result = retrain(ours, datetime(2026, 11, 27, 7, 0))
+    folder = Path(result["folder"])
+    card = {**model_files.load(folder).card, "decision": result["decision"],
+            "evaluation": result["evaluation_markdown"]}
     return ours, folder, card, list(finished.keys)
 
 
 def test_the_trees_train_on_the_cluster_workers_from_partitions_read_in_chunks(trained, cluster):
     settings, _, card, keys = trained
-    assert cluster[0].scheduler_address.startswith("tcp://127.0.0.1:")
+    local = cluster[0]
+    assert local.scheduler_address.startswith("tcp://127.0.0.1:")
+    # lightgbm.dask connects the workers at their Dask addresses' hosts: loopback only
+    assert all(address.startswith("tcp://127.0.0.1:")
+               for address in local.scheduler_info["workers"])
     trainings = [key for key in keys if key.startswith("_train_part")]
     # one search fit (LEADPILOT_SEARCH_CANDIDATES=1 in the tests) and the shipped fit, each
     # trained by both workers together
@@ -77,7 +86,7 @@ def test_the_trees_train_on_the_cluster_workers_from_partitions_read_in_chunks(t
     assert card["cluster"]["partitions"] == {"fit": 5, "calibration": 1, "holdout": 2}
     assert card["rows"] == {"train": 2400, "holdout": 600}
     assert card["blend"] == {"trees": 1.0, "linear": 0.0, "frequency": 0.0}
-    assert 0 < card["trees"] < 600 and card["trees"] % 10 == 0
+    assert 0 < card["trees"] < ROUNDS and card["trees"] % 10 == 0  # chosen, below the cap
 
 
 def test_the_cluster_model_is_registered_judged_and_scores_the_open_leads(trained, demo_env):
@@ -87,12 +96,24 @@ def test_the_cluster_model_is_registered_judged_and_scores_the_open_leads(traine
         assert registry.load(con, card["version"]).card["version"] == folder.name
         open_matrix = model_matrix(build_features(con, open_moments(con, ANCHOR)))
     assert "the champion as stored, not retrained" in card["decision"]["reason"]
+    assert card["evaluation"].startswith("# Model evaluation\n\nNot cross-validated")
     model = model_files.load(folder)
     ours, theirs = model.predict(open_matrix), single.predict(open_matrix)
     assert len(ours) == len(open_matrix) > 100 and ((ours > 0) & (ours < 1)).all()
     rank_agreement = spearmanr(ours, theirs).statistic
-    print(f"holdout ROC AUC: cluster {card['holdout']['roc_auc']}, one process "
+    print(f"holdout ROC AUC: cluster {card['holdout']['roc_auc']} ({card['trees']} trees, "
+          f"{card['cluster']}), one process "
           f"{single.card['holdout']['roc_auc']}; open leads' rank agreement {rank_agreement:.3f}")
     assert rank_agreement > 0.8
     assert abs(card["holdout"]["roc_auc"] - single.card["holdout"]["roc_auc"]) <= AUC_MARGIN
     assert abs(np.mean(ours) - np.mean(theirs)) < 0.05
+
+
+def test_an_unreachable_scheduler_is_named_in_one_sentence(demo_env, monkeypatch):
+    from flows.errors import LeadpilotError
+    from flows.models import cluster_training
+
+    monkeypatch.setattr(cluster_training, "CONNECT_SECONDS", 1)
+    settings = demo_env[0].model_copy(update={"dask_address": "tcp://127.0.0.1:1"})
+    with pytest.raises(LeadpilotError, match=r"Cannot reach the Dask scheduler tcp://127.0.0.1:1"):
+        cluster_training.train_on_cluster(settings, datetime(2026, 11, 27, 7, 0))
