@@ -117,3 +117,11 @@ def test_an_unreachable_scheduler_is_named_in_one_sentence(demo_env, monkeypatch
     settings = demo_env[0].model_copy(update={"dask_address": "tcp://127.0.0.1:1"})
     with pytest.raises(LeadpilotError, match=r"Cannot reach the Dask scheduler tcp://127.0.0.1:1"):
         cluster_training.train_on_cluster(settings, datetime(2026, 11, 27, 7, 0))
+
+
+def test_the_blocks_kept_in_the_flow_process_are_capped():
+    from flows.models.cluster_training import block_sizes
+
+    assert block_sizes(3000, 0.2, 200_000) == {"fit": 2040, "calibration": 360, "holdout": 600}
+    assert block_sizes(10_000_000, 0.2, 200_000) == {"fit": 9_600_000, "calibration": 200_000,
+                                                     "holdout": 200_000}
