@@ -241,7 +241,8 @@ def train_on_cluster(settings: Settings, now: datetime) -> tuple[Path, dict[str,
     """train_from_warehouse on the Dask scheduler `settings.dask_address` (module docstring).
 
     Raises:
-        LeadpilotError: below the cold-start thresholds, or too few leads before the holdout.
+        LeadpilotError: below the cold-start thresholds, too few leads before the holdout, a
+            block the calibration cannot learn from, or a scheduler out of reach.
     """
     with _client(settings.dask_address) as client:
         with store.opened(settings.path(settings.warehouse)) as con:
@@ -253,7 +254,10 @@ def train_on_cluster(settings: Settings, now: datetime) -> tuple[Path, dict[str,
                            settings.dask_sample_rows)["fit"] < 20:
                 raise LeadpilotError(f"Cannot train: only {len(moments)} closed leads.")
             blocks = read_history(con, client, settings, moments)
-        model, report = train_trees(client, blocks, recipe(settings))
+        try:
+            model, report = train_trees(client, blocks, recipe(settings))
+        except ValueError as exc:  # e.g. a block of wins only
+            raise LeadpilotError(f"Cannot train: {exc}.") from exc
         workers = len(client.scheduler_info()["workers"])
     probability = report.pop("probability")
     held = len(blocks["holdout"].outcomes())
