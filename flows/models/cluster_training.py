@@ -32,8 +32,8 @@ few thousand leads, not past a million); the tree count comes from one validatio
 four expanding folds; the Platt curve is not shifted onto the whole history's win rate; the
 drift reference profiles the two blocks kept here, not every lead. The champion's recipe is
 not retrained on the challenger's rows (that needs the history in one process): the champion
-as stored is judged on the same holdout, and the decision says so. It may have learned from
-some of those leads, which flatters it: the challenger must beat that.
+as stored is judged on the holdout leads scored after the newest lead it learned from, and
+kept when they are too few (the cold-start thresholds); the decision says which.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ from scoring.learner import BASE_PARAMS, CANDIDATES, Recipe
 from scoring.model import Model, metrics, reliability
 from scoring.staged import best_tree_count, staged_log_loss, truncated
 
-__all__ = ["ROUNDS", "train_on_cluster"]
+__all__ = ["ROUNDS", "Block", "block_sizes", "judge_as_stored", "read_history", "search",
+           "train_on_cluster", "train_trees"]
 
 ROUNDS = 1000  # trees each search fit grows; the count kept is chosen on the calibration block
 STEP = 10  # the tree counts judged: every STEP trees
@@ -185,7 +186,7 @@ def _report(tried: list[dict[str, Any]], best: dict[str, Any], calibrated: tuple
     calibrator, briers, raw = calibrated
     won, held = blocks["calibration"].outcomes(), blocks["holdout"].outcomes()
     return {
-        "validation": f"time-based: the {len(won)} closed leads just before the holdout",
+        "validation": "Dask, time-based",
         "search": [{"settings": {k: t["params"][k] for k in CANDIDATES[0]},
                     "trees": t["trees"], "validation_log_loss": round(t["log_loss"], 5)}
                    for t in tried],
@@ -216,16 +217,26 @@ def train_trees(client: Client, blocks: dict[str, Block], how: Recipe) -> tuple[
                                                                  "probability": probability}
 
 
-def _as_stored(champion: Model, current: str, blocks: dict[str, Block], probability: np.ndarray,
-               margin: float) -> Decision:
-    """The challenger's holdout figures against those of the champion as stored."""
-    held = blocks["holdout"].outcomes()
-    theirs = champion.predict(blocks["holdout"].matrix())
-    decision = decide(metrics(held, probability), metrics(held, theirs), len(held), margin,
-                      current)
-    return Decision(decision.promote, f"{decision.reason} (the champion as stored, not "
-                    "retrained: on the Dask path the history is never in one process, and it "
-                    "may have learned from some of these leads)")
+def judge_as_stored(champion: Model, current: str, holdout: Block, as_of: pd.Series,
+               probability: np.ndarray, settings: Settings) -> Decision:
+    """The challenger's figures against those of the champion as stored, on the holdout leads
+    scored after the newest lead the champion learned from (its card's holdout window): a
+    model judged on leads it learned from looks better than it is. Too few such leads (fewer
+    than the cold-start thresholds, in wins or in losses): the champion is kept."""
+    newest = champion.card.get("holdout_window", {}).get("to")
+    unseen = (as_of > pd.Timestamp(newest)).to_numpy() if newest else np.ones(len(as_of), bool)
+    won = holdout.outcomes()[unseen]
+    wins, rows = int(won.sum()), len(won)
+    after = f"scored after {newest}, the newest lead it learned from" if newest else "all"
+    if rows < settings.min_closed_leads or min(wins, rows - wins) < settings.min_wins:
+        return Decision(False, f"kept champion {current}: of the {len(unseen)} holdout leads, "
+                        f"{rows} ({wins} won) are {after}: too few to judge it as stored (on "
+                        "the Dask path its recipe is not retrained)")
+    theirs = champion.predict(holdout.matrix().loc[unseen])
+    decision = decide(metrics(won, probability[unseen]), metrics(won, theirs), rows,
+                      settings.promotion_margin, current)
+    return Decision(decision.promote, f"{decision.reason} (the champion as stored, on the "
+                    f"holdout leads {after}: on the Dask path its recipe is not retrained)")
 
 
 def _client(address: str) -> Client:
@@ -271,10 +282,12 @@ def train_on_cluster(settings: Settings, now: datetime) -> tuple[Path, dict[str,
         "cluster": {"workers": workers, "partitions": {n: len(b.features)
                                                       for n, b in blocks.items()},
                     "chunk_rows": settings.score_chunk_leads, "tree_cap": ROUNDS,
+                    "calibration_rows": len(blocks["calibration"].outcomes()),
                     "parts": "trees and calibration only"},
         "drift_reference": profile(local, model.predict(local)),
     }
     with store.opened(settings.path(settings.warehouse)) as con:
-        decision = contest(con, "warehouse", settings, lambda champion, current: _as_stored(
-            champion, current, blocks, probability, settings.promotion_margin))
+        decision = contest(con, "warehouse", settings, lambda champion, current: judge_as_stored(
+            champion, current, blocks["holdout"], moments["as_of"].iloc[-held:], probability,
+            settings))
         return ship(con, settings, model, card, decision, now)

@@ -95,7 +95,10 @@ def test_the_cluster_model_is_registered_judged_and_scores_the_open_leads(traine
     with store.opened(settings.path(settings.warehouse)) as con:
         assert registry.load(con, card["version"]).card["version"] == folder.name
         open_matrix = model_matrix(build_features(con, open_moments(con, ANCHOR)))
-    assert "the champion as stored, not retrained" in card["decision"]["reason"]
+    # the champion (the demo's one-process model) learned from every one of these leads
+    assert not card["decision"]["promoted"]
+    assert ("of the 600 holdout leads, 0 (0 won) are scored after"
+            in card["decision"]["reason"]), card["decision"]
     assert card["evaluation"].startswith("# Model evaluation\n\nNot cross-validated")
     model = model_files.load(folder)
     ours, theirs = model.predict(open_matrix), single.predict(open_matrix)
@@ -125,3 +128,22 @@ def test_the_blocks_kept_in_the_flow_process_are_capped():
     assert block_sizes(3000, 0.2, 200_000) == {"fit": 2040, "calibration": 360, "holdout": 600}
     assert block_sizes(10_000_000, 0.2, 200_000) == {"fit": 9_600_000, "calibration": 200_000,
                                                      "holdout": 200_000}
+
+
+def test_the_champion_as_stored_is_judged_on_the_leads_newer_than_it_learned_from(demo_env):
+    from flows.models.cluster_training import Block, judge_as_stored
+    from flows.models.training import training_frame
+
+    settings = demo_env[0]
+    champion = model_files.load(model_files.latest(settings.path(settings.models_dir)))
+    with store.opened(settings.path(settings.warehouse)) as con:
+        holdout = training_frame(con, settings.history_lag_days).iloc[-600:]
+    block = Block(local=[(model_matrix(holdout), holdout["won"])])
+    newest = holdout["as_of"].iloc[150]
+    champion.card = {**champion.card, "holdout_window": {"to": str(newest)}}
+    same = champion.predict(model_matrix(holdout))  # the challenger gives what it gives
+    decision = judge_as_stored(champion, "v1", block, holdout["as_of"], same, settings)
+    unseen = int((holdout["as_of"] > newest).sum())
+    assert 200 < unseen < 450
+    assert f"on the {unseen} most recent closed leads" in decision.reason, decision
+    assert not decision.promote and "ROC AUC gain is below" in decision.reason
