@@ -147,3 +147,16 @@ def test_the_champion_as_stored_is_judged_on_the_leads_newer_than_it_learned_fro
     assert 200 < unseen < 450
     assert f"on the {unseen} most recent closed leads" in decision.reason, decision
     assert not decision.promote and "ROC AUC gain is below" in decision.reason
+
+
+def test_the_training_modules_load_no_dask_until_a_scheduler_is_named():
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys\nimport flows.models.training, flows.models.retraining\n"
+            "print(json.dumps([m for m in ('dask', 'distributed', 'prefect_dask') "
+            "if m in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert json.loads(done.stdout.splitlines()[-1]) == []
