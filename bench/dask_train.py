@@ -18,7 +18,9 @@ memory is their own), and each model's holdout ROC AUC and tree count.
 Measured on 2 shared cores, load average 6-8 (other jobs): at 300,000 closed leads (set-up
 about 5 min) one process 1771.6 s, peak RSS 1646 MB, holdout ROC AUC 0.8724, 687 trees; two
 Dask workers 378.9 s, 833 MB, 0.8723, 860 trees (0.21x). At 100,000, with 600 trees per search
-fit: 288.9 s, 786 MB, 0.8753 against 62.4 s, 627 MB, 0.8750 (0.22x). The two paths do not do
+fit: 288.9 s, 786 MB, 0.8753 against 62.4 s, 627 MB, 0.8750 (0.22x); with 1,000: 727 against
+638 MB, 0.8753 against 0.8748, 630 trees kept (759.3 and 33.2 s, not comparable: the full test
+suite ran beside the first). The two paths do not do
 the same work (README "Training past one machine"): the ratio is the recipe's, not the
 cluster's, whose workers share the same two cores.
 """
