@@ -75,6 +75,14 @@ class Settings(BaseSettings):
         default=None, description="A Dask scheduler (e.g. tcp://10.0.0.5:8786): the scoring "
         "step's chunks then run on its workers, through Prefect's Dask task runner. Default: "
         "in the flow's own process.")
+    dask_train_rows: int = Field(
+        default=1_000_000, ge=1, description="With a Dask scheduler named, `train` fits the "
+        "trees on its workers (lightgbm.dask) from this many closed leads up; below, in one "
+        "process with the full recipe.")
+    dask_sample_rows: int = Field(
+        default=200_000, ge=1, description="On the Dask training path, the most closed leads "
+        "kept in the flow's process for each of its two blocks: the newest (holdout) and those "
+        "just before (tree count and calibration).")
     notify_url: str | None = Field(
         default=None, description="A webhook (Slack, Teams, any JSON receiver) told when a daily "
         "run fails: an HTTP POST of a JSON body.")
