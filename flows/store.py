@@ -190,10 +190,27 @@ def opened(path: Path | str, memory_limit: str | None = None
         if memory_limit is not None:
             con.execute(f"SET memory_limit = '{memory_limit}'")
         yield con
+    except duckdb.OutOfMemoryException as exc:
+        if memory_limit is None:
+            raise
+        raise LeadpilotError(
+            f"DuckDB needed more memory than the {memory_limit} leadpilot lets it hold here "
+            f"(LEADPILOT_DUCKDB_MEMORY_LIMIT); raise it, e.g. to {_doubled(memory_limit)}, and "
+            "run again.") from exc
     except duckdb.Error as exc:  # a commit that cannot write the file, a block cut off
         _raise_explained(exc, path)
     finally:
         con.close()
+
+
+def _doubled(limit: str) -> str:
+    """Twice a DuckDB memory size (settings.duckdb_memory_limit's form).
+
+    >>> _doubled("512MB"), _doubled("1GB"), _doubled("1.5GB"), _doubled("100MiB")
+    ('1024MB', '2GB', '3GB', '200MiB')
+    """
+    number, unit = re.fullmatch(r"([0-9.]+)(\D+)", limit).groups()
+    return f"{float(number) * 2:g}{unit}"
 
 
 @contextmanager

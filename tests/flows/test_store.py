@@ -7,6 +7,7 @@ import sys
 import time
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -229,3 +230,17 @@ def test_exact_amounts_are_stored_whatever_rows_duckdb_samples_to_type_them(tmp_
         store.replace_run(con, "quotes", date(2026, 11, 27), frame)
         replaced = con.execute(read).fetchall()
     assert staged == replaced == list(zip(amounts, rates, [None] * 3000, strict=True))
+
+
+def test_duckdb_out_of_its_memory_limit_says_which_setting_to_raise(tmp_path):
+    # a list aggregate cannot spill: 10 million values overflow a 16MB limit
+    with pytest.raises(LeadpilotError) as raised:
+        with store.opened(tmp_path / "w.duckdb", "16MB") as con:
+            con.execute("SELECT length(list(range)) FROM range(10000000)").fetchall()
+    assert str(raised.value) == (
+        "DuckDB needed more memory than the 16MB leadpilot lets it hold here "
+        "(LEADPILOT_DUCKDB_MEMORY_LIMIT); raise it, e.g. to 32MB, and run again.")
+    with pytest.raises(duckdb.OutOfMemoryException):  # no limit of ours: DuckDB's own error
+        with store.opened(tmp_path / "w.duckdb") as con:
+            con.execute("SET memory_limit = '16MB'")
+            con.execute("SELECT length(list(range)) FROM range(10000000)").fetchall()
