@@ -3,12 +3,11 @@
 Ranking needs every lead, but only a few of its columns (scoring.sheet.order_leads: grade,
 probability, expected value, names and company); everything else on a row depends on its lead
 alone. So the step ranks the day on those columns, keeps the order in a temporary table, and
-then reads the sheet's rows in that order as a stream, `settings.chunk_leads` at a time: each
+then reads the sheet's rows in that order, `settings.chunk_leads` at a time: each
 part is turned into sheet rows (scoring.sheet.sheet_part), appended to the file, kept in the
 warehouse (staged, swapped in at the end) and offered to the rep pages, which keep each rep's
-first cards. What the step holds is the ranking columns and one part, not the day; DuckDB,
-which sorts the day's rows for the stream, keeps to settings.duckdb_memory_limit and spills
-the rest beside the warehouse.
+first cards. What the step holds is the ranking columns and one part, not the day; DuckDB
+keeps to settings.duckdb_memory_limit, spilling beyond it beside the warehouse.
 """
 
 from __future__ import annotations
@@ -57,7 +56,7 @@ def publish(settings: Settings, run_date: date) -> Published:
     with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         stats = playbook_stats(con)
         order_sheet(con, run_date, settings.move_days)
-        writer = con.cursor()  # a second connection: `con` streams the parts meanwhile
+        writer = con.cursor()  # a second connection: `con` holds the order (a temp table)
         try:
             with (sheet_files.sheet_writer(path, settings.sheet_format,
                                            settings.sheet_locale) as write,
@@ -97,18 +96,14 @@ def order_sheet(con, run_date: date, move_days: int) -> int:
 
 
 def sheet_parts(con, run_date: date, size: int) -> Iterator[pd.DataFrame]:
-    """The sheet's rows of the leads `order_sheet` ranked, in its order, at most `size` at a
-    time (one empty part when there is none: the file still gets its header)."""
-    reader = con.sql(store.sql("sheet_parts", __package__),
-                     params={"run_date": run_date}).to_arrow_reader(batch_size=size)
-    empty = True
-    for batch in reader:
-        for start in range(0, batch.num_rows, size):
-            empty = False
-            # through Arrow, DECIMAL money arrives as Decimal (exact) and 2x faster than .df()
-            yield sheet_part(batch.slice(start, size).to_pandas())
-    if empty:
-        yield sheet_part(reader.schema.empty_table().to_pandas())
+    """The sheet's rows of the leads `order_sheet` ranked, in its order, `size` at a time (one
+    empty part when there is none: the file still gets its header)."""
+    leads = con.execute("SELECT count(*) FROM sheet_order").fetchall()[0][0]
+    for after in range(0, max(leads, 1), size):
+        # through Arrow, DECIMAL money arrives as Decimal (exact) and 2x faster than .df()
+        yield sheet_part(con.sql(store.sql("sheet_parts", __package__), params={
+            "run_date": run_date, "after": after, "last": after + size,
+        }).to_arrow_table().to_pandas())
 
 
 def playbook_stats(con) -> pd.DataFrame:

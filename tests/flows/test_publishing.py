@@ -53,7 +53,7 @@ def test_the_parts_follow_the_sheet_order_and_none_is_larger_than_asked(whole):
         parts = list(publishing.sheet_parts(con, ANCHOR, 40))
         expected = stored_sheet(con, ANCHOR)
     assert leads == len(expected) > 200
-    assert [len(p) for p in parts] == [40] * (leads // 40) + [leads % 40]
+    assert [len(p) for p in parts[:-1]] == [40] * (len(parts) - 1) and 0 < len(parts[-1]) <= 40
     assert pd.concat(parts)["lead_id"].tolist() == expected["lead_id"].tolist()
     assert pd.concat(parts)["rank"].tolist() == list(range(1, leads + 1))
 
