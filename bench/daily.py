@@ -26,6 +26,11 @@ At the end of the next session, on a quiet machine (best of 3): 50.4 s, 2.8 GB a
 column-wise, no task run tagged, Prefect's server started first. At 300,000 (best of 2):
 125.9 s, 6.8 GB against 15.8 s, 1.5 GB (8.0x). What is left at 100k: publish 15.7 s, scores
 10.2 s, imports and Prefect's server outside the flow 9.1 s.
+The session after, on a quiet machine: at 100,000, 56.9 s and 2.0 GB against 8.2 s (6.9x, best
+of 3: prices, talking points and the sheet in chunks, DuckDB capped at 1GB: less memory, a
+slower publish); at 300,000, 139.7 s and 2.9 GB against 18.6 s (7.5x, 1 round); at 1,000,000,
+352.2 s and 5.3 GB against 64.9 s and 4.3 GB (5.4x, 1 round; the publish step's peak), with
+8.2 s (2.3 %) outside the tasks.
 """
 
 from __future__ import annotations
