@@ -51,10 +51,10 @@ def test_a_failed_run_leaves_a_stale_marker_and_a_failure_artifact(copy):
 
 def test_a_sheet_write_that_fails_once_is_retried_and_a_good_run_clears_the_marker(
         copy, monkeypatch):
-    from flows.pipeline import daily, stale, steps
+    from flows.pipeline import daily, publishing, stale
 
     (copy / "out" / stale.NAME).write_text("The daily run of 2026-11-27 FAILED at ...\n")
-    real, calls = steps.sheet_files.write_sheet, []
+    real, calls = publishing.sheet_files.sheet_writer, []
 
     def flaky(*args, **kwargs):
         calls.append(1)
@@ -62,7 +62,7 @@ def test_a_sheet_write_that_fails_once_is_retried_and_a_good_run_clears_the_mark
             raise OSError(5, "Input/output error")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(steps.sheet_files, "write_sheet", flaky)
+    monkeypatch.setattr(publishing.sheet_files, "sheet_writer", flaky)
     path = daily.daily_lead_sheet(run_date=DAY, now=NOW)
     assert len(calls) == 2
     assert (copy / "out" / "2026-11-27" / "lead_sheet.csv").exists() and path
