@@ -12,3 +12,25 @@ def server():
     replay = ReplayServer().start()
     yield replay
     replay.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A Dask scheduler and two single-thread workers on loopback TCP (no dashboard), with the
+    keys of the tasks its workers finished (the Dask tests count the cluster's work)."""
+    from distributed import LocalCluster
+    from distributed.diagnostics.plugin import SchedulerPlugin
+
+    class Finished(SchedulerPlugin):
+        def __init__(self):
+            self.keys: list[str] = []
+
+        def transition(self, key, start, finish, *args, **kwargs):
+            if finish == "memory":
+                self.keys.append(str(key))
+
+    with LocalCluster(host="127.0.0.1", protocol="tcp://", n_workers=2, threads_per_worker=1,
+                      processes=False, dashboard_address=None) as local:
+        finished = Finished()
+        local.scheduler.add_plugin(finished)
+        yield local, finished

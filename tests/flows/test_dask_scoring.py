@@ -19,28 +19,6 @@ GOLDEN = REPO / "tests" / "fixtures" / "golden" / "lead_sheet_2026-11-27.csv"
 CHUNK = 97  # leads per chunk: several chunks on the demo, the last one partial
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    """A Dask scheduler and two single-thread workers on loopback TCP (no dashboard), with a
-    count of the tasks its workers finished."""
-    from distributed import LocalCluster
-    from distributed.diagnostics.plugin import SchedulerPlugin
-
-    class Finished(SchedulerPlugin):
-        def __init__(self):
-            self.keys: list[str] = []
-
-        def transition(self, key, start, finish, *args, **kwargs):
-            if finish == "memory":
-                self.keys.append(str(key))
-
-    with LocalCluster(host="127.0.0.1", protocol="tcp://", n_workers=2, threads_per_worker=1,
-                      processes=False, dashboard_address=None) as local:
-        finished = Finished()
-        local.scheduler.add_plugin(finished)
-        yield local, finished
-
-
 def test_the_scoring_chunks_run_on_the_cluster_and_the_sheet_is_the_single_process_one(
         demo_env, cluster, tmp_path, monkeypatch):
     from flows.pipeline.daily import daily_lead_sheet

@@ -25,28 +25,6 @@ AUC_MARGIN = 0.03  # the cluster's holdout ROC AUC within this of the one-proces
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    """A Dask scheduler and two single-thread workers on loopback TCP (no dashboard), with the
-    keys of the tasks its workers finished."""
-    from distributed import LocalCluster
-    from distributed.diagnostics.plugin import SchedulerPlugin
-
-    class Finished(SchedulerPlugin):
-        def __init__(self):
-            self.keys: list[str] = []
-
-        def transition(self, key, start, finish, *args, **kwargs):
-            if finish == "memory":
-                self.keys.append(str(key))
-
-    with LocalCluster(host="127.0.0.1", protocol="tcp://", n_workers=2, threads_per_worker=1,
-                      processes=False, dashboard_address=None) as local:
-        finished = Finished()
-        local.scheduler.add_plugin(finished)
-        yield local, finished
-
-
-@pytest.fixture(scope="module")
 def trained(demo_env, cluster, tmp_path_factory):
     """The weekly retrain's step on the cluster (threshold 1,000 closed leads) over the demo
     history, in a copy of the demo warehouse whose champion is the demo's one-process model."""
