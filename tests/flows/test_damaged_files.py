@@ -68,12 +68,13 @@ def test_a_damaged_model_file_names_its_folder(demo_env, tmp_path):
         model_files.load(folder)
 
 
-def _truncated(warehouse: Path) -> None:
-    """Cut `warehouse` in half, after compacting it: a warehouse's second half may hold only
-    the free blocks of dropped tables (the chunked steps' stages), which no command reads."""
+def _truncated(warehouse: Path, keep: int | None = None) -> None:
+    """Cut `warehouse` after `keep` bytes (in half by default), once compacted: a warehouse's
+    second half may hold only the free blocks of dropped tables (the chunked steps' stages),
+    which no command reads."""
     store.compact(warehouse)
     data = warehouse.read_bytes()
-    warehouse.write_bytes(data[: len(data) // 2])
+    warehouse.write_bytes(data[: len(data) // 2 if keep is None else keep])
 
 
 def test_a_truncated_warehouse_says_restore_it_not_a_raw_io_exception(warehouse):
@@ -147,7 +148,9 @@ def test_a_read_only_warehouse_says_check_the_permissions_in_one_sentence(
 
 def test_a_truncated_warehouse_is_one_sentence_for_a_dry_run_too(warehouse, tmp_path,
                                                                   monkeypatch, capsys):
-    _truncated(warehouse)
+    # only DuckDB's file headers are left: a dry run only reads what its command needs, and
+    # which half of a compacted file holds the leads depends on the order DuckDB wrote them
+    _truncated(warehouse, keep=3 * 4096 + 512)
     monkeypatch.setenv("LEADPILOT_WAREHOUSE", str(warehouse))
     for args in _commands(tmp_path)[:2]:
         code, _, err = run_leadpilot([*args, "--dry-run"], monkeypatch, capsys)
