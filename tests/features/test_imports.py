@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 
 import pytest
+from support import loaded_by
 
 import features
 
 
 def test_importing_features_loads_neither_pandas_nor_duckdb():
-    code = ("import json, sys, features\n"
-            "print(json.dumps([m for m in ('pandas', 'duckdb', 'lightgbm', 'prefect') "
-            "if m in sys.modules]))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, timeout=120)
-    assert json.loads(result.stdout.splitlines()[-1]) == []
+    assert loaded_by("import features", ("pandas", "duckdb", "lightgbm", "prefect")) == []
 
 
 @pytest.mark.parametrize("name", features.__all__)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.stats import spearmanr
-from support import ANCHOR
+from support import ANCHOR, loaded_by
 
 from features.point_in_time import build_features, model_matrix, open_moments
 from flows import store
@@ -128,13 +128,5 @@ def test_the_champion_as_stored_is_judged_on_the_leads_newer_than_it_learned_fro
 
 
 def test_the_training_modules_load_no_dask_until_a_scheduler_is_named():
-    import json
-    import subprocess
-    import sys
-
-    code = ("import json, sys\nimport flows.models.training, flows.models.retraining\n"
-            "print(json.dumps([m for m in ('dask', 'distributed', 'prefect_dask') "
-            "if m in sys.modules]))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, timeout=120)
-    assert json.loads(done.stdout.splitlines()[-1]) == []
+    assert loaded_by("import flows.models.training, flows.models.retraining",
+                     ("dask", "distributed", "prefect_dask")) == []
