@@ -66,7 +66,8 @@ def publish(settings: Settings, run_date: date) -> Published:
                                        "row": sheet_rows_json(part)}))
                     write(part)
                     cards.add(part)
-                    top.append(part.head(TOP - sum(len(t) for t in top)))
+                    if leads < TOP:  # taken, not sliced: a slice keeps the whole part alive
+                        top.append(part.take(range(min(TOP - leads, len(part)))))
                     leads += len(part)
         finally:
             writer.close()
