@@ -69,8 +69,8 @@ class Settings(BaseSettings):
     duckdb_memory_limit: str = Field(
         default="1GB", pattern=r"^[0-9]+(\.[0-9]+)?(KB|MB|GB|KiB|MiB|GiB)$",
         description="What DuckDB may hold in memory in the daily run's steps that read the "
-        "day's leads (features, scores, prices, talking points, the sheet); beyond it, it "
-        "spills to a folder beside the warehouse (leadpilot.duckdb.tmp). Lower saves memory, "
+        "day's leads (features, scores, prices, talking points, owners, the sheet); beyond it, "
+        "it spills to a folder beside the warehouse (leadpilot.duckdb.tmp). Lower saves memory, "
         "costs time; the features of a million open leads need more than 512MB.")
     dask_address: str | None = Field(
         default=None, description="A Dask scheduler (e.g. tcp://10.0.0.5:8786): the scoring "

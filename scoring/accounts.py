@@ -60,13 +60,15 @@ def rank_accounts(scored: pd.DataFrame) -> pd.DataFrame:
     >>> ranked[["lead_id", "account_rank", "primary"]].values.tolist()
     [['L3', 1, True], ['L2', 2, True], ['L1', 2, False]]
     """
-    leads = scored.assign(account=account_keys(scored)).sort_values(
-        ["account", "win_probability", "lead_id"], ascending=[True, False, True],
-        kind="stable")
-    leads["_contact"] = leads.groupby("account", sort=False).cumcount()
-    leads["primary"] = leads["_contact"].eq(0)
-    heads = leads.loc[leads["primary"], ["account", "grade", "win_probability",
-                                         "expected_value"]]
+    # ranked on the few columns the order needs; the rows (all of scored's columns) are taken
+    # once, in the end: sorting and merging the whole rows copied them three times
+    keys = pd.concat([account_keys(scored).rename("account"),
+                      scored[["lead_id", "win_probability", "grade", "expected_value"]]],
+                     axis=1).reset_index(drop=True).sort_values(["account", "win_probability", "lead_id"], ascending=[True, False, True],
+                   kind="stable")
+    keys["_contact"] = keys.groupby("account", sort=False).cumcount()
+    keys["primary"] = keys["_contact"].eq(0)
+    heads = keys.loc[keys["primary"], ["account", "grade", "win_probability", "expected_value"]]
     heads = heads.assign(
         _grade=heads["grade"].map({g: i for i, g in enumerate(GRADES)}).fillna(len(GRADES)),
         _ev=heads["expected_value"].map(lambda v: v if isinstance(v, Decimal) else _NO_VALUE))
@@ -76,12 +78,15 @@ def rank_accounts(scored: pd.DataFrame) -> pd.DataFrame:
     heads["grade_place"] = heads.groupby("_grade", sort=False).cumcount() + 1
     heads["grade_accounts"] = heads.groupby("_grade", sort=False)["account"].transform("size")
     heads = heads.rename(columns={"grade": "account_grade"})
-    leads = leads.merge(heads[["account", "account_rank", "account_grade", "grade_place",
-                               "grade_accounts"]],
-                        on="account", how="left", validate="many_to_one")
-    leads = leads.sort_values(["account_rank", "_contact"], kind="stable")
-    leads = leads.drop(columns="_contact").reset_index(drop=True)
-    return leads.assign(rank=range(1, len(leads) + 1))
+    keys = keys[["account", "primary", "_contact"]].assign(row=keys.index).merge(
+        heads[["account", "account_rank", "account_grade", "grade_place", "grade_accounts"]],
+        on="account", how="left", validate="many_to_one")
+    keys = keys.sort_values(["account_rank", "_contact"], kind="stable").reset_index(drop=True)
+    ranked = scored.take(keys["row"].to_numpy()).reset_index(drop=True)
+    for column in ("account", "primary", "account_rank", "account_grade", "grade_place",
+                   "grade_accounts"):
+        ranked[column] = keys[column]
+    return ranked.assign(rank=range(1, len(ranked) + 1))
 
 
 def priority_text(grade: object, place: int, accounts: int) -> str:

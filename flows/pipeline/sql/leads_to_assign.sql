@@ -2,7 +2,8 @@
 -- - their owner: the CRM's owner, the company (the account), its country and industry;
 -- - their priority: grade, win probability and expected value (money as text: exact Decimal);
 -- - do-not-contact: the CRM export's opt-out columns kept in leads.extra ($flags, matched
---   ignoring case) whose value says yes ($yes);
+--   ignoring case) whose value says yes ($yes), named in one text ("" for none: a list per
+--   lead costs a Python object each, 1M of them at a million leads);
 -- - recycling: who held the lead on the previous runs (holder) since when (held_since: the
 --   first run of the holder's latest streak), and whether it was worked since: an outcome
 --   recorded, or a mark on the sheet read back (lead_feedback: a talking point judged, a move).
@@ -21,10 +22,10 @@ WITH prior AS (
 SELECT s.lead_id, l.owner, l.company_id, l.email, c.country, c.industry,
        s.grade, s.win_probability,
        CAST(q.expected_value AS VARCHAR) AS expected_value,
-       [k FOR k IN json_keys(l.extra)
+       array_to_string([k FOR k IN json_keys(l.extra)
         IF list_contains($flags, lower(k))
            AND list_contains($yes, lower(trim(json_extract_string(l.extra, '$."' || k || '"'))))
-       ] AS opt_outs,
+       ], ', ') AS opt_outs,
        h.holder, h.held_since,
        EXISTS (SELECT 1 FROM outcomes o
                WHERE o.lead_id = s.lead_id AND o.recorded_at >= h.held_since)

@@ -1,0 +1,52 @@
+"""scoring/accounts.py: the accounts' order, whatever the rows' order, index and extra columns."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from scoring.accounts import rank_accounts
+
+
+def _leads(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "lead_id": [f"L{i:05d}" for i in range(n)],
+        "company_id": pd.array(rng.choice([f"C{j}" for j in range(n // 3)] + [None, " "], n),
+                               dtype="string"),
+        "grade": rng.choice(["A", "B", "C", "D", None], n),
+        "win_probability": rng.choice(np.round(rng.random(40), 2), n),  # ties on purpose
+        "expected_value": [Decimal(int(v)) if v > 200 else None for v in rng.random(n) * 999],
+        "note": np.array([f"n{i}" if i % 3 else None for i in range(n)], dtype=object),
+    })
+
+
+def test_the_order_depends_on_the_leads_not_on_their_rows_order_or_index():
+    leads = _leads(600, seed=7)
+    shuffled = leads.sample(frac=1, random_state=3).set_axis(np.arange(600) * 7 + 11)
+    ranked, again = rank_accounts(leads), rank_accounts(shuffled)
+    pd.testing.assert_frame_equal(ranked, again)
+    assert list(ranked.index) == list(range(600)) and ranked["rank"].tolist() == list(
+        range(1, 601))
+    # every column of the input comes back, with its dtype, each lead once
+    assert ranked[list(leads.columns)].dtypes.to_dict() == leads.dtypes.to_dict()
+    assert sorted(ranked["lead_id"]) == sorted(leads["lead_id"])
+    by_lead = leads.set_index("lead_id")
+    assert (ranked.set_index("lead_id")["note"].sort_index().tolist()
+            == by_lead["note"].sort_index().tolist())
+
+
+def test_accounts_are_contiguous_primary_first_and_in_priority_order():
+    ranked = rank_accounts(_leads(900, seed=11))
+    starts = ranked["account"].ne(ranked["account"].shift())
+    assert starts.sum() == ranked["account"].nunique()  # each account's rows sit together
+    assert ranked["primary"].tolist() == starts.tolist()  # its primary contact first
+    heads = ranked[ranked["primary"]]
+    assert heads["account_rank"].tolist() == list(range(1, len(heads) + 1))
+    order = {"A": 0, "B": 1, "C": 2, "D": 3}  # then no grade
+    assert heads["account_grade"].map(order).fillna(4).is_monotonic_increasing
+    # inside an account, the other contacts follow by win probability
+    assert ranked.groupby("account", sort=False)["win_probability"].apply(
+        lambda p: p.is_monotonic_decreasing).all()
