@@ -60,6 +60,23 @@ def test_the_parts_follow_the_sheet_order_and_none_is_larger_than_asked(whole):
     assert pd.concat(parts)["rank"].tolist() == list(range(1, leads + 1))
 
 
+@pytest.mark.parametrize(("size", "batch"), [(40, 7), (40, 40), (1000, 33)])
+def test_parts_read_in_one_size_and_made_rows_in_batches_hold_the_same_rows(whole, size, batch):
+    """A part is read from the warehouse `size` rows at a time and made into Python rows
+    `batch` at a time: batches end where a part ends, and together give the same sheet."""
+    with store.opened(whole.warehouse) as con:
+        leads = publishing.order_sheet(con, ANCHOR, whole.move_days)
+        parts = list(publishing.sheet_parts(con, ANCHOR, size, batch))
+        single = pd.concat(publishing.sheet_parts(con, ANCHOR, leads, leads), ignore_index=True)
+    step = min(size, batch)
+    expected = []  # each part's batches: full ones, then what is left of the part
+    for first in range(0, leads, size):
+        part = min(size, leads - first)
+        expected += [min(step, part - done) for done in range(0, part, step)]
+    assert [len(p) for p in parts] == expected
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), single)
+
+
 def test_an_xlsx_sheet_written_in_parts_holds_the_same_cells(demo_env, tmp_path):
     def cells(settings):
         path = settings.path(settings.out_dir) / ANCHOR.isoformat() / "lead_sheet.fr.xlsx"
