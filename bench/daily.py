@@ -31,6 +31,11 @@ of 3: prices, talking points and the sheet in chunks, DuckDB capped at 1GB: less
 slower publish); at 300,000, 139.7 s and 2.9 GB against 18.6 s (7.5x, 1 round); at 1,000,000,
 352.2 s and 5.3 GB against 64.9 s and 4.3 GB (5.4x, 1 round; the publish step's peak), with
 8.2 s (2.3 %) outside the tasks.
+This session, best of 3 on a quiet machine: at 100,000, 44.1 s and 1.4 GB against 6.1 s (7.2x);
+at 300,000, 105.9 s and 1.7 GB against 16.9 s (6.3x); at 1,000,000, 397.0 s and 1.96 GB
+against 57.5 s and 4.0 GB (6.9x; peaks 1.93-1.96 GB in the three rounds), 7.5 s (1.9 %) outside
+the tasks: the run's top rows no longer slices keeping every part of the sheet alive, the sheet
+made into Python rows 10,000 at a time, owners ranked on a narrow frame with DuckDB closed.
 """
 
 from __future__ import annotations
