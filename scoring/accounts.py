@@ -64,8 +64,9 @@ def rank_accounts(scored: pd.DataFrame) -> pd.DataFrame:
     # once, in the end: sorting and merging the whole rows copied them three times
     keys = pd.concat([account_keys(scored).rename("account"),
                       scored[["lead_id", "win_probability", "grade", "expected_value"]]],
-                     axis=1).reset_index(drop=True).sort_values(["account", "win_probability", "lead_id"], ascending=[True, False, True],
-                   kind="stable")
+                     axis=1).reset_index(drop=True)
+    keys = keys.sort_values(["account", "win_probability", "lead_id"],
+                            ascending=[True, False, True], kind="stable")
     keys["_contact"] = keys.groupby("account", sort=False).cumcount()
     keys["primary"] = keys["_contact"].eq(0)
     heads = keys.loc[keys["primary"], ["account", "grade", "win_probability", "expected_value"]]
