@@ -70,7 +70,7 @@ def publish(settings: Settings, run_date: date) -> Published:
                 # a commit costs about 0.6 s at a million leads, whatever its size
                 for part in sheet_parts(con, run_date, settings.chunk_leads):
                     kept.append(pd.DataFrame({"rank": part["rank"], "lead_id": part["lead_id"],
-                                              "row": sheet_rows_json(part)}))
+                                              "row": sheet_rows_json(con, part)}))
                     if sum(map(len, kept)) >= settings.chunk_leads:
                         keep(pd.concat(kept, ignore_index=True))
                         kept.clear()

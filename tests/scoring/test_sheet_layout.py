@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import duckdb
 import pandas as pd
 
 from scoring.sheet import SHEET_COLUMNS
@@ -66,13 +67,22 @@ def test_the_split_per_owner_covers_every_lead_exactly_once_in_sheet_order():
     assert parts["zoe-martin-2"]["owner"].tolist() == ["Zoe Martin"]
 
 
-def test_rows_as_json_are_pandas_records_even_when_a_text_looks_like_a_row_boundary():
+def test_rows_as_json_are_the_objects_pandas_would_write_and_come_back_the_same():
     sheet = pd.DataFrame({
-        "rank": [1, 2, 3], "lead_id": ['L"1', "L2", "L3"],
-        "talking_points": ['1. },{"rank":9,"x":"y', "a\nb\r\nc", None],
-        "acv": [Decimal("1879.20"), None, Decimal("5")], "win_probability": [23.4, 0.0, 100.0]})
+        "rank": [1, 2, 3, 4], "lead_id": ['L"1', "L2", "L3", "L/4"],
+        "talking_points": ['1. },{"rank":9,"x":"y', "a\nb\r\nc", None, "tab\t\x01 😀 \u2028 é"],
+        "acv": [Decimal("1879.20"), None, Decimal("5"), Decimal("-0.00")],
+        "seats": pd.array([3, None, 1, 12], dtype="Int64"),
+        "win_probability": [23.4, 0.0, 100.0, float("nan")]}, index=[7, 3, 5, 0])
+    rows = sheet_rows_json(duckdb.connect(), sheet)
     expected = sheet.to_json(orient="records", lines=True, default_handler=str,
-                             force_ascii=False).splitlines()
-    assert sheet_rows_json(sheet) == expected
-    assert sheet_from_rows(sheet_rows_json(sheet))["talking_points"][0].startswith('1. },{"')
-    assert sheet_rows_json(sheet.head(0)) == []
+                             force_ascii=False).rstrip("\n").split("\n")  # not at U+2028
+    assert rows.index.tolist() == [7, 3, 5, 0]
+    assert [json.loads(row) for row in rows] == [json.loads(row) for row in expected]
+    assert json.loads(rows[7])["acv"] == "1879.20"  # exact text, not a float
+    again = sheet_from_rows(rows)
+    assert again["talking_points"].tolist() == ['1. },{"rank":9,"x":"y', "a\nb\r\nc", "",
+                                                "tab\t\x01 😀 \u2028 é"]
+    assert again["acv"].tolist()[::2] == [Decimal("1879.20"), Decimal("5")]
+    assert str(again["acv"][3]) == "-0.00" and again["acv"][1] is None
+    assert sheet_rows_json(duckdb.connect(), sheet.head(0)).tolist() == []
