@@ -352,8 +352,9 @@ def chunk_bounds(starts: list[str]) -> Iterator[dict[str, str | None]]:
     """The bind parameters `first` and `after` of each chunk that `starts` begins: its leads
     are those from `first` up to (not including) `after`. The first chunk begins at '' and the
     last ends at None, so together they cover every lead_id, whichever table a step reads."""
-    firsts = ["", *starts[1:]] if starts else []
-    for first, after in zip(firsts, [*starts[1:], None], strict=True):
+    if not starts:  # a day without an open lead: no chunk
+        return
+    for first, after in zip(["", *starts[1:]], [*starts[1:], None], strict=True):
         yield {"first": first, "after": after}
 
 
