@@ -168,6 +168,9 @@ def _print_top(settings: Settings, day: date, path: Path, top: int) -> None:
     with store.opened(settings.path(settings.warehouse)) as con:
         sheet, total = stored_top(con, day, top)
     console.print(Text.assemble("\nLead sheet: ", (str(path), "bold"), f" ({total} leads)\n"))
+    if not total:  # a day before the first lead, or with every lead closed
+        console.print(f"No lead was open on {day}: the sheet holds its header alone.")
+        return
     columns = {"rank": "#", "owner": "Owner", "grade": "Grade", "win_probability": "Win %",
                "expected_value": "Expected €", "lead_name": "Lead", "company": "Company",
                "plan": "Plan", "seats": "Seats", "currency": "Cur.", "acv": "Suggested",

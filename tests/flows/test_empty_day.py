@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -48,3 +49,17 @@ def test_a_day_without_open_leads_runs_and_writes_the_header_alone(copy):
                                [EMPTY_DAY]).fetchall() == [(0,)]
         assert con.execute("SELECT count(*) FROM runs WHERE run_date = ?",
                            [EMPTY_DAY]).fetchall() == [(1,)]
+
+
+def test_the_command_says_no_lead_was_open_instead_of_an_empty_table(copy):
+    from flows.cli import commands
+    from flows.pipeline.daily import daily_lead_sheet
+    from flows.settings import Settings
+
+    path = daily_lead_sheet(run_date=EMPTY_DAY, now=NOW)
+    with commands.console.capture() as printed:
+        commands._print_top(Settings(), EMPTY_DAY, Path(path), 5)
+    text = printed.get()
+    assert "(0 leads)" in text
+    assert "No lead was open on 2000-01-03: the sheet holds its header alone." in text
+    assert "Top 0 leads" not in text
