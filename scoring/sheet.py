@@ -146,21 +146,30 @@ def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.D
             (the account; without it each lead is its own), owner and reason (why that owner).
         moves: the reps' active moves (scoring.steering.steer), noted in "change".
     """
-    return sheet_part(order_leads(scored, moves))
+    ranked = order_leads(scored, moves)
+    return sheet_part(ranked.assign(account_contacts=account_contacts(ranked)))
 
 
 def order_leads(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.DataFrame:
     """What of the sheet depends on the other leads: `scored` (at least lead_id, grade,
     win_probability, expected_value, first_name, last_name and title; optionally company_id)
-    in sheet order, ranked and steered (rank, account_rank, primary, move_note), with each row's
-    `priority` and `account_contacts`. `sheet_part` makes any run of these rows sheet rows, so
-    a large day can be ordered on these few columns and written in parts."""
+    in sheet order, ranked and steered (rank, account, account_rank, primary, move_note), with
+    each row's `priority`. With its `account_contacts` (`account_contacts`, or the same text
+    made by the warehouse for a large day: flows/pipeline/sql/sheet_order_table.sql),
+    `sheet_part` makes any run of these rows sheet rows, so a large day can be ordered on these
+    few columns and written in parts."""
     ranked = steer(rank_leads(scored), moves)
     return ranked.assign(
         priority=[priority_text(g, p, n) for g, p, n in zip(
             ranked["account_grade"].tolist(), ranked["grade_place"].tolist(),
-            ranked["grade_accounts"].tolist(), strict=True)],
-        account_contacts=_contacts(ranked, _lead_names(ranked)))
+            ranked["grade_accounts"].tolist(), strict=True)])
+
+
+def account_contacts(ranked: pd.DataFrame) -> list[str]:
+    """Each row's "Account contacts" text, for leads `order_leads` ranked (all of a day's):
+    on a primary row the account's other contacts ("• name, title (12.3 %)", one a line, in
+    sheet order), on another contact's row "primary: <name>"."""
+    return _contacts(ranked, _lead_names(ranked))
 
 
 def _lead_names(leads: pd.DataFrame) -> pd.Series:

@@ -34,9 +34,11 @@ TOP = 10  # rows of the run's top-leads artifact
 # of a row takes several times its size in Arrow (at a million leads, a 50,000-row part made
 # the step's peak: 2.2 GB)
 BATCH = 10_000
-# what sheet_parts.sql reads back of the ranking (the order table's columns)
+# what sheet_order_table.sql keeps of the ranking, and makes each row's account contacts of
 ORDER_COLUMNS = ("lead_id", "rank", "account_rank", "primary", "move_note", "priority",
-                 "account_contacts")
+                 "account", "first_name", "last_name", "title", "win_probability")
+# what Python's str.strip() strips (sheet_order_table.sql strips the same from a name)
+WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 
 
 class Published(NamedTuple):
@@ -102,7 +104,7 @@ def order_sheet(con, run_date: date, move_days: int) -> int:
     ranked = order_leads(scored, moves)[list(ORDER_COLUMNS)]
     con.register("_order", ranked)
     try:
-        con.execute(store.sql("sheet_order_table", __package__))
+        con.execute(store.sql("sheet_order_table", __package__), {"whitespace": WHITESPACE})
     finally:
         con.unregister("_order")
     return len(ranked)

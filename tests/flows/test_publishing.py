@@ -142,3 +142,43 @@ def test_rep_cards_keep_each_reps_first_cards_and_count_them_all(whole, tmp_path
                                                                 totals=totals)}
 
     assert pages(tmp_path / "kept", kept, cards.totals) == pages(tmp_path / "all", sheet)
+
+
+def _awkward_day(rng: np.random.Generator, leads: int) -> pd.DataFrame:
+    """Leads in accounts of one to six contacts (some without a company), with names padded by
+    whitespace Python strips (no-break and ideographic spaces, tabs) or missing, titles missing,
+    empty or blank, and probabilities whose tenth of a percent sits on a rounding edge."""
+    pads = ["", " ", "\u00a0", "\u3000", "\t", "\u2003 ", "\u200b"]  # U+200B is not stripped
+    edges = np.array([0.0, 1.0, 0.125, 0.1235, 0.00049999, 0.0005, 0.99949, 0.99951, 0.5555])
+    rounded = [round(p, d) for p, d in zip(rng.random(leads), rng.integers(3, 8, leads),
+                                            strict=True)]
+    probability = np.where(rng.random(leads) < 0.3, rng.choice(edges, leads), rounded)
+    return pd.DataFrame({
+        "lead_id": [f"L{i:05d}" for i in range(leads)],
+        "company_id": [None if i % 11 == 0 else f"C{i % 97:03d}" for i in range(leads)],
+        "first_name": [None if i % 13 == 0 else rng.choice(pads) + f"Zoé{i}" + rng.choice(pads)
+                       for i in range(leads)],
+        "last_name": [None if i % 17 == 0 else rng.choice(pads) + "O'Brien" + rng.choice(pads)
+                      for i in range(leads)],
+        "title": [rng.choice([None, "", "  ", "VP Sales", "Directrice, achats"])
+                  for _ in range(leads)],
+        "grade": rng.choice(["A", "B", "C", "D"], leads),
+        "win_probability": probability,
+        "expected_value": [None] * leads,
+    })
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_warehouse_writes_each_rows_account_contacts_as_python_would(seed):
+    from scoring.sheet import account_contacts, order_leads
+
+    ranked = order_leads(_awkward_day(np.random.default_rng(seed), 600))
+    con = store.connect(":memory:")
+    con.register("_order", ranked[list(publishing.ORDER_COLUMNS)])
+    con.execute(store.sql("sheet_order_table", "flows.pipeline"),
+                {"whitespace": publishing.WHITESPACE})
+    made = con.execute("SELECT lead_id, account_contacts FROM sheet_order ORDER BY rank"
+                       ).fetchall()
+    assert [lead for lead, _ in made] == ranked["lead_id"].tolist()
+    assert [text for _, text in made] == account_contacts(ranked)
+    assert any("\u3000" in name for name in ranked["first_name"].dropna())  # stripped above
