@@ -11,10 +11,15 @@ Then, alternating, `--repeat` times each, in fresh subprocesses (each peak RSS i
   1. `leadpilot run`: the same day again, as a user re-runs it (intake finds the CSVs unchanged);
   2. the floor, bench/daily_floor.py: one DuckDB query for the features over the same
      warehouse, LightGBM predicts and explains (pred_contrib) every lead, one CSV.
-It prints the best seconds of each, the ratio, the peak RSS, and where the leadpilot run spent
-its time: each Prefect task run's duration (from Prefect's database), the flow's own time
-outside them (the runs row, the artifacts), and the process's time outside the flow (imports,
-Prefect's temporary server, printing the top leads from the stored sheet).
+  3. `leadpilot run --date 2000-01-03`: a day before the demo's first lead, no lead open, so
+     what any run costs before its first lead (imports, Prefect's server and runs, the checks).
+It prints the best seconds of each, the ratio, the peak RSS, the day without leads against the
+room the 1.5x goal leaves, and where the leadpilot run spent its time: each Prefect task run's
+duration (from Prefect's database), the flow's own time outside them (the runs row, the
+artifacts), and the process's time outside the flow (imports, Prefect's temporary server,
+printing the top leads from the stored sheet). With --prefect-server the rounds run against
+`prefect server start` (the home's database; started before the rounds, not timed), as the
+scheduled runs of `leadpilot serve` do.
 
 Measured at 100,000 open leads (1 round each, 2 cores shared with other jobs: +-30 %):
 before issue 14's work 686 s, 5.4 GB against a 25 s, 0.6 GB floor (27.8x); with columnar
@@ -36,6 +41,12 @@ at 300,000, 105.9 s and 1.7 GB against 16.9 s (6.3x); at 1,000,000, 397.0 s and 
 against 57.5 s and 4.0 GB (6.9x; peaks 1.93-1.96 GB in the three rounds), 7.5 s (1.9 %) outside
 the tasks: the run's top rows no longer slices keeping every part of the sheet alive, the sheet
 made into Python rows 10,000 at a time, owners ranked on a narrow frame with DuckDB closed.
+The session after (a slower machine: the 100k floor's best 7.9 s against 6.1 s), best of 3: at
+100,000, 47.1 s and 1.42 GB against 7.9 s (5.9x), a day without open leads 12.8 s (1.6x the
+floor); against a running Prefect server 38.3 s against 6.3 s (6.1x), the empty day 8.1 s
+(1.3x); at 300,000, 90.7 s against 15.4 s (5.9x); at 1,000,000, 331.8 s and 1.76 GB against
+47.7 s and 4.3 GB (7.0x; peaks 1.71-1.76 GB), publish 141.2 s instead of 185.0 s: the stored
+rows' JSON and each row's account contacts made by DuckDB.
 """
 
 from __future__ import annotations
