@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from http_replay import ReplayServer
 
@@ -34,3 +36,15 @@ def cluster():
         finished = Finished()
         local.scheduler.add_plugin(finished)
         yield local, finished
+
+
+@pytest.fixture
+def demo_copy(demo_env, tmp_path, monkeypatch):
+    """The session's demo warehouse copied to tmp_path/w.duckdb, its outputs, rejects and log
+    there too: a test that runs the flow on the copy leaves the shared demo as it was."""
+    settings = demo_env[0]
+    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
+    for key, value in {"WAREHOUSE": "w.duckdb", "OUT_DIR": "out", "REJECTS_DIR": "rejects",
+                       "LOG_FILE": "leadpilot.log"}.items():
+        monkeypatch.setenv(f"LEADPILOT_{key}", str(tmp_path / value))
+    return tmp_path

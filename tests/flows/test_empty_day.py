@@ -3,7 +3,6 @@ daily run still succeeds and writes the sheet's header alone."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -19,16 +18,6 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 EMPTY_DAY = date(2000, 1, 3)  # long before the demo's first lead
 
 
-@pytest.fixture
-def copy(demo_env, tmp_path, monkeypatch):
-    settings = demo_env[0]
-    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
-    for key, value in {"WAREHOUSE": "w.duckdb", "OUT_DIR": "out", "REJECTS_DIR": "rejects",
-                       "LOG_FILE": "leadpilot.log"}.items():
-        monkeypatch.setenv(f"LEADPILOT_{key}", str(tmp_path / value))
-    return tmp_path
-
-
 def test_chunks_of_no_lead_are_none_and_of_some_leads_cover_every_lead_id():
     assert list(store.chunk_bounds([])) == []  # raised ValueError (zip strict) before
     assert list(store.chunk_bounds(["L1"])) == [{"first": "", "after": None}]
@@ -37,13 +26,13 @@ def test_chunks_of_no_lead_are_none_and_of_some_leads_cover_every_lead_id():
         {"first": "L9", "after": None}]
 
 
-def test_a_day_without_open_leads_runs_and_writes_the_header_alone(copy):
+def test_a_day_without_open_leads_runs_and_writes_the_header_alone(demo_copy):
     from flows.pipeline.daily import daily_lead_sheet
 
     path = daily_lead_sheet(run_date=EMPTY_DAY, now=NOW)
     sheet = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert tuple(sheet.columns) == SHEET_HEADERS and sheet.empty
-    with duckdb.connect(str(copy / "w.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(demo_copy / "w.duckdb"), read_only=True) as con:
         for table in ("scores", "quotes", "talking_points", "sheet_rows"):
             assert con.execute(f"SELECT count(*) FROM {table} WHERE run_date = ?",  # noqa: S608
                                [EMPTY_DAY]).fetchall() == [(0,)]
@@ -51,7 +40,7 @@ def test_a_day_without_open_leads_runs_and_writes_the_header_alone(copy):
                            [EMPTY_DAY]).fetchall() == [(1,)]
 
 
-def test_the_command_says_no_lead_was_open_instead_of_an_empty_table(copy):
+def test_the_command_says_no_lead_was_open_instead_of_an_empty_table(demo_copy):
     from flows.cli import commands
     from flows.pipeline.daily import daily_lead_sheet
     from flows.settings import Settings

@@ -4,7 +4,6 @@ disk hiccup while writing the sheet is retried by Prefect."""
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -20,15 +19,10 @@ DAY = date(2026, 11, 27)
 
 
 @pytest.fixture
-def copy(demo_env, tmp_path, monkeypatch):
-    settings = demo_env[0]
-    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
-    for key, value in {"WAREHOUSE": "w.duckdb", "OUT_DIR": "out", "REJECTS_DIR": "rejects",
-                       "LOG_FILE": "leadpilot.log"}.items():
-        monkeypatch.setenv(f"LEADPILOT_{key}", str(tmp_path / value))
-    (tmp_path / "out" / "2026-11-26").mkdir(parents=True)
-    (tmp_path / "out" / "2026-11-26" / "lead_sheet.csv").write_text("yesterday\n")
-    return tmp_path
+def copy(demo_copy):
+    (demo_copy / "out" / "2026-11-26").mkdir(parents=True)
+    (demo_copy / "out" / "2026-11-26" / "lead_sheet.csv").write_text("yesterday\n")
+    return demo_copy
 
 
 def test_a_failed_run_leaves_a_stale_marker_and_a_failure_artifact(copy):
