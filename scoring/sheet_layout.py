@@ -72,12 +72,14 @@ def sheet_rows_json(con: duckdb.DuckDBPyConnection, sheet: pd.DataFrame) -> pd.S
     >>> rows.tolist()
     ['{"rank":1,"acv":"9.50"}', '{"rank":2,"acv":null}']
     """
-    text = {name: pd.Series([None if value is None or value != value else str(value)
-                             for value in column], index=column.index, dtype=object)
+    text = {name: pd.Series([None if value is None or value is pd.NA or value != value
+                             else str(value) for value in column], index=column.index,
+                            dtype=object)
             for name, column in sheet.items() if column.dtype == object}
     view = f"_sheet_rows_json_{id(sheet):x}"
     con.register(view, sheet.assign(**text) if text else sheet)
     try:
+        # a scan of a registered frame keeps its rows' order (DuckDB's preserve_insertion_order)
         rows = con.sql(f"SELECT to_json(r) AS row FROM {view} AS r").to_arrow_table()  # noqa: S608
     finally:
         con.unregister(view)

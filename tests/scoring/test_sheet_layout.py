@@ -72,6 +72,7 @@ def test_rows_as_json_are_the_objects_pandas_would_write_and_come_back_the_same(
         "rank": [1, 2, 3, 4], "lead_id": ['L"1', "L2", "L3", "L/4"],
         "talking_points": ['1. },{"rank":9,"x":"y', "a\nb\r\nc", None, "tab\t\x01 😀 \u2028 é"],
         "acv": [Decimal("1879.20"), None, Decimal("5"), Decimal("-0.00")],
+        "deal_value": pd.Series([pd.NA, Decimal("12.50"), float("nan"), None], dtype=object),
         "seats": pd.array([3, None, 1, 12], dtype="Int64"),
         "win_probability": [23.4, 0.0, 100.0, float("nan")]}, index=[7, 3, 5, 0])
     rows = sheet_rows_json(duckdb.connect(), sheet)
