@@ -31,8 +31,11 @@ def cluster():
             if finish == "memory":
                 self.keys.append(str(key))
 
+    # without a dashboard the scheduler still serves HTTP (health, metrics), on 127.0.0.1:8787
+    # by default: a free port instead, so two test workers' clusters do not contend for it
     with LocalCluster(host="127.0.0.1", protocol="tcp://", n_workers=2, threads_per_worker=1,
-                      processes=False, dashboard_address=None) as local:
+                      processes=False, dashboard_address=None,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local:
         finished = Finished()
         local.scheduler.add_plugin(finished)
         yield local, finished
