@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from decimal import Decimal
 from importlib.resources import files
@@ -19,6 +20,10 @@ from flows.errors import LeadpilotError
 # Tables whose rows belong to one run date and are replaced when the same day runs again.
 RUN_TABLES = ("lead_features", "scores", "talking_points", "quotes", "sheet_rows",
               "owner_assignments")
+# The run date a staged run's rows carry until they are put in place (staged_run): no run is
+# dated so late, and the queries of earlier runs ask for dates before their own.
+PENDING = date(9999, 12, 31)
+_staging: Counter[str] = Counter()  # the run tables this process is staging now
 # Tables that intake upserts into, with their key.
 UPSERT_KEYS = {"companies": "company_id", "leads": "lead_id", "activities": "event_id",
                "lead_enrichment": "lead_id"}
@@ -55,10 +60,19 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
 
         try:
             restore_beside(con, Path(path))  # a rebuilt or restored file gets the list back
+            sweep_pending(con)
         except BaseException:
             con.close()
             raise
     return con
+
+
+def sweep_pending(con: duckdb.DuckDBPyConnection) -> None:
+    """Delete the rows a killed run left staged (PENDING), but those this process stages now:
+    a stage holds the file until it ends, so the next to open it sweeps them before any read."""
+    for table in RUN_TABLES:
+        if not _staging[table]:
+            con.execute(f"DELETE FROM {table} WHERE run_date = ?", [PENDING])  # noqa: S608
 
 
 def damaged(path: Path | str, exc: Exception) -> LeadpilotError:
@@ -290,17 +304,19 @@ def exact(frame: pd.DataFrame) -> pd.DataFrame:
 def put_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date, source: str) -> None:
     """Make the rows of `run_date` in `table` those of the relation named `source` (a table or
     a registered frame, every row of `run_date`): the day's rows are deleted, then inserted.
-
-    The run tables have no key index (migration 016: with one, DuckDB's commit of a day run
-    again took 4-10 s per table at 100k leads), so the key (run_date, lead_id) is kept here:
-    rows that name a lead twice are refused before anything changes.
+    The run tables have no key index (migration 016: it made DuckDB's commit of a day run again
+    4-10 s per table at 100k), so rows naming a lead twice are refused here, before any change.
     """
-    twice = con.execute(f"SELECT count(*) - count(DISTINCT lead_id) FROM {source}"  # noqa: S608
-                        ).fetchall()[0][0]
-    if twice:
-        raise ValueError(f"{twice} rows for {table} name a lead already named: nothing written")
+    _refuse_twice(con, table, f"SELECT lead_id FROM {source}")  # noqa: S608
     clear_run(con, table, run_date)  # refuses a table that is not a run table
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}")  # noqa: S608
+
+
+def _refuse_twice(con: duckdb.DuckDBPyConnection, table: str, lead_ids: str, *params) -> None:
+    twice = con.execute(f"SELECT count(*) - count(DISTINCT lead_id) FROM ({lead_ids})",  # noqa: S608
+                        list(params)).fetchall()[0][0]
+    if twice:
+        raise ValueError(f"{twice} rows for {table} name a lead already named: nothing written")
 
 
 def clear_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date) -> None:
@@ -313,32 +329,41 @@ def clear_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date) -> Non
 @contextmanager
 def staged_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date
                ) -> Iterator[Callable[[pd.DataFrame], int]]:
-    """Write the rows of `run_date` in `table` in chunks: yields `add(frame)`, which commits
-    each chunk on its own into staged_<table> (made afresh with `table`'s columns), so what
-    DuckDB holds is a chunk, not the run (one transaction of many inserts keeps them all in
-    memory until its commit: 2.6 KB a lead of scores). On a clean exit, one transaction puts the
-    staged rows in place of the run's earlier ones and drops the stage: a failure before leaves
-    the table as it was (the next run makes the stage afresh)."""
-    if table not in RUN_TABLES:
-        raise ValueError(f"{table} is not a per-run table")
-    stage = f"staged_{table}"
-    con.execute(f"CREATE OR REPLACE TABLE {stage} AS FROM {table} LIMIT 0")
+    """Write the rows of `run_date` in `table` in chunks: `add(frame)` commits each into `table`
+    dated PENDING (one transaction of many inserts holds them all in memory: 1M sheet rows grew
+    to 2.2 GB under a 400MB limit, against 0.77 GB). At a clean exit, one transaction deletes
+    the day's rows and re-dates the staged ones, writing only their run_date again (a stage
+    table copied: 20 s for a million sheet rows). A failure leaves the day as it was."""
+    if run_date >= PENDING:
+        raise ValueError(f"{run_date} is not a run date")
+    clear_run(con, table, PENDING)  # refuses a table that is not a run table
+    _staging[table] += 1
+    try:
+        def add(frame: pd.DataFrame) -> int:
+            if frame.empty:
+                return 0
+            con.register("_incoming", exact(frame).assign(run_date=PENDING))
+            try:  # unregistered after the rollback of a failed insert, whose error is raised
+                with transaction(con):
+                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")  # noqa: S608
+            finally:
+                con.unregister("_incoming")
+            return len(frame)
 
-    def add(frame: pd.DataFrame) -> int:
-        if frame.empty:
-            return 0
-        con.register("_incoming", exact(frame).assign(run_date=run_date))
-        try:  # unregistered after the rollback of a failed insert, whose error is the one raised
+        try:
+            yield add
             with transaction(con):
-                con.execute(f"INSERT INTO {stage} BY NAME SELECT * FROM _incoming")  # noqa: S608
-        finally:
-            con.unregister("_incoming")
-        return len(frame)
-
-    yield add
-    with transaction(con):
-        put_run(con, table, run_date, stage)
-        con.execute(f"DROP TABLE {stage}")
+                _refuse_twice(con, table, f"SELECT lead_id FROM {table} WHERE run_date = ?",  # noqa: S608
+                              PENDING)
+                clear_run(con, table, run_date)
+                con.execute(f"UPDATE {table} SET run_date = ? WHERE run_date = ?",  # noqa: S608
+                            [run_date, PENDING])
+        except BaseException:
+            with suppress(duckdb.Error):  # the error raised is the one that stopped the run
+                clear_run(con, table, PENDING)
+            raise
+    finally:
+        _staging[table] -= 1
 
 
 def chunk_starts(con: duckdb.DuckDBPyConnection, run_date: date, size: int) -> list[str]:

@@ -3,11 +3,11 @@
 This process reads one chunk at a time from the warehouse (the leads' features, and the
 previous run's scores of those leads only), a runner scores each chunk with the pure
 scoring.scorer (here, or on a Dask cluster: flows/models/cluster.py), and each chunk's rows are
-stored as they come back (store.staged_run: committed chunk by chunk beside the scores table,
-then put in place of the run's earlier scores in one transaction). score_leads treats each lead
-on its own (fixed grade bands), so any chunk size gives the same rows. The chunks' lead_id
-ranges (store.chunk_starts, store.chunk_bounds) are those of the price and talking-points
-steps too (flows/pipeline/steps.py).
+stored as they come back (store.staged_run: committed chunk by chunk into the scores table,
+dated PENDING, then put in place of the run's earlier scores in one transaction). score_leads
+treats each lead on its own (fixed grade bands), so any chunk size gives the same rows. The
+chunks' lead_id ranges (store.chunk_starts, store.chunk_bounds) are those of the price and
+talking-points steps too (flows/pipeline/steps.py).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ probability, expected value, names and company); everything else on a row depend
 alone. So the step ranks the day on those columns, keeps the order in a temporary table, and
 then reads the sheet's rows in that order, `settings.chunk_leads` at a time (in Arrow), and
 turns them into Python objects BATCH at a time: each such part is turned into sheet rows
-(scoring.sheet.sheet_part), appended to the file, kept in the warehouse (staged, swapped in at
+(scoring.sheet.sheet_part), appended to the file, kept in the warehouse (staged, put in place at
 the end) and offered to the rep pages, which keep each rep's first cards. What the step holds
 is the order (a temporary table), one part in Arrow and one batch in Python, not the day;
 DuckDB keeps to settings.duckdb_memory_limit, spilling beyond it beside the warehouse.

@@ -80,8 +80,8 @@ def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_committed_before
             def counted_add(frame):
                 add(frame)
                 # committed: another connection to the file sees it
-                [(staged,)] = con.cursor().execute("SELECT count(*) FROM staged_scores"
-                                                   ).fetchall()
+                [(staged,)] = con.cursor().execute(
+                    "SELECT count(*) FROM scores WHERE run_date = ?", [store.PENDING]).fetchall()
                 events.append(("write", staged))
             yield counted_add
 

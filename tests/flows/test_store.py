@@ -49,21 +49,72 @@ def test_a_run_staged_in_chunks_replaces_its_day_at_the_end_or_not_at_all(tmp_pa
     store.replace_run(con, "talking_points", date(2026, 11, 26), rows)
     chunk = pd.DataFrame({"lead_id": ["L2", "L3"], "points": [["c"], ["d"]]})
 
-    def leads() -> list[tuple]:
-        return con.execute("SELECT run_date, lead_id FROM talking_points ORDER BY ALL").fetchall()
+    def leads() -> list[tuple]:  # the rows in place (not those staged, dated PENDING)
+        return con.execute("SELECT run_date, lead_id FROM talking_points WHERE run_date < ? "
+                           "ORDER BY ALL", [store.PENDING]).fetchall()
 
     before = leads()
     with pytest.raises(RuntimeError), store.staged_run(con, "talking_points", day) as add:
         assert add(chunk) == 2
         raise RuntimeError("crash after a chunk")
     assert leads() == before
+    assert con.execute("SELECT count(*) FROM talking_points").fetchall() == [(len(before),)]
     with store.staged_run(con, "talking_points", day) as add:
         add(chunk)
         add(chunk.assign(lead_id=["L4", "L5"]))
         assert leads() == before  # not in place before the end
     assert leads() == [(date(2026, 11, 26), "L1")] + [(day, f"L{i}") for i in range(2, 6)]
+
+
+def test_a_staged_run_writes_each_row_once_and_leaves_nothing_staged(tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    day = date(2026, 11, 27)
+    rows = pd.DataFrame({"lead_id": [f"L{i}" for i in range(4)], "points": [["a"]] * 4})
+    store.replace_run(con, "talking_points", day, rows.head(1))
+    with store.staged_run(con, "talking_points", day) as add:
+        add(rows.head(2))
+        add(rows.tail(2))
+        # committed into the table itself, dated PENDING, seen by another connection
+        assert con.cursor().execute("SELECT run_date, count(*) FROM talking_points GROUP BY "
+                                    "ALL ORDER BY 1").fetchall() == [(day, 1),
+                                                                     (store.PENDING, 4)]
+    assert con.execute("SELECT run_date, count(*) FROM talking_points GROUP BY ALL"
+                       ).fetchall() == [(day, 4)]
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'staged%'"
                        ).fetchall() == [(0,)]
+    with pytest.raises(ValueError, match="name a lead already named"), \
+            store.staged_run(con, "talking_points", day) as add:
+        add(rows)
+        add(rows.head(1))
+    assert con.execute("SELECT run_date, count(*) FROM talking_points GROUP BY ALL"
+                       ).fetchall() == [(day, 4)]  # the day as it was, nothing left staged
+    with pytest.raises(ValueError, match="not a run date"), \
+            store.staged_run(con, "talking_points", store.PENDING):
+        pass
+
+
+def test_rows_a_killed_run_left_staged_are_swept_when_the_warehouse_is_next_opened(tmp_path):
+    warehouse, day = tmp_path / "w.duckdb", date(2026, 11, 27)
+    rows = pd.DataFrame({"lead_id": ["L1", "L2"], "points": [["a"], ["b"]]})
+    with store.opened(warehouse) as con:
+        store.replace_run(con, "talking_points", day, rows)
+        # as a process killed in the middle of staged_run leaves them (its cleanup never ran)
+        store.replace_run(con, "talking_points", store.PENDING, rows.assign(lead_id=["L3", "L4"]))
+        con.execute("CREATE TABLE staged_scores AS FROM scores")  # as versions before 18 left
+        con.execute("DELETE FROM schema_version WHERE version = 18")
+    with store.opened(warehouse) as con:
+        assert con.execute("SELECT run_date, lead_id FROM talking_points ORDER BY ALL"
+                           ).fetchall() == [(day, "L1"), (day, "L2")]
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE "
+                           "'staged%'").fetchall() == [(0,)]
+        with store.staged_run(con, "talking_points", day) as add:
+            add(rows.assign(lead_id=["L5", "L6"]))
+            # a second connection of this process (a step opening the file) keeps them
+            with store.opened(warehouse) as other:
+                assert other.execute("SELECT count(*) FROM talking_points WHERE run_date = ?",
+                                     [store.PENDING]).fetchall() == [(2,)]
+        assert con.execute("SELECT lead_id FROM talking_points ORDER BY ALL").fetchall() == [
+            ("L5",), ("L6",)]
 
 
 def test_running_a_day_again_replaces_its_rows_and_drops_the_leads_it_no_longer_has(tmp_path):
