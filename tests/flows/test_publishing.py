@@ -3,7 +3,7 @@ the same file, the same rows kept, the same rep pages; and no part larger than a
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import openpyxl
@@ -14,7 +14,8 @@ from sheet_runs import publish_copy
 from support import ANCHOR
 
 from flows import store
-from flows.pipeline import publishing
+from flows.models import scoring as model_scoring
+from flows.pipeline import owners, publishing, steps
 from flows.sheets.export import stored_sheet
 from flows.sheets.rep_pages import RepCards, write_rep_pages
 from scoring.rep_view import MAX_CARDS
@@ -112,6 +113,47 @@ def test_the_top_rows_returned_do_not_keep_the_parts_alive(demo_env, tmp_path):
     assert leads > 37 and len(top) == publishing.TOP
     assert {name: _rows_kept(top[name]) for name in top} == pytest.approx(
         dict.fromkeys(top, publishing.TOP), rel=0.5)
+
+
+def _add_facts(settings, facts: dict[str, list[tuple[str, str]]], fetched: str) -> None:
+    with store.opened(settings.warehouse) as con:
+        for lead_id, pairs in facts.items():
+            for field, value in pairs:
+                con.execute("INSERT OR REPLACE INTO lead_facts VALUES (?, ?, ?, ?, 'registry', ?)",
+                            [lead_id, field, field.replace("_", " ").capitalize(), value, fetched])
+
+
+def test_each_rows_enriched_facts_are_those_the_run_scored_with(demo_env, tmp_path):
+    """The sheet reads each lead's facts from the run's features (a join cut to the part), not
+    by aggregating every lead's facts again for each part."""
+    settings = publish_copy(demo_env, tmp_path, chunk_leads=37)
+    with store.opened(settings.warehouse) as con:
+        ids = [i for (i,) in con.execute("SELECT lead_id FROM scores WHERE run_date = ? "
+                                         "ORDER BY lead_id", [ANCHOR]).fetchall()]
+    facts = {ids[0]: [("hq_city", "Lyon"), ("naf_code", "62.01Z")],
+             ids[len(ids) // 2]: [("headcount_band", "50–99")],
+             ids[-1]: [("hq_city", "Nantes"), ("naf_code", "70.22Z"), ("headcount_band", "1–9")]}
+    _add_facts(settings, facts, "2026-11-26 09:00")
+    steps.features(settings, ANCHOR)
+    model_scoring.score(settings, ANCHOR, model_scoring.choose_scorer(
+        settings, datetime(2026, 11, 27, 6, 0)))
+    steps.price(settings, ANCHOR)
+    steps.talking_points(settings, ANCHOR)
+    owners.assign_owners(settings, ANCHOR)
+    publishing.publish(settings, ANCHOR)
+    # a fact fetched after the run scored does not change its sheet when it is written again
+    _add_facts(settings, {ids[0]: [("hq_city", "Paris")]}, "2026-11-27 10:00")
+    publishing.publish(settings, ANCHOR)
+
+    with store.opened(settings.warehouse) as con:
+        sheet = stored_sheet(con, ANCHOR).set_index("lead_id")["enriched_facts"]
+    assert sheet[ids[0]].splitlines() == ["• Hq city: Lyon (registry, 2026-11-26)",
+                                          "• Naf code: 62.01Z (registry, 2026-11-26)"]
+    assert sheet[ids[len(ids) // 2]] == "• Headcount band: 50–99 (registry, 2026-11-26)"
+    assert sheet[ids[-1]].splitlines() == ["• Headcount band: 1–9 (registry, 2026-11-26)",
+                                           "• Hq city: Nantes (registry, 2026-11-26)",
+                                           "• Naf code: 70.22Z (registry, 2026-11-26)"]
+    assert (sheet.drop([ids[0], ids[len(ids) // 2], ids[-1]]) == "").all()
 
 
 def test_a_day_without_scored_leads_gets_a_sheet_with_its_header_only(whole):
