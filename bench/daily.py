@@ -48,7 +48,9 @@ floor); against a running Prefect server 38.3 s against 6.3 s (6.1x), the empty 
 47.7 s and 4.3 GB (7.0x; peaks 1.71-1.76 GB), publish 141.2 s instead of 185.0 s: the stored
 rows' JSON and each row's account contacts made by DuckDB.
 The session after (a quicker machine: the 100k floor's best 6.2 s), best of 3: at 100,000,
-31.8 s and 1.38 GB against 6.2 s (5.1x), the empty day 9.7 s (1.6x); at 1,000,000, 256.7 s and
+31.8 s and 1.38 GB against 6.2 s (5.1x), the empty day 9.7 s (1.6x; against a running Prefect
+server 31.5 s against 6.5 s, 4.8x, the empty day 8.0 s, 1.2x); at 300,000, 79.6 s against 13.6 s
+(5.8x); at 1,000,000, 256.7 s and
 1.81 GB against 43.3 s (5.9x; peaks 1.79-1.81 GB), publish 90.2 s instead of 141.2 s: staged
 rows re-dated in place instead of copied, and each part of the sheet the side its joins build.
 """
