@@ -11,10 +11,13 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 PLACES = 4
 _TIE = 1e-6  # how close to a rounding tie numpy's scaled value may be before `round` decides
 _LARGE = 1e5  # above this, x * 10**4 is not exact enough to judge the tie
+_TEXT = pa.large_string()
 
 
 def rounded(raw: pd.DataFrame) -> pd.DataFrame:
@@ -31,17 +34,29 @@ def rounded(raw: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(np.where(kept, out, 0.0), index=raw.index, columns=raw.columns)
 
 
-def as_json(raw: pd.DataFrame, kept_values: pd.DataFrame) -> list[str]:
+def as_json(raw: pd.DataFrame, kept_values: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
     """Each lead's nonzero contributions as JSON text, in the columns' order: what
-    ``json.dumps({k: round(float(v), 4) for k, v in row.items() if v})`` writes."""
+    ``json.dumps({k: round(float(v), 4) for k, v in row.items() if v})`` writes.
+
+    Built column by column in Arrow: each distinct value is printed once by ``json.dumps``,
+    each column adds ``, "name": value`` where the lead has one and nothing where it has none,
+    and the lines lose their first ", ". Positional (a text array, no index).
+    """
     kept = raw.to_numpy(dtype=np.float64) != 0
     values = kept_values.to_numpy(dtype=np.float64)
     bits = values.view(np.int64)  # 0.0 and -0.0 print differently
-    distinct, which = np.unique(bits[kept], return_inverse=True)
-    texts = [json.dumps(float(v)) for v in distinct.view(np.float64)]
-    keys = np.array([json.dumps(str(name)) + ": " for name in raw.columns], dtype=object)
-    pieces = np.full(values.shape, None, dtype=object)
-    pieces[kept] = np.broadcast_to(keys, values.shape)[kept] + np.asarray(texts, dtype=object
-                                                                          )[which]
-    return ["{" + ", ".join(piece for piece in row if piece is not None) + "}"
-            for row in pieces.tolist()]
+    which, distinct = pd.factorize(bits[kept])  # hashing: quicker than sorting them
+    texts = pa.array([json.dumps(float(v)) for v in distinct.view(np.float64)], _TEXT)
+    where = np.zeros(values.shape, dtype=np.int64)
+    where[kept] = which
+    nothing = pa.scalar("", _TEXT)
+    pieces = [pc.if_else(kept[:, j],
+                         pc.binary_join_element_wise(
+                             pa.scalar(", " + json.dumps(str(name)) + ": ", _TEXT),
+                             texts.take(where[:, j]) if len(texts) else nothing, nothing),
+                         nothing)
+              for j, name in enumerate(raw.columns)]
+    lines = (pc.utf8_slice_codeunits(pc.binary_join_element_wise(*pieces, nothing), 2)
+             if pieces else pa.array([""] * len(raw), _TEXT))
+    return pd.array(pc.binary_join_element_wise(pa.scalar("{", _TEXT), lines,
+                                                pa.scalar("}", _TEXT), nothing), dtype="str")

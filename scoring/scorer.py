@@ -155,7 +155,7 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
         if model is None:
             raise ValueError(f"model {scorer.version} scores these leads: pass it")
         scored, kept = _by_model(model, features, reason_phrases, languages)
-        texts = scored["contributions"].tolist()
+        texts = scored["contributions"].array
     scored["scored_by"] = scorer.label
     today = scored.set_axis(pd.Index(features["lead_id"], name="lead_id"))
     languages.index = today.index

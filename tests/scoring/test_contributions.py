@@ -33,10 +33,27 @@ def _matrix() -> pd.DataFrame:
 def test_rounding_and_json_text_are_those_of_round_and_json_dumps_per_lead():
     raw = _matrix()
     kept = rounded(raw)
-    assert as_json(raw, kept) == _spec(raw)
+    assert as_json(raw, kept).tolist() == _spec(raw)
 
 
 def test_a_kept_value_keeps_its_sign_and_a_zero_contribution_is_left_out():
     raw = pd.DataFrame({"a": [1e-5, -1e-5, 0.0], "b": [0.0, 0.25, -0.0]})
-    assert as_json(raw, rounded(raw)) == ['{"a": 0.0}', '{"a": -0.0, "b": 0.25}', "{}"]
+    assert as_json(raw, rounded(raw)).tolist() == ['{"a": 0.0}', '{"a": -0.0, "b": 0.25}', "{}"]
     assert rounded(raw)["b"].tolist() == [0.0, 0.25, 0.0]
+
+
+def test_names_that_need_escaping_and_edges_of_shape_are_written_as_json_dumps_writes_them():
+    raw = pd.DataFrame({'say "hi"': [0.5, 0.0], "été\\x": [0.0, -1.25], "": [2.0, 0.0]})
+    assert as_json(raw, rounded(raw)).tolist() == _spec(raw)
+    assert as_json(raw.iloc[:0], rounded(raw.iloc[:0])).tolist() == []
+    nothing = pd.DataFrame({"a": [0.0, 0.0]})
+    assert as_json(nothing, rounded(nothing)).tolist() == ["{}", "{}"]
+    no_columns = pd.DataFrame(index=range(2))
+    assert as_json(no_columns, no_columns).tolist() == ["{}", "{}"]
+
+
+def test_the_text_is_positional_whatever_the_frame_index():
+    raw = pd.DataFrame({"a": [0.1, 0.2]}, index=[7, 3])
+    kept = pd.DataFrame({"a": [0.1, 0.2]}, index=[7, 3])
+    framed = pd.DataFrame({"contributions": as_json(raw, kept)}, index=[40, 41])
+    assert framed["contributions"].tolist() == ['{"a": 0.1}', '{"a": 0.2}']
