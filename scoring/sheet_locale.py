@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from scoring.pricing import term_offers
@@ -99,11 +100,7 @@ def localise(sheet: pd.DataFrame, locale: str) -> pd.DataFrame:
     out = sheet.copy()
     if "multi_year" in out:
         currency = out["currency"] if "currency" in out else pd.Series("", index=out.index)
-        worded: dict[tuple[object, object], str] = {}  # few distinct offers: word each once
-        out["multi_year"] = [
-            worded[(t, c)] if (t, c) in worded
-            else worded.setdefault((t, c), offers_text(t, c, locale))
-            for t, c in zip(out["multi_year"], currency, strict=True)]
+        out["multi_year"] = _offers_texts(out["multi_year"], currency, locale)
     if locale == "fr":
         if "source" in out:
             out["source"] = out["source"].map(lambda v: SOURCES_FR.get(v, v))
@@ -121,6 +118,20 @@ def localise(sheet: pd.DataFrame, locale: str) -> pd.DataFrame:
             out["assigned_because"] = reasons.map(
                 {r: assigned_fr(r) for r in reasons.dropna().unique()})
     return out
+
+
+def _offers_texts(terms: pd.Series, currency: pd.Series, locale: str) -> list[str]:
+    """`offers_text` of each row, worded once per distinct (terms, currency): a day holds few
+    distinct offers."""
+    if terms.empty:
+        return []
+    term_codes, distinct_terms = pd.factorize(terms, use_na_sentinel=False)
+    currency_codes, currencies = pd.factorize(currency, use_na_sentinel=False)
+    pairs, which = np.unique(term_codes * len(currencies) + currency_codes, return_inverse=True)
+    texts = np.array([offers_text(distinct_terms[t], currencies[c], locale)
+                      for t, c in zip(*np.divmod(pairs, len(currencies)), strict=True)],
+                     dtype=object)
+    return texts[which.ravel()].tolist()
 
 
 _PRIORITY = re.compile(r"^grade (\S+), #(\d+) of (\d+) by expected value$")

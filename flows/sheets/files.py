@@ -138,13 +138,14 @@ def _csv_parts(out: BinaryIO, locale: str) -> Callable[[pd.DataFrame], None]:
 
 def _disarmed(sheet: pd.DataFrame) -> pd.DataFrame:
     """scoring.sheet.neutralise, vectorised for the all-text columns (most of a sheet)."""
-    out = sheet.copy()
+    out = sheet.copy(deep=False)  # copy-on-write: setting a column leaves `sheet` as it was
     for column in out.columns:
         kind = pd.api.types.infer_dtype(out[column], skipna=True)
         if kind == "string":
             values = out[column].astype("str")  # Arrow-backed: startswith runs in C
             hostile = values.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
-            out[column] = values.where(~hostile, "'" + values)
+            # most columns have no hostile cell: prefix only those that do
+            out[column] = values.where(~hostile, "'" + values) if hostile.any() else values
         elif kind.startswith("mixed"):
             out[column] = neutralise(out[[column]])[column]
     return out
