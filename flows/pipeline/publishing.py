@@ -13,7 +13,9 @@ DuckDB keeps to settings.duckdb_memory_limit, spilling beyond it beside the ware
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -67,7 +69,8 @@ def publish(settings: Settings, run_date: date) -> Published:
         try:
             with (sheet_files.sheet_writer(path, settings.sheet_format,
                                            settings.sheet_locale) as write,
-                  store.staged_run(writer, "sheet_rows", run_date) as keep):
+                  store.staged_run(writer, "sheet_rows", run_date) as add,
+                  one_behind(add) as keep):
                 kept: list[pd.DataFrame] = []  # stored rows, committed a part at a time:
                 # a commit costs about 0.6 s at a million leads, whatever its size
                 for part in sheet_parts(con, run_date, settings.chunk_leads):
@@ -123,6 +126,30 @@ def sheet_parts(con, run_date: date, size: int, batch: int = BATCH) -> Iterator[
         }).to_arrow_table()
         for start in range(0, max(table.num_rows, 1), step):
             yield sheet_part(table.slice(start, step).to_pandas())
+
+
+@contextmanager
+def one_behind(add: Callable[[pd.DataFrame], int]) -> Iterator[Callable[[pd.DataFrame], None]]:
+    """`add` in a second thread, a frame at a time: `keep(frame)` waits until the frame before
+    it is added, hands this one over and returns, so the next part is made while DuckDB
+    inserts (it lets go of the GIL meanwhile). Leaving waits for the last frame and raises its
+    error; leaving on an error waits too, and raises that error."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="keep-sheet-rows") as worker:
+        pending: list[Future] = []
+
+        def keep(frame: pd.DataFrame) -> None:
+            if pending:
+                pending.pop().result()
+            pending.append(worker.submit(add, frame))
+
+        try:
+            yield keep
+        except BaseException:
+            for future in pending:  # `add`'s connection is free again before the rollback
+                future.exception()
+            raise
+        for future in pending:
+            future.result()
 
 
 def playbook_stats(con) -> pd.DataFrame:
