@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from importlib.metadata import version
+from importlib.resources import files
+
 import numpy as np
 import pandas as pd
 
@@ -10,6 +15,23 @@ from features.titles import classify_titles
 ENRICHMENT_COLUMNS: tuple[str, ...] = (
     "lead_id", "email_domain", "email_kind", "company_domain", "seniority", "department",
 )
+# What `enrich_offline` is made of: its modules and word lists, and the packages it reads
+# lists from. A change to any of them changes `rules_fingerprint`.
+RULE_FILES: tuple[str, ...] = ("enrichment.py", "email.py", "domains.py", "titles.py",
+                               "free_email_domains.txt")
+RULE_PACKAGES: tuple[str, ...] = ("disposable-email-domains", "idna")
+
+
+@cache
+def rules_fingerprint() -> str:
+    """A hash of everything `enrich_offline` derives its columns by (RULE_FILES' bytes and
+    RULE_PACKAGES' versions): an enrichment row made under other rules is made again."""
+    digest = hashlib.sha256()
+    for name in RULE_FILES:
+        digest.update(name.encode() + b"\0" + files("features").joinpath(name).read_bytes())
+    for package in RULE_PACKAGES:
+        digest.update(f"{package}=={version(package)}\0".encode())
+    return digest.hexdigest()
 
 
 def _company_domains(company_ids: pd.Series, companies: pd.DataFrame) -> pd.Series:

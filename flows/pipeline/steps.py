@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from pandas.api.types import is_list_like
 
-from features.enrichment import enrich_offline
+from features.enrichment import enrich_offline, rules_fingerprint
 from features.point_in_time import stage_open_features
 from flows import store
 from flows.editable_files import load_yaml
@@ -38,11 +38,16 @@ def intake(settings: Settings, run_date: date, now: datetime, dry_run: bool = Fa
 
 
 def enrich(settings: Settings, now: datetime) -> int:
-    """Offline enrichment of every lead: email kind, company domain, seniority, department."""
+    """Offline enrichment (email kind, company domain, seniority, department) of the leads
+    that are new, or whose email, title, company or company website changed, or all of them
+    when the rules did (features.enrichment.rules_fingerprint); returns how many."""
     with store.opened(settings.path(settings.warehouse)) as con:
-        leads = con.execute(store.sql("leads_for_enrichment", __package__)).df()
-        companies = con.execute("SELECT company_id, domain FROM companies").df()
-        enriched = enrich_offline(leads, companies).assign(enriched_at=pd.Timestamp(now))
+        leads = con.execute(store.sql("leads_for_enrichment", __package__),
+                            {"rules": rules_fingerprint()}).df()
+        companies = leads[["company_id", "domain"]].dropna(subset=["company_id"]).drop_duplicates(
+            "company_id")
+        enriched = enrich_offline(leads, companies).assign(
+            enriched_at=pd.Timestamp(now), inputs=leads["inputs"])
         with store.transaction(con):
             return store.upsert(con, "lead_enrichment", enriched)
 
