@@ -3,7 +3,8 @@
 This process reads one chunk at a time from the warehouse (the leads' features, and the
 previous run's scores of those leads only), a runner scores each chunk with the pure
 scoring.scorer (here, or on a Dask cluster: flows/models/cluster.py), and each chunk's rows are
-stored as they come back (store.staged_run: committed chunk by chunk into the scores table,
+stored as they come back, in a second thread while the next chunk is scored
+(flows/pipeline/overlap.py; store.staged_run: committed chunk by chunk into the scores table,
 dated PENDING, then put in place of the run's earlier scores in one transaction). score_leads
 treats each lead on its own (fixed grade bands), so any chunk size gives the same rows. The
 chunks' lead_id ranges (store.chunk_starts, store.chunk_bounds) are those of the price and
@@ -24,6 +25,7 @@ import scoring.scorer as pure
 from flows import store
 from flows.editable_files import load_yaml
 from flows.models import registry
+from flows.pipeline.overlap import one_behind
 from flows.pipeline.steps import load_features
 from flows.settings import Settings
 from scoring.grades import GradeBands
@@ -90,9 +92,10 @@ def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
         elif starts:
             model = registry.load(con, scorer.version)
         job = Job(scorer, bands, phrases, rules, model, settings.language)
-        with store.staged_run(con, "scores", run_date) as add:
+        with (con.cursor() as writer, store.staged_run(writer, "scores", run_date) as add,
+              one_behind(add) as keep):  # a chunk is stored while the next is scored
             for rows in run(job, read_chunks(con, run_date, starts)):
-                add(rows)
+                keep(rows)
                 grades.update(rows["grade"].value_counts().to_dict())
     return pure.summarise_grades(grades, scorer)
 

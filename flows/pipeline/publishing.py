@@ -13,9 +13,7 @@ DuckDB keeps to settings.duckdb_memory_limit, spilling beyond it beside the ware
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -24,6 +22,7 @@ import pandas as pd
 
 from flows import store
 from flows.pipeline import owners
+from flows.pipeline.overlap import one_behind
 from flows.settings import Settings
 from flows.sheets import files as sheet_files
 from flows.sheets.rep_pages import RepCards, write_rep_pages
@@ -126,30 +125,6 @@ def sheet_parts(con, run_date: date, size: int, batch: int = BATCH) -> Iterator[
         }).to_arrow_table()
         for start in range(0, max(table.num_rows, 1), step):
             yield sheet_part(table.slice(start, step).to_pandas())
-
-
-@contextmanager
-def one_behind(add: Callable[[pd.DataFrame], int]) -> Iterator[Callable[[pd.DataFrame], None]]:
-    """`add` in a second thread, a frame at a time: `keep(frame)` waits until the frame before
-    it is added, hands this one over and returns, so the next part is made while DuckDB
-    inserts (it lets go of the GIL meanwhile). Leaving waits for the last frame and raises its
-    error; leaving on an error waits too, and raises that error."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="keep-sheet-rows") as worker:
-        pending: list[Future] = []
-
-        def keep(frame: pd.DataFrame) -> None:
-            if pending:
-                pending.pop().result()
-            pending.append(worker.submit(add, frame))
-
-        try:
-            yield keep
-        except BaseException:
-            for future in pending:  # `add`'s connection is free again before the rollback
-                future.exception()
-            raise
-        for future in pending:
-            future.result()
 
 
 def playbook_stats(con) -> pd.DataFrame:

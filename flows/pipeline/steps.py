@@ -17,6 +17,7 @@ from features.point_in_time import stage_open_features
 from flows import store
 from flows.editable_files import load_yaml
 from flows.intake.daily import import_all
+from flows.pipeline.overlap import one_behind
 from flows.settings import Settings
 from scoring.pricing import PriceBook, quote_leads
 from scoring.reasons import languages_for
@@ -93,12 +94,15 @@ def price(settings: Settings, run_date: date) -> int:
     priced = 0
     with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         starts = store.chunk_starts(con, run_date, settings.chunk_leads)
-        with store.staged_run(con, "quotes", run_date) as add:
+        with (con.cursor() as writer, store.staged_run(writer, "quotes", run_date) as add,
+              one_behind(add) as keep):  # a chunk is stored while the next is priced
             for bounds in store.chunk_bounds(starts):
                 leads = con.execute(store.sql("leads_to_price", __package__),
                                     {"run_date": run_date, **bounds}).df()
                 if len(leads):
-                    priced += add(quote_leads(leads, book))
+                    quotes = quote_leads(leads, book)
+                    keep(quotes)
+                    priced += len(quotes)
     return priced
 
 
@@ -110,9 +114,12 @@ def talking_points(settings: Settings, run_date: date) -> int:
     written = 0
     with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         starts = store.chunk_starts(con, run_date, settings.chunk_leads)
-        with store.staged_run(con, "talking_points", run_date) as add:
+        with (con.cursor() as writer, store.staged_run(writer, "talking_points", run_date) as add,
+              one_behind(add) as keep):  # a chunk is stored while the next is worked out
             for bounds in store.chunk_bounds(starts):
-                written += add(_points(con, run_date, bounds, playbook, settings.language))
+                points = _points(con, run_date, bounds, playbook, settings.language)
+                keep(points)
+                written += len(points)
     return written
 
 
