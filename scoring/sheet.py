@@ -231,7 +231,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     >>> neutralise(pd.DataFrame({"a": ["=1+1", "+33 6", "ok"]}))["a"].tolist()
     ["'=1+1", "'+33 6", 'ok']
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: setting a column leaves `frame` as it was
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]):
             out[column] = _neutral_column(out[column])
@@ -248,7 +248,7 @@ def _neutral_column(values: pd.Series) -> pd.Series:
         return values.astype(object).map(neutral_cell)
     text = values if values.dtype == "str" else values.astype("str")
     hostile = text.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
-    return text.where(~hostile, "'" + text)
+    return text.where(~hostile, "'" + text) if hostile.any() else text  # most columns: none
 
 
 def neutral_cell(value: object) -> object:

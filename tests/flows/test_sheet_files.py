@@ -286,3 +286,10 @@ def test_the_docstring_examples_of_the_sheet_files_and_words_run():
     for module in (flows.sheets.files, scoring.sheet_locale):
         result = doctest.testmod(module)
         assert result.attempted >= 3 and result.failed == 0, module.__name__
+
+
+def test_writing_a_sheet_leaves_the_frame_it_is_given_as_it_was(tmp_path):
+    given = pd.DataFrame({"lead_name": ["=x", "Ann"], "company": ["Acme", "Beta"]})
+    kept = given.copy()
+    write_sheet(given, tmp_path / "s.csv")
+    assert given.equals(kept)

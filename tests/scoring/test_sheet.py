@@ -90,6 +90,16 @@ def test_neutralise_leaves_numbers_alone():
     assert frame["t"].tolist() == ["'\t=x", "fine"]
 
 
+def test_neutralise_leaves_the_frame_it_is_given_as_it_was():
+    given = pd.DataFrame({"t": ["=x", "fine"], "u": ["calm", "plain"], "n": [1, 2]})
+    kept = given.copy()
+    out = neutralise(given)
+    assert given.equals(kept)
+    assert out["t"].tolist() == ["'=x", "fine"] and out["u"].tolist() == ["calm", "plain"]
+    out.loc[0, "u"] = "changed"
+    assert given.equals(kept)
+
+
 def test_a_lead_a_rep_moved_up_comes_first_and_the_sheet_says_who_when_and_why():
     moves = pd.DataFrame([{"lead_id": "L3", "kind": "move_up", "rep": "Zoé Martin",
                            "marked_on": "2026-11-27", "until": "2026-12-04",
