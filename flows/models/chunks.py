@@ -25,7 +25,7 @@ import scoring.scorer as pure
 from flows import store
 from flows.editable_files import load_yaml
 from flows.models import registry
-from flows.pipeline.overlap import one_behind
+from flows.pipeline.overlap import staged_behind
 from flows.pipeline.steps import load_features
 from flows.settings import Settings
 from scoring.grades import GradeBands
@@ -92,8 +92,7 @@ def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
         elif starts:
             model = registry.load(con, scorer.version)
         job = Job(scorer, bands, phrases, rules, model, settings.language)
-        with (con.cursor() as writer, store.staged_run(writer, "scores", run_date) as add,
-              one_behind(add) as keep):  # a chunk is stored while the next is scored
+        with staged_behind(con, "scores", run_date) as keep:  # stored while the next is scored
             for rows in run(job, read_chunks(con, run_date, starts)):
                 keep(rows)
                 grades.update(rows["grade"].value_counts().to_dict())

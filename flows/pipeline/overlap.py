@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 import pandas as pd
 
+from flows import store
+
 
 @contextmanager
 def one_behind(add: Callable[[pd.DataFrame], int]) -> Iterator[Callable[[pd.DataFrame], None]]:
@@ -34,3 +36,12 @@ def one_behind(add: Callable[[pd.DataFrame], int]) -> Iterator[Callable[[pd.Data
             raise
         for future in pending:
             future.result()
+
+
+@contextmanager
+def staged_behind(con, table: str, run_date) -> Iterator[Callable[[pd.DataFrame], None]]:
+    """`store.staged_run` of `table` on a cursor of its own (`con` stays free to read the next
+    chunk, and keeps its temporary tables), each frame added one behind (`one_behind`)."""
+    with (con.cursor() as writer, store.staged_run(writer, table, run_date) as add,
+          one_behind(add) as keep):
+        yield keep

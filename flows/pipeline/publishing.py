@@ -22,7 +22,7 @@ import pandas as pd
 
 from flows import store
 from flows.pipeline import owners
-from flows.pipeline.overlap import one_behind
+from flows.pipeline.overlap import staged_behind
 from flows.settings import Settings
 from flows.sheets import files as sheet_files
 from flows.sheets.rep_pages import RepCards, write_rep_pages
@@ -64,29 +64,24 @@ def publish(settings: Settings, run_date: date) -> Published:
     with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         stats = playbook_stats(con)
         order_sheet(con, run_date, settings.move_days)
-        writer = con.cursor()  # a second connection: `con` holds the order (a temp table)
-        try:
-            with (sheet_files.sheet_writer(path, settings.sheet_format,
-                                           settings.sheet_locale) as write,
-                  store.staged_run(writer, "sheet_rows", run_date) as add,
-                  one_behind(add) as keep):
-                kept: list[pd.DataFrame] = []  # stored rows, committed a part at a time:
-                # a commit costs about 0.6 s at a million leads, whatever its size
-                for part in sheet_parts(con, run_date, settings.chunk_leads):
-                    kept.append(pd.DataFrame({"rank": part["rank"], "lead_id": part["lead_id"],
-                                              "row": sheet_rows_json(con, part)}))
-                    if sum(map(len, kept)) >= settings.chunk_leads:
-                        keep(pd.concat(kept, ignore_index=True))
-                        kept.clear()
-                    write(part)
-                    cards.add(part)
-                    if leads < TOP:  # taken, not sliced: a slice keeps the whole part alive
-                        top.append(part.take(range(min(TOP - leads, len(part)))))
-                    leads += len(part)
-                if kept:
+        with (sheet_files.sheet_writer(path, settings.sheet_format, settings.sheet_locale
+                                       ) as write,
+              staged_behind(con, "sheet_rows", run_date) as keep):  # `con` keeps the order
+            kept: list[pd.DataFrame] = []  # stored rows, committed a part at a time:
+            # a commit costs about 0.6 s at a million leads, whatever its size
+            for part in sheet_parts(con, run_date, settings.chunk_leads):
+                kept.append(pd.DataFrame({"rank": part["rank"], "lead_id": part["lead_id"],
+                                          "row": sheet_rows_json(con, part)}))
+                if sum(map(len, kept)) >= settings.chunk_leads:
                     keep(pd.concat(kept, ignore_index=True))
-        finally:
-            writer.close()
+                    kept.clear()
+                write(part)
+                cards.add(part)
+                if leads < TOP:  # taken, not sliced: a slice keeps the whole part alive
+                    top.append(part.take(range(min(TOP - leads, len(part)))))
+                leads += len(part)
+            if kept:
+                keep(pd.concat(kept, ignore_index=True))
     addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
     write_rep_pages(cards.sheet(), path.parent, run_date, settings.sheet_locale, addresses,
                     cards.totals)

@@ -17,7 +17,7 @@ from features.point_in_time import stage_open_features
 from flows import store
 from flows.editable_files import load_yaml
 from flows.intake.daily import import_all
-from flows.pipeline.overlap import one_behind
+from flows.pipeline.overlap import staged_behind
 from flows.settings import Settings
 from scoring.pricing import PriceBook, quote_leads
 from scoring.reasons import languages_for
@@ -94,8 +94,7 @@ def price(settings: Settings, run_date: date) -> int:
     priced = 0
     with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         starts = store.chunk_starts(con, run_date, settings.chunk_leads)
-        with (con.cursor() as writer, store.staged_run(writer, "quotes", run_date) as add,
-              one_behind(add) as keep):  # a chunk is stored while the next is priced
+        with staged_behind(con, "quotes", run_date) as keep:  # stored while the next is priced
             for bounds in store.chunk_bounds(starts):
                 leads = con.execute(store.sql("leads_to_price", __package__),
                                     {"run_date": run_date, **bounds}).df()
@@ -114,8 +113,7 @@ def talking_points(settings: Settings, run_date: date) -> int:
     written = 0
     with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         starts = store.chunk_starts(con, run_date, settings.chunk_leads)
-        with (con.cursor() as writer, store.staged_run(writer, "talking_points", run_date) as add,
-              one_behind(add) as keep):  # a chunk is stored while the next is worked out
+        with staged_behind(con, "talking_points", run_date) as keep:  # stored meanwhile
             for bounds in store.chunk_bounds(starts):
                 points = _points(con, run_date, bounds, playbook, settings.language)
                 keep(points)
