@@ -3,6 +3,7 @@ warehouse or restoring a backup older than a `forget` does not bring the erased 
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +41,11 @@ def _lead_ids(settings: Settings) -> list[str]:
 def test_forget_keeps_the_list_beside_the_warehouse_without_the_address(settings):
     forget(settings, JANE, now=NOW)
     kept = suppression.beside(settings.warehouse).read_text(encoding="utf-8")
-    assert kept.count('"20') == 2  # one address, one lead id, hashed with their erasure time
+    # one address, one lead id, each hashed (with the list's random salt) beside its erasure time
+    listed = json.loads(kept)
+    assert [len(listed[key]) for key in ("suppressed_emails", "suppressed_lead_ids")] == [1, 1]
+    assert {when for key in ("suppressed_emails", "suppressed_lead_ids")
+            for _, when in listed[key]} == {NOW.isoformat()}
     assert JANE not in kept and "L1" not in kept
 
 
