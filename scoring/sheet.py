@@ -6,6 +6,7 @@ it empty and name the primary contact, and the primary row lists them with their
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -101,13 +102,26 @@ def _lines(prefix: str, items: object) -> list[str]:
         return []
     if isinstance(items, np.ndarray):
         items = items.tolist()  # a list iterates several times faster than an array
-    return [prefix + (item if type(item) is str else str(item)) for item in items]
+    return [prefix + (item if type(item) is str else str(item))
+            for item in items if item is not None]
 
 
 def _percent(rate: Decimal | None) -> Decimal | None:
     if rate is None:  # a quote stored before the price book had this setting
         return None
     return (Decimal(rate) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _made(ranked: pd.DataFrame, text: str, make: Callable[[pd.DataFrame], object]) -> object:
+    """The column `text` of `ranked` where the warehouse made it of the lists (a large day:
+    flows/pipeline/sql/sheet_parts.sql, the same text), else `make(ranked)`."""
+    return ranked[text] if text in ranked else make(ranked)
+
+
+def _reasons(ranked: pd.DataFrame) -> list[str]:
+    """Each lead's reasons, a line each: the ones for it (▲) before the ones against it (▼)."""
+    return ["\n".join(_lines(UP, pos) + _lines(DOWN, neg)) for pos, neg in zip(
+        ranked["reasons_positive"].tolist(), ranked["reasons_negative"].tolist(), strict=True)]
 
 
 def _numbered(items: object) -> str:
@@ -201,14 +215,11 @@ def sheet_part(ranked: pd.DataFrame) -> pd.DataFrame:
         "phone": ranked["phone"],
         "country": ranked["country"],
         "source": ranked["source"],
-        "reasons": [
-            "\n".join(_lines(UP, pos) + _lines(DOWN, neg)) for pos, neg in zip(
-                ranked["reasons_positive"].tolist(), ranked["reasons_negative"].tolist(),
-                strict=True)
-        ],
+        "reasons": _made(ranked, "reasons_text", _reasons),
         "scored_by": ranked["scored_by"] if "scored_by" in ranked else "",
-        "talking_points": [_numbered(pts) for pts in ranked["points"].tolist()],
-        "enriched_facts": _facts(ranked),
+        "talking_points": _made(ranked, "points_text",
+                                lambda r: [_numbered(pts) for pts in r["points"].tolist()]),
+        "enriched_facts": _made(ranked, "facts_text", _facts),
         "plan": ranked["plan"],
         "seats": _whole(ranked["seats"]),
         "currency": ranked["currency"],

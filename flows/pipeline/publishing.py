@@ -26,7 +26,7 @@ from flows.pipeline.overlap import staged_behind
 from flows.settings import Settings
 from flows.sheets import files as sheet_files
 from flows.sheets.rep_pages import RepCards, write_rep_pages
-from scoring.sheet import order_leads, sheet_part
+from scoring.sheet import BULLET, DOWN, UP, order_leads, sheet_part
 from scoring.sheet_layout import sheet_rows_json
 
 PLAYBOOK_STATS = "playbook_stats.csv"
@@ -38,6 +38,8 @@ BATCH = 10_000
 # what sheet_order_table.sql keeps of the ranking, and makes each row's account contacts of
 ORDER_COLUMNS = ("lead_id", "rank", "account_rank", "primary", "move_note", "priority",
                  "account", "first_name", "last_name", "title", "win_probability")
+# what sheet_parts.sql puts before each reason and enriched fact, as scoring.sheet does
+LIST_MARKS = {"up": UP, "down": DOWN, "bullet": BULLET}
 # what Python's str.strip() strips (sheet_order_table.sql strips the same from a name)
 WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 
@@ -116,7 +118,7 @@ def sheet_parts(con, run_date: date, size: int, batch: int = BATCH) -> Iterator[
     for after in range(0, max(leads, 1), size):
         # through Arrow, DECIMAL money arrives as Decimal (exact) and 2x faster than .df()
         table = con.sql(store.sql("sheet_parts", __package__), params={
-            "run_date": run_date, "after": after, "last": after + size,
+            "run_date": run_date, "after": after, "last": after + size, **LIST_MARKS,
         }).to_arrow_table()
         for start in range(0, max(table.num_rows, 1), step):
             yield sheet_part(table.slice(start, step).to_pandas())

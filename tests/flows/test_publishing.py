@@ -19,6 +19,7 @@ from flows.pipeline import owners, publishing, steps
 from flows.sheets.export import stored_sheet
 from flows.sheets.rep_pages import RepCards, write_rep_pages
 from scoring.rep_view import MAX_CARDS
+from scoring.sheet import sheet_part
 
 WHOLE = 1_000_000
 
@@ -224,3 +225,51 @@ def test_the_warehouse_writes_each_rows_account_contacts_as_python_would(seed):
     assert [lead for lead, _ in made] == ranked["lead_id"].tolist()
     assert [text for _, text in made] == account_contacts(ranked)
     assert any("\u3000" in name for name in ranked["first_name"].dropna())  # stripped above
+
+
+AWKWARD_LISTS = [None, [], ["x"], ["a", None, "b"],
+                 ["line\nbreak", "  padded  ", "=1+1", "émoji 🚀", "", "‮right-to-left"]]
+
+
+def test_the_warehouse_writes_reasons_talking_points_and_facts_as_python_would(demo_env,
+                                                                              tmp_path):
+    """sheet_parts.sql makes each row's reasons, talking points and enriched facts text of the
+    stored lists; sheet_part given the lists themselves makes the same sheet."""
+    settings = publish_copy(demo_env, tmp_path, chunk_leads=WHOLE)
+    with store.opened(settings.warehouse) as con:
+        ids = [i for (i,) in con.execute("SELECT lead_id FROM scores WHERE run_date = ? "
+                                         "ORDER BY lead_id LIMIT 60", [ANCHOR]).fetchall()]
+        n = len(AWKWARD_LISTS)
+        for i, lead in enumerate(ids):
+            day = {"run_date": ANCHOR, "lead": lead}
+            con.execute("UPDATE scores SET reasons_positive = $up, reasons_negative = $down "
+                        "WHERE run_date = $run_date AND lead_id = $lead",
+                        {**day, "up": AWKWARD_LISTS[i % n], "down": AWKWARD_LISTS[i // n % n]})
+            con.execute("UPDATE talking_points SET points = coalesce($points, []) "
+                        "WHERE run_date = $run_date AND lead_id = $lead",
+                        {**day, "points": AWKWARD_LISTS[(i + 2) % n]})
+            con.execute("UPDATE lead_features SET enriched_facts = $facts "
+                        "WHERE run_date = $run_date AND lead_id = $lead",
+                        {**day, "facts": AWKWARD_LISTS[(i + 3) % n]})
+        con.execute("DELETE FROM talking_points WHERE run_date = ? AND lead_id = ?",
+                    [ANCHOR, ids[-1]])  # a lead without its talking points row
+        publishing.order_sheet(con, ANCHOR, settings.move_days)
+        parts = con.sql(store.sql("sheet_parts", "flows.pipeline"), params={
+            "run_date": ANCHOR, "after": 0, "last": WHOLE, **publishing.LIST_MARKS,
+        }).to_arrow_table().to_pandas()  # as publishing reads it
+        lists = con.sql(
+            "SELECT s.lead_id, s.reasons_positive, s.reasons_negative, t.points, f.enriched_facts "
+            "FROM scores s LEFT JOIN talking_points t USING (run_date, lead_id) "
+            "LEFT JOIN lead_features f USING (run_date, lead_id) WHERE s.run_date = ?",
+            params=[ANCHOR]).to_arrow_table().to_pandas()
+    texts = ["reasons_text", "points_text", "facts_text"]
+    made = sheet_part(parts)
+    from_lists = sheet_part(parts.drop(columns=texts).merge(lists, on="lead_id", how="left"))
+    pd.testing.assert_frame_equal(made, from_lists)
+    shown = made.set_index("lead_id").loc[ids]
+    assert shown["reasons"].iloc[13] == "▲ a\n▲ b\n▼ x"  # the missing item left out
+    assert shown["talking_points"].iloc[2].startswith("1. line\nbreak\n2.   padded  \n3. =1+1")
+    assert shown["talking_points"].iloc[-1] == ""
+    assert shown["enriched_facts"].tolist()[:5] == ["• a\n• b", "• line\nbreak\n•   padded  \n"
+                                                    "• =1+1\n• émoji 🚀\n• \n• ‮right-to-left",
+                                                    "", "", "• x"]

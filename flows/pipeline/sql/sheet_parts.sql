@@ -6,6 +6,11 @@
 -- sorting the whole day's wide rows (lists of reasons and points) is what DuckDB could not do
 -- under its memory limit at a million leads.
 --
+-- Its reasons, talking points and enriched facts come as the sheet's text (as
+-- scoring.sheet.sheet_part makes it of the lists: a line each, ▲/▼ reasons, numbered talking
+-- points, bulleted facts, a missing list or item left out), not as lists: lists made into
+-- Python objects and joined row by row cost more than the rest of a part.
+--
 -- A part's leads are spread over the whole day (ranks, not lead_ids), so each join reads its
 -- table's whole day. The part must be the side each join builds its hash table of: talking
 -- points, owners and facts are first cut to the part's leads, or DuckDB built a table of the
@@ -15,9 +20,20 @@
 -- part, 2.1 s of it that aggregate).
 WITH part AS (SELECT * FROM sheet_order WHERE rank > $after AND rank <= $last)
 SELECT o.rank, o.account_rank, o."primary", o.move_note, o.priority, o.account_contacts,
-       s.lead_id, s.win_probability, s.grade, s.reasons_positive, s.reasons_negative,
+       s.lead_id, s.win_probability, s.grade,
+       coalesce(array_to_string(list_concat(
+           list_transform(list_filter(s.reasons_positive, lambda r: r IS NOT NULL),
+                          lambda r: $up || r),
+           list_transform(list_filter(s.reasons_negative, lambda r: r IS NOT NULL),
+                          lambda r: $down || r)), chr(10)), '') AS reasons_text,
        s.movement, s.scored_by,
-       t.points, f.enriched_facts,
+       coalesce(array_to_string(list_transform(list_filter(t.points, lambda p: p IS NOT NULL),
+                                               lambda p, n: n || '. ' || p), chr(10)), '')
+           AS points_text,
+       coalesce(array_to_string(list_transform(list_filter(f.enriched_facts,
+                                                           lambda e: e IS NOT NULL),
+                                               lambda e: $bullet || e), chr(10)), '')
+           AS facts_text,
        l.first_name, l.last_name, l.title, l.email, l.phone, l.source,
        c.name AS company, c.country,
        l.company_id, q.plan, q.seats, q.currency, q.terms, a.owner, a.reason,
