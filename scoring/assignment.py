@@ -243,20 +243,41 @@ def preferences(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
     chosen = np.argmax(best & (np.cumsum(best, axis=1) == (turn[:, None] + 1)), axis=1)
     default = reps.index(territories.default)
     by_strength = sorted(range(len(reps)), key=lambda j: -reps[j].specificity)
-    chains = [tuple(dict.fromkeys([int(chosen[i]), *(j for j in by_strength if covers[i, j]),
-                                   default])) if ties[i] else (default,)
-              for i in range(len(leads))]
+    # a lead's chain follows from its territory's choice and which reps cover it: made once
+    # per such pattern (a few dozen), not once per lead
+    which = _row_codes(np.column_stack([chosen, ties > 0, covers]).astype(np.int64))
+    _, firsts = np.unique(which, return_index=True)  # a lead of each pattern, by its code
+    made = np.empty(len(firsts), dtype=object)
+    for k, i in enumerate(firsts.tolist()):  # one at a time: tuples must stay cells
+        made[k] = (tuple(dict.fromkeys([int(chosen[i]),
+                                        *(j for j in by_strength if covers[i, j]), default]))
+                   if ties[i] else (default,))
+    chains = made[which]
     crm = leads["owner"].astype("string").str.strip().replace("", pd.NA)
     rep_index = _crm_reps(crm, territories)
     return pd.DataFrame({
         "lead_id": leads["lead_id"].to_numpy(),
         "crm_rep": rep_index,
         "crm_unknown": (crm.notna().to_numpy() & (rep_index < 0)),
-        "chain": pd.Series(chains, dtype=object).to_numpy(),
+        "chain": chains,
         "rule": np.where(ties > 0, "territory", "default"),
         "country_code": country.to_numpy(dtype=object, na_value=None),
         "industry_key": industry.to_numpy(dtype=object, na_value=None),
     })
+
+
+def _row_codes(columns: np.ndarray) -> np.ndarray:
+    """A code per row of `columns` (non-negative integers), the same for equal rows only: the
+    columns folded in one at a time, the codes numbered again after each so they stay below the
+    number of rows (any number of columns, no overflow).
+
+    >>> _row_codes(np.array([[1, 0], [0, 2], [1, 0]])).tolist()
+    [0, 1, 0]
+    """
+    codes = np.zeros(len(columns), dtype=np.int64)
+    for column in columns.T:
+        codes, _ = pd.factorize(codes * (int(column.max(initial=0)) + 1) + column)
+    return codes.astype(np.int64)
 
 
 def _crm_reps(crm: pd.Series, territories: Territories) -> np.ndarray:

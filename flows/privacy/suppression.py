@@ -113,9 +113,12 @@ def lead_ids_among(con: duckdb.DuckDBPyConnection, lead_ids: Iterable[str]) -> s
 
 def _among(con: duckdb.DuckDBPyConnection, values: Iterable[str],
            kind: tuple[str, str, str]) -> set[str]:
-    """The values, as given, whose key is in `kind`'s table: hashed in DuckDB, in one query."""
+    """The values, as given, whose key is in `kind`'s table: hashed in DuckDB, in one query.
+    An empty list (most days) answers before the values are read (a million of them: 1.9 s)."""
+    if not _listed(con, kind):
+        return set()
     wanted = {v for v in values if isinstance(v, str) and v.strip()}
-    if not wanted or not _listed(con, kind):
+    if not wanted:
         return set()
     _install(con)
     listing, hashed, macro = kind

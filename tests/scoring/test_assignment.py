@@ -179,3 +179,40 @@ def test_country_names_in_the_reps_file_are_read_as_their_codes(tmp_path):
         ["BE", "FR"], ["DE"], ["GB", "US"], ["JP"]]
     owners = assign(_leads(("L1", None, "BE", None), ("L2", None, "Germany", None)), territories)
     assert owners["owner"].tolist() == ["Camille France", "Hannah Germany"]
+
+
+def test_each_leads_chain_is_the_territory_choice_then_every_covering_rep_then_the_default(
+        tmp_path):
+    """preferences makes a chain once per pattern of covering reps: it is the per-lead one."""
+    import numpy as np
+
+    from scoring.assignment import preferences
+
+    rng = np.random.default_rng(7)
+    countries, industries = ["FR", "DE", "ES", "IT", "BE"], ["software", "retail", "health"]
+    lines = ["default_rep: Rep 0", "reps:"]
+    for r in range(70):  # more reps than bits in a 64-bit integer
+        lines += [f"  - name: Rep {r}", f"    email: rep{r}@example.com"]
+        picked = rng.choice(countries, rng.integers(0, 3), replace=False).tolist()
+        trades = rng.choice(industries, rng.integers(0 if picked else 1, 2),
+                            replace=False).tolist()
+        lines += ([f"    countries: [{', '.join(picked)}]"] if picked else []) + (
+            [f"    industries: [{', '.join(trades)}]"] if trades else [])
+    territories = _territories(tmp_path, "\n".join(lines) + "\n")
+    leads = _leads(*((f"L{i}", None, rng.choice([*countries, "JP", None]),
+                      rng.choice([*industries, "mining", None])) for i in range(3000)))
+    prefs = preferences(leads, territories)
+
+    reps = territories.reps
+    default = reps.index(territories.default)
+    by_strength = sorted(range(len(reps)), key=lambda j: -reps[j].specificity)
+    for row, lead in zip(prefs.itertuples(), leads.itertuples(), strict=True):
+        covering = [j for j in by_strength if (not reps[j].countries or lead.country
+                                               in reps[j].countries)
+                    and (not reps[j].industries or lead.industry in reps[j].industries)]
+        if not covering:
+            assert row.chain == (default,) and row.rule == "default"
+        else:
+            assert row.chain[0] in covering and row.rule == "territory"
+            assert row.chain == tuple(dict.fromkeys([row.chain[0], *covering, default]))
+    assert prefs["chain"].map(len).nunique() > 3  # chains of many lengths were made
