@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from scoring.grades import GRADES
@@ -32,11 +33,16 @@ def account_keys(leads: pd.DataFrame) -> pd.Series:
     >>> account_keys(pd.DataFrame({"lead_id": ["L1", "L2"], "company_id": ["C9", None]})).tolist()
     ['C9', 'lead:L2']
     """
+    return _account_texts(leads).astype(object)
+
+
+def _account_texts(leads: pd.DataFrame) -> pd.Series:
+    """`account_keys` as Arrow-backed text (sorted and factorized in C, not in Python)."""
     own = "lead:" + leads["lead_id"].astype("string")
     if "company_id" not in leads:
-        return own.astype(object)
+        return own
     company = leads["company_id"].astype("string").str.strip().replace("", pd.NA)
-    return company.fillna(own).astype(object)
+    return company.fillna(own)
 
 
 def rank_accounts(scored: pd.DataFrame) -> pd.DataFrame:
@@ -60,33 +66,41 @@ def rank_accounts(scored: pd.DataFrame) -> pd.DataFrame:
     >>> ranked[["lead_id", "account_rank", "primary"]].values.tolist()
     [['L3', 1, True], ['L2', 2, True], ['L1', 2, False]]
     """
-    # ranked on the few columns the order needs; the rows (all of scored's columns) are taken
-    # once, in the end: sorting and merging the whole rows copied them three times
-    keys = pd.concat([account_keys(scored).rename("account"),
-                      scored[["lead_id", "win_probability", "grade", "expected_value"]]],
-                     axis=1).reset_index(drop=True)
-    keys = keys.sort_values(["account", "win_probability", "lead_id"],
-                            ascending=[True, False, True], kind="stable")
-    keys["_contact"] = keys.groupby("account", sort=False).cumcount()
-    keys["primary"] = keys["_contact"].eq(0)
-    heads = keys.loc[keys["primary"], ["account", "grade", "win_probability", "expected_value"]]
-    heads = heads.assign(
-        _grade=heads["grade"].map({g: i for i, g in enumerate(GRADES)}).fillna(len(GRADES)),
-        _ev=heads["expected_value"].map(lambda v: v if isinstance(v, Decimal) else _NO_VALUE))
-    heads = heads.sort_values(["_grade", "_ev", "win_probability", "account"],
-                              ascending=[True, False, False, True], kind="stable")
-    heads["account_rank"] = range(1, len(heads) + 1)
-    heads["grade_place"] = heads.groupby("_grade", sort=False).cumcount() + 1
-    heads["grade_accounts"] = heads.groupby("_grade", sort=False)["account"].transform("size")
-    heads = heads.rename(columns={"grade": "account_grade"})
-    keys = keys[["account", "primary", "_contact"]].assign(row=keys.index).merge(
-        heads[["account", "account_rank", "account_grade", "grade_place", "grade_accounts"]],
-        on="account", how="left", validate="many_to_one")
-    keys = keys.sort_values(["account_rank", "_contact"], kind="stable").reset_index(drop=True)
-    ranked = scored.take(keys["row"].to_numpy()).reset_index(drop=True)
-    for column in ("account", "primary", "account_rank", "account_grade", "grade_place",
-                   "grade_accounts"):
-        ranked[column] = keys[column]
+    # ranked on integer codes of the few columns the order needs (pd.factorize with sort: a
+    # code's order is its value's), sorted with np.lexsort (stable, last key first); the rows
+    # (all of scored's columns) are taken once, in the end
+    n = len(scored)
+    accounts, account_names = pd.factorize(_account_texts(scored), sort=True,
+                                           use_na_sentinel=False)
+    probability = scored["win_probability"].to_numpy(dtype=float)
+    lead = pd.factorize(scored["lead_id"].astype("string"), sort=True, use_na_sentinel=False)[0]
+    rows = np.lexsort((lead, -probability, accounts))  # by account, likeliest contact first
+    grouped = accounts[rows]
+    starts = np.r_[True, grouped[1:] != grouped[:-1]] if n else np.zeros(0, bool)
+    contact = np.empty(n, dtype=np.int64)
+    contact[rows] = np.arange(n) - np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    heads = rows[starts]  # each account's primary contact, accounts in code order
+    grades = scored["grade"].map({g: i for i, g in enumerate(GRADES)}).fillna(len(GRADES))
+    head_grade = grades.to_numpy(dtype=float)[heads]
+    value = pd.factorize(np.array([v if isinstance(v, Decimal) else _NO_VALUE for v in
+                                   scored["expected_value"].to_numpy(dtype=object)[heads]],
+                                  dtype=object), sort=True)[0]
+    order = np.lexsort((np.arange(len(heads)), -probability[heads], -value, head_grade))
+    account_rank = np.empty(len(heads), dtype=np.int64)  # per account code
+    account_rank[order] = np.arange(1, len(heads) + 1)
+    in_grade = pd.Series(head_grade[order]).groupby(head_grade[order], sort=False)
+    grade_place, grade_accounts = np.empty(len(heads), np.int64), np.empty(len(heads), np.int64)
+    grade_place[order] = in_grade.cumcount().to_numpy() + 1
+    grade_accounts[order] = in_grade.transform("size").to_numpy()
+    sheet = np.lexsort((contact, account_rank[accounts]))  # accounts in rank, primary first
+    ranked = scored.take(sheet).reset_index(drop=True)
+    placed = accounts[sheet]
+    ranked["account"] = pd.Series(np.asarray(account_names, dtype=object)[placed], dtype=object)
+    ranked["primary"] = contact[sheet] == 0
+    ranked["account_rank"] = account_rank[placed]
+    ranked["account_grade"] = scored["grade"].take(heads[placed]).reset_index(drop=True)
+    ranked["grade_place"] = grade_place[placed]
+    ranked["grade_accounts"] = grade_accounts[placed]
     return ranked.assign(rank=range(1, len(ranked) + 1))
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from scoring.accounts import rank_accounts
 
@@ -50,3 +51,38 @@ def test_accounts_are_contiguous_primary_first_and_in_priority_order():
     # inside an account, the other contacts follow by win probability
     assert ranked.groupby("account", sort=False)["win_probability"].apply(
         lambda p: p.is_monotonic_decreasing).all()
+
+
+def _by_hand(leads: pd.DataFrame) -> list[tuple[str, int, int, int]]:
+    """The module's docstring, followed by hand with Python's sorted: (lead_id, account_rank,
+    grade_place, grade_accounts) in sheet order."""
+    grade_at = {"A": 0, "B": 1, "C": 2, "D": 3}
+    contacts: dict[str, list[dict]] = {}
+    for row in leads.to_dict("records"):
+        company = row["company_id"]
+        account = (company.strip() if isinstance(company, str) and company.strip()
+                   else f"lead:{row['lead_id']}")
+        contacts.setdefault(account, []).append(row)
+    for rows in contacts.values():
+        rows.sort(key=lambda r: (-r["win_probability"], r["lead_id"]))
+
+    def priority(account: str) -> tuple:
+        head = contacts[account][0]
+        value = head["expected_value"] if isinstance(head["expected_value"], Decimal) else -1
+        return (grade_at.get(head["grade"], 4), -value, -head["win_probability"], account)
+
+    accounts = sorted(contacts, key=priority)
+    in_grade = [priority(a)[0] for a in accounts]
+    return [(row["lead_id"], rank, in_grade[:rank].count(in_grade[rank - 1]),
+             in_grade.count(in_grade[rank - 1]))
+            for rank, account in enumerate(accounts, start=1) for row in contacts[account]]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_the_order_is_the_one_the_rules_give_followed_by_hand(seed):
+    leads = _leads(900, seed)
+    leads["expected_value"] = [v if i % 5 else Decimal("250.50") for i, v in  # equal deals
+                               enumerate(leads["expected_value"])]
+    ranked = rank_accounts(leads)
+    assert list(zip(ranked["lead_id"], ranked["account_rank"], ranked["grade_place"],
+                    ranked["grade_accounts"], strict=True)) == _by_hand(leads)
