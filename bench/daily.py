@@ -57,6 +57,12 @@ The session after, best of 3: at 100,000, 29.4 s and 1.35 GB against 6.5 s (4.5x
 day 9.0 s (1.4x); at 1,000,000, 208.9 s and 1.90 GB against 46.4 s (4.5x; peaks 1.88-1.90 GB):
 each chunk's rows stored in a second thread while the next is made (publish 73.7 s, score
 53.2 s, talking points 23.7 s), offline enrichment only of new or changed leads (0.6 s).
+The session after (a slower machine: the 1M floor's best 55.4 s), best of 3: at 100,000,
+31.4 s and 1.32 GB against 7.1 s (4.4x), the empty day 10.7 s (1.5x); at 300,000, 75.7 s
+against 17.3 s (4.4x); at 1,000,000, 222.0 s and 1.91 GB against 55.4 s (4.0x; peaks
+1.87-1.91 GB): the sheet's list texts made by DuckDB, owners without per-lead chains or a
+suppression read of every address, accounts ranked on integer codes (owners 13.1 s instead of
+22.3 s, publish 71.6 s instead of 78.0 s earlier the same afternoon).
 """
 
 from __future__ import annotations
