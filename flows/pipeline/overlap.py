@@ -15,7 +15,7 @@ from flows import store
 
 
 @contextmanager
-def one_behind(add: Callable[[pd.DataFrame], int]) -> Iterator[Callable[[pd.DataFrame], None]]:
+def one_behind(add: Callable[..., int]) -> Iterator[Callable[..., None]]:
     """`add` in a second thread, a frame at a time: `keep(frame)` waits until the frame before
     it is added, hands this one over and returns, so the next part is made while DuckDB
     inserts (it lets go of the GIL meanwhile). Leaving waits for the last frame and raises its
@@ -39,9 +39,13 @@ def one_behind(add: Callable[[pd.DataFrame], int]) -> Iterator[Callable[[pd.Data
 
 
 @contextmanager
-def staged_behind(con, table: str, run_date) -> Iterator[Callable[[pd.DataFrame], None]]:
+def staged_behind(con, table: str, run_date, made: Callable[..., pd.DataFrame] | None = None
+                  ) -> Iterator[Callable[..., None]]:
     """`store.staged_run` of `table` on a cursor of its own (`con` stays free to read the next
-    chunk, and keeps its temporary tables), each frame added one behind (`one_behind`)."""
-    with (con.cursor() as writer, store.staged_run(writer, table, run_date) as add,
-          one_behind(add) as keep):
-        yield keep
+    chunk, and keeps its temporary tables), each frame added one behind (`one_behind`).
+
+    With `made`, `keep(x)` hands over anything `made(writer, x)` turns into the table's rows,
+    in the second thread too, on that cursor (`writer`)."""
+    with con.cursor() as writer, store.staged_run(writer, table, run_date) as add:
+        with one_behind(add if made is None else lambda x: add(made(writer, x))) as keep:
+            yield keep

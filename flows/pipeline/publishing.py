@@ -5,10 +5,12 @@ probability, expected value, names and company); everything else on a row depend
 alone. So the step ranks the day on those columns, keeps the order in a temporary table, and
 then reads the sheet's rows in that order, `settings.chunk_leads` at a time (in Arrow), and
 turns them into Python objects BATCH at a time: each such part is turned into sheet rows
-(scoring.sheet.sheet_part), appended to the file, kept in the warehouse (staged, put in place at
-the end) and offered to the rep pages, which keep each rep's first cards. What the step holds
-is the order (a temporary table), one part in Arrow and one batch in Python, not the day;
-DuckDB keeps to settings.duckdb_memory_limit, spilling beyond it beside the warehouse.
+(scoring.sheet.sheet_part), appended to the file, kept in the warehouse (as JSON, staged, put
+in place at the end: a second thread makes and stores a chunk's rows while the next chunk is
+written) and offered to the rep pages, which keep each rep's first cards. What the step holds
+is the order (a temporary table), one part in Arrow and at most two chunks' rows in Python (one
+gathered, one being stored), not the day; DuckDB keeps to settings.duckdb_memory_limit,
+spilling beyond it beside the warehouse.
 """
 
 from __future__ import annotations
@@ -67,15 +69,14 @@ def publish(settings: Settings, run_date: date) -> Published:
         stats = playbook_stats(con)
         order_sheet(con, run_date, settings.move_days)
         with (sheet_files.sheet_writer(path, settings.sheet_format, settings.sheet_locale
-                                       ) as write,
-              staged_behind(con, "sheet_rows", run_date) as keep):  # `con` keeps the order
-            kept: list[pd.DataFrame] = []  # stored rows, committed a part at a time:
+                                       ) as write,  # `con` keeps the order; another cursor
+              staged_behind(con, "sheet_rows", run_date, stored_rows) as keep):  # stores
+            kept: list[pd.DataFrame] = []  # parts to store, committed a chunk at a time:
             # a commit costs about 0.6 s at a million leads, whatever its size
             for part in sheet_parts(con, run_date, settings.chunk_leads):
-                kept.append(pd.DataFrame({"rank": part["rank"], "lead_id": part["lead_id"],
-                                          "row": sheet_rows_json(con, part)}))
+                kept.append(part)
                 if sum(map(len, kept)) >= settings.chunk_leads:
-                    keep(pd.concat(kept, ignore_index=True))
+                    keep(kept.copy())
                     kept.clear()
                 write(part)
                 cards.add(part)
@@ -83,7 +84,7 @@ def publish(settings: Settings, run_date: date) -> Published:
                     top.append(part.take(range(min(TOP - leads, len(part)))))
                 leads += len(part)
             if kept:
-                keep(pd.concat(kept, ignore_index=True))
+                keep(kept)
     addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
     write_rep_pages(cards.sheet(), path.parent, run_date, settings.sheet_locale, addresses,
                     cards.totals)
@@ -91,6 +92,14 @@ def publish(settings: Settings, run_date: date) -> Published:
     stats.to_csv(path.with_name(PLAYBOOK_STATS), index=False, encoding="utf-8-sig",
                  lineterminator="\r\n")
     return Published(path, leads, pd.concat(top, ignore_index=True))
+
+
+def stored_rows(con, parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The sheet_rows of `parts` (their rank, lead_id and each row as JSON: sheet_rows_json),
+    made by `con`: in publish, the storing thread's cursor, while the next parts are made."""
+    return pd.concat([pd.DataFrame({"rank": part["rank"], "lead_id": part["lead_id"],
+                                    "row": sheet_rows_json(con, part)}) for part in parts],
+                     ignore_index=True)
 
 
 def order_sheet(con, run_date: date, move_days: int) -> int:
