@@ -95,7 +95,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
     fmt = _checked_format(path, mapping)
     read_from = stamp(path)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
+    _spill_folder(con, workdir / "spill")
     own = not in_transaction
     import_rows.install(con, committed=own)  # before our BEGIN: kept for the next file
     target = rejects.target(rejects_dir, path)
@@ -127,6 +127,22 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping,
         rejects.publish([target])
     report("Done", 1.0)
     return summary
+
+
+def _spill_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Where DuckDB spills beyond MEMORY_LIMIT: beside a warehouse file (DuckDB's own
+    `<file>.tmp`, as every step's), in `folder` for an in-memory one (a dry run before there is
+    a warehouse), which would spill into the working directory.
+
+    DuckDB cannot move its spill folder once it has spilled: a connection that spilled before
+    (the companies file of a day, then its leads) failed with "Cannot switch temporary
+    directory", and a folder deleted after one import broke the next spill. An in-memory
+    warehouse that spilled keeps its first folder (each dry run's outlives it)."""
+    [(path,)] = con.execute("SELECT path FROM duckdb_databases() "
+                            "WHERE database_name = current_database()").fetchall()
+    if path is None:
+        with contextlib.suppress(duckdb.NotImplementedException):
+            con.execute(f"SET temp_directory = '{folder}'")
 
 
 def _checked_format(path: Path, mapping: Mapping) -> CsvFormat:
