@@ -112,10 +112,11 @@ def _percent(rate: Decimal | None) -> Decimal | None:
     return (Decimal(rate) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _made(ranked: pd.DataFrame, text: str, make: Callable[[pd.DataFrame], object]) -> object:
-    """The column `text` of `ranked` where the warehouse made it of the lists (a large day:
-    flows/pipeline/sql/sheet_parts.sql, the same text), else `make(ranked)`."""
-    return ranked[text] if text in ranked else make(ranked)
+def _made(ranked: pd.DataFrame, column: str, make: Callable[[pd.DataFrame], object]) -> object:
+    """The column `column` of `ranked` where the warehouse made it (a large day: the text of
+    the lists and the rates' points, flows/pipeline/sql/sheet_parts.sql, the same values),
+    else `make(ranked)`."""
+    return ranked[column] if column in ranked else make(ranked)
 
 
 def _reasons(ranked: pd.DataFrame) -> list[str]:
@@ -224,10 +225,12 @@ def sheet_part(ranked: pd.DataFrame) -> pd.DataFrame:
         "seats": _whole(ranked["seats"]),
         "currency": ranked["currency"],
         "list_price": ranked["list_price"],
-        "discount": ranked["suggested_discount"].map(_percent),
+        "discount": _made(ranked, "discount_points",
+                          lambda r: r["suggested_discount"].map(_percent)),
         "acv": ranked["acv"],
         "floor_price": ranked["floor_price"],
-        "approval": ranked["approval_discount"].map(_percent),
+        "approval": _made(ranked, "approval_points",
+                          lambda r: r["approval_discount"].map(_percent)),
         "multi_year": ranked["terms"].map(lambda t: t if isinstance(t, str) else ""),
         "lead_id": ranked["lead_id"],
     })

@@ -273,3 +273,34 @@ def test_the_warehouse_writes_reasons_talking_points_and_facts_as_python_would(d
     assert shown["enriched_facts"].tolist()[:5] == ["• a\n• b", "• line\nbreak\n•   padded  \n"
                                                     "• =1+1\n• émoji 🚀\n• \n• ‮right-to-left",
                                                     "", "", "• x"]
+
+
+RATES = ["0.0000", "0.0005", "0.0015", "0.0025", "0.0449", "0.0450", "0.1234", "0.1235",
+         "0.9995", "1.0000"]
+
+
+def test_the_warehouse_writes_discount_and_approval_points_as_python_would(demo_env, tmp_path):
+    """sheet_parts.sql makes the discount and approval rates the sheet's points (x 100, to 0.1,
+    ties away from zero); sheet_part given the rates themselves makes the same sheet."""
+    settings = publish_copy(demo_env, tmp_path, chunk_leads=WHOLE)
+    with store.opened(settings.warehouse) as con:
+        ids = [i for (i,) in con.execute("SELECT lead_id FROM quotes WHERE run_date = ? "
+                                         "ORDER BY lead_id LIMIT 40", [ANCHOR]).fetchall()]
+        for i, lead in enumerate(ids):
+            con.execute("UPDATE quotes SET suggested_discount = $rate, approval_discount = "
+                        "$approval WHERE run_date = $run_date AND lead_id = $lead",
+                        {"run_date": ANCHOR, "lead": lead, "rate": RATES[i % len(RATES)],
+                         "approval": None if i % 7 == 3 else RATES[-1 - i % len(RATES)]})
+        con.execute("DELETE FROM quotes WHERE run_date = ? AND lead_id = ?", [ANCHOR, ids[-1]])
+        publishing.order_sheet(con, ANCHOR, settings.move_days)
+        parts = con.sql(store.sql("sheet_parts", "flows.pipeline"), params={
+            "run_date": ANCHOR, "after": 0, "last": WHOLE, **publishing.LIST_MARKS,
+        }).to_arrow_table().to_pandas()  # as publishing reads it
+    made = sheet_part(parts)
+    pd.testing.assert_frame_equal(
+        made, sheet_part(parts.drop(columns=["discount_points", "approval_points"])))
+    shown = made.set_index("lead_id").loc[ids]
+    assert [str(d) for d in shown["discount"].iloc[:10]] == [
+        "0.0", "0.1", "0.2", "0.3", "4.5", "4.5", "12.3", "12.4", "100.0", "100.0"]
+    assert shown["approval"].iloc[3] is None and shown["approval"].iloc[-1] is None
+    assert shown["discount"].iloc[-1] is None  # no quote

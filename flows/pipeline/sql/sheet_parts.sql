@@ -9,7 +9,10 @@
 -- Its reasons, talking points and enriched facts come as the sheet's text (as
 -- scoring.sheet.sheet_part makes it of the lists: a line each, ▲/▼ reasons, numbered talking
 -- points, bulleted facts, a missing list or item left out), not as lists: lists made into
--- Python objects and joined row by row cost more than the rest of a part.
+-- Python objects and joined row by row cost more than the rest of a part. Likewise its
+-- discount and approval rates come as the sheet's points (scoring.sheet's _percent: x 100,
+-- rounded to 0.1 half away from zero, as ROUND_HALF_UP does; DECIMAL, exact), not made of
+-- each row's Decimal in Python.
 --
 -- A part's leads are spread over the whole day (ranks, not lead_ids), so each join reads its
 -- table's whole day. The part must be the side each join builds its hash table of: talking
@@ -39,7 +42,9 @@ SELECT o.rank, o.account_rank, o."primary", o.move_note, o.priority, o.account_c
        l.company_id, q.plan, q.seats, q.currency, q.terms, a.owner, a.reason,
        q.unit_price_monthly, q.list_price, q.volume_discount, q.prepay_discount,
        q.suggested_discount, q.discount_amount, q.acv, q.floor_discount, q.floor_price,
-       q.approval_discount, q.expected_value
+       q.approval_discount, q.expected_value,
+       round(q.suggested_discount * 100, 1) AS discount_points,
+       round(q.approval_discount * 100, 1) AS approval_points
 FROM part o
 JOIN scores s ON s.run_date = $run_date AND s.lead_id = o.lead_id
 JOIN leads l ON l.lead_id = o.lead_id
