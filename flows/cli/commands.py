@@ -338,7 +338,7 @@ def _warehouse_failure(exc: Exception) -> str | None:
     commit that cannot write, a truncated block), naming the file and what to do."""
     if "duckdb" not in sys.modules:
         return None
-    from flows.store import explain
+    from flows.errors import explain
 
     sentence = explain(exc)
     return None if sentence is None else str(sentence)

@@ -138,9 +138,7 @@ def _spill_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     (the companies file of a day, then its leads) failed with "Cannot switch temporary
     directory", and a folder deleted after one import broke the next spill. An in-memory
     warehouse that spilled keeps its first folder (each dry run's outlives it)."""
-    [(path,)] = con.execute("SELECT path FROM duckdb_databases() "
-                            "WHERE database_name = current_database()").fetchall()
-    if path is None:
+    if store.path_of(con) == ":memory:":
         with contextlib.suppress(duckdb.NotImplementedException):
             con.execute(f"SET temp_directory = '{folder}'")
 

@@ -271,6 +271,36 @@ def test_sheet_rows_keep_their_rows_through_migration_20_and_are_stored_with_zst
                        ).fetchall() == [("ZSTD",)]
 
 
+def test_migrations_run_within_their_memory_limit_and_give_the_connection_its_own_back(
+        tmp_path, monkeypatch):
+    from contextlib import contextmanager
+
+    con = store.connect(tmp_path / "old.duckdb")
+    default = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute("DELETE FROM schema_version WHERE version = 20")
+    con.execute("SET memory_limit = '3GB'")
+    during, real = [], store.transaction
+
+    @contextmanager
+    def transaction(c):  # each migration runs in one
+        during.append(c.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        with real(c):
+            yield c
+
+    monkeypatch.setattr(store, "transaction", transaction)
+    assert store.migrate(con) == [20]
+    assert during == ["953.6 MiB"]  # MIGRATION_MEMORY, 1 GB: 10^9 bytes
+    # a limit of the caller's comes back as DuckDB shows it (3 GB: "2.7 GiB", rounded down:
+    # set again, 2.7 GiB shows as "2.6 GiB")
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in (
+        "2.6 GiB", "2.7 GiB")
+    assert store.migrate(con) == [] and during == ["953.6 MiB"]  # nothing to do: untouched
+    con.execute("RESET memory_limit")  # DuckDB's default comes back exactly
+    con.execute("DELETE FROM schema_version WHERE version = 20")
+    assert store.migrate(con) == [20] and len(during) == 2
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == default
+
+
 def test_a_memory_limit_caps_duckdb_and_spills_beside_the_warehouse(tmp_path):
     warehouse = tmp_path / "leadpilot.duckdb"
     with store.opened(warehouse, "64MB") as con:
