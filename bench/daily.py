@@ -63,6 +63,11 @@ against 17.3 s (4.4x); at 1,000,000, 222.0 s and 1.91 GB against 55.4 s (4.0x; p
 1.87-1.91 GB): the sheet's list texts made by DuckDB, owners without per-lead chains or a
 suppression read of every address, accounts ranked on integer codes (owners 13.1 s instead of
 22.3 s, publish 71.6 s instead of 78.0 s earlier the same afternoon).
+The session after (a busier machine: the 100k floor's best 9.8 s), best of 3: at 100,000,
+39.1 s and 1.40 GB against 9.8 s (4.0x), the empty day 12.5 s (1.3x); at 300,000, 80.0 s
+against 21.4 s (3.7x); at 1,000,000, 226.8 s and 1.73 GB against 55.7 s (4.1x; peaks
+1.70-1.73 GB, the owner step's): the stored sheet rows compressed with ZSTD and made into JSON
+by the thread that stores them (publish 63.2 s instead of 71.6 s).
 """
 
 from __future__ import annotations
