@@ -74,15 +74,15 @@ def publish(settings: Settings, run_date: date) -> Published:
             kept: list[pd.DataFrame] = []  # parts to store, committed a chunk at a time:
             # a commit costs about 0.6 s at a million leads, whatever its size
             for part in sheet_parts(con, run_date, settings.chunk_leads):
-                kept.append(part)
-                if sum(map(len, kept)) >= settings.chunk_leads:
-                    keep(kept.copy())
-                    kept.clear()
                 write(part)
                 cards.add(part)
                 if leads < TOP:  # taken, not sliced: a slice keeps the whole part alive
                     top.append(part.take(range(min(TOP - leads, len(part)))))
                 leads += len(part)
+                kept.append(part)  # handed over once this thread is done with it (pandas
+                if sum(map(len, kept)) >= settings.chunk_leads:  # is not thread-safe)
+                    keep(kept.copy())
+                    kept.clear()
             if kept:
                 keep(kept)
     addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
