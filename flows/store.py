@@ -114,9 +114,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     con.execute(sql("schema"))
     done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
     folder = files("flows").joinpath("sql", "migrations")
-    pending = sorted((int(entry.name.split("_", 1)[0]), entry) for entry in folder.iterdir()
-                     if entry.name.endswith(".sql"))
-    pending = [(version, entry) for version, entry in pending if version not in done]
+    named = sorted((e for e in folder.iterdir() if e.name.endswith(".sql")), key=lambda e: e.name)
+    pending = [(version, entry) for entry in named
+               if (version := int(entry.name.split("_", 1)[0])) not in done]
     if not pending:
         return []
     [(limit,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()

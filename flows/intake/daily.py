@@ -62,8 +62,8 @@ def import_all(con: duckdb.DuckDBPyConnection, leads: Path, companies: Path, act
     step = contextlib.nullcontext() if dry_run else store.transaction(con)
     targets = [rejects.target(rejects_dir, path) for path in paths]
     try:  # the rejects files stay `.partial` until the transaction commits
-        # the scratch folders (DuckDB spills there) outlive the transaction: its COMMIT and
-        # the activities may still spill where the leads' import pointed DuckDB
+        # the scratch folders (transcoded copies; an in-memory dry run's spill, which DuckDB
+        # cannot move once used: importer._spill_folder) outlive the transaction
         with tempfile.TemporaryDirectory(prefix="leadpilot-intake-") as tmp, step:
             firms, people = (import_file(con, path, load_mapping(preset, None), rejects_dir,
                                          now, dry_run=dry_run, in_transaction=not dry_run,

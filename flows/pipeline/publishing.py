@@ -81,8 +81,8 @@ def publish(settings: Settings, run_date: date) -> Published:
                 leads += len(part)
                 kept.append(part)  # handed over once this thread is done with it (pandas
                 if sum(map(len, kept)) >= settings.chunk_leads:  # is not thread-safe)
-                    keep(kept.copy())
-                    kept.clear()
+                    keep(kept)
+                    kept = []
             if kept:
                 keep(kept)
     addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
