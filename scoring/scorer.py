@@ -32,9 +32,9 @@ from scoring.rules import RuleBook, score_by_rules
 if TYPE_CHECKING:  # a Model arrives loaded: importing it here would load LightGBM
     from scoring.model import Model
 
-__all__ = ["MODEL", "RULES", "SCORE_COLUMNS", "Scorer", "Thresholds", "choose_scorer",
-           "measure_drift", "score_leads", "summarise", "summarise_grades", "summary_lines",
-           "too_few_outcomes"]
+__all__ = ["MODEL", "RULES", "SCORE_COLUMNS", "Predicted", "Scorer", "Thresholds",
+           "choose_scorer", "measure_drift", "predict", "score_leads", "summarise",
+           "summarise_grades", "summary_lines", "too_few_outcomes"]
 
 RULES = "rules"  # Scorer.kind of the rules, and the model_version of a lead they scored
 MODEL = "model"
@@ -86,6 +86,22 @@ class Scorer:
         return replace(self, version=version, label=f"model {version}", trained_now=version)
 
 
+@dataclass(frozen=True)
+class Predicted:
+    """What a model says of some leads, in their order: the calibrated win probability and
+    each column's contribution (log-odds, `Model.columns` order, the bias left out)."""
+
+    probability: np.ndarray
+    contributions: np.ndarray
+
+
+def predict(model: Model, features: pd.DataFrame) -> Predicted:
+    """The model's `Predicted` for the feature rows of `features`: the part of `score_leads`
+    that is all LightGBM, so a caller may run it apart (ahead, in a second thread)."""
+    matrix = model_matrix(features)
+    return Predicted(model.predict(matrix), model.contributions(matrix)[:, :-1])
+
+
 def too_few_outcomes(closed: int, wins: int, thresholds: Thresholds) -> str | None:
     """The sheet's rules label when there are too few outcomes to train on, else None.
 
@@ -121,7 +137,8 @@ def choose_scorer(closed: int, wins: int, champion: str | None,
 def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.DataFrame,
                 grade_bands: GradeBands, reason_phrases: Mapping, *,
                 rules: RuleBook | None = None, model: Model | None = None,
-                language: str | None = None) -> pd.DataFrame:
+                language: str | None = None, predicted: Predicted | None = None
+                ) -> pd.DataFrame:
     """Probability, grade, reasons, contributions and score movement of each open lead.
 
     Args:
@@ -135,6 +152,7 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
         rules: The parsed rule book; needed when the rules score.
         model: The loaded model `scorer.version`; needed when a model scores.
         language: The language setting; None picks each lead's language from its country.
+        predicted: `predict(model, features)`, when the caller made it already.
 
     Returns:
         The scores table's rows (SCORE_COLUMNS) in the order of `features`; `contributions` is
@@ -154,7 +172,8 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
     else:
         if model is None:
             raise ValueError(f"model {scorer.version} scores these leads: pass it")
-        scored, kept = _by_model(model, features, reason_phrases, languages)
+        scored, kept = _by_model(model, features, reason_phrases, languages,
+                                 predicted or predict(model, features))
         texts = scored["contributions"].array
     scored["scored_by"] = scorer.label
     today = scored.set_axis(pd.Index(features["lead_id"], name="lead_id"))
@@ -232,19 +251,17 @@ def summary_lines(summary: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping,
-              languages: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping, languages: pd.Series,
+              predicted: Predicted) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Probabilities, reasons and the contributions as JSON text; and the kept (rounded)
     contributions as columns, for the movement."""
-    matrix = model_matrix(features)
-    probability = model.predict(matrix)
-    raw = pd.DataFrame(model.contributions(matrix)[:, :-1], columns=list(model.columns))
+    raw = pd.DataFrame(predicted.contributions, columns=list(model.columns))
     aligned = raw.reindex(columns=list(FEATURE_NAMES), fill_value=0.0).to_numpy()
     contributions = np.column_stack([aligned, np.zeros(len(features))])
     reasons = explain(contributions, features[list(FEATURE_NAMES)], phrases, languages)
     kept = rounded(raw)
     return pd.DataFrame({
-        "win_probability": probability,
+        "win_probability": predicted.probability,
         "reasons_positive": reasons["reasons_positive"],
         "reasons_negative": reasons["reasons_negative"],
         "contributions": as_json(raw, kept),

@@ -25,7 +25,7 @@ import scoring.scorer as pure
 from flows import store
 from flows.editable_files import load_yaml
 from flows.models import registry
-from flows.pipeline.overlap import staged_behind
+from flows.pipeline.overlap import one_ahead, staged_behind
 from flows.pipeline.steps import load_features
 from flows.settings import Settings
 from scoring.grades import GradeBands
@@ -65,15 +65,24 @@ class Chunk:
 Runner = Callable[[Job, Iterable[Chunk]], Iterable[pd.DataFrame]]
 
 
-def score_chunk(job: Job, chunk: Chunk) -> pd.DataFrame:
-    """The scores table's rows of one chunk (pure.score_leads)."""
+def score_chunk(job: Job, chunk: Chunk, predicted: pure.Predicted | None = None
+                ) -> pd.DataFrame:
+    """The scores table's rows of one chunk (pure.score_leads); `predicted`: the model's
+    `pure.predict` of the chunk, when it was made apart."""
     return pure.score_leads(chunk.features, job.scorer, chunk.previous, job.bands, job.phrases,
-                            rules=job.rules, model=job.model, language=job.language)
+                            rules=job.rules, model=job.model, language=job.language,
+                            predicted=predicted)
 
 
 def in_process(job: Job, chunks: Iterable[Chunk]) -> Iterator[pd.DataFrame]:
-    """The runner without a cluster: each chunk scored here, one after the other."""
-    return (score_chunk(job, chunk) for chunk in chunks)
+    """The runner without a cluster: each chunk scored here, one after the other. A model's
+    predictions (LightGBM: half the step, on every core) are made a chunk ahead in a second
+    thread, while this one explains and phrases the chunk before (Python, one core)."""
+    if job.model is None:
+        return (score_chunk(job, chunk) for chunk in chunks)
+    model = job.model
+    return (score_chunk(job, chunk, predicted)
+            for chunk, predicted in one_ahead(chunks, lambda c: pure.predict(model, c.features)))
 
 
 def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,

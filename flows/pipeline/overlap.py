@@ -1,17 +1,22 @@
 """A step's inserts overlapped with its work: the rows of one chunk go into the warehouse in a
 second thread while the step makes the next chunk's (DuckDB lets go of the GIL while it
 inserts). The inserting connection must be the thread's own (`con.cursor()`): a DuckDB
-connection serves one thread at a time."""
+connection serves one thread at a time. And `one_ahead`: work that lets go of the GIL (LightGBM)
+done on the next item while the caller works on this one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import TypeVar
 
 import pandas as pd
 
 from flows import store
+
+Item = TypeVar("Item")
+Made = TypeVar("Made")
 
 
 @contextmanager
@@ -49,3 +54,21 @@ def staged_behind(con, table: str, run_date, made: Callable[..., pd.DataFrame] |
     with con.cursor() as writer, store.staged_run(writer, table, run_date) as add:
         with one_behind(add if made is None else lambda x: add(made(writer, x))) as keep:
             yield keep
+
+
+def one_ahead(items: Iterable[Item], make: Callable[[Item], Made]
+              ) -> Iterator[tuple[Item, Made]]:
+    """Each item with `make(item)`, in order; `make` runs in a second thread, one item ahead:
+    while the caller works on an item, the next is taken (in the caller's thread, as `items`
+    gives it) and made. Worth it when `make` lets go of the GIL (LightGBM's predict does) and
+    the caller's work does not; at most two items and their results are held at once. An error
+    in `make` is raised when its item's turn comes, the item before it given first."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ahead") as worker:
+        before: tuple[Item, Future] | None = None
+        for item in items:
+            now = (item, worker.submit(make, item))
+            if before is not None:
+                yield before[0], before[1].result()
+            before = now
+        if before is not None:
+            yield before[0], before[1].result()

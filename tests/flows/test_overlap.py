@@ -1,5 +1,5 @@
-"""Inserts overlapped with a step's work (flows/pipeline/overlap.py): in order, one at a time,
-and no error lost or hidden."""
+"""Inserts overlapped with a step's work, and work made one item ahead
+(flows/pipeline/overlap.py): in order, one at a time, and no error lost or hidden."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 import pandas as pd
 import pytest
 
-from flows.pipeline.overlap import one_behind
+from flows.pipeline.overlap import one_ahead, one_behind
 
 
 def test_rows_are_kept_one_frame_behind_in_order_and_never_two_at_once():
@@ -91,3 +91,41 @@ def test_rows_made_in_the_second_thread_are_stored_on_its_cursor_and_go_if_makin
         keep(["L4"])
         keep(["L9"])
     assert con.execute("SELECT count(*) FROM talking_points").fetchall() == [(3,)]
+
+
+def test_the_next_item_is_made_in_a_second_thread_while_the_caller_holds_this_one():
+    taken, made_in = [], []
+    next_made = {n: threading.Event() for n in range(6)}
+
+    def items():
+        for n in range(5):
+            taken.append(n)
+            yield n
+
+    def make(n: int) -> str:
+        made_in.append(threading.current_thread().name)
+        next_made[n].set()
+        return f"made {n}"
+
+    given = []
+    for n, made in one_ahead(items(), make):
+        given.append((n, made))
+        if n < 4:  # the caller holds item n: item n + 1 is taken and made meanwhile
+            assert next_made[n + 1].wait(60), f"item {n + 1} was not made while {n} was held"
+        assert taken == list(range(min(n + 2, 5)))  # never more than one item ahead
+    assert given == [(n, f"made {n}") for n in range(5)]
+    assert all(name.startswith("ahead") for name in made_in)
+    assert list(one_ahead([], make)) == []
+
+
+def test_an_error_making_an_item_is_raised_at_its_turn_after_the_items_before_it():
+    def make(n: int) -> int:
+        if n == 2:
+            raise ValueError("item 2 cannot be made")
+        return n * 10
+
+    given = []
+    with pytest.raises(ValueError, match="item 2 cannot be made"):
+        for n, made in one_ahead(range(5), make):
+            given.append((n, made))
+    assert given == [(0, 0), (1, 10)]

@@ -4,6 +4,7 @@ warehouse is read one chunk at a time, each chunk's rows committed before the ne
 from __future__ import annotations
 
 import shutil
+import threading
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -61,6 +62,21 @@ def test_any_chunk_size_stores_the_same_scores_and_summary(scored, size):
     chunked = settings.model_copy(update={"chunk_leads": size})
     assert chunks.score_in_chunks(chunked, ANCHOR, scorer) == summary
     pd.testing.assert_frame_equal(_scores(chunked), whole)
+
+
+def test_a_models_predictions_are_made_a_chunk_ahead_in_a_second_thread(scored, monkeypatch):
+    settings, scorer, whole, _ = scored
+    predicted_in, predict = [], chunks.pure.predict
+
+    def counted_predict(model, features):
+        predicted_in.append((threading.current_thread().name, len(features)))
+        return predict(model, features)
+
+    monkeypatch.setattr(chunks.pure, "predict", counted_predict)
+    chunks.score_in_chunks(settings.model_copy(update={"chunk_leads": 5}), ANCHOR, scorer)
+    assert [n for _, n in predicted_in] == [5, 5, LEADS - 10]  # each chunk predicted once
+    assert all(name.startswith("ahead") for name, _ in predicted_in)
+    pd.testing.assert_frame_equal(_scores(settings), whole)
 
 
 def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_committed_one_behind(
