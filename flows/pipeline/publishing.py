@@ -16,6 +16,7 @@ spilling beyond it beside the warehouse.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -24,7 +25,7 @@ import pandas as pd
 
 from flows import store
 from flows.pipeline import owners
-from flows.pipeline.overlap import staged_behind
+from flows.pipeline.overlap import one_ahead, staged_behind
 from flows.settings import Settings
 from flows.sheets import files as sheet_files
 from flows.sheets.rep_pages import RepCards, write_rep_pages
@@ -70,10 +71,11 @@ def publish(settings: Settings, run_date: date) -> Published:
         order_sheet(con, run_date, settings.move_days)
         with (sheet_files.sheet_writer(path, settings.sheet_format, settings.sheet_locale
                                        ) as write,  # `con` keeps the order; another cursor
-              staged_behind(con, "sheet_rows", run_date, stored_rows) as keep):  # stores
+              staged_behind(con, "sheet_rows", run_date, stored_rows) as keep,
+              closing(sheet_parts(con, run_date, settings.chunk_leads)) as parts):  # first
             kept: list[pd.DataFrame] = []  # parts to store, committed a chunk at a time:
             # a commit costs about 0.6 s at a million leads, whatever its size
-            for part in sheet_parts(con, run_date, settings.chunk_leads):
+            for part in parts:
                 write(part)
                 cards.add(part)
                 if leads < TOP:  # taken, not sliced: a slice keeps the whole part alive
@@ -121,16 +123,23 @@ def order_sheet(con, run_date: date, move_days: int) -> int:
 def sheet_parts(con, run_date: date, size: int, batch: int = BATCH) -> Iterator[pd.DataFrame]:
     """The sheet's rows of the leads `order_sheet` ranked, in its order: read from the warehouse
     `size` at a time, and made into Python rows at most `batch` at a time (one empty part when
-    there is none: the file still gets its header)."""
+    there is none: the file still gets its header).
+
+    Each read after the first is made by `con` in a second thread while the caller takes the
+    rows of the one before (overlap.one_ahead): the caller must leave `con` alone until the
+    parts are all taken or closed (`contextlib.closing`: closing waits for the read)."""
     leads = con.execute("SELECT count(*) FROM sheet_order").fetchall()[0][0]
     step = max(1, min(size, batch))
-    for after in range(0, max(leads, 1), size):
-        # through Arrow, DECIMAL money arrives as Decimal (exact) and 2x faster than .df()
-        table = con.sql(store.sql("sheet_parts", __package__), params={
+
+    def read(after: int):  # through Arrow, DECIMAL money arrives as Decimal (exact), 2x .df()
+        return con.sql(store.sql("sheet_parts", __package__), params={
             "run_date": run_date, "after": after, "last": after + size, **LIST_MARKS,
         }).to_arrow_table()
-        for start in range(0, max(table.num_rows, 1), step):
-            yield sheet_part(table.slice(start, step).to_pandas())
+
+    with closing(one_ahead(range(0, max(leads, 1), size), read)) as tables:
+        for _, table in tables:
+            for start in range(0, max(table.num_rows, 1), step):
+                yield sheet_part(table.slice(start, step).to_pandas())
 
 
 def playbook_stats(con) -> pd.DataFrame:

@@ -3,6 +3,7 @@ the same file, the same rows kept, the same rep pages; and no part larger than a
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 
 import numpy as np
@@ -60,6 +61,29 @@ def test_the_parts_follow_the_sheet_order_and_none_is_larger_than_asked(whole):
     assert [len(p) for p in parts[:-1]] == [40] * (len(parts) - 1) and 0 < len(parts[-1]) <= 40
     assert pd.concat(parts)["lead_id"].tolist() == expected["lead_id"].tolist()
     assert pd.concat(parts)["rank"].tolist() == list(range(1, leads + 1))
+
+
+def test_the_next_part_is_read_in_a_second_thread_and_closing_the_parts_waits_for_it(whole):
+    reads: list[str] = []
+
+    class Recorded:  # the connection, saying which thread asks it for a part
+        def __init__(self, con) -> None:
+            self.con = con
+
+        def execute(self, *args, **kwargs):
+            return self.con.execute(*args, **kwargs)
+
+        def sql(self, *args, **kwargs):
+            reads.append(threading.current_thread().name)
+            return self.con.sql(*args, **kwargs)
+
+    with store.opened(whole.warehouse) as con:
+        leads = publishing.order_sheet(con, ANCHOR, whole.move_days)
+        parts = publishing.sheet_parts(Recorded(con), ANCHOR, 40)
+        assert len(next(parts)) == 40 < leads // 2  # the second part is read meanwhile
+        parts.close()  # waits for that read: `con` is the caller's again
+        assert len(reads) == 2 and all(name.startswith("ahead") for name in reads)
+        assert con.execute("SELECT count(*) FROM sheet_order").fetchall() == [(leads,)]
 
 
 @pytest.mark.parametrize(("size", "batch"), [(40, 7), (40, 40), (1000, 33)])
