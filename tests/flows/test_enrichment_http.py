@@ -61,6 +61,28 @@ def test_with_every_provider_off_enrichment_is_a_no_op_that_says_so(tmp_path, re
     assert _table(settings, "SELECT count(*) AS n FROM lead_facts")["n"][0] == 0
 
 
+def test_switching_every_provider_off_clears_the_facts_without_reading_a_lead(crm, replay,
+                                                                             monkeypatch):
+    enrich_http(crm, NOW)
+    assert _table(crm, "SELECT count(*) AS n FROM lead_facts")["n"][0] > 0
+    read, sql = [], store.sql
+
+    def named(name: str, *package: str) -> str:
+        read.append(name)
+        return sql(name, *package)
+
+    monkeypatch.setattr(store, "sql", named)
+    off = crm.model_copy(update={"providers": REPO / "data" / "providers.toml"})
+    assert enrich_daily(off, NOW + timedelta(days=1)) == {
+        "providers_enabled": 0, "note": "0 providers enabled", "failed_leads": 0}
+    assert "enrichment_rebuild" in read and "enrichment_leads" not in read
+    for table in ("lead_facts", "lead_lookups"):  # only what enabled providers say is kept
+        assert _table(crm, f"SELECT count(*) AS n FROM {table}")["n"][0] == 0  # noqa: S608
+    monkeypatch.setattr(store, "sql", sql)
+    enrich_http(crm, NOW + timedelta(days=1))  # on again: the facts come back from the cache
+    assert _table(crm, "SELECT count(*) AS n FROM lead_facts")["n"][0] > 0
+
+
 def test_the_daily_step_fetches_for_open_leads_and_leadpilot_enrich_backfills_the_rest(
         replay, tmp_path, monkeypatch):
     monkeypatch.setenv("LEADPILOT_TEST_CLEARBIT_KEY", SECRET)
