@@ -47,7 +47,10 @@ class Columns:
             values = np.full(len(self), None, dtype=object)
             if column is not None and isinstance(column.dtype, pd.StringDtype):
                 raw, distinct = pd.factorize(column)  # empty as -1: the None appended last
-                values = _objects([*self._convert(pd.Series(distinct)), None])[raw]
+                once = _objects([*self._convert(pd.Series(distinct)), None])
+                values = once[raw]
+                # the codes by value too, from the distinct values: no row's text hashed again
+                self._codes[name, VALUE] = _factorise(once)[raw]
             elif column is not None:
                 values = _objects(self._convert(column))
             self._values[name] = values
@@ -75,7 +78,9 @@ class Columns:
             elif column is not None:  # one time zone per column: equal instants print the same
                 codes = pd.factorize(column.to_numpy().view(np.int64))[0]
             else:
-                codes = _factorise(self.values(name))
+                values = self.values(name)  # may have made the codes by value already
+                codes = self._codes.get((name, VALUE))
+                codes = _factorise(values) if codes is None else codes
             self._codes[name, by] = codes
         return self._codes[name, by]
 
@@ -132,6 +137,8 @@ def _objects(values: list) -> np.ndarray:
 
 def _factorise(values: np.ndarray) -> np.ndarray:
     types, kinds = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
+    if len(kinds) == 1 and kinds[0] is type(None):  # a column no row fills: one group
+        return np.zeros(len(values), dtype=np.int64)
     is_float = np.isin(types, [i for i, kind in enumerate(kinds) if kind is float])
     if is_float.all():  # a float by its bits: 0.0 and -0.0 print differently
         return pd.factorize(np.asarray(values, dtype=np.float64).view(np.int64))[0]

@@ -124,7 +124,9 @@ class _Picked:
         self.count[rows] += 1
 
     def column(self, table: np.ndarray, index: pd.Index) -> pd.Series:
-        values = [row[:n] for row, n in zip(table.tolist(), self.count.tolist(), strict=True)]
+        values = table.tolist()  # one list per lead; a full one (most leads) is already right
+        for row in np.flatnonzero(self.count < table.shape[1]).tolist():
+            values[row] = values[row][:self.count[row]]
         return pd.Series(values, index=index, dtype=object)
 
 

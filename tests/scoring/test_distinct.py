@@ -1,0 +1,50 @@
+"""Work once per distinct value (scoring/distinct.py): the codes group exactly the rows whose
+values, as the function reads them, are the same."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scoring.distinct import Columns, _factorise, per_distinct
+
+
+def _stripped(column: pd.Series) -> list:
+    return [(v.strip() or None) if isinstance(v, str) else None for v in column.tolist()]
+
+
+def _partition(codes: np.ndarray) -> list[list[int]]:
+    groups: dict[int, list[int]] = {}
+    for row, code in enumerate(codes.tolist()):
+        groups.setdefault(code, []).append(row)
+    return sorted(groups.values())
+
+
+def test_text_codes_come_from_its_distinct_values_as_read_and_match_the_values():
+    text = pd.Series([" a", "a", None, "b", "", "a ", "b"], dtype="str")
+    columns = Columns(pd.DataFrame({"s": text}), _stripped)
+    assert columns.values("s").tolist() == ["a", "a", None, "b", None, "a", "b"]
+    codes = columns.codes("s")
+    assert _partition(codes) == [[0, 1, 5], [2, 4], [3, 6]]
+    assert _partition(codes) == _partition(_factorise(columns.values("s")))
+
+
+def test_a_column_no_row_fills_is_one_group_and_types_stay_apart():
+    assert _factorise(np.array([None] * 4, dtype=object)).tolist() == [0, 0, 0, 0]
+    mixed = np.empty(5, dtype=object)
+    mixed[:] = [3, 3.0, None, True, 3]
+    assert _partition(_factorise(mixed)) == [[0, 4], [1], [2], [3]]
+
+
+def test_a_function_runs_once_per_distinct_text_as_read():
+    text = pd.Series([" a", "a", None, "b", "", "a "] * 100, dtype="str")
+    columns = Columns(pd.DataFrame({"s": text, "empty": [None] * 600}), _stripped)
+    calls = []
+
+    def said(context: dict) -> str:
+        calls.append(context)
+        return f"{context['s']}/{context['empty']}"
+
+    out = per_distinct(said, ["s", "empty"], columns, np.arange(600))
+    assert out[:6].tolist() == ["a/None", "a/None", "None/None", "b/None", "None/None", "a/None"]
+    assert len(calls) == 3
