@@ -148,11 +148,11 @@ def explain(
     if absent:
         raise ValueError(f"features lack the columns {absent}")
     langs = validate_languages(languages, features.index)
-    codes, shown, unknown = _distinct_values(features)
+    codes, distinct, unknown = _distinct_values(features)
     scores = np.where(unknown, 0.0, np.nan_to_num(np.asarray(contributions, dtype=float)[:, :-1]))
     phrase = _Phraser(phrases)
     lang_codes, lang_names = pd.factorize(langs)
-    keys = (lang_codes, lang_names, codes, shown)
+    keys = (lang_codes, lang_names, codes, distinct)
     return pd.DataFrame(
         {
             "reasons_positive": _phrased(phrase, scores, n_positive, "positive", *keys),
@@ -163,16 +163,18 @@ def explain(
 
 
 def _phrased(phrase: _Phraser, scores: np.ndarray, n: int, sign: str, lang_codes: np.ndarray,
-             lang_names: pd.Index, codes: np.ndarray, shown: list[list]) -> list[list[str]]:
+             lang_names: pd.Index, codes: np.ndarray, distinct_values: list[list]
+             ) -> list[list[str]]:
     """Each lead's n strongest reasons of one sign, each phrase rendered once per distinct
-    (language, feature, value)."""
+    (language, feature, value); a value is formatted only when some lead shows it."""
     order, keep = _strongest(scores, n)  # strongest first, so the kept ones come first
     width = codes.max(initial=0) + 1
     keys = (lang_codes[:, None] * len(FEATURE_NAMES) + order) * width + np.take_along_axis(
         codes, order, axis=1)
     distinct, which = np.unique(keys[keep], return_inverse=True)
     lang, rest = np.divmod(distinct, len(FEATURE_NAMES) * width)
-    texts = [phrase.text(lang_names[la], FEATURE_NAMES[j], sign, shown[j][v])
+    texts = [phrase.text(lang_names[la], FEATURE_NAMES[j], sign,
+                         phrase.value(j, v, distinct_values))
              for la, j, v in zip(lang.tolist(), *np.divmod(rest, width), strict=True)]
     table = np.full(order.shape, None, dtype=object)
     table[keep] = np.asarray(texts, dtype=object)[which] if texts else None
@@ -181,18 +183,26 @@ def _phrased(phrase: _Phraser, scores: np.ndarray, n: int, sign: str, lang_codes
 
 def _distinct_values(features: pd.DataFrame) -> tuple[np.ndarray, list[list], np.ndarray]:
     """Each feature value as a code, once per feature and distinct value: the codes
-    (n_leads, n_features), the value as a rep reads it per feature and code (None when empty),
-    and where a value is empty or "unknown" (never a reason)."""
+    (n_leads, n_features), the raw value per feature and code (None when empty; formatted by
+    `_format_value` for the reasons shown), and where a value is empty or "unknown" (never a
+    reason)."""
     codes = np.empty((len(features), len(FEATURE_NAMES)), dtype=np.int64)
     unknown = np.empty(codes.shape, dtype=bool)
-    shown = []
+    values = []
     for j, name in enumerate(FEATURE_NAMES):
         raw, distinct = pd.factorize(features[name])
+        empty = np.append(_unknown_numbers(distinct) if pd.api.types.is_numeric_dtype(
+            distinct.dtype) else _unknown(np.asarray(distinct, dtype=object)[:, None])[:, 0], True)
         distinct = [*distinct.tolist(), None]
         codes[:, j] = np.where(raw < 0, len(distinct) - 1, raw)  # empty values: the last code
-        unknown[:, j] = _unknown(np.asarray(distinct, dtype=object)[:, None])[codes[:, j], 0]
-        shown.append([_format_value(name, value) for value in distinct])
-    return codes, shown, unknown
+        unknown[:, j] = empty[codes[:, j]]
+        values.append(distinct)
+    return codes, values, unknown
+
+
+def _unknown_numbers(values: pd.Index) -> np.ndarray:
+    """`_unknown` of numbers: only a missing one (no number prints as blank or "unknown")."""
+    return np.asarray(pd.isna(values), dtype=bool)
 
 
 def _unknown(values: np.ndarray) -> np.ndarray:
@@ -233,6 +243,14 @@ class _Phraser:
     def __init__(self, phrases: Mapping) -> None:
         self._phrases = phrases
         self._done: dict[tuple[str, str, str, str | None], str] = {}
+        self._values: dict[tuple[int, int], str | None] = {}
+
+    def value(self, feature: int, code: int, distinct_values: list[list]) -> str | None:
+        """The value of FEATURES[feature] with that code as a rep reads it, formatted once."""
+        if (feature, code) not in self._values:
+            self._values[feature, code] = _format_value(FEATURE_NAMES[feature],
+                                                        distinct_values[feature][code])
+        return self._values[feature, code]
 
     def __call__(self, lang: str, name: str, sign: str, raw: object) -> str:
         return self.text(lang, name, sign, _format_value(name, raw))
