@@ -137,8 +137,7 @@ def choose_scorer(closed: int, wins: int, champion: str | None,
 def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.DataFrame,
                 grade_bands: GradeBands, reason_phrases: Mapping, *,
                 rules: RuleBook | None = None, model: Model | None = None,
-                language: str | None = None, predicted: Predicted | None = None
-                ) -> pd.DataFrame:
+                language: str | None = None, predicted: Predicted | None = None) -> pd.DataFrame:
     """Probability, grade, reasons, contributions and score movement of each open lead.
 
     Args:
@@ -150,9 +149,9 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
         grade_bands: The grade cut-offs (data/grades.yaml).
         reason_phrases: The parsed reason phrases (data/reasons.yaml).
         rules: The parsed rule book; needed when the rules score.
-        model: The loaded model `scorer.version`; needed when a model scores.
+        model: The loaded model `scorer.version`; needed when a model scores. `predicted`:
+            `predict(model, features)`, when the caller made it already.
         language: The language setting; None picks each lead's language from its country.
-        predicted: `predict(model, features)`, when the caller made it already.
 
     Returns:
         The scores table's rows (SCORE_COLUMNS) in the order of `features`; `contributions` is
