@@ -46,16 +46,15 @@ def build_features(con: duckdb.DuckDBPyConnection, moments: pd.DataFrame) -> pd.
     return frame
 
 
-def stage_open_features(con: duckdb.DuckDBPyConnection, run_date: date, skipped: str,
-                        params: dict | None = None) -> str:
-    """`build_features` of the leads open at the start of `run_date`, with `run_date`, in the
-    temp table `open_features` (made afresh) inside the warehouse: no row passes through Python.
+def insert_open_features(con: duckdb.DuckDBPyConnection, run_date: date, skipped: str,
+                         table: str, params: dict | None = None) -> int:
+    """Insert `build_features` of the leads open at the start of `run_date`, with `run_date`,
+    into `table` (by column name) straight from the query: no row passes through Python, and
+    no staged copy of the day is made first. Returns how many rows were inserted.
 
     Args:
         skipped: a query of the lead_ids to leave out (off the sheet), with `params`.
-
-    Returns:
-        The temp table's name.
+        table: the table the rows go to (our own name, never user input).
     """
     as_of = datetime.combine(run_date, time.min)
     # the queries are our own .sql files, never user input
@@ -64,11 +63,10 @@ def stage_open_features(con: duckdb.DuckDBPyConnection, run_date: date, skipped:
                                                                    **(params or {})})
     try:
         features = f"SELECT *, CAST($run_date AS DATE) AS run_date FROM ({_sql('point_in_time')}\n)"  # noqa: S608
-        con.execute(f"CREATE OR REPLACE TEMP TABLE open_features AS {features}",
-                    {"run_date": run_date})
+        return con.execute(f"INSERT INTO {table} BY NAME {features}",
+                           {"run_date": run_date}).fetchall()[0][0]
     finally:
         con.execute("DROP TABLE IF EXISTS moments")
-    return "open_features"
 
 
 def model_matrix(frame: pd.DataFrame) -> pd.DataFrame:

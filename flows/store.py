@@ -271,6 +271,14 @@ def put_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date, source: 
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}")  # noqa: S608
 
 
+def refuse_leads_twice(con: duckdb.DuckDBPyConnection, table: str, run_date: date) -> None:
+    """Raise ValueError when the rows of `run_date` in `table` name a lead twice: for rows
+    inserted straight from a query, inside the transaction that inserted them (so the error
+    leaves nothing written)."""
+    _refuse_twice(con, table, f"SELECT lead_id FROM {table} WHERE run_date = ?",  # noqa: S608
+                  run_date)
+
+
 def _refuse_twice(con: duckdb.DuckDBPyConnection, table: str, lead_ids: str, *params) -> None:
     twice = con.execute(f"SELECT count(*) - count(DISTINCT lead_id) FROM ({lead_ids})",  # noqa: S608
                         list(params)).fetchall()[0][0]

@@ -13,7 +13,7 @@ import pandas as pd
 from pandas.api.types import is_list_like
 
 from features.enrichment import enrich_offline, rules_fingerprint
-from features.point_in_time import stage_open_features
+from features.point_in_time import insert_open_features
 from flows import store
 from flows.editable_files import load_yaml
 from flows.intake.daily import import_all
@@ -58,14 +58,16 @@ def features(settings: Settings, run_date: date) -> int:
     columns (one per feature and context column: migration 014).
 
     The rows never pass through Python: the step's memory is DuckDB's (the features query's
-    joins and aggregates, about 2 KB a lead, then the staged table and the insert), held to
-    `settings.duckdb_memory_limit`, beyond which DuckDB spills to disk."""
-    with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
-        staged = stage_open_features(con, run_date, store.sql("off_sheet", __package__),
-                                     {"run_date": run_date})
-        with store.transaction(con):
-            store.put_run(con, "lead_features", run_date, staged)
-        return con.execute(f"SELECT count(*) FROM {staged}").fetchall()[0][0]  # noqa: S608
+    joins and aggregates, about 2 KB a lead, and the insert), held to
+    `settings.duckdb_memory_limit`, beyond which DuckDB spills to disk. One transaction: the
+    day's earlier rows go, the query's rows go in, and a lead named twice undoes both."""
+    with (store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con,
+          store.transaction(con)):
+        store.clear_run(con, "lead_features", run_date)
+        inserted = insert_open_features(con, run_date, store.sql("off_sheet", __package__),
+                                        "lead_features", {"run_date": run_date})
+        store.refuse_leads_twice(con, "lead_features", run_date)
+        return inserted
 
 
 def load_features(con, run_date: date, first: str = "", after: str | None = None

@@ -3,16 +3,19 @@ exact types, no JSON per lead, and an older warehouse's JSON rows moved over."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 from importlib.resources import files
 
 import numpy as np
 import pandas as pd
 import pytest
+from support import ANCHOR
 
 from features.columns import CATEGORICAL, NUMERIC
-from features.point_in_time import build_features, open_moments
+from features.point_in_time import build_features, insert_open_features, open_moments
 from flows import store
+from flows.pipeline import steps
 from flows.pipeline.steps import load_features
 
 DAY = date(2026, 11, 27)
@@ -95,6 +98,43 @@ def test_a_second_store_of_the_day_replaces_its_rows(con):
     con.execute("UPDATE leads SET status = 'lost', closed_at = '2026-11-26' WHERE lead_id = 'L3'")
     _stored(con)
     assert load_features(con, DAY)["lead_id"].tolist() == ["L1", "L2"]
+
+
+def test_the_open_leads_features_go_straight_into_the_table_as_build_features_makes_them(con):
+    expected = build_features(con, open_moments(con, DAY)).query("lead_id != 'L3'")
+    with store.transaction(con):
+        assert insert_open_features(con, DAY, "SELECT 'L3'", "lead_features") == 2
+    assert con.execute("SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = 'moments'"
+                       ).fetchall() == [(0,)]  # the moments are dropped
+    loaded = load_features(con, DAY)
+    pd.testing.assert_frame_equal(
+        loaded.drop(columns="enriched_facts"),
+        expected.drop(columns="enriched_facts").reset_index(drop=True),
+        check_dtype=False, check_exact=True)
+
+
+def test_the_features_step_stores_the_open_leads_and_a_lead_named_twice_undoes_it(
+        demo_env, tmp_path, monkeypatch):
+    settings = demo_env[0]
+    shutil.copy(settings.path(settings.warehouse), tmp_path / "leadpilot.duckdb")
+    local = settings.model_copy(update={"warehouse": tmp_path / "leadpilot.duckdb"})
+    stored = steps.features(local, ANCHOR)
+    with store.opened(local.warehouse) as c:
+        before = load_features(c, ANCHOR)
+    assert stored == len(before) > 100 and before["lead_id"].is_unique
+    insert = steps.insert_open_features
+
+    def twice(con, run_date, *args):  # a query that names one lead twice
+        inserted = insert(con, run_date, *args)
+        con.execute("INSERT INTO lead_features SELECT * FROM lead_features WHERE run_date = ? "
+                    "LIMIT 1", [run_date])
+        return inserted + 1
+
+    monkeypatch.setattr(steps, "insert_open_features", twice)
+    with pytest.raises(ValueError, match="name a lead already named: nothing written"):
+        steps.features(local, ANCHOR)
+    with store.opened(local.warehouse) as c:  # the day's rows as they were, none deleted
+        pd.testing.assert_frame_equal(load_features(c, ANCHOR), before)
 
 
 def test_an_older_warehouse_s_json_features_move_into_the_typed_columns():
