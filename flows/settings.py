@@ -67,11 +67,12 @@ class Settings(BaseSettings):
         "and store the open leads this many at a time, so their memory does not grow with "
         "the day.")
     duckdb_memory_limit: str = Field(
-        default="1GB", pattern=r"^[0-9]+(\.[0-9]+)?(KB|MB|GB|KiB|MiB|GiB)$",
+        default="1.25GB", pattern=r"^[0-9]+(\.[0-9]+)?(KB|MB|GB|KiB|MiB|GiB)$",
         description="What DuckDB may hold in memory in the daily run's steps that read the "
         "day's leads (features, scores, prices, talking points, owners, the sheet); beyond it, "
         "it spills to a folder beside the warehouse (leadpilot.duckdb.tmp). Lower saves memory, "
-        "costs time; the features of a million open leads need more than 512MB.")
+        "costs time: the features of a million open leads need more than 512MB, and spill "
+        "under 1GB (16 s instead of 9 s).")
     dask_address: str | None = Field(
         default=None, description="A Dask scheduler (e.g. tcp://10.0.0.5:8786): the scoring "
         "step's chunks then run on its workers, through Prefect's Dask task runner. Default: "
