@@ -234,16 +234,25 @@ def quote_leads(leads: pd.DataFrame, book: PriceBook) -> pd.DataFrame:
             leads["lead_id"], leads["employees"], leads["grade"], leads["win_probability"],
             countries)))
         raise AssertionError(f"lead {leads['lead_id'].iloc[failed[0]]} was priced alone")
-    table = {"lead_id": list(leads["lead_id"])}
+    ids = leads["lead_id"]
+    table = {"lead_id": ids.array if isinstance(ids.dtype, pd.StringDtype) else list(ids)}
     for name in QUOTE_COLUMNS[1:-1]:
-        table[name] = _objects([terms if name == "terms" else getattr(band, name)
-                                for terms, band, _ in bands])[group].tolist()
+        table[name] = _per_lead(_objects([terms if name == "terms" else getattr(band, name)
+                                          for terms, band, _ in bands]), group)
     references = _objects([reference for _, _, reference in bands])[group]
     table["expected_value"] = _expected_values(references, basis, plain, probability)
     return pd.DataFrame(table, columns=list(QUOTE_COLUMNS), index=leads.index)
 
 
 _FAILED = object()  # stands for a step that raised: the lead is priced alone to say why
+
+
+def _per_lead(per_band: np.ndarray, group: np.ndarray) -> pd.api.extensions.ExtensionArray | list:
+    """Each lead's value of its band (`group`): text made pandas text once per band, then
+    taken (not 100,000 Python strings converted one by one); other values as a list."""
+    if len(per_band) and all(isinstance(v, str) for v in per_band):
+        return pd.array(per_band, dtype="str").take(group)
+    return per_band[group].tolist()
 
 
 def _quote_row(book: PriceBook, lead_id: object, employees: object, grade: object, p: object,

@@ -253,6 +253,9 @@ def test_quote_leads_returns_one_row_per_lead_with_decimal_money(book: PriceBook
     assert quotes["expected_value"].tolist() == [D("789.26"), D("469.80"), D("62304.66")]
     assert quotes["seats"].tolist() == [6, 5, 500]
     assert quote_leads(leads, book)["currency"].tolist() == ["EUR"] * 3  # no country column
+    # text stays pandas text (made once per band, then taken per lead); other ids stay theirs
+    assert {str(quotes[n].dtype) for n in ("lead_id", "plan", "currency", "terms")} == {"str"}
+    assert quote_leads(leads.assign(lead_id=[7, 8, 9]), book)["lead_id"].tolist() == [7, 8, 9]
     for name in (*MONEY, "volume_discount", "prepay_discount", "suggested_discount",
                  "floor_discount", "approval_discount"):
         assert quotes[name].dtype == object
