@@ -13,6 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from flows.errors import UNWRITABLE, LeadpilotError, damaged, explain, raise_explained, unwritable
@@ -255,9 +256,19 @@ def exact(frame: pd.DataFrame) -> pd.DataFrame:
     for name, column in frame.items():
         if column.dtype == object and isinstance(column.iloc[column.notna().argmax()]
                                                  if len(column) else None, Decimal):
-            text[name] = pd.Series([None if value is None else str(value) for value in column],
-                                   index=column.index, dtype=object)
+            text[name] = pd.Series(_texts(column.to_numpy()), index=column.index, dtype=object)
     return frame.assign(**text) if text else frame
+
+
+def _texts(values: np.ndarray) -> np.ndarray:
+    """str() of each value (None stays None), made once per distinct object: a day's money is
+    mostly a few Decimal objects shared by many leads (one per price band)."""
+    which, _ = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))
+    first = np.empty(which.max(initial=-1) + 1, dtype=np.int64)
+    first[which[::-1]] = np.arange(len(values))[::-1]  # each object's first row
+    once = np.array([None if v is None else str(v) for v in values[first]] + [None],
+                    dtype=object)
+    return once[which] if len(values) else once[:0]
 
 
 def put_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date, source: str) -> None:

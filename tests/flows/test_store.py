@@ -337,6 +337,18 @@ def test_exact_amounts_are_stored_whatever_rows_duckdb_samples_to_type_them(tmp_
     assert staged == replaced == list(zip(amounts, rates, [None] * 3000, strict=True))
 
 
+def test_each_amount_is_written_as_its_own_text_when_many_leads_share_the_object():
+    from decimal import Decimal
+
+    shared, other = Decimal("1.0"), Decimal("1.00")  # equal, printed apart
+    column = pd.Series([shared, other, None, shared, Decimal("-0.00"), other] * 1000,
+                       dtype=object, index=range(5, 6005))
+    text = store.exact(pd.DataFrame({"acv": column, "plan": "Team"}))
+    assert text["acv"].tolist() == ["1.0", "1.00", None, "1.0", "-0.00", "1.00"] * 1000
+    assert text.index.equals(column.index) and text["plan"].tolist() == ["Team"] * 6000
+    assert store.exact(pd.DataFrame({"acv": pd.Series([], dtype=object)}))["acv"].empty
+
+
 def test_duckdb_out_of_its_memory_limit_says_which_setting_to_raise(tmp_path):
     # a list aggregate cannot spill: 10 million values overflow a 16MB limit
     with pytest.raises(LeadpilotError) as raised:
