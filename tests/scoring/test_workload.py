@@ -162,3 +162,26 @@ def test_a_stale_holder_outside_the_lead_s_territories_does_not_make_it_recycled
     owners = _fill(leads, _territories(tmp_path))
     assert (owners.loc["L1", "owner"], owners.loc["L1", "reason"]) == (
         "Sam Soft", "territory FR software")
+
+
+def test_once_every_list_is_full_each_account_still_gets_its_own_reason(tmp_path, monkeypatch):
+    import scoring.workload as workload
+
+    territories = _territories(tmp_path)  # room for 6: Sam 2, Dora 3, Otto 1
+    kinds = [(None, "FR", "software"), ("005xx0000000001", "FR", "software"),
+             (None, "FR", "retail"), (None, "DE", "software"), (None, "FR", "software")]
+    rows = [(f"L{i:02d}", f"C{i:02d}", 0.9 - i / 100, "10", *kinds[i % 5]) for i in range(40)]
+    stale = [i % 5 == 4 and i > 10 for i in range(40)]  # Sam let these go unworked
+    leads = _leads(*rows).assign(
+        holder=["Sam Soft" if s else None for s in stale],
+        held_since=pd.to_datetime(["2026-11-01" if s else None for s in stale]),
+        worked=False)
+    made, options = [], workload._options
+    monkeypatch.setattr(workload, "_options", lambda *a: made.append(a[1]) or options(*a))
+    owners = _fill(leads, territories)
+    assert (owners["owner"] != BACKLOG).sum() == 6
+    assert len(made) == 4  # once per distinct preference, not once per account
+    late = owners.loc[[f"L{i:02d}" for i in range(30, 35)], "reason"].tolist()
+    assert late == ["backlog: Sam Soft at capacity", "backlog: Otto Crm (CRM owner) at capacity",
+                    "backlog: Dora Default at capacity", "backlog: Otto Crm at capacity",
+                    "backlog: Dora Default at capacity"]  # Sam skipped: not worked
