@@ -149,6 +149,22 @@ def _change(movement: object, move_note: str) -> str:
     return "; ".join(part for part in (move_note, movement) if part)
 
 
+def _changes(ranked: pd.DataFrame) -> pd.Series | list[str]:
+    """`_change` of each row: the rep's move, then how the score moved. Over pandas text
+    columns at once (the sheet's parts), else row by row."""
+    note = ranked["move_note"]
+    if "movement" not in ranked:
+        return [_change("", n) for n in note.tolist()]
+    movement = ranked["movement"]
+    if not (isinstance(note.dtype, pd.StringDtype) and isinstance(movement.dtype,
+                                                                   pd.StringDtype)):
+        return [_change(m, n) for m, n in zip(movement.tolist(), note.tolist(), strict=True)]
+    note, movement = note.fillna(""), movement.fillna("")
+    between = pd.Series(np.where((note != "") & (movement != ""), "; ", ""), dtype="str",
+                        index=ranked.index)
+    return note + between + movement
+
+
 def build_sheet(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.DataFrame:
     """Turn scored, explained and priced leads into the rep's sheet, ranked, with its headers.
 
@@ -203,9 +219,7 @@ def sheet_part(ranked: pd.DataFrame) -> pd.DataFrame:
         "assigned_because": ranked["reason"] if "reason" in ranked else "",
         "grade": ranked["grade"],
         "win_probability": (ranked["win_probability"] * 100).round(1),
-        "change": [_change(m, n) for m, n in zip(
-            ranked["movement"] if "movement" in ranked else [""] * len(ranked),
-            ranked["move_note"], strict=True)],
+        "change": _changes(ranked),
         "expected_value": ranked["expected_value"].where(ranked["primary"], None),
         "lead_name": _lead_names(ranked),
         "primary_contact": ranked["primary"].map({True: YES, False: NO}),

@@ -111,3 +111,20 @@ def test_a_lead_a_rep_moved_up_comes_first_and_the_sheet_says_who_when_and_why()
     assert sheet["change"].tolist()[:2] == [
         "⇧ moved up by Zoé Martin on 2026-11-27 (until 2026-12-04): asked for a quote; "
         "▲ +3: more visits", ""]
+
+
+def test_the_change_column_reads_the_same_made_over_text_columns_or_row_by_row():
+    from scoring.sheet import _change, _changes
+
+    notes = ["moved up by Ana", None, "", "  ", "moved up by Ana", None]
+    movements = ["up from C", "new", None, "down from A", "", None]
+    text = pd.DataFrame({"move_note": notes, "movement": movements}, dtype="str")
+    expected = [_change(m, n) for m, n in zip(movements, notes, strict=True)]
+    assert expected == ["moved up by Ana; up from C", "new", "", "  ; down from A",
+                        "moved up by Ana", ""]
+    assert _changes(text).tolist() == expected
+    plain = pd.DataFrame({"move_note": [n or "" for n in notes], "movement": movements},
+                         dtype=object)  # not pandas text: row by row, as before
+    assert _changes(plain) == expected
+    assert _changes(plain[["move_note"]]) == ["moved up by Ana", "", "", "  ",
+                                              "moved up by Ana", ""]  # no movement column
