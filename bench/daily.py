@@ -68,6 +68,12 @@ The session after (a busier machine: the 100k floor's best 9.8 s), best of 3: at
 against 21.4 s (3.7x); at 1,000,000, 226.8 s and 1.73 GB against 55.7 s (4.1x; peaks
 1.70-1.73 GB, the owner step's): the stored sheet rows compressed with ZSTD and made into JSON
 by the thread that stores them (publish 63.2 s instead of 71.6 s).
+The session after, best of 3: at 100,000, 26.9 s and 1.36 GB against 6.9 s (3.9x), the empty
+day 8.4 s (1.2x); at 300,000, 55.3 s against 17.3 s (3.2x); at 1,000,000, 163.2 s and 1.86 GB
+against 51.3 s (3.2x; peaks 1.82-1.86 GB, publish's): predictions a chunk ahead, sheet parts
+read ahead, DuckDB's limit 1.25GB (features 9.0 s instead of 18.4 s), no lead read for
+enrichment with every provider off, fewer per-row Python steps in talking points, owners,
+prices and the sheet.
 """
 
 from __future__ import annotations
