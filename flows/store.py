@@ -266,9 +266,9 @@ def _texts(values: np.ndarray) -> np.ndarray:
     which, _ = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))
     first = np.empty(which.max(initial=-1) + 1, dtype=np.int64)
     first[which[::-1]] = np.arange(len(values))[::-1]  # each object's first row
-    once = np.array([None if v is None else str(v) for v in values[first]] + [None],
-                    dtype=object)
-    return once[which] if len(values) else once[:0]
+    once = np.empty(len(first), dtype=object)
+    once[:] = [None if v is None else str(v) for v in values[first]]
+    return once[which]
 
 
 def put_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date, source: str) -> None:

@@ -252,9 +252,6 @@ class _Phraser:
                                                         distinct_values[feature][code])
         return self._values[feature, code]
 
-    def __call__(self, lang: str, name: str, sign: str, raw: object) -> str:
-        return self.text(lang, name, sign, _format_value(name, raw))
-
     def text(self, lang: str, name: str, sign: str, value: str | None) -> str:
         """The phrase of a value already formatted by `_format_value`."""
         key = (lang, name, sign, value)
