@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from scoring.accounts import priority_text, rank_accounts
 from scoring.steering import steer
@@ -68,6 +69,7 @@ FEEDBACK_COLUMNS: tuple[str, ...] = ("feedback", "feedback_reason", "useful_poin
                                      "wrong_points")
 SHEET_HEADERS: tuple[str, ...] = tuple(header for _, header in SHEET_COLUMNS)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_BYTES = np.frombuffer("".join(FORMULA_PREFIXES).encode("ascii"), dtype=np.uint8)
 UP, DOWN, BULLET = "▲ ", "▼ ", "• "
 YES, NO = "yes", "no"
 
@@ -275,8 +277,38 @@ def _neutral_column(values: pd.Series) -> pd.Series:
     if kind != "string":
         return values.astype(object).map(neutral_cell)
     text = values if values.dtype == "str" else values.astype("str")
-    hostile = text.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
+    hostile = formula_like(text)
     return text.where(~hostile, "'" + text) if hostile.any() else text  # most columns: none
+
+
+def formula_like(text: pd.Series) -> np.ndarray:
+    """Whether each cell of a text column (dtype str) starts with one of FORMULA_PREFIXES
+    (False where empty or missing), told by the first byte of its UTF-8: each prefix is one
+    ASCII character, and no other character's UTF-8 starts with an ASCII byte. Three times
+    quicker than `str.startswith` with the prefixes, which scans the column once per prefix.
+
+    >>> formula_like(pd.Series(["=1+1", "", None, "é=", "\\t1", "ok"], dtype="str")).tolist()
+    [True, False, False, False, True, False]
+    """
+    cells = text.array.__arrow_array__()  # no copy where Arrow holds the column
+    chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
+    found = [_formula_like(chunk) for chunk in chunks]
+    return np.concatenate(found) if found else np.zeros(0, dtype=bool)
+
+
+def _formula_like(cells: pa.Array) -> np.ndarray:
+    cells = cells.cast(pa.large_string())  # 64-bit offsets, whatever the column's
+    _, offsets, data = cells.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64, count=cells.offset + len(cells) + 1
+                         )[cells.offset:]
+    starts, filled = ends[:-1], np.diff(ends) > 0  # a missing cell is empty or masked below
+    first = np.zeros(len(cells), dtype=np.uint8)
+    if filled.any():
+        first[filled] = np.frombuffer(data, dtype=np.uint8)[starts[filled]]
+    hostile = filled & np.isin(first, _FORMULA_BYTES)
+    if cells.null_count:
+        hostile &= cells.is_valid().to_numpy(zero_copy_only=False)
+    return hostile
 
 
 def neutral_cell(value: object) -> object:

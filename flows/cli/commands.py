@@ -162,8 +162,8 @@ def _parse_date(text: str | None) -> date | None:
 def _print_top(settings: Settings, day: date, path: Path, top: int) -> None:
     """The top of the sheet as the warehouse kept it (whatever the file's format and locale)."""
     from flows import store
+    from flows.sheets.csv_cells import cell_text
     from flows.sheets.export import stored_top
-    from flows.sheets.files import cell_text
 
     with store.opened(settings.path(settings.warehouse)) as con:
         sheet, total = stored_top(con, day, top)

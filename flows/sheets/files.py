@@ -26,7 +26,6 @@ never overwrites the English sheet. Money cells in XLSX show the row's currency.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -38,9 +37,10 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from flows.sheets.csv_cells import cell_text, csv_columns
 from flows.sheets.csv_table import write_header, write_rows
 from scoring.rep_view import unquoted
-from scoring.sheet import FORMULA_PREFIXES, neutralise
+from scoring.sheet import FORMULA_PREFIXES, formula_like, neutralise
 from scoring.sheet_fit import (
     line_count,
     multiline_columns,
@@ -66,13 +66,10 @@ from scoring.sheet_locale import (
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
 SEPARATOR = {"en": ",", "fr": ";"}
-DATE_FORMAT = {"en": "%Y-%m-%d", "fr": "%d/%m/%Y"}
 XLSX_DATE_FORMAT = {"en": "yyyy-mm-dd", "fr": "dd/mm/yyyy"}
 MONEY_FORMAT = '#,##0.00 "€"'
 PERCENT_FORMAT = "0.0%"
 HEADERS = headers("en")
-# A phone whose country code is followed by a separator: "+33 7 56 04 71 27", "+1-212-555-0100".
-_PHONE = re.compile(r"'?\+(\d{1,3})([ .\-/].*)", re.DOTALL)
 MAX_WIDTH, MIN_WIDTH = 45, 6
 A4, MARGINS = 9, {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}  # inches
 
@@ -127,7 +124,7 @@ def _csv_parts(out: BinaryIO, locale: str) -> Callable[[pd.DataFrame], None]:
 
     def add(part: pd.DataFrame) -> None:
         nonlocal started
-        columns = _csv_columns(_disarmed(localise(part, locale)), locale)
+        columns = csv_columns(_disarmed(localise(part, locale)), locale)
         if not started:
             write_header(out, list(columns), SEPARATOR[locale])
             started = True
@@ -142,8 +139,8 @@ def _disarmed(sheet: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         kind = pd.api.types.infer_dtype(out[column], skipna=True)
         if kind == "string":
-            values = out[column].astype("str")  # Arrow-backed: startswith runs in C
-            hostile = values.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
+            values = out[column].astype("str")  # Arrow-backed: read as Arrow
+            hostile = formula_like(values)
             # most columns have no hostile cell: prefix only those that do
             out[column] = values.where(~hostile, "'" + values) if hostile.any() else values
         elif kind.startswith("mixed"):
@@ -173,74 +170,6 @@ def unlocalised_name(name: str) -> tuple[str, str | None]:
     if len(parts) >= 3 and parts[-2] in LOCALES:
         return ".".join(parts[:-2] + parts[-1:]), parts[-2]
     return name, None
-
-
-def phone_text(value: object) -> object:
-    """A phone as CSV writes it: readable, and no spreadsheet runs it as a formula.
-
-    >>> phone_text("'+33 7 56 04 71 27"), phone_text("+1-212-555-0100"), phone_text("06 12")
-    ('(+33) 7 56 04 71 27', '(+1)-212-555-0100', '06 12')
-    >>> phone_text("'+33756047127")  # where does the country code end? it stays neutralised
-    "'+33756047127"
-    """
-    if isinstance(value, str) and (match := _PHONE.fullmatch(value)):
-        return f"(+{match.group(1)}){match.group(2)}"
-    return value
-
-
-def _csv_columns(sheet: pd.DataFrame, locale: str) -> dict[str, pd.Series | list[str]]:
-    """Header -> the column's CSV text, for each column of a neutralised, localised sheet."""
-    names = headers(locale)
-    if "phone" in sheet:
-        sheet = sheet.assign(phone=sheet["phone"].map(phone_text))
-    return {names.get(c, c): _column_text(sheet[c], locale) for c in sheet.columns}
-
-
-def _column_text(values: pd.Series, locale: str) -> pd.Series | list[str]:
-    """A column as CSV text (`cell_text` of each value): plain text columns as they are, whole
-    numbers at once, floats once per distinct value, money and anything else cell by cell."""
-    kind = pd.api.types.infer_dtype(values, skipna=True)
-    if kind in ("string", "empty"):
-        return values.astype("str").fillna("")  # Arrow-backed: handed to Arrow as it is
-    if kind == "decimal":  # money: format(value, "f") as cell_text does, without its checks
-        return [(format(v, "f").replace(".", ",") if locale == "fr" else format(v, "f"))
-                if type(v) is Decimal else cell_text(v, locale) for v in values.tolist()]
-    if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
-        return [str(v) for v in values.tolist()]
-    if values.dtype == np.float64:  # by bit pattern: -0.0 and 0.0 stay apart
-        bits, where = np.unique(values.to_numpy().view(np.int64), return_inverse=True)
-        texts = np.array([cell_text(v, locale) for v in bits.view(np.float64)], dtype=object)
-        return texts[where.ravel()].tolist()
-    return [cell_text(v, locale) for v in values.tolist()]
-
-
-def cell_text(value: object, locale: str = "en") -> str:
-    """How one value reads in a CSV of `locale`.
-
-    >>> cell_text(Decimal("1879.20"), "fr"), cell_text(23.4, "fr")
-    ('1879,20', '23,4')
-    >>> cell_text(date(2026, 11, 9), "fr"), cell_text(date(2026, 11, 9), "en")
-    ('09/11/2026', '2026-11-09')
-    """
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, datetime | pd.Timestamp) and (value.hour or value.minute):
-        return value.strftime(DATE_FORMAT[locale] + " %H:%M")
-    if isinstance(value, date):
-        return value.strftime(DATE_FORMAT[locale])
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, Decimal):
-        number = format(value, "f")
-    elif isinstance(value, int | np.integer):
-        number = str(int(value))
-    elif isinstance(value, float | np.floating):
-        if np.isnan(value):
-            return ""
-        number = np.format_float_positional(value, trim="0")
-    else:
-        return str(value)
-    return number.replace(".", ",") if locale == "fr" else number
 
 
 def _write_xlsx(sheet: pd.DataFrame, path: Path, locale: str) -> None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import pandas as pd
 
-from scoring.sheet import SHEET_COLUMNS, build_sheet, neutralise, rank_leads
+from scoring.sheet import (
+    FORMULA_PREFIXES,
+    SHEET_COLUMNS,
+    build_sheet,
+    formula_like,
+    neutral_cell,
+    neutralise,
+    rank_leads,
+)
 
 
 def _scored() -> pd.DataFrame:
@@ -128,3 +137,23 @@ def test_the_change_column_reads_the_same_made_over_text_columns_or_row_by_row()
     assert _changes(plain) == expected
     assert _changes(plain[["move_note"]]) == ["moved up by Ana", "", "", "  ",
                                               "moved up by Ana", ""]  # no movement column
+
+
+def test_formula_cells_are_told_by_their_first_byte_as_startswith_tells_them():
+    # formula_like reads the UTF-8 bytes behind the column: slices, several chunks, missing
+    # cells, empty ones and characters whose UTF-8 is several bytes must not fool it
+    rng = random.Random(11)
+    alphabet = ["=", "+", "-", "@", "\t", "\r", "a", "é", "€", " ", "\n", "'", "😀"]
+    cells = [None if rng.random() < 0.1
+             else "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3)))
+             for _ in range(5000)]
+    whole = pd.Series(cells, dtype="str")
+    for column in (whole, whole.iloc[13:],
+                   pd.concat([whole.iloc[:700], whole.iloc[700:]]),  # two Arrow chunks
+                   pd.Series(cells, dtype=pd.StringDtype("python")),
+                   pd.Series([], dtype="str"), pd.Series([None, ""], dtype="str")):
+        expected = [isinstance(c, str) and c.startswith(FORMULA_PREFIXES) for c in column]
+        assert formula_like(column).tolist() == expected
+    assert 500 < formula_like(whole).sum() < 4000
+    frame = neutralise(pd.DataFrame({"t": whole}))
+    assert [c if c == c else None for c in frame["t"]] == [neutral_cell(c) for c in cells]
