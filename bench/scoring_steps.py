@@ -119,6 +119,9 @@ class FixedModel:
     def predict(self, matrix: pd.DataFrame) -> np.ndarray:
         return self._probability[: len(matrix)]
 
+    def predicted(self, matrix: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        return self.predict(matrix), self.contributions(matrix)
+
     def contributions(self, matrix: pd.DataFrame) -> np.ndarray:
         return self._contributions[: len(matrix)]
 

@@ -98,8 +98,8 @@ class Predicted:
 def predict(model: Model, features: pd.DataFrame) -> Predicted:
     """The model's `Predicted` for the feature rows of `features`: the part of `score_leads`
     that is all LightGBM, so a caller may run it apart (ahead, in a second thread)."""
-    matrix = model_matrix(features)
-    return Predicted(model.predict(matrix), model.contributions(matrix)[:, :-1])
+    probability, contributions = model.predicted(model_matrix(features))
+    return Predicted(probability, contributions[:, :-1])
 
 
 def too_few_outcomes(closed: int, wins: int, thresholds: Thresholds) -> str | None:

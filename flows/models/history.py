@@ -192,6 +192,7 @@ def score_open_rows(history: History, model) -> pd.DataFrame:
     rows = history.text.loc[open_rows].copy()
     if rows.empty:
         return rows.assign(**{"Win probability (%)": [], "Why this score": []})
-    rows["Win probability (%)"] = (model.predict(matrix) * 100).round(1)
-    rows["Why this score"] = phrase_reasons(model.contributions(matrix), matrix)
+    probability, contributions = model.predicted(matrix)
+    rows["Win probability (%)"] = (probability * 100).round(1)
+    rows["Why this score"] = phrase_reasons(contributions, matrix)
     return rows.sort_values("Win probability (%)", ascending=False, kind="stable")

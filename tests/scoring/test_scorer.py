@@ -52,6 +52,9 @@ class _Model:
     def predict(self, matrix: pd.DataFrame) -> np.ndarray:
         return np.where(matrix["events_7d"].fillna(0) > 1, 0.6, 0.05)
 
+    def predicted(self, matrix: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        return self.predict(matrix), self.contributions(matrix)
+
     def contributions(self, matrix: pd.DataFrame) -> np.ndarray:
         active = matrix["events_7d"].fillna(0).to_numpy() > 1
         return np.column_stack([np.where(active, 0.812345, -0.5), np.zeros(len(matrix)),
