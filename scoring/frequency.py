@@ -47,9 +47,16 @@ class FrequencyModel:
     def contributions(self, x: pd.DataFrame) -> np.ndarray:
         """Per column, its log-ratio minus its training mean, plus the bias last; each row adds
         up to `raw_score`. Shape (n, columns + 1)."""
+        return self._contributions(self._terms(x))
+
+    def explained(self, x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """`raw_score` and `contributions` from one lookup of each value's log-ratio."""
+        terms = self._terms(x)
+        return self.prior + terms.sum(axis=1), self._contributions(terms)
+
+    def _contributions(self, terms: np.ndarray) -> np.ndarray:
         means = np.array([self.means[name] for name in self.columns])
-        terms = self._terms(x) - means
-        return np.column_stack([terms, np.full(len(x), self.prior + means.sum())])
+        return np.column_stack([terms - means, np.full(len(terms), self.prior + means.sum())])
 
     def to_dict(self) -> dict[str, Any]:
         return {"columns": list(self.columns), "edges": self.edges, "ratios": self.ratios,

@@ -41,15 +41,25 @@ class LinearModel:
         return _design(x, self.terms)
 
     def raw_score(self, x: pd.DataFrame) -> np.ndarray:
-        return self.design(x) @ np.asarray(self.coefficients) + self.intercept
+        return self._raw(self.design(x))
 
     def contributions(self, x: pd.DataFrame) -> np.ndarray:
         """Per column, the log-odds its terms add relative to an average training lead, plus the
         bias last; each row adds up to `raw_score`. Shape (n, columns + 1)."""
+        return self._contributions(self.design(x))
+
+    def explained(self, x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """`raw_score` and `contributions` from one design matrix."""
         design = self.design(x)
+        return self._raw(design), self._contributions(design)
+
+    def _raw(self, design: np.ndarray) -> np.ndarray:
+        return design @ np.asarray(self.coefficients) + self.intercept
+
+    def _contributions(self, design: np.ndarray) -> np.ndarray:
         coefficients = np.asarray(self.coefficients)
         parts = (design - np.asarray(self.means)) * coefficients
-        out = np.zeros((len(x), len(self.columns) + 1))
+        out = np.zeros((len(design), len(self.columns) + 1))
         position = {name: i for i, name in enumerate(self.columns)}
         for k, term in enumerate(self.terms):
             out[:, position[term.column]] += parts[:, k]

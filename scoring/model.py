@@ -89,7 +89,7 @@ class Model:
                     part_raw = self.booster.predict(x, raw_score=True)
                     part_out = self._tree_contributions(x, part_raw)
                 else:
-                    part_raw, part_out = part.raw_score(x), part.contributions(x)
+                    part_raw, part_out = part.explained(x)
                 raw, out = raw + weight * part_raw, out + weight * part_out
         return raw, out
 

@@ -31,3 +31,12 @@ def test_a_value_seen_only_in_lost_leads_never_raises_the_score():
     assert scores[0] > prior  # 20 % won
     assert scores[1] < prior and scores[2] < prior  # never won
     assert scores[1] < scores[2]  # 49 losses say more than one
+
+
+def test_the_score_and_its_contributions_from_one_lookup_are_those_of_each_alone():
+    x, won = _history()
+    model = fit_frequency(x, won)
+    scored = pd.DataFrame({"source": pd.Categorical(["web", "event", "Café", "partner", None])})
+    raw, contributions = model.explained(scored)
+    assert raw.tolist() == model.raw_score(scored).tolist()
+    assert contributions.tolist() == model.contributions(scored).tolist()

@@ -9,6 +9,7 @@ import pytest
 from lightgbm.basic import _data_from_pandas
 
 from scoring.calibration import Calibrator
+from scoring.linear import fit_linear
 from scoring.model import Model
 from scoring.tree_contributions import MAX_NODES, TreeContributions, lightgbm_matrix
 
@@ -137,3 +138,13 @@ def test_a_model_of_larger_trees_is_explained_by_lightgbm():
     _, contributions = model.explained(scored)
     assert model._trees is False
     assert np.array_equal(contributions, 0.8 * booster.predict(scored, pred_contrib=True))
+
+
+def test_a_linear_part_gives_its_score_and_contributions_from_one_design():
+    frame = _frame(1500, 1)
+    won = (frame["events"].fillna(0) > 3).to_numpy().astype(float)
+    linear = fit_linear(frame, won, 1.0)
+    scored = _frame(400, 2)
+    raw, contributions = linear.explained(scored)
+    assert raw.tolist() == linear.raw_score(scored).tolist()
+    assert contributions.tolist() == linear.contributions(scored).tolist()
