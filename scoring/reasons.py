@@ -178,7 +178,10 @@ def _phrased(phrase: _Phraser, scores: np.ndarray, n: int, sign: str, lang_codes
              for la, j, v in zip(lang.tolist(), *np.divmod(rest, width), strict=True)]
     table = np.full(order.shape, None, dtype=object)
     table[keep] = np.asarray(texts, dtype=object)[which] if texts else None
-    return [row[:k] for row, k in zip(table.tolist(), keep.sum(axis=1).tolist(), strict=True)]
+    rows, counts = table.tolist(), keep.sum(axis=1)  # a full row (most) is already right
+    for row in np.flatnonzero(counts < table.shape[1]).tolist():
+        rows[row] = rows[row][:counts[row]]
+    return rows
 
 
 def _distinct_values(features: pd.DataFrame) -> tuple[np.ndarray, list[list], np.ndarray]:
