@@ -25,6 +25,7 @@ import pandas as pd
 
 from flows import store
 from flows.pipeline import owners
+from flows.pipeline.decimals import exact_decimals
 from flows.pipeline.overlap import one_ahead, staged_behind
 from flows.settings import Settings
 from flows.sheets import files as sheet_files
@@ -107,8 +108,8 @@ def stored_rows(con, parts: list[pd.DataFrame]) -> pd.DataFrame:
 def order_sheet(con, run_date: date, move_days: int) -> int:
     """Rank the leads of `run_date` (scoring.sheet.order_leads, the reps' active moves
     included) into the temporary table sheet_order of `con`; returns how many there are."""
-    scored = con.sql(store.sql("sheet_order", __package__),
-                     params=[run_date]).to_arrow_table().to_pandas()
+    scored = con.sql(store.sql("sheet_order", __package__), params=[run_date]).to_arrow_table(
+    ).to_pandas(types_mapper=exact_decimals)  # ranked by Arrow, no Decimal objects
     moves = con.execute(store.sql("active_moves", __package__),
                         {"run_date": run_date, "days": move_days}).df()
     ranked = order_leads(scored, moves)[list(ORDER_COLUMNS)]

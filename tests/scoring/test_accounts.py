@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from scoring.accounts import rank_accounts
+from scoring.accounts import rank_accounts, value_order
 
 
 def _leads(n: int, seed: int) -> pd.DataFrame:
@@ -86,3 +88,22 @@ def test_the_order_is_the_one_the_rules_give_followed_by_hand(seed):
     ranked = rank_accounts(leads)
     assert list(zip(ranked["lead_id"], ranked["account_rank"], ranked["grade_place"],
                     ranked["grade_accounts"], strict=True)) == _by_hand(leads)
+
+
+def test_expected_values_held_by_arrow_rank_the_accounts_as_decimal_objects_do():
+    # the publish and owner steps read the money as Arrow decimals (flows/pipeline/decimals.py)
+    rng = random.Random(4)
+    values = [None if rng.random() < 0.1 else Decimal(rng.randint(0, 300)).scaleb(-2)
+              for _ in range(3000)] + [Decimal("-1.00"), None, Decimal("0.00")]
+    objects = pd.Series(values, dtype=object)
+    arrow = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(values, pa.decimal128(18, 2))))
+    assert (np.argsort(value_order(arrow), kind="stable").tolist()
+            == np.argsort(value_order(objects), kind="stable").tolist())
+    leads = pd.DataFrame({"lead_id": [f"L{i:05d}" for i in range(len(values))],
+                          "company_id": [f"C{i % 700}" for i in range(len(values))],
+                          "grade": [rng.choice("ABCD") for _ in values],
+                          "win_probability": [rng.choice([0.1, 0.2, 0.3]) for _ in values]})
+    by_objects = rank_accounts(leads.assign(expected_value=objects))
+    by_arrow = rank_accounts(leads.assign(expected_value=arrow))
+    assert by_arrow["lead_id"].tolist() == by_objects["lead_id"].tolist()
+    assert by_arrow["grade_place"].tolist() == by_objects["grade_place"].tolist()
