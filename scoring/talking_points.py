@@ -87,7 +87,7 @@ def pick_points(
             break
         rows = rows[per_distinct(partial(_holds, point.when), point.when_names, columns, rows,
                                  point.when_by).astype(bool)]
-        picked.add(point.id, rows, _lines(point, columns, rows, langs))
+        picked.add(point.id, rows, _lines(point, columns, rows, langs, picked))
     short = np.flatnonzero(picked.count < minimum)
     if len(short):
         ids = leads["lead_id"] if "lead_id" in leads.columns else leads.index.to_series()
@@ -96,32 +96,49 @@ def pick_points(
             f"point(s), fewer than {minimum}: the playbook needs always-true fallbacks (source, "
             "title, company)"
         )
-    return pd.DataFrame({"points": picked.column(picked.lines, leads.index),
+    return pd.DataFrame({"points": picked.column(picked.lines(), leads.index),
                          "point_ids": picked.column(picked.ids, leads.index)})
 
 
 class _Picked:
-    """The lines picked so far: at most `maximum` per lead, in the order they are shown."""
+    """The lines picked so far: at most `maximum` per lead, in the order they are shown. A line
+    is held as its number among the distinct texts picked (`texts`), so a lead's lines are
+    compared as integers."""
 
     def __init__(self, n: int, maximum: int) -> None:
         self.count = np.zeros(n, dtype=np.int64)
-        self.lines = np.full((n, maximum), None, dtype=object)
+        self.codes = np.full((n, maximum), -1, dtype=np.int64)
         self.ids = np.full((n, maximum), None, dtype=object)
+        self.texts: list[str] = []
+        self._numbers: dict[str, int] = {}
 
     def open_rows(self) -> np.ndarray:
-        return np.flatnonzero(self.count < self.lines.shape[1])
+        return np.flatnonzero(self.count < self.codes.shape[1])
 
-    def add(self, point_id: str, rows: np.ndarray, lines: np.ndarray) -> None:
-        """Append each row's line (None: nothing), unless that lead already has the same line."""
-        shown = lines != None  # noqa: E711 (elementwise)
-        rows, lines = rows[shown], lines[shown]
+    def numbers(self, texts: list[str]) -> np.ndarray:
+        """The number of each text (a new text gets the next one)."""
+        for text in texts:
+            if text not in self._numbers:
+                self._numbers[text] = len(self.texts)
+                self.texts.append(text)
+        return np.fromiter((self._numbers[t] for t in texts), dtype=np.int64, count=len(texts))
+
+    def add(self, point_id: str, rows: np.ndarray, codes: np.ndarray) -> None:
+        """Append each row's line (its text's number; -1: nothing), unless that lead already
+        has the same line."""
+        shown = codes >= 0
+        rows, codes = rows[shown], codes[shown]
         repeated = np.zeros(len(rows), dtype=bool)
-        for slot in range(self.lines.shape[1]):
-            repeated |= self.lines[rows, slot] == lines
-        rows, lines = rows[~repeated], lines[~repeated]
-        self.lines[rows, self.count[rows]] = lines
+        for slot in range(self.codes.shape[1]):
+            repeated |= self.codes[rows, slot] == codes
+        rows, codes = rows[~repeated], codes[~repeated]
+        self.codes[rows, self.count[rows]] = codes
         self.ids[rows, self.count[rows]] = point_id
         self.count[rows] += 1
+
+    def lines(self) -> np.ndarray:
+        """The lines' texts (None in a free slot)."""
+        return np.asarray([*self.texts, None], dtype=object)[self.codes]
 
     def column(self, table: np.ndarray, index: pd.Index) -> pd.Series:
         values = table.tolist()  # one list per lead; a full one (most leads) is already right
@@ -138,24 +155,30 @@ def _holds(when: Callable[..., object], context: dict) -> bool:
         return False
 
 
-def _lines(point: Point, columns: Columns, rows: np.ndarray, langs: np.ndarray) -> np.ndarray:
-    """Each row's line for `point` (None when its sentence is skipped or empty): one render
-    per language and distinct combination of the values the template prints."""
+def _lines(point: Point, columns: Columns, rows: np.ndarray, langs: np.ndarray,
+           picked: _Picked) -> np.ndarray:
+    """Each row's line for `point`, as the number `picked` gives its text (-1 when its sentence
+    is skipped or empty): one render per language and distinct combination of the values the
+    template prints, and each distinct line (sentence and source) made once."""
     sentences = np.full(len(rows), None, dtype=object)
     for lang, template in point.text.items():
         mine = langs[rows] == lang
         sentences[mine] = per_distinct(partial(_sentence, template), point.text_names[lang],
                                        columns, rows[mine])
     rendered = sentences != None  # noqa: E711 (elementwise)
-    lines = np.full(len(rows), None, dtype=object)
+    lines = np.full(len(rows), -1, dtype=np.int64)
     dates = _dates(point, columns, rows[rendered])
     said = rendered.copy()
     said[rendered] = sentences[rendered] != ""
+    if not said.any():
+        return lines
     dated = dates[said[rendered]]
     which, shown = pd.factorize(np.where(dated == None, "", dated))  # noqa: E711 (elementwise)
-    ends = np.asarray([f" (source: {point.source}{f', {date}' if date else ''})"
-                       for date in shown], dtype=object)
-    lines[said] = sentences[said] + ends[which]
+    ends = [f" (source: {point.source}{f', {date}' if date else ''})" for date in shown]
+    sentence, distinct = pd.factorize(sentences[said])
+    line, pairs = pd.factorize(sentence * len(ends) + which)
+    texts = [distinct[pair // len(ends)] + ends[pair % len(ends)] for pair in pairs.tolist()]
+    lines[said] = picked.numbers(texts)[line]
     return lines
 
 

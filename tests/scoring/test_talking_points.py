@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from scoring.reasons import LANGUAGES
-from scoring.talking_points import LEAD_COLUMNS, check_playbook, suggest
+from scoring.talking_points import LEAD_COLUMNS, check_playbook, pick_points, suggest
 
 PLAYBOOK_YAML = Path(__file__).parents[2] / "data" / "playbook.yaml"
 SOURCED = re.compile(r"^\S.* \(source: [^()]+?(, \d{4}-\d{2}-\d{2})?\)$")
@@ -106,6 +106,23 @@ def test_a_lead_keeps_its_five_highest_priority_points(leads):
                                                                                60, 80)]}
     points = suggest(leads, many, _languages(leads, "en", "en", "en", "en"))
     assert points.loc["a"] == [f"Fact {p}. (source: leads.test)" for p in (90, 80, 70, 60, 40)]
+
+
+def test_two_entries_that_say_the_same_line_show_it_once(leads):
+    # "Industry: banque." from two entries with the same source is one line; the line of the
+    # same sentence with another source is another
+    book = {"points": [
+        _point("industry", "true", 90, en="Industry: {{ industry }}."),
+        _point("industry_again", "industry == 'banque'", 80, en="Industry: {{ industry }}."),
+        {**_point("sourced", "true", 70, en="Industry: {{ industry }}."), "source": "crm.x"},
+        *[_point(f"f{i}", "true", i, en=f"Fallback {i}.") for i in range(3)],
+    ]}
+    picked = pick_points(leads, book, _languages(leads, "en", "en", "en", "en"))
+    assert picked.loc["a", "points"] == [
+        "Industry: banque. (source: leads.test)", "Industry: banque. (source: crm.x)",
+        "Fallback 2. (source: leads.test)", "Fallback 1. (source: leads.test)",
+        "Fallback 0. (source: leads.test)"]
+    assert picked.loc["a", "point_ids"] == ["industry", "sourced", "f2", "f1", "f0"]
 
 
 def test_a_condition_on_a_missing_value_is_false_instead_of_crashing(leads):
