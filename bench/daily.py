@@ -74,11 +74,12 @@ against 51.3 s (3.2x; peaks 1.82-1.86 GB, publish's): predictions a chunk ahead,
 read ahead, DuckDB's limit 1.25GB (features 9.0 s instead of 18.4 s), no lead read for
 enrichment with every provider off, fewer per-row Python steps in talking points, owners,
 prices and the sheet.
-The session after, best of 3: at 100,000, 22.6 s and 1.37 GB against 6.9 s (3.3x), the empty
-day 8.3 s (1.2x); at 300,000, 43.2 s against 17.0 s (2.5x); at 1,000,000, 124.9 s and 1.83 GB
-against 51.6 s (2.4x; peaks 1.81-1.83 GB, publish's): the trees' contributions worked out in
+The session after, best of 3: at 100,000, 21.4 s and 1.39 GB against 6.7 s (3.2x), the empty
+day 8.2 s (1.2x); at 300,000, 41.4 s against 16.9 s (2.4x); at 1,000,000, 117.2 s and 1.83 GB
+against 49.7 s (2.4x; peaks 1.81-1.83 GB, publish's): the trees' contributions worked out in
 numpy (scoring/tree_contributions.py) instead of by LightGBM's pred_contrib, which the floor
-still uses (score 22.5 s instead of 56.6 s), and the CSV's cells with fewer Python steps.
+still uses (score 21.9 s instead of 56.6 s), talking points' lines made once per distinct
+line (15.5 s instead of 19.8 s), and the CSV's cells with fewer Python steps.
 """
 
 from __future__ import annotations
