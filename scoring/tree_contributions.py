@@ -140,7 +140,7 @@ def _tree(root: dict[str, Any]) -> _Tree | None:
 def _split(node: dict[str, Any]) -> _Split | None:
     if node["decision_type"] == "==":
         categories = frozenset(int(c) for c in str(node["threshold"]).split("||"))
-        return _Split(node["split_feature"], True, math.nan, categories,
+        return _Split(node["split_feature"], True, 0.0, categories,  # 0.0: equal splits equal
                       node["missing_type"], bool(node["default_left"]))
     if node["decision_type"] != "<=":
         return None
