@@ -31,7 +31,7 @@ from flows.settings import Settings
 from flows.sheets import files as sheet_files
 from flows.sheets.rep_pages import RepCards, write_rep_pages
 from scoring.sheet import BULLET, DOWN, UP, order_leads, sheet_part
-from scoring.sheet_layout import sheet_rows_json
+from scoring.sheet_layout import STORED_ROWS, json_ready
 
 PLAYBOOK_STATS = "playbook_stats.csv"
 TOP = 10  # rows of the run's top-leads artifact
@@ -72,7 +72,7 @@ def publish(settings: Settings, run_date: date) -> Published:
         order_sheet(con, run_date, settings.move_days)
         with (sheet_files.sheet_writer(path, settings.sheet_format, settings.sheet_locale
                                        ) as write,  # `con` keeps the order; another cursor
-              staged_behind(con, "sheet_rows", run_date, stored_rows) as keep,
+              staged_behind(con, "sheet_rows", run_date, stored_rows, STORED_ROWS) as keep,
               closing(sheet_parts(con, run_date, settings.chunk_leads)) as parts):  # first
             kept: list[pd.DataFrame] = []  # parts to store, committed a chunk at a time:
             # a commit costs about 0.6 s at a million leads, whatever its size
@@ -97,12 +97,11 @@ def publish(settings: Settings, run_date: date) -> Published:
     return Published(path, leads, pd.concat(top, ignore_index=True))
 
 
-def stored_rows(con, parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The sheet_rows of `parts` (their rank, lead_id and each row as JSON: sheet_rows_json),
-    made by `con`: in publish, the storing thread's cursor, while the next parts are made."""
-    return pd.concat([pd.DataFrame({"rank": part["rank"], "lead_id": part["lead_id"],
-                                    "row": sheet_rows_json(con, part)}) for part in parts],
-                     ignore_index=True)
+def stored_rows(_writer, parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """`parts` as one frame that STORED_ROWS makes into sheet_rows (their rank, lead_id and each
+    row as JSON: scoring.sheet_layout.sheet_rows_json), made in the storing thread while the
+    next parts are written: DuckDB makes the JSON as it inserts, never handing it to Python."""
+    return pd.concat([json_ready(part) for part in parts], ignore_index=True)
 
 
 def order_sheet(con, run_date: date, move_days: int) -> int:

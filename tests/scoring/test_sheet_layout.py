@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 from decimal import Decimal
 
 import duckdb
 import pandas as pd
 
+import scoring.sheet_layout
 from scoring.sheet import SHEET_COLUMNS
 from scoring.sheet_layout import (
     DATE_COLUMNS,
     MONEY_COLUMNS,
     PERCENT_COLUMNS,
+    STORED_ROWS,
     WHOLE_COLUMNS,
     WRAPPED_COLUMNS,
+    json_ready,
     sheet_from_rows,
     sheet_rows_json,
     slug,
@@ -67,14 +71,18 @@ def test_the_split_per_owner_covers_every_lead_exactly_once_in_sheet_order():
     assert parts["zoe-martin-2"]["owner"].tolist() == ["Zoe Martin"]
 
 
-def test_rows_as_json_are_the_objects_pandas_would_write_and_come_back_the_same():
-    sheet = pd.DataFrame({
+def _awkward_sheet() -> pd.DataFrame:
+    return pd.DataFrame({
         "rank": [1, 2, 3, 4], "lead_id": ['L"1', "L2", "L3", "L/4"],
         "talking_points": ['1. },{"rank":9,"x":"y', "a\nb\r\nc", None, "tab\t\x01 😀 \u2028 é"],
         "acv": [Decimal("1879.20"), None, Decimal("5"), Decimal("-0.00")],
         "deal_value": pd.Series([pd.NA, Decimal("12.50"), float("nan"), None], dtype=object),
         "seats": pd.array([3, None, 1, 12], dtype="Int64"),
         "win_probability": [23.4, 0.0, 100.0, float("nan")]}, index=[7, 3, 5, 0])
+
+
+def test_rows_as_json_are_the_objects_pandas_would_write_and_come_back_the_same():
+    sheet = _awkward_sheet()
     rows = sheet_rows_json(duckdb.connect(), sheet)
     expected = sheet.to_json(orient="records", lines=True, default_handler=str,
                              force_ascii=False).rstrip("\n").split("\n")  # not at U+2028
@@ -87,3 +95,17 @@ def test_rows_as_json_are_the_objects_pandas_would_write_and_come_back_the_same(
     assert again["acv"].tolist()[::2] == [Decimal("1879.20"), Decimal("5")]
     assert str(again["acv"][3]) == "-0.00" and again["acv"][1] is None
     assert sheet_rows_json(duckdb.connect(), sheet.head(0)).tolist() == []
+
+
+def test_the_stored_rows_query_makes_the_same_json_as_sheet_rows_json():
+    sheet, con = _awkward_sheet(), duckdb.connect()
+    con.register("_incoming", json_ready(sheet))
+    stored = con.execute(STORED_ROWS).fetchall()
+    assert stored == [(int(rank), lead, row) for rank, lead, row
+                      in zip(sheet["rank"], sheet["lead_id"], sheet_rows_json(con, sheet),
+                             strict=True)]
+
+
+def test_the_docstring_examples_of_the_sheet_layout_run():
+    result = doctest.testmod(scoring.sheet_layout)
+    assert result.attempted >= 4 and result.failed == 0
