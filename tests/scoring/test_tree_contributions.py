@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
@@ -123,13 +125,24 @@ def test_a_model_explains_with_numpy_and_scores_as_before():
     assert np.array_equal(same, contributions)
 
 
-def test_contributions_that_do_not_add_up_to_lightgbms_score_are_lightgbms_own():
+def test_contributions_that_do_not_add_up_to_lightgbms_score_are_lightgbms_own(caplog):
     # another booster's trees turn differently: the rows would not add up to this one's score
     booster = _booster(_frame(3000, 1), 3, num_leaves=4)
     model, scored = _model(booster), _frame(500, 2)
     model._trees = TreeContributions.of(_booster(_frame(3000, 5), 6, num_leaves=4).dump_model())
-    _, contributions = model.explained(scored)
+    with caplog.at_level(logging.WARNING, logger="scoring.model"):
+        _, contributions = model.explained(scored)
     assert np.array_equal(contributions, 0.8 * booster.predict(scored, pred_contrib=True))
+    # said, for whoever reads the run's log: a slower score step would be its only other trace
+    [record] = caplog.records
+    assert "of 500 leads' tree contributions did not add up" in record.getMessage()
+
+
+def test_contributions_that_add_up_are_kept_without_a_word(caplog):
+    booster = _booster(_frame(3000, 1), 3, num_leaves=4)
+    with caplog.at_level(logging.WARNING, logger="scoring.model"):
+        _model(booster).explained(_frame(500, 2))
+    assert not caplog.records
 
 
 def test_a_model_of_larger_trees_is_explained_by_lightgbm():
