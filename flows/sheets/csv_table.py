@@ -9,6 +9,7 @@ double quote inside it is doubled.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -69,17 +70,49 @@ def _quoted_one(text: str, sep: str, alone: bool) -> str:
 
 def _quoted(values: pa.Array, sep: str, alone: bool) -> pa.Array:
     """Each cell as the csv module writes it; `alone`: the row's only cell, quoted if empty."""
-    # one character class: a single regex pass is ~10x faster than a match per character
-    chars = "".join("\\" + c if c in "\\]^-[" else c for c in (sep, '"', "\r", "\n"))
-    special = pc.match_substring_regex(values, f"[{chars}]")
+    special = _holding(values, (sep, '"', "\r", "\n"))
     if alone:
-        special = pc.or_(special, pc.equal(pc.utf8_length(values), 0))
-    if not pc.any(special).as_py():
+        special |= np.diff(_offsets(values)) == 0
+    if not special.any():
         return values
     quote = pa.scalar('"', pa.large_string())
     doubled = pc.replace_substring(values, '"', '""')
-    return pc.if_else(special, pc.binary_join_element_wise(quote, doubled, quote, _EMPTY),
-                      values)
+    return pc.if_else(pa.array(special), pc.binary_join_element_wise(quote, doubled, quote,
+                                                                      _EMPTY), values)
+
+
+def _holding(values: pa.Array, chars: tuple[str, ...]) -> np.ndarray:
+    """Whether each cell (large_string, no null) holds any of `chars`.
+
+    ASCII characters are looked for in the column's UTF-8 bytes with numpy (an ASCII byte is
+    never part of another character): three times quicker than Arrow's regex, which stays the
+    way for any other separator.
+
+    >>> _holding(pa.array(["a,b", "é", "", 'x"'], pa.large_string()).slice(1), (",", '"'))
+    array([False, False,  True])
+    """
+    if not all(len(c) == 1 and c.isascii() for c in chars):
+        pattern = "|".join(re.escape(c) for c in chars)
+        return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+    ends = _offsets(values)
+    if ends[-1] == ends[0]:  # no text at all (the data buffer may be missing)
+        return np.zeros(len(values), dtype=bool)
+    text = np.frombuffer(values.buffers()[2], dtype=np.uint8, count=int(ends[-1]))[ends[0]:]
+    found = text == ord(chars[0])
+    for char in chars[1:]:
+        found |= text == ord(char)
+    at = np.flatnonzero(found)  # where the characters are, in the text of the cells
+    if not len(at):
+        return np.zeros(len(values), dtype=bool)
+    ends = ends - ends[0]
+    first = np.minimum(np.searchsorted(at, ends[:-1]), len(at) - 1)  # first at or after a start
+    return (at[first] >= ends[:-1]) & (at[first] < ends[1:])
+
+
+def _offsets(values: pa.Array) -> np.ndarray:
+    """Where each cell of `values` (large_string) starts in its data buffer, and the last ends."""
+    return np.frombuffer(values.buffers()[1], dtype=np.int64,
+                         count=values.offset + len(values) + 1)[values.offset:]
 
 
 def _bytes(lines: pa.Array) -> memoryview:

@@ -286,7 +286,8 @@ def test_the_xlsx_prints_landscape_one_page_wide_with_the_header_on_every_page(t
 
 
 def test_the_docstring_examples_of_the_sheet_files_and_words_run():
-    for module in (flows.sheets.files, flows.sheets.csv_cells, scoring.sheet_locale):
+    for module in (flows.sheets.files, flows.sheets.csv_cells, flows.sheets.csv_table,
+                   scoring.sheet_locale):
         result = doctest.testmod(module)
         assert result.attempted >= 2 and result.failed == 0, module.__name__
 
