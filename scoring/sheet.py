@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from scoring.accounts import priority_text, rank_accounts
+from scoring.accounts import priority_texts, rank_accounts
 from scoring.steering import steer
 
 # (internal name, header the rep reads), in sheet order.
@@ -192,10 +192,8 @@ def order_leads(scored: pd.DataFrame, moves: pd.DataFrame | None = None) -> pd.D
     `sheet_part` makes any run of these rows sheet rows, so a large day can be ordered on these
     few columns and written in parts."""
     ranked = steer(rank_leads(scored), moves)
-    return ranked.assign(
-        priority=[priority_text(g, p, n) for g, p, n in zip(
-            ranked["account_grade"].tolist(), ranked["grade_place"].tolist(),
-            ranked["grade_accounts"].tolist(), strict=True)])
+    return ranked.assign(priority=priority_texts(
+        ranked["account_grade"], ranked["grade_place"], ranked["grade_accounts"]))
 
 
 def account_contacts(ranked: pd.DataFrame) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import random
 from decimal import Decimal
 
@@ -10,7 +11,14 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from scoring.accounts import rank_accounts, value_order
+import scoring.accounts
+from scoring.accounts import (
+    grade_order,
+    priority_text,
+    priority_texts,
+    rank_accounts,
+    value_order,
+)
 
 
 def _leads(n: int, seed: int) -> pd.DataFrame:
@@ -107,3 +115,21 @@ def test_expected_values_held_by_arrow_rank_the_accounts_as_decimal_objects_do()
     by_arrow = rank_accounts(leads.assign(expected_value=arrow))
     assert by_arrow["lead_id"].tolist() == by_objects["lead_id"].tolist()
     assert by_arrow["grade_place"].tolist() == by_objects["grade_place"].tolist()
+
+
+def test_priority_texts_read_as_priority_text_writes_each_whatever_the_grades_hold():
+    places, accounts = pd.Series([3, 1, 12]), pd.Series([48, 2, 12])
+    for grades in (pd.Series(["A", "B", "D"]), pd.Series(["A", None, "C"]),
+                   pd.Series(["A", "B", "C"], dtype=object)):
+        expected = [priority_text(g, p, n) for g, p, n in zip(
+            grades.tolist(), places.tolist(), accounts.tolist(), strict=True)]
+        assert priority_texts(grades, places, accounts).tolist() == expected
+
+
+def test_the_grades_order_puts_any_other_value_last():
+    assert grade_order(pd.Series(["D", "A", None, "a", "C", "B"])).tolist() == [3, 0, 4, 4, 2, 1]
+
+
+def test_the_docstring_examples_of_the_accounts_run():
+    result = doctest.testmod(scoring.accounts)
+    assert result.attempted >= 5 and result.failed == 0
