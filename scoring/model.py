@@ -22,8 +22,10 @@ from scoring.frequency import FrequencyModel
 from scoring.linear import LinearModel
 from scoring.tree_contributions import TreeContributions, lightgbm_matrix
 
-# how far a row's contributions may add up from LightGBM's raw score (rounding: about 1e-14)
+# how far a row's contributions may add up from its raw score (rounding: about 1e-14)
 TURNS_CHECK = 1e-9
+# the rows whose raw score numpy's trees must give LightGBM's, bit for bit: one in CHECK_EVERY
+CHECK_EVERY = 16
 log = logging.getLogger(__name__)
 
 
@@ -88,27 +90,33 @@ class Model:
         for weight, part in self._parts():
             if weight:
                 if part is None:
-                    part_raw = self.booster.predict(x, raw_score=True)
-                    part_out = self._tree_contributions(x, part_raw)
+                    part_raw, part_out = self._trees_explained(x)
                 else:
                     part_raw, part_out = part.explained(x)
                 raw, out = raw + weight * part_raw, out + weight * part_out
         return raw, out
 
-    def _tree_contributions(self, x: pd.DataFrame, raw: np.ndarray) -> np.ndarray:
+    def _trees_explained(self, x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """The trees' raw score and contributions: by numpy where their trees are small
+        (scoring.tree_contributions), checked against LightGBM's own raw score on one row in
+        CHECK_EVERY (bit for bit: the same leaves added in the same order) and on every row's
+        contributions adding up to it; else, or where a check fails, by LightGBM."""
         if self._trees is None:
             self._trees = TreeContributions.of(self.booster.dump_model()) or False
         if self._trees and len(x):
-            out = self._trees(lightgbm_matrix(x, self.booster.pandas_categorical))
-            # each row adds up to the leaves LightGBM reached: the same turns at every split
-            off = ~np.isclose(out.sum(axis=1), raw, rtol=0, atol=TURNS_CHECK)
-            if not off.any():
-                return out
+            raw, out = self._trees.explained(lightgbm_matrix(x, self.booster.pandas_categorical))
+            checked = np.arange(0, len(x), CHECK_EVERY)
+            same = raw[checked] == self.booster.predict(x.iloc[checked], raw_score=True)
+            adds_up = np.isclose(out.sum(axis=1), raw, rtol=0, atol=TURNS_CHECK)
+            if same.all() and adds_up.all():
+                return raw, out
             # a split turned otherwise than in LightGBM: a bug to report, the scores still right
-            log.warning("%d of %d leads' tree contributions did not add up to LightGBM's score "
-                        "(largest gap %.3g): LightGBM's pred_contrib explains them instead",
-                        off.sum(), len(x), np.abs(out.sum(axis=1) - raw).max())
-        return np.asarray(self.booster.predict(x, pred_contrib=True))
+            log.warning("numpy's trees gave %d of %d checked leads another score than LightGBM "
+                        "and %d of %d leads' contributions did not add up: LightGBM scores and "
+                        "explains them instead", (~same).sum(), len(checked), (~adds_up).sum(),
+                        len(x))
+        return (self.booster.predict(x, raw_score=True),
+                np.asarray(self.booster.predict(x, pred_contrib=True)))
 
     def importance(self, matrix: pd.DataFrame) -> dict[str, float]:
         """Mean absolute contribution of each column over `matrix`, as shares adding up to 1."""

@@ -63,6 +63,7 @@ class _Tree:
     features: tuple[int, ...]  # the distinct columns it splits on
     table: np.ndarray  # (len(features), 2 ** len(splits)): each column's contribution
     expected: float  # its average output over the training leads (the bias it adds)
+    outputs: np.ndarray  # (2 ** len(splits),): the value of the leaf each pattern reaches
 
 
 class TreeContributions:
@@ -91,22 +92,30 @@ class TreeContributions:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Shape (n, columns + 1), the bias last: each row adds up to its raw score."""
-        out = np.zeros((self._columns + 1, len(x)))
+        return self.explained(x)[1]
+
+    def explained(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The raw score of each row (the leaves' values added tree by tree, as LightGBM's
+        predict adds them: the same float64 sums, bit for bit, where the turns are the same)
+        and its contributions (`__call__`)."""
+        out, raw = np.zeros((self._columns + 1, len(x))), np.zeros(len(x))
         turns: dict[_Split, np.ndarray] = {}  # many trees share a split
         bias = 0.0
         for tree in self._trees:
             bias += tree.expected  # in tree order, as LightGBM adds them
             if not tree.splits:
+                raw += tree.outputs[0]
                 continue
             pattern = np.zeros(len(x), dtype=np.int64)
             for bit, split in enumerate(tree.splits):
                 if split not in turns:
                     turns[split] = split.left(x[:, split.feature])
                 pattern |= turns[split].astype(np.int64) << bit
+            raw += tree.outputs[pattern]
             for row, feature in zip(tree.table, tree.features, strict=True):
                 out[feature] += row[pattern]
         out[-1] = bias
-        return out.T
+        return raw, out.T
 
 
 def _tree(root: dict[str, Any]) -> _Tree | None:
@@ -114,6 +123,9 @@ def _tree(root: dict[str, Any]) -> _Tree | None:
     leaves: list[tuple[int, float, int]] = []  # (leaf_index, value, count)
 
     def walk(node: dict[str, Any]) -> Any:
+        if "leaf_const" in node:  # a linear tree's leaf: its output depends on the lead
+            splits.append(None)
+            return ("leaf", 0.0)
         if "leaf_index" in node:
             leaves.append((node["leaf_index"], float(node["leaf_value"]), node["leaf_count"]))
             return ("leaf", float(node["leaf_value"]))
@@ -124,8 +136,11 @@ def _tree(root: dict[str, Any]) -> _Tree | None:
         return ("split", at, left, right, _count(node["left_child"]),
                 _count(node["right_child"]), node["internal_count"])
 
+    if "leaf_const" in root:
+        return None
     if "split_index" not in root:  # one leaf: its value is the tree's output and its bias
-        return _Tree((), (), np.zeros((0, 1)), float(root["leaf_value"]))
+        value = float(root["leaf_value"])
+        return _Tree((), (), np.zeros((0, 1)), value, np.array([value]))
     shape = walk(root)
     if any(s is None for s in splits):
         return None
@@ -134,7 +149,8 @@ def _tree(root: dict[str, Any]) -> _Tree | None:
     for _, value, count in sorted(leaves):  # by leaf index, as LightGBM's ExpectedValue
         expected += (count / total) * value
     features = tuple(dict.fromkeys(s.feature for s in splits))
-    return _Tree(tuple(splits), features, _table(shape, splits, features), expected)
+    return _Tree(tuple(splits), features, _table(shape, splits, features), expected,
+                 _outputs(shape, len(splits)))
 
 
 def _split(node: dict[str, Any]) -> _Split | None:
@@ -150,6 +166,19 @@ def _split(node: dict[str, Any]) -> _Split | None:
 
 def _count(node: dict[str, Any]) -> int:
     return node["leaf_count"] if "leaf_index" in node else node["internal_count"]
+
+
+def _outputs(shape: Any, splits: int) -> np.ndarray:
+    """The value of the leaf each pattern of turns reaches (bit k: left at split k)."""
+    patterns = np.arange(2 ** splits)
+
+    def value(node: Any) -> np.ndarray:
+        if node[0] == "leaf":
+            return np.full(len(patterns), node[1])
+        _, at, left, right = node[:4]
+        return np.where((patterns >> at) & 1 == 1, value(left), value(right))
+
+    return value(shape)
 
 
 def _table(shape: Any, splits: list[_Split], features: tuple[int, ...]) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import lightgbm as lgb
@@ -68,6 +69,10 @@ def test_the_contributions_are_lightgbms_to_rounding(params):
     assert np.abs(got - expected).max() < 1e-12
     assert got[:, -1].tolist() == expected[:, -1].tolist()  # the bias to the bit
     assert np.abs(got.sum(axis=1) - booster.predict(scored, raw_score=True)).max() < 1e-12
+    raw, same = trees.explained(lightgbm_matrix(scored, booster.pandas_categorical))
+    assert np.array_equal(same, got)
+    # the leaves' values added in LightGBM's order: its raw score to the bit, on every lead
+    assert raw.tolist() == booster.predict(scored, raw_score=True).tolist()
 
 
 def test_a_tree_of_one_leaf_gives_the_bias_alone():
@@ -77,6 +82,17 @@ def test_a_tree_of_one_leaf_gives_the_bias_alone():
         lightgbm_matrix(scored, booster.pandas_categorical))
     expected = booster.predict(scored, pred_contrib=True)
     assert np.array_equal(got, expected) and (got[:, -1] != 0).all()
+    raw, _ = TreeContributions.of(booster.dump_model()).explained(
+        lightgbm_matrix(scored, booster.pandas_categorical))
+    assert raw.tolist() == booster.predict(scored, raw_score=True).tolist()
+
+
+def test_linear_trees_are_left_to_lightgbm():
+    frame = _frame(3000, 1)[["events", "views", "age"]]
+    booster = lgb.train({"objective": "binary", "verbose": -1, "num_leaves": 4,
+                         "linear_tree": True, "num_threads": 1},
+                        lgb.Dataset(frame, (frame["views"] > 0).astype(int)), 5)
+    assert TreeContributions.of(booster.dump_model()) is None
 
 
 def test_larger_trees_are_left_to_lightgbm():
@@ -131,11 +147,27 @@ def test_contributions_that_do_not_add_up_to_lightgbms_score_are_lightgbms_own(c
     model, scored = _model(booster), _frame(500, 2)
     model._trees = TreeContributions.of(_booster(_frame(3000, 5), 6, num_leaves=4).dump_model())
     with caplog.at_level(logging.WARNING, logger="scoring.model"):
-        _, contributions = model.explained(scored)
+        raw, contributions = model.explained(scored)
     assert np.array_equal(contributions, 0.8 * booster.predict(scored, pred_contrib=True))
+    assert raw.tolist() == model.raw_score(scored).tolist()
     # said, for whoever reads the run's log: a slower score step would be its only other trace
     [record] = caplog.records
-    assert "of 500 leads' tree contributions did not add up" in record.getMessage()
+    assert "another score than LightGBM" in record.getMessage()
+    assert "of 32 checked leads" in record.getMessage()  # one in CHECK_EVERY (16) of 500
+
+
+def test_a_lead_scored_otherwise_than_by_lightgbm_is_caught_where_checked(caplog):
+    booster = _booster(_frame(3000, 1), 3, num_leaves=4)
+    model, scored = _model(booster), _frame(500, 2)
+    model._trees = TreeContributions.of(booster.dump_model())
+    first = model._trees._trees[0]  # its leaves' values a hair off: every raw score differs,
+    # while the contributions still add up to it (to 1e-9): only LightGBM's score tells
+    model._trees._trees[0] = dataclasses.replace(first, outputs=first.outputs + 1e-12)
+    with caplog.at_level(logging.WARNING, logger="scoring.model"):
+        raw, contributions = model.explained(scored)
+    assert raw.tolist() == (0.8 * booster.predict(scored, raw_score=True)).tolist()
+    assert np.array_equal(contributions, 0.8 * booster.predict(scored, pred_contrib=True))
+    assert len(caplog.records) == 1
 
 
 def test_contributions_that_add_up_are_kept_without_a_word(caplog):
