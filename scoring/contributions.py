@@ -18,6 +18,10 @@ PLACES = 4
 _TIE = 1e-6  # how close to a rounding tie numpy's scaled value may be before `round` decides
 _LARGE = 1e5  # above this, x * 10**4 is not exact enough to judge the tie
 _TEXT = pa.large_string()
+# where Arrow's shortest text of a float reads as Python's repr (json.dumps), but for a whole
+# number's ".0": magnitudes in [_LOWEST, _HIGHEST), and zero (outside, Python writes exponents
+# Arrow does not, and the other way round)
+_LOWEST, _HIGHEST = 1e-4, 1e9
 
 
 def rounded(raw: pd.DataFrame) -> pd.DataFrame:
@@ -46,7 +50,7 @@ def as_json(raw: pd.DataFrame, kept_values: pd.DataFrame) -> pd.api.extensions.E
     values = kept_values.to_numpy(dtype=np.float64)
     bits = values.view(np.int64)  # 0.0 and -0.0 print differently
     which, distinct = pd.factorize(bits[kept])  # hashing: quicker than sorting them
-    texts = pa.array([json.dumps(float(v)) for v in distinct.view(np.float64)], _TEXT)
+    texts = json_numbers(distinct.view(np.float64))
     where = np.zeros(values.shape, dtype=np.int64)
     where[kept] = which
     nothing = pa.scalar("", _TEXT)
@@ -60,3 +64,25 @@ def as_json(raw: pd.DataFrame, kept_values: pd.DataFrame) -> pd.api.extensions.E
              if pieces else pa.array([""] * len(raw), _TEXT))
     return pd.array(pc.binary_join_element_wise(pa.scalar("{", _TEXT), lines,
                                                 pa.scalar("}", _TEXT), nothing), dtype="str")
+
+
+def json_numbers(values: np.ndarray) -> pa.Array:
+    """``json.dumps`` of each float (large_string): Arrow's shortest round-trip digits, which
+    are Python's, with ".0" after a whole number; Python's own text outside the magnitudes
+    where the two write numbers alike (and for NaN and infinities).
+
+    >>> json_numbers(np.array([0.1234, -0.0, 12.0, 1e-05, np.nan, 0.30000000000000004])).to_pylist()
+    ['0.1234', '-0.0', '12.0', '1e-05', 'NaN', '0.30000000000000004']
+    """
+    values = np.asarray(values, dtype=np.float64)
+    size = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        alike = ((size >= _LOWEST) & (size < _HIGHEST)) | (size == 0)
+        whole = alike & (values == np.floor(values))
+    texts = pc.cast(pa.array(values), _TEXT)
+    texts = pc.if_else(pa.array(whole), pc.binary_join_element_wise(
+        texts, pa.scalar(".0", _TEXT), pa.scalar("", _TEXT)), texts)
+    if alike.all():
+        return texts
+    others = pa.array([json.dumps(float(v)) for v in values[~alike]], _TEXT)
+    return pc.replace_with_mask(texts, pa.array(~alike), others)

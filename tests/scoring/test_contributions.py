@@ -3,12 +3,14 @@ JSON text, over the whole matrix at once."""
 
 from __future__ import annotations
 
+import doctest
 import json
 
 import numpy as np
 import pandas as pd
 
-from scoring.contributions import as_json, rounded
+import scoring.contributions
+from scoring.contributions import as_json, json_numbers, rounded
 
 
 def _spec(raw: pd.DataFrame) -> list[str]:
@@ -57,3 +59,21 @@ def test_the_text_is_positional_whatever_the_frame_index():
     kept = pd.DataFrame({"a": [0.1, 0.2]}, index=[7, 3])
     framed = pd.DataFrame({"contributions": as_json(raw, kept)}, index=[40, 41])
     assert framed["contributions"].tolist() == ['{"a": 0.1}', '{"a": 0.2}']
+
+
+def test_numbers_are_written_as_json_dumps_writes_them_whatever_their_size():
+    rng = np.random.default_rng(7)
+    values = np.concatenate([
+        np.round(rng.normal(0, 1, 50_000), 4),  # what the scores keep
+        rng.normal(0, 3, 20_000),
+        np.exp(rng.uniform(-30, 50, 50_000)) * rng.choice([-1, 1], 50_000),  # every exponent
+        rng.integers(-10**6, 10**6, 5_000).astype(float),
+        np.nextafter(np.repeat([1e9, 1e-4, 1e10, 1e-5, 1e15, 1e16], 50), 0),
+        [1e9, 1e-4, 0.0, -0.0, np.nan, np.inf, -np.inf, 5e-324, 1.7976931348623157e308],
+    ])
+    assert json_numbers(values).to_pylist() == [json.dumps(float(v)) for v in values]
+
+
+def test_the_docstring_examples_of_the_contributions_run():
+    result = doctest.testmod(scoring.contributions)
+    assert result.attempted >= 1 and result.failed == 0
