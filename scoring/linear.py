@@ -114,13 +114,10 @@ def terms_for(x: pd.DataFrame) -> tuple[Term, ...]:
 
 def _design(x: pd.DataFrame, terms: tuple[Term, ...]) -> np.ndarray:
     out = np.zeros((len(x), len(terms)))
-    texts: dict[str, np.ndarray] = {}  # each category column turned to text once
     for k, term in enumerate(terms):
         column = x[term.column]
         if term.kind == "level":
-            if term.column not in texts:
-                texts[term.column] = column.astype(object).to_numpy()
-            out[:, k] = texts[term.column] == term.level
+            out[:, k] = _is_level(column, term.level)
         else:
             values = column.to_numpy(dtype=float)
             if term.kind == "log_number":
@@ -132,6 +129,15 @@ def _design(x: pd.DataFrame, terms: tuple[Term, ...]) -> np.ndarray:
                              ) / term.scale
         out[:, k] /= term.spread
     return out
+
+
+def _is_level(column: pd.Series, level: str) -> np.ndarray:
+    """Which values of `column` equal `level`: for a category column, told once per category
+    and read off the rows' codes (a missing one: no)."""
+    if not _is_category(column):
+        return column.astype(object).to_numpy() == level
+    hit = np.array([value == level for value in column.cat.categories] + [False])
+    return hit[column.cat.codes.to_numpy()]
 
 
 def fit_linear(x: pd.DataFrame, won: np.ndarray, penalty: float) -> LinearModel:
