@@ -13,6 +13,7 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from jinja2 import Template
 
 from scoring.distinct import DAY, Columns, per_distinct
@@ -66,6 +67,7 @@ def pick_points(
     Returns:
         Index of `leads`; `points`: a list[str] per lead; `point_ids`: the playbook entry id of
         each of those points, in the same order (what a rep's "talking point 2" refers to).
+        Both are Arrow list columns (an element reads as a Python list).
 
     Raises:
         ValueError: if the playbook fails `check_playbook`, or a lead gets fewer than `minimum`
@@ -96,20 +98,22 @@ def pick_points(
             f"point(s), fewer than {minimum}: the playbook needs always-true fallbacks (source, "
             "title, company)"
         )
-    return pd.DataFrame({"points": picked.column(picked.lines(), leads.index),
-                         "point_ids": picked.column(picked.ids, leads.index)})
+    return pd.DataFrame({"points": picked.column(picked.codes, picked.texts, leads.index),
+                         "point_ids": picked.column(picked.points, picked.point_ids,
+                                                    leads.index)})
 
 
 class _Picked:
     """The lines picked so far: at most `maximum` per lead, in the order they are shown. A line
     is held as its number among the distinct texts picked (`texts`), so a lead's lines are
-    compared as integers."""
+    compared as integers; its playbook entry likewise, as its number among `point_ids`."""
 
     def __init__(self, n: int, maximum: int) -> None:
         self.count = np.zeros(n, dtype=np.int64)
         self.codes = np.full((n, maximum), -1, dtype=np.int64)
-        self.ids = np.full((n, maximum), None, dtype=object)
+        self.points = np.full((n, maximum), -1, dtype=np.int64)
         self.texts: list[str] = []
+        self.point_ids: list[str] = []
         self._numbers: dict[str, int] = {}
 
     def open_rows(self) -> np.ndarray:
@@ -133,18 +137,18 @@ class _Picked:
             repeated |= self.codes[rows, slot] == codes
         rows, codes = rows[~repeated], codes[~repeated]
         self.codes[rows, self.count[rows]] = codes
-        self.ids[rows, self.count[rows]] = point_id
+        self.points[rows, self.count[rows]] = len(self.point_ids)
+        self.point_ids.append(point_id)
         self.count[rows] += 1
 
-    def lines(self) -> np.ndarray:
-        """The lines' texts (None in a free slot)."""
-        return np.asarray([*self.texts, None], dtype=object)[self.codes]
-
-    def column(self, table: np.ndarray, index: pd.Index) -> pd.Series:
-        values = table.tolist()  # one list per lead; a full one (most leads) is already right
-        for row in np.flatnonzero(self.count < table.shape[1]).tolist():
-            values[row] = values[row][:self.count[row]]
-        return pd.Series(values, index=index, dtype=object)
+    def column(self, numbers: np.ndarray, texts: list[str], index: pd.Index) -> pd.Series:
+        """Each lead's list of `texts[number]` of its picked slots, as an Arrow list column
+        (made of the numbers in a few array operations, not a Python list per lead)."""
+        filled = np.arange(numbers.shape[1]) < self.count[:, None]  # each row's first slots
+        values = pa.array(texts, pa.large_string()).take(pa.array(numbers[filled]))
+        offsets = pa.array(np.concatenate([[0], np.cumsum(self.count)]), pa.int64())
+        lists = pa.LargeListArray.from_arrays(offsets, values)
+        return pd.Series(lists, index=index, dtype=pd.ArrowDtype(lists.type))
 
 
 def _holds(when: Callable[..., object], context: dict) -> bool:
