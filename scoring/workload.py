@@ -25,11 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from scoring.assignment import Rep, Territories, preferences
 
 BACKLOG = "Backlog"  # the list of leads no rep had room for today
+FIELDS = ("owner", "owner_email", "rule", "reason")  # of each lead's outcome
 DO_NOT_CONTACT = "Do not contact"
 RULES: tuple[str, ...] = ("crm", "territory", "default", "overflow", "recycled", "backlog",
                           "do_not_contact")
@@ -62,7 +64,14 @@ def fill_lists(ranked: pd.DataFrame, territories: Territories, run_date: date) -
                        territories)
     stale = _stale_holders(ranked.reset_index(drop=True), territories, run_date)
     dnc = _text(ranked, "do_not_contact")
-    out: list[tuple[str, str | None, str, str]] = [("", None, "", "")] * len(ranked)
+    # each lead's outcome (owner, owner_email, rule, reason) as the number of a distinct one:
+    # a few hundred outcomes, not a million tuples made into columns cell by cell
+    outcomes: dict[tuple[str, str | None, str, str], int] = {("", None, "", ""): 0}
+
+    def number(outcome: tuple[str, str | None, str, str]) -> int:
+        return outcomes.setdefault(outcome, len(outcomes))
+
+    out = [0] * len(ranked)
     accounts: dict[object, list[int]] = {}  # each account's rows, accounts as they first come
     for i, account in enumerate(ranked["account"].tolist()):
         accounts.setdefault(account, []).append(i)
@@ -70,27 +79,31 @@ def fill_lists(ranked: pd.DataFrame, territories: Territories, run_date: date) -
         reachable = []
         for i in rows:
             if dnc[i]:
-                out[i] = (DO_NOT_CONTACT, None, "do_not_contact", f"do not contact: {dnc[i]}")
+                out[i] = number((DO_NOT_CONTACT, None, "do_not_contact",
+                                 f"do not contact: {dnc[i]}"))
             else:
                 reachable.append(i)
         if not reachable:
             continue
         option = choices.choose(reachable[0], {stale[i] for i in reachable})
         if option.rep < 0:
+            backlog = number((BACKLOG, None, "backlog", option.phrase))
             for i in reachable:
-                out[i] = (BACKLOG, None, "backlog", option.phrase)
+                out[i] = backlog
             continue
         rep, taken = reps[option.rep], 0
+        assigned = number((rep.name, rep.email, option.rule, option.phrase))
         for i in reachable:
             if taken < territories.max_leads_per_company and choices.left[option.rep] > 0:
-                out[i] = (rep.name, rep.email, option.rule, option.phrase)
+                out[i] = assigned
                 taken += 1
                 choices.take(option.rep)
             else:
-                out[i] = (BACKLOG, None, "backlog", _held(rep, territories, taken))
-    frame = pd.DataFrame(out, columns=["owner", "owner_email", "rule", "reason"])
-    return frame.assign(lead_id=ranked["lead_id"].to_numpy())[
-        ["lead_id", "owner", "owner_email", "rule", "reason"]]
+                out[i] = number((BACKLOG, None, "backlog", _held(rep, territories, taken)))
+    which, distinct = np.asarray(out, dtype=np.int64), list(outcomes)
+    frame = pd.DataFrame({name: pd.Series([o[k] for o in distinct]).take(which).array
+                          for k, name in enumerate(FIELDS)})
+    return frame.assign(lead_id=ranked["lead_id"].to_numpy())[["lead_id", *FIELDS]]
 
 
 class _Choices:
