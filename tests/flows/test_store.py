@@ -347,6 +347,11 @@ def test_each_amount_is_written_as_its_own_text_when_many_leads_share_the_object
     assert text["acv"].tolist() == ["1.0", "1.00", None, "1.0", "-0.00", "1.00"] * 1000
     assert text.index.equals(column.index) and text["plan"].tolist() == ["Team"] * 6000
     assert store.exact(pd.DataFrame({"acv": pd.Series([], dtype=object)}))["acv"].empty
+    # amounts that only start after many missing ones (past the first rows looked at)
+    late = pd.Series([None] * 3000 + [Decimal("2.50")], dtype=object)
+    assert store.exact(pd.DataFrame({"acv": late}))["acv"].tolist()[-2:] == [None, "2.50"]
+    nothing = pd.Series([None] * 3000, dtype=object)
+    assert store.exact(pd.DataFrame({"acv": nothing}))["acv"].tolist() == [None] * 3000
 
 
 def test_duckdb_out_of_its_memory_limit_says_which_setting_to_raise(tmp_path):
