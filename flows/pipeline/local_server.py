@@ -28,6 +28,10 @@ from flows.pipeline.prefect_env import STARTUP_TIMEOUT_SECONDS
 from flows.settings import Settings
 
 TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+# Automations (Prefect's triggers and their actions) need a server that outlives the command:
+# the server child lives for one command, and starting them cost it 0.3-0.5 s of its boot
+# (unless the team's environment says otherwise)
+TRIGGERS_VARIABLE = "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED"
 POLL_SECONDS = 0.1
 STOP_SECONDS = 10
 
@@ -58,8 +62,8 @@ def start(settings: Settings) -> LocalServer | None:
              "--app-dir", str(site), "--factory", "prefect.server.api.server:create_app",
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "error",
              "--lifespan", "on"],
-            env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                 "PREFECT__SERVER_FINAL": "1"},
+            env={TRIGGERS_VARIABLE: "false", **os.environ, "PREFECT_UI_ENABLED": "0",
+                 "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"},
             stdin=subprocess.DEVNULL, stdout=errors, stderr=errors)
     server = LocalServer(process, f"http://127.0.0.1:{port}/api", log)
     atexit.register(stop, server)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import prefect_db
 import pytest
@@ -30,9 +31,13 @@ def test_the_server_boots_on_loopback_and_prefect_uses_it_until_the_command_ends
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
     prefect_db.seed(tmp_path / "prefect")  # a migrated database: it boots faster
+    monkeypatch.delenv(local_server.TRIGGERS_VARIABLE, raising=False)
     server = local_server.start(Settings(home=tmp_path))
     try:
         assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/api")
+        # a server of one command starts no automations (they need one that outlives it)
+        environ = Path(f"/proc/{server.process.pid}/environ").read_bytes().split(b"\0")
+        assert f"{local_server.TRIGGERS_VARIABLE}=false".encode() in environ
         with temporary_settings(restore_defaults={PREFECT_API_URL}):  # no team server named
             with local_server.serving(server):
                 assert PREFECT_API_URL.value() == server.url
