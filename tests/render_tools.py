@@ -10,11 +10,13 @@ fails under CI=true and is skipped elsewhere, with one line saying how to instal
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -124,9 +126,12 @@ class Browser:
         from websockets.sync.client import connect
 
         self.profile = Path(tempfile.mkdtemp(prefix="lp-chromium-"))
+        # its own process group: Debian's chromium-headless-shell is a shell script that runs
+        # the browser as its child, which outlived the script when only the script was stopped
         self.process = subprocess.Popen(
             [tool(*CHROMIUMS), *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}",
-             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
         self.socket, self._ids = None, itertools.count(1)
         try:
             port = self._port()
@@ -185,15 +190,34 @@ class Browser:
         return path
 
     def close(self) -> None:
+        """Stop the browser and every process it started (its process group), then wait."""
         if self.socket is not None:
             self.socket.close()
-        self.process.terminate()
+        _signal_group(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        for _ in range(200):  # the browser itself, once its script is gone (within 10 s)
+            if not _group_alive(self.process.pid):
+                break
+            time.sleep(0.05)
+        _signal_group(self.process.pid, signal.SIGKILL)
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _signal_group(group: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, sig)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _get(url: str) -> str:
