@@ -80,6 +80,12 @@ against 49.7 s (2.4x; peaks 1.81-1.83 GB, publish's): the trees' contributions w
 numpy (scoring/tree_contributions.py) instead of by LightGBM's pred_contrib, which the floor
 still uses (score 21.9 s instead of 56.6 s), talking points' lines made once per distinct
 line (15.5 s instead of 19.8 s), and the CSV's cells with fewer Python steps.
+The session after (a machine about 8 % slower: the floors' best 7.3, 17.9 and 52.6 s), best of
+3: at 100,000, 22.0 s and 1.30 GB against 7.3 s (3.0x), the empty day 8.1 s (1.1x); at
+300,000, 40.5 s against 17.9 s (2.3x); at 1,000,000, 107.7 s and 1.85 GB against 52.6 s (2.0x;
+peaks 1.79-1.85 GB, publish's): the trees' raw score added by numpy (LightGBM checks one lead
+in 16; score 18.6 s instead of 21.9 s), sheet rows stored as DuckDB makes their JSON (publish
+38.9 s instead of 42.4 s), talking points as Arrow lists (12.8 s instead of 15.5 s).
 """
 
 from __future__ import annotations
