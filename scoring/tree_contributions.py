@@ -21,6 +21,7 @@ arrays out.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -66,8 +67,8 @@ class _Tree:
     splits: tuple[_Split, ...]  # in the order of the pattern's bits
     features: tuple[int, ...]  # the distinct columns it splits on
     table: np.ndarray  # (len(features), 2 ** len(splits)): each column's contribution
-    expected: float  # its average output over the training leads (the bias it adds)
     outputs: np.ndarray  # (2 ** len(splits),): the value of the leaf each pattern reaches
+    expected: float  # its average output over the training leads (the bias it adds)
 
 
 class TreeContributions:
@@ -127,9 +128,6 @@ def _tree(root: dict[str, Any]) -> _Tree | None:
     leaves: list[tuple[int, float, int]] = []  # (leaf_index, value, count)
 
     def walk(node: dict[str, Any]) -> Any:
-        if "leaf_const" in node:  # a linear tree's leaf: its output depends on the lead
-            splits.append(None)
-            return ("leaf", 0.0)
         if "leaf_index" in node:
             leaves.append((node["leaf_index"], float(node["leaf_value"]), node["leaf_count"]))
             return ("leaf", float(node["leaf_value"]))
@@ -140,11 +138,11 @@ def _tree(root: dict[str, Any]) -> _Tree | None:
         return ("split", at, left, right, _count(node["left_child"]),
                 _count(node["right_child"]), node["internal_count"])
 
-    if "leaf_const" in root:
-        return None
+    if any("leaf_const" in node for node in _nodes(root)):  # a linear tree: a leaf's output
+        return None  # depends on the lead, not on its pattern alone
     if "split_index" not in root:  # one leaf: its value is the tree's output and its bias
         value = float(root["leaf_value"])
-        return _Tree((), (), np.zeros((0, 1)), value, np.array([value]))
+        return _Tree((), (), np.zeros((0, 1)), np.array([value]), value)
     shape = walk(root)
     if any(s is None for s in splits):
         return None
@@ -153,8 +151,7 @@ def _tree(root: dict[str, Any]) -> _Tree | None:
     for _, value, count in sorted(leaves):  # by leaf index, as LightGBM's ExpectedValue
         expected += (count / total) * value
     features = tuple(dict.fromkeys(s.feature for s in splits))
-    return _Tree(tuple(splits), features, _table(shape, splits, features), expected,
-                 _outputs(shape, len(splits)))
+    return _Tree(tuple(splits), features, *_table(shape, splits, features), expected)
 
 
 def _split(node: dict[str, Any]) -> _Split | None:
@@ -172,21 +169,17 @@ def _count(node: dict[str, Any]) -> int:
     return node["leaf_count"] if "leaf_index" in node else node["internal_count"]
 
 
-def _outputs(shape: Any, splits: int) -> np.ndarray:
-    """The value of the leaf each pattern of turns reaches (bit k: left at split k)."""
-    patterns = np.arange(2 ** splits)
-
-    def value(node: Any) -> np.ndarray:
-        if node[0] == "leaf":
-            return np.full(len(patterns), node[1])
-        _, at, left, right = node[:4]
-        return np.where((patterns >> at) & 1 == 1, value(left), value(right))
-
-    return value(shape)
+def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in ("left_child", "right_child"):
+        if child in node:
+            yield from _nodes(node[child])
 
 
-def _table(shape: Any, splits: list[_Split], features: tuple[int, ...]) -> np.ndarray:
-    """Each feature's Shapley value for each pattern of turns (bit k: left at split k)."""
+def _table(shape: Any, splits: list[_Split], features: tuple[int, ...]
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Each feature's Shapley value for each pattern of turns (bit k: left at split k), and the
+    value of the leaf each pattern reaches (the tree's output with every feature known)."""
     patterns = np.arange(2 ** len(splits))
     lefts = [(patterns >> k) & 1 == 1 for k in range(len(splits))]
 
@@ -209,7 +202,7 @@ def _table(shape: Any, splits: list[_Split], features: tuple[int, ...]) -> np.nd
             for known in combinations(others, size):
                 with_it = tuple(f for f in features if f in known or f == feature)
                 table[i] += weight * (values[with_it] - values[known])
-    return table
+    return table, values[features]
 
 
 def lightgbm_matrix(x: pd.DataFrame, categories: list[list] | None) -> np.ndarray:
