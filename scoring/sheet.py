@@ -296,9 +296,8 @@ def formula_like(text: pd.Series) -> np.ndarray:
 
 def _formula_like(cells: pa.Array) -> np.ndarray:
     cells = cells.cast(pa.large_string())  # 64-bit offsets, whatever the column's
-    _, offsets, data = cells.buffers()
-    ends = np.frombuffer(offsets, dtype=np.int64, count=cells.offset + len(cells) + 1
-                         )[cells.offset:]
+    data = cells.buffers()[2]
+    ends = cell_offsets(cells)
     starts, filled = ends[:-1], np.diff(ends) > 0  # a missing cell is empty or masked below
     first = np.zeros(len(cells), dtype=np.uint8)
     if filled.any():
@@ -307,6 +306,13 @@ def _formula_like(cells: pa.Array) -> np.ndarray:
     if cells.null_count:
         hostile &= cells.is_valid().to_numpy(zero_copy_only=False)
     return hostile
+
+
+def cell_offsets(cells: pa.Array) -> np.ndarray:
+    """Where each cell of `cells` (large_string) starts in its data buffer, and where the last
+    ends: its offsets, read without a copy (a slice's own part of them)."""
+    return np.frombuffer(cells.buffers()[1], dtype=np.int64,
+                         count=cells.offset + len(cells) + 1)[cells.offset:]
 
 
 def neutral_cell(value: object) -> object:

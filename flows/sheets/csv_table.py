@@ -18,6 +18,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scoring.sheet import cell_offsets
+
 ROWS_PER_CHUNK = 50_000  # memory stays bounded however many rows the sheet has
 BOM = "\ufeff"
 _EMPTY = pa.scalar("", pa.large_string())
@@ -72,7 +74,7 @@ def _quoted(values: pa.Array, sep: str, alone: bool) -> pa.Array:
     """Each cell as the csv module writes it; `alone`: the row's only cell, quoted if empty."""
     special = _holding(values, (sep, '"', "\r", "\n"))
     if alone:
-        special |= np.diff(_offsets(values)) == 0
+        special |= np.diff(cell_offsets(values)) == 0
     if not special.any():
         return values
     quote = pa.scalar('"', pa.large_string())
@@ -94,7 +96,7 @@ def _holding(values: pa.Array, chars: tuple[str, ...]) -> np.ndarray:
     if not all(len(c) == 1 and c.isascii() for c in chars):
         pattern = "|".join(re.escape(c) for c in chars)
         return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
-    ends = _offsets(values)
+    ends = cell_offsets(values)
     if ends[-1] == ends[0]:  # no text at all (the data buffer may be missing)
         return np.zeros(len(values), dtype=bool)
     text = np.frombuffer(values.buffers()[2], dtype=np.uint8, count=int(ends[-1]))[ends[0]:]
@@ -107,12 +109,6 @@ def _holding(values: pa.Array, chars: tuple[str, ...]) -> np.ndarray:
     ends = ends - ends[0]
     first = np.minimum(np.searchsorted(at, ends[:-1]), len(at) - 1)  # first at or after a start
     return (at[first] >= ends[:-1]) & (at[first] < ends[1:])
-
-
-def _offsets(values: pa.Array) -> np.ndarray:
-    """Where each cell of `values` (large_string) starts in its data buffer, and the last ends."""
-    return np.frombuffer(values.buffers()[1], dtype=np.int64,
-                         count=values.offset + len(values) + 1)[values.offset:]
 
 
 def _bytes(lines: pa.Array) -> memoryview:
