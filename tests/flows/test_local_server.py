@@ -35,9 +35,6 @@ def test_the_server_boots_on_loopback_and_prefect_uses_it_until_the_command_ends
     server = local_server.start(Settings(home=tmp_path))
     try:
         assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/api")
-        # a server of one command starts no automations (they need one that outlives it)
-        environ = Path(f"/proc/{server.process.pid}/environ").read_bytes().split(b"\0")
-        assert f"{local_server.TRIGGERS_VARIABLE}=false".encode() in environ
         with temporary_settings(restore_defaults={PREFECT_API_URL}):  # no team server named
             with local_server.serving(server):
                 assert PREFECT_API_URL.value() == server.url
@@ -45,6 +42,11 @@ def test_the_server_boots_on_loopback_and_prefect_uses_it_until_the_command_ends
 
                 with get_client(sync_client=True) as client:
                     assert client.api_healthcheck() is None  # None: healthy
+                # a server of one command starts no automations (they need one that outlives
+                # it); read once it answers: just after its start, /proc may show no
+                # environment yet (the child between fork and exec)
+                environ = Path(f"/proc/{server.process.pid}/environ").read_bytes().split(b"\0")
+                assert f"{local_server.TRIGGERS_VARIABLE}=false".encode() in environ
             assert PREFECT_API_URL.value() != server.url
     finally:
         local_server.stop(server)
