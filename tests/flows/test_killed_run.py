@@ -16,6 +16,8 @@ import prefect_db
 import pytest
 from support import settings_env
 
+from flows.pipeline.prefect_env import PID_TAG
+
 pytestmark = pytest.mark.slow
 
 
@@ -39,6 +41,20 @@ def _states(database: Path) -> list[str]:
             return [s for (s,) in con.execute("SELECT state_type FROM flow_run ORDER BY created")]
         except sqlite3.OperationalError:  # the schema is not there yet
             return []
+
+
+def _tagged_running(database: Path, pid: int) -> bool:
+    """Whether the database holds a Running flow run tagged with `pid`'s process tag: the tag
+    comes from the run's on_running hook, a moment after Running is stored (a run killed in that
+    moment has no tag, and waits for settings.stale_run_hours: tests/flows/test_stale_runs.py)."""
+    if not database.exists():
+        return False
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as con:
+        try:
+            rows = con.execute("SELECT tags FROM flow_run WHERE state_type = 'RUNNING'").fetchall()
+        except sqlite3.OperationalError:  # the schema is not there yet
+            return False
+    return any(f'"{PID_TAG}{pid}"' in (tags or "") for (tags,) in rows)
 
 
 def _wait(condition, seconds: float = 180) -> bool:
@@ -67,7 +83,8 @@ def test_a_killed_run_takes_its_server_along_and_the_next_run_marks_it_crashed(d
     first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
     try:
-        assert _wait(lambda: "RUNNING" in _states(database)), "the run never started"
+        assert _wait(lambda: _tagged_running(database, first.pid)), \
+            "the run never started, or never got its process tag"
         servers = _children(first.pid)
         assert servers, "no temporary server found"
     finally:
