@@ -75,7 +75,7 @@ def rank_accounts(scored: pd.DataFrame) -> pd.DataFrame:
     accounts, account_names = pd.factorize(_account_texts(scored), sort=True,
                                            use_na_sentinel=False)
     probability = scored["win_probability"].to_numpy(dtype=float)
-    lead = pd.factorize(scored["lead_id"].astype("string"), sort=True, use_na_sentinel=False)[0]
+    lead = _sorted_codes(scored["lead_id"])
     rows = np.lexsort((lead, -probability, accounts))  # by account, likeliest contact first
     grouped = accounts[rows]
     starts = np.r_[True, grouped[1:] != grouped[:-1]] if n else np.zeros(0, bool)
@@ -101,6 +101,22 @@ def rank_accounts(scored: pd.DataFrame) -> pd.DataFrame:
     ranked["grade_place"] = grade_place[placed]
     ranked["grade_accounts"] = grade_accounts[placed]
     return ranked.assign(rank=range(1, len(ranked) + 1))
+
+
+def _sorted_codes(texts: pd.Series) -> np.ndarray:
+    """A code per text that sorts as the text does (equal texts, equal codes, or at least codes
+    in their rows' order, which a stable sort treats the same): the rows' own positions when
+    the texts already come sorted (leads come in lead_id order), else pd.factorize's.
+
+    >>> _sorted_codes(pd.Series(["L1", "L2", "L2"])).tolist(), _sorted_codes(
+    ...     pd.Series(["L2", "L1", "L2"])).tolist()
+    ([0, 1, 2], [1, 0, 1])
+    """
+    values = pa.array(texts.astype("string").array)
+    if not values.null_count and (len(values) < 2 or pc.all(pc.less_equal(
+            values[:-1], values[1:])).as_py()):
+        return np.arange(len(values))
+    return pd.factorize(texts.astype("string"), sort=True, use_na_sentinel=False)[0]
 
 
 def value_order(values: pd.Series) -> np.ndarray:

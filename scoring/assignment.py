@@ -238,8 +238,7 @@ def preferences(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
     strength = covers * np.array([r.specificity for r in reps])
     best = (strength == strength.max(axis=1, keepdims=True)) & covers
     ties = best.sum(axis=1)
-    spread = pd.util.hash_pandas_object(leads["lead_id"].astype(str), index=False).to_numpy()
-    turn = spread % np.maximum(ties, 1).astype(np.uint64)
+    turn = _turns(leads["lead_id"], ties)
     chosen = np.argmax(best & (np.cumsum(best, axis=1) == (turn[:, None] + 1)), axis=1)
     default = reps.index(territories.default)
     by_strength = sorted(range(len(reps)), key=lambda j: -reps[j].specificity)
@@ -264,6 +263,22 @@ def preferences(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
         "country_code": country.to_numpy(dtype=object, na_value=None),
         "industry_key": industry.to_numpy(dtype=object, na_value=None),
     })
+
+
+def _turns(lead_ids: pd.Series, ties: np.ndarray) -> np.ndarray:
+    """Which of its `ties` tied reps each lead goes to: its id's hash modulo the ties, so a
+    lead always goes to the same one. Only tied leads are hashed (a hash depends on its own
+    value alone; the others' turn is 0).
+
+    >>> _turns(pd.Series(["L1", "L2", "L3"]), np.array([0, 1, 2])).tolist()
+    [0, 0, 1]
+    """
+    turn = np.zeros(len(ties), dtype=np.uint64)
+    tied = np.flatnonzero(ties > 1)
+    if len(tied):
+        spread = pd.util.hash_pandas_object(lead_ids.iloc[tied].astype(str), index=False)
+        turn[tied] = spread.to_numpy() % ties[tied].astype(np.uint64)
+    return turn
 
 
 def _row_codes(columns: np.ndarray) -> np.ndarray:

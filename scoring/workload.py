@@ -72,10 +72,7 @@ def fill_lists(ranked: pd.DataFrame, territories: Territories, run_date: date) -
         return outcomes.setdefault(outcome, len(outcomes))
 
     out = [0] * len(ranked)
-    accounts: dict[object, list[int]] = {}  # each account's rows, accounts as they first come
-    for i, account in enumerate(ranked["account"].tolist()):
-        accounts.setdefault(account, []).append(i)
-    for rows in accounts.values():
+    for rows in _account_rows(ranked["account"]):
         reachable = []
         for i in rows:
             if dnc[i]:
@@ -104,6 +101,20 @@ def fill_lists(ranked: pd.DataFrame, territories: Territories, run_date: date) -
     frame = pd.DataFrame({name: pd.Series([o[k] for o in distinct]).take(which).array
                           for k, name in enumerate(FIELDS)})
     return frame.assign(lead_id=ranked["lead_id"].to_numpy())[["lead_id", *FIELDS]]
+
+
+def _account_rows(accounts: pd.Series):
+    """Each account's rows (positions, in order), accounts in the order they first come.
+
+    >>> list(_account_rows(pd.Series(["b", "a", "b", "c"])))
+    [[0, 2], [1], [3]]
+    """
+    codes = pd.factorize(accounts, use_na_sentinel=False)[0]  # numbered as they first come
+    order = np.argsort(codes, kind="stable")
+    rows = order.tolist()
+    edges = [0, *(np.flatnonzero(np.diff(codes[order])) + 1).tolist(), len(rows)]
+    for start, end in zip(edges[:-1], edges[1:], strict=True):
+        yield rows[start:end]
 
 
 class _Choices:
@@ -236,9 +247,12 @@ def _stale_holders(ranked: pd.DataFrame, territories: Territories, run_date: dat
     since = pd.to_datetime(ranked["held_since"], errors="coerce")
     age = (pd.Timestamp(run_date) - since).dt.days
     worked = ranked["worked"].fillna(False).astype(bool) if "worked" in ranked else False
-    due = (age >= territories.recycle_after_days) & ~worked
-    return [index.get(h) if d and isinstance(h, str) else None
-            for h, d in zip(ranked["holder"], due.fillna(False), strict=True)]
+    due = ((age >= territories.recycle_after_days) & ~worked).fillna(False).to_numpy(bool)
+    stale: list[int | None] = [None] * len(ranked)
+    rows = np.flatnonzero(due)  # the leads due, not every lead made a Python value
+    for i, h in zip(rows.tolist(), ranked["holder"].iloc[rows].tolist(), strict=True):
+        stale[i] = index.get(h) if isinstance(h, str) else None
+    return stale
 
 
 def _text(frame: pd.DataFrame, column: str) -> list[str]:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from flows import store
 from flows.editable_files import load_yaml
-from flows.pipeline.decimals import decimal_column
+from flows.pipeline.decimals import exact_decimals
 from flows.privacy import suppression
 from flows.settings import Settings
 from scoring.accounts import rank_accounts
@@ -37,9 +37,11 @@ def assign_owners(settings: Settings, run_date: date) -> dict[str, Any]:
     territories = load_territories(settings)
     warehouse = settings.path(settings.warehouse)
     with store.opened(warehouse, settings.duckdb_memory_limit) as con:
-        leads = con.execute(store.sql("leads_to_assign", __package__), {
-            "run_date": run_date, "flags": list(OPT_OUT_COLUMNS), "yes": list(YES)}).df()
-        leads["expected_value"] = decimal_column(leads["expected_value"])  # exact money
+        # through Arrow: text columns made from Arrow's buffers, not a Python str per cell
+        # (DuckDB's .df(), 1.8 s at a million leads), and money as exact Arrow decimals
+        leads = con.sql(store.sql("leads_to_assign", __package__), params={
+            "run_date": run_date, "flags": list(OPT_OUT_COLUMNS), "yes": list(YES)}
+            ).to_arrow_table().to_pandas(types_mapper=exact_decimals)
         leads["do_not_contact"] = _do_not_contact(con, leads)
     # the lists are filled with DuckDB closed: it keeps what it read cached while open (at a
     # million leads, 0.65 GB more at the step's peak)

@@ -1,6 +1,6 @@
 -- The leads scored on a run date with what decides their place in the day's lists:
 -- - their owner: the CRM's owner, the company (the account), its country and industry;
--- - their priority: grade, win probability and expected value (money as text: exact Decimal);
+-- - their priority: grade, win probability and expected value (exact money);
 -- - do-not-contact: the CRM export's opt-out columns kept in leads.extra ($flags, matched
 --   ignoring case) whose value says yes ($yes), named in one text ("" for none: a list per
 --   lead costs a Python object each, 1M of them at a million leads);
@@ -21,7 +21,7 @@ WITH prior AS (
 )
 SELECT s.lead_id, l.owner, l.company_id, l.email, c.country, c.industry,
        s.grade, s.win_probability,
-       CAST(q.expected_value AS VARCHAR) AS expected_value,
+       q.expected_value,
        array_to_string([k FOR k IN json_keys(l.extra)
         IF list_contains($flags, lower(k))
            AND list_contains($yes, lower(trim(json_extract_string(l.extra, '$."' || k || '"'))))
