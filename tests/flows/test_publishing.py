@@ -320,9 +320,15 @@ def test_the_warehouse_writes_discount_and_approval_points_as_python_would(demo_
         parts = con.sql(store.sql("sheet_parts", "flows.pipeline"), params={
             "run_date": ANCHOR, "after": 0, "last": WHOLE, **publishing.LIST_MARKS,
         }).to_arrow_table().to_pandas()  # as publishing reads it
+        rates = con.sql("SELECT lead_id, suggested_discount, approval_discount FROM quotes "
+                        "WHERE run_date = ?", params=[ANCHOR]).to_arrow_table().to_pandas()
     made = sheet_part(parts)
-    pd.testing.assert_frame_equal(
-        made, sheet_part(parts.drop(columns=["discount_points", "approval_points"])))
+    given_rates = parts.drop(columns=["discount_points", "approval_points"]).merge(
+        rates, on="lead_id", how="left")  # the rates as they are, in the parts' order
+    for rate in ("suggested_discount", "approval_discount"):  # no quote: None, as a join gives
+        given_rates[rate] = given_rates[rate].astype(object).where(given_rates[rate].notna(),
+                                                                   None)
+    pd.testing.assert_frame_equal(made, sheet_part(given_rates))
     shown = made.set_index("lead_id").loc[ids]
     assert [str(d) for d in shown["discount"].iloc[:10]] == [
         "0.0", "0.1", "0.2", "0.3", "4.5", "4.5", "12.3", "12.4", "100.0", "100.0"]
