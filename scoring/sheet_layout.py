@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scoring.sheet import SHEET_COLUMNS
 
@@ -91,16 +93,60 @@ def sheet_rows_json(con: duckdb.DuckDBPyConnection, sheet: pd.DataFrame) -> pd.S
 
 def json_ready(sheet: pd.DataFrame) -> pd.DataFrame:
     """`sheet` with each column of Python objects (Decimal money) as their text, missing
-    values (None, NA, NaN) as None: what DuckDB's to_json writes exactly.
+    values (None, NA, NaN) as None: what DuckDB's to_json writes exactly. Money held by Arrow
+    (pd.ArrowDtype decimals) becomes its text in Arrow: the digits str() of its Decimal writes.
 
     >>> json_ready(pd.DataFrame({"acv": [Decimal("9.50"), None, float("nan")]}))["acv"].tolist()
     ['9.50', None, None]
+    >>> json_ready(arrow_decimals(pd.DataFrame({"acv": [Decimal("9.50"), None]})))["acv"
+    ...            ].tolist()
+    ['9.50', <NA>]
     """
     text = {name: pd.Series([None if value is None or value is pd.NA or value != value
                              else str(value) for value in column], index=column.index,
                             dtype=object)
             for name, column in sheet.items() if column.dtype == object}
+    text.update({name: pd.Series(pd.arrays.ArrowExtensionArray(decimal_texts(column)),
+                                 index=column.index)
+                 for name, column in sheet.items() if _arrow_decimal(column)})
     return sheet.assign(**text) if text else sheet
+
+
+def decimal_texts(money: pd.Series) -> pa.Array:
+    """Money held by Arrow (pd.ArrowDtype decimals) as text, null where missing: the digits
+    str() writes of the same Decimal (a DECIMAL's scale is at most a few places, where str()
+    never chooses an exponent)."""
+    return pc.cast(pa.array(money.array), pa.string())
+
+
+def arrow_decimals(sheet: pd.DataFrame) -> pd.DataFrame:
+    """`sheet` with its columns of Decimal money held by Arrow instead (pd.ArrowDtype, the
+    decimal type of their values): what a published part holds."""
+    return sheet.assign(**{
+        name: pd.Series(pd.arrays.ArrowExtensionArray(pa.array(column.tolist(),
+                                                               from_pandas=True)),
+                        index=column.index)
+        for name, column in sheet.items()
+        if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) == "decimal"})
+
+
+def decimal_objects(sheet: pd.DataFrame) -> pd.DataFrame:
+    """`sheet` with its money held by Arrow as Decimal objects again (None where missing), as
+    the rest of the sheet's readers (rep pages, XLSX, the run's artifact) take it.
+
+    >>> back = decimal_objects(arrow_decimals(pd.DataFrame({"acv": [Decimal("9.50"), None]})))
+    >>> back["acv"].tolist(), back["acv"].dtype
+    ([Decimal('9.50'), None], dtype('O'))
+    """
+    return sheet.assign(**{
+        name: pd.Series(column.to_numpy(dtype=object, na_value=None), index=column.index,
+                        dtype=object)
+        for name, column in sheet.items() if _arrow_decimal(column)})
+
+
+def _arrow_decimal(column: pd.Series) -> bool:
+    kind = column.dtype
+    return isinstance(kind, pd.ArrowDtype) and pa.types.is_decimal(kind.pyarrow_dtype)
 
 
 def _decimal(value: object) -> Decimal | None:

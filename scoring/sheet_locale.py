@@ -97,7 +97,7 @@ def localise(sheet: pd.DataFrame, locale: str) -> pd.DataFrame:
     """
     if locale not in LOCALES:
         raise ValueError(f"unknown sheet locale {locale!r}")
-    out = sheet.copy()
+    out = sheet.copy(deep=False)  # copy-on-write: setting a column leaves `sheet` as it was
     if "multi_year" in out:
         currency = out["currency"] if "currency" in out else pd.Series("", index=out.index)
         out["multi_year"] = _offers_texts(out["multi_year"], currency, locale)
@@ -128,7 +128,8 @@ def _offers_texts(terms: pd.Series, currency: pd.Series, locale: str) -> list[st
     term_codes, distinct_terms = pd.factorize(terms, use_na_sentinel=False)
     currency_codes, currencies = pd.factorize(currency, use_na_sentinel=False)
     pairs, which = np.unique(term_codes * len(currencies) + currency_codes, return_inverse=True)
-    texts = np.array([offers_text(distinct_terms[t], currencies[c], locale)
+    distinct_terms, currencies = distinct_terms.tolist(), currencies.tolist()  # not an Index
+    texts = np.array([offers_text(distinct_terms[t], currencies[c], locale)  # read per cell
                       for t, c in zip(*np.divmod(pairs, len(currencies)), strict=True)],
                      dtype=object)
     return texts[which.ravel()].tolist()

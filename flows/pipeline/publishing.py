@@ -31,7 +31,7 @@ from flows.settings import Settings
 from flows.sheets import files as sheet_files
 from flows.sheets.rep_pages import RepCards, write_rep_pages
 from scoring.sheet import BULLET, DOWN, UP, order_leads, sheet_part
-from scoring.sheet_layout import STORED_ROWS, json_ready
+from scoring.sheet_layout import STORED_ROWS, decimal_objects, json_ready
 
 PLAYBOOK_STATS = "playbook_stats.csv"
 TOP = 10  # rows of the run's top-leads artifact
@@ -89,12 +89,12 @@ def publish(settings: Settings, run_date: date) -> Published:
             if kept:
                 keep(kept)
     addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
-    write_rep_pages(cards.sheet(), path.parent, run_date, settings.sheet_locale, addresses,
-                    cards.totals)
+    write_rep_pages(decimal_objects(cards.sheet()), path.parent, run_date,
+                    settings.sheet_locale, addresses, cards.totals)
     # for sales ops: which talking points reps found useful or wrong (ids and counts only)
     stats.to_csv(path.with_name(PLAYBOOK_STATS), index=False, encoding="utf-8-sig",
                  lineterminator="\r\n")
-    return Published(path, leads, pd.concat(top, ignore_index=True))
+    return Published(path, leads, decimal_objects(pd.concat(top, ignore_index=True)))
 
 
 def stored_rows(_writer, parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -139,7 +139,8 @@ def sheet_parts(con, run_date: date, size: int, batch: int = BATCH) -> Iterator[
     with closing(one_ahead(range(0, max(leads, 1), size), read)) as tables:
         for _, table in tables:
             for start in range(0, max(table.num_rows, 1), step):
-                yield sheet_part(table.slice(start, step).to_pandas())
+                yield sheet_part(table.slice(start, step).to_pandas(  # money stays Arrow's
+                    types_mapper=exact_decimals))
 
 
 def playbook_stats(con) -> pd.DataFrame:

@@ -54,6 +54,7 @@ from scoring.sheet_layout import (
     MONEY_COLUMNS,
     PERCENT_COLUMNS,
     WHOLE_COLUMNS,
+    decimal_objects,
 )
 from scoring.sheet_locale import (
     CURRENCY_SYMBOLS,
@@ -110,8 +111,8 @@ def sheet_writer(path: Path, fmt: str = "csv", locale: str = "en"
         else:
             parts: list[pd.DataFrame] = []
             yield parts.append
-            _write_xlsx(_disarmed(localise(pd.concat(parts, ignore_index=True), locale)),
-                        partial, locale)
+            _write_xlsx(_disarmed(localise(decimal_objects(pd.concat(parts, ignore_index=True)),
+                                           locale)), partial, locale)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import flows.sheets.csv_cells
@@ -335,3 +336,20 @@ def test_money_and_probabilities_read_in_a_csv_as_cell_text_writes_each():
             cell_text(v, locale) for v in money]
         columns = csv_columns(pd.DataFrame({"win_probability": floats}), locale)
         assert list(next(iter(columns.values()))) == [cell_text(v, locale) for v in floats]
+
+
+def test_money_held_by_arrow_reads_in_a_csv_as_its_decimals_do():
+    """A published part keeps its money as Arrow decimals (pd.ArrowDtype); its CSV text is
+    what cell_text writes of the same Decimal objects, in both locales."""
+    rng = random.Random(5)
+    for kind in (pa.decimal128(18, 2), pa.decimal128(18, 1), pa.decimal128(9, 4)):
+        values = [None if rng.random() < 0.05 else
+                  Decimal(rng.randint(-10**(kind.precision - 1), 10**(kind.precision - 1))
+                          ).scaleb(-kind.scale) for _ in range(3000)]
+        held = pa.array(values + [Decimal(0), None], type=kind)
+        money = pd.Series(pd.arrays.ArrowExtensionArray(held))
+        for locale in ("en", "fr"):
+            columns = csv_columns(pd.DataFrame({"acv": money}), locale)
+            assert list(next(iter(columns.values()))) == [
+                cell_text(v, locale) for v in held.to_pylist()]
+

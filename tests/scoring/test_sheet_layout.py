@@ -18,6 +18,8 @@ from scoring.sheet_layout import (
     STORED_ROWS,
     WHOLE_COLUMNS,
     WRAPPED_COLUMNS,
+    arrow_decimals,
+    decimal_objects,
     json_ready,
     sheet_from_rows,
     sheet_rows_json,
@@ -104,6 +106,31 @@ def test_the_stored_rows_query_makes_the_same_json_as_sheet_rows_json():
     assert stored == [(int(rank), lead, row) for rank, lead, row
                       in zip(sheet["rank"], sheet["lead_id"], sheet_rows_json(con, sheet),
                              strict=True)]
+
+
+def test_money_held_by_arrow_is_stored_as_the_same_json_as_its_decimals():
+    """Published parts keep money as Arrow decimals; the stored row is the one the same
+    Decimal objects give, and decimal_objects gives those objects back."""
+    money = [Decimal("1879.20"), None, Decimal("-12.50"), Decimal("0.00"), Decimal("5.00")]
+    sheet = pd.DataFrame({"rank": [1, 2, 3, 4, 5], "lead_id": list("abcde"),
+                          "acv": pd.Series(money, dtype=object),
+                          "discount": pd.Series([Decimal("12.3"), None, Decimal("0.0"),
+                                                 Decimal("100.0"), Decimal("-4.5")],
+                                                dtype=object)})
+    held = arrow_decimals(sheet)
+    assert all(isinstance(held[c].dtype, pd.ArrowDtype) for c in ("acv", "discount"))
+    con = duckdb.connect()
+
+    def stored(frame: pd.DataFrame) -> list[tuple]:
+        con.register("_incoming", json_ready(frame))
+        try:
+            return con.execute(STORED_ROWS).fetchall()
+        finally:
+            con.unregister("_incoming")
+
+    assert stored(held) == stored(sheet)
+    assert json.loads(stored(held)[0][2])["acv"] == "1879.20"
+    pd.testing.assert_frame_equal(decimal_objects(held), sheet)
 
 
 def test_the_docstring_examples_of_the_sheet_layout_run():
