@@ -51,7 +51,7 @@ def write_rows(out: BinaryIO, columns: Mapping[str, Sequence[str]], sep: str = "
                lineterminator: str = "\r\n") -> None:
     """Append the rows of `columns` (header -> one str per row, no null) to `out`: a CSV
     written in parts is the same bytes as one written at once."""
-    values = [pa.array(v, type=pa.large_string(), from_pandas=True) for v in columns.values()]
+    values = [_one_array(v) for v in columns.values()]
     rows = len(values[0]) if values else 0
     if any(v.null_count for v in values):
         raise ValueError("a CSV cell is null: give every cell its text")
@@ -62,6 +62,13 @@ def write_rows(out: BinaryIO, columns: Mapping[str, Sequence[str]], sep: str = "
         lines = pc.binary_join_element_wise(  # each line ends with the terminator
             lines, _EMPTY, pa.scalar(lineterminator, pa.large_string()))
         out.write(_bytes(lines))
+
+
+def _one_array(cells: Sequence[str]) -> pa.Array:
+    """`cells` as one large_string array: a column Arrow holds in several chunks (a part sliced
+    across the record batches DuckDB returned) is made one, as the byte offsets need."""
+    values = pa.array(cells, type=pa.large_string(), from_pandas=True)
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _quoted_one(text: str, sep: str, alone: bool) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from flows.sheets import csv_table
@@ -39,6 +40,17 @@ def test_rows_past_one_chunk_come_out_whole_and_in_order(tmp_path, monkeypatch):
     columns = {"n": [str(i) for i in range(10)], "text": ['a "b"', "", "x,y"] * 3 + ["z\nw"]}
     write_text_csv(columns, tmp_path / "ours.csv", ",")
     assert (tmp_path / "ours.csv").read_bytes() == _pandas_bytes(columns, ",", tmp_path / "p")
+
+
+def test_a_column_arrow_holds_in_several_chunks_is_written_as_one(tmp_path):
+    """A published part is a slice of DuckDB's Arrow result, which may cross its batches."""
+    texts = ['a "b"', "", "x,y", "z\nw", "plain", "=1"] * 5
+    chunked = pa.chunked_array([pa.array(texts[:7]), pa.array(texts[7:20]), pa.array(texts[20:])])
+    columns = {"n": [str(i) for i in range(30)],
+               "text": pd.Series(pd.arrays.ArrowStringArray(chunked), dtype="str")}
+    write_text_csv(columns, tmp_path / "ours.csv", ",")
+    assert (tmp_path / "ours.csv").read_bytes() == _pandas_bytes(
+        {"n": columns["n"], "text": texts}, ",", tmp_path / "p")
 
 
 def test_a_null_cell_is_refused_rather_than_written_as_an_empty_one(tmp_path):
