@@ -86,6 +86,13 @@ The session after (a machine about 8 % slower: the floors' best 7.3, 17.9 and 52
 peaks 1.79-1.85 GB, publish's): the trees' raw score added by numpy (LightGBM checks one lead
 in 16; score 18.6 s instead of 21.9 s), sheet rows stored as DuckDB makes their JSON (publish
 38.9 s instead of 42.4 s), talking points as Arrow lists (12.8 s instead of 15.5 s).
+The session after (the floor at a million 64.2 s, 52.6 s before on the same data: a slower
+machine), best of 3: at 100,000, 20.1 s and 1.40 GB against 7.1 s (2.8x), the empty day 7.7 s
+(1.1x); at 300,000, 38.4 s against 18.5 s (2.1x); at 1,000,000, 108.1 s and 1.88 GB against
+64.2 s (1.7x; peaks 1.86-1.88 GB, publish's). The session before's code, alternating with this
+one at a million: 122.0 / 118.7 s against 109.4 / 108.1 s: publish reads two chunks at a time
+and keeps money as Arrow decimals (36.2-38.3 s instead of 45.1-46.6 s), owners read through
+Arrow (8.9-9.3 s instead of 12.1-12.6 s).
 """
 
 from __future__ import annotations
