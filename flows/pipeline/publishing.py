@@ -7,10 +7,11 @@ then reads the sheet's rows in that order, READ_CHUNKS chunks of `settings.chunk
 time (in Arrow), and turns them into Python objects BATCH at a time: each such part is turned
 into sheet rows (scoring.sheet.sheet_part), appended to the file, kept in the warehouse (as
 JSON, staged, put in place at the end: a second thread makes and stores a chunk's rows while
-the next chunk is written) and offered to the rep pages, which keep each rep's first cards. What the step holds
-is the order (a temporary table), two reads in Arrow (one taken, one being read) and at most
-two chunks' rows in Python (one gathered, one being stored), not the day; DuckDB keeps to its
-share of settings.duckdb_memory_limit (duckdb_share), spilling beyond it beside the warehouse.
+the next chunk is written) and offered to the rep pages, which keep each rep's first cards.
+What the step holds is the order (a temporary table), two reads in Arrow (one taken, one being
+read) and at most two chunks' rows in Python (one gathered, one being stored), not the day;
+DuckDB keeps to its share of settings.duckdb_memory_limit (duckdb_share), spilling beyond it
+beside the warehouse.
 """
 
 from __future__ import annotations
