@@ -114,8 +114,8 @@ def json_ready(sheet: pd.DataFrame) -> pd.DataFrame:
 
 def decimal_texts(money: pd.Series) -> pa.Array:
     """Money held by Arrow (pd.ArrowDtype decimals) as text, null where missing: the digits
-    str() writes of the same Decimal (a DECIMAL's scale is at most a few places, where str()
-    never chooses an exponent)."""
+    str() writes of the same Decimal for a scale of at most six places, where str() never
+    chooses an exponent (the warehouse's amounts have two, its rates four)."""
     return pc.cast(pa.array(money.array), pa.string())
 
 

@@ -43,7 +43,7 @@ TOP = 10  # rows of the run's top-leads artifact
 BATCH = 10_000
 # chunks of settings.chunk_leads read at a time: each read joins its leads to the whole day's
 # tables (a read's leads are spread over the day by rank), so two at once halve those scans (at
-# a million leads: 61.5 s of CPU instead of 72.6 s, publish 35.8 s instead of 42.6 s)
+# a million leads: 61.5 s of CPU instead of 73.8 s, publish 35.8 s instead of 41.0 s)
 READ_CHUNKS = 2
 # a read's size in Arrow per lead (the sheet's text: talking points, reasons, offers; 1.7 KB
 # at the bench's million leads): the step holds two reads (one taken, one being read) beside
