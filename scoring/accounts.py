@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scoring.arrow_money import is_arrow_decimal
 from scoring.grades import GRADES
 
 _NO_VALUE = Decimal(-1)  # a lead without a quote sorts after every priced one of its grade
@@ -112,11 +113,12 @@ def _sorted_codes(texts: pd.Series) -> np.ndarray:
     ...     pd.Series(["L2", "L1", "L2"])).tolist()
     ([0, 1, 2], [1, 0, 1])
     """
-    values = pa.array(texts.astype("string").array)
+    texts = texts.astype("string")
+    values = pa.array(texts.array)
     if not values.null_count and (len(values) < 2 or pc.all(pc.less_equal(
             values[:-1], values[1:])).as_py()):
         return np.arange(len(values))
-    return pd.factorize(texts.astype("string"), sort=True, use_na_sentinel=False)[0]
+    return pd.factorize(texts, sort=True, use_na_sentinel=False)[0]
 
 
 def value_order(values: pd.Series) -> np.ndarray:
@@ -127,9 +129,9 @@ def value_order(values: pd.Series) -> np.ndarray:
     >>> value_order(pd.Series([Decimal("2.50"), None, Decimal("2.5"), Decimal("0")])).tolist()
     [2, 0, 2, 1]
     """
-    kind = values.dtype
-    if isinstance(kind, pd.ArrowDtype) and pa.types.is_decimal(kind.pyarrow_dtype):
-        exact = pa.array(values.array).fill_null(pa.scalar(_NO_VALUE, kind.pyarrow_dtype))
+    if is_arrow_decimal(values):
+        exact = pa.array(values.array).fill_null(pa.scalar(_NO_VALUE,
+                                                            values.dtype.pyarrow_dtype))
         return pc.rank(exact, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(
             np.int64)
     return pd.factorize(np.array([v if isinstance(v, Decimal) else _NO_VALUE

@@ -11,9 +11,8 @@ from decimal import Decimal
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from scoring.arrow_money import decimal_texts, is_arrow_decimal
 from scoring.sheet import SHEET_COLUMNS
 
 # Amounts as Decimal: expected value in the price book's reference currency (EUR), the others
@@ -98,8 +97,9 @@ def json_ready(sheet: pd.DataFrame) -> pd.DataFrame:
 
     >>> json_ready(pd.DataFrame({"acv": [Decimal("9.50"), None, float("nan")]}))["acv"].tolist()
     ['9.50', None, None]
-    >>> json_ready(arrow_decimals(pd.DataFrame({"acv": [Decimal("9.50"), None]})))["acv"
-    ...            ].tolist()
+    >>> import pyarrow as pa
+    >>> held = pd.Series([Decimal("9.50"), None], dtype=pd.ArrowDtype(pa.decimal128(18, 2)))
+    >>> json_ready(pd.DataFrame({"acv": held}))["acv"].tolist()
     ['9.50', <NA>]
     """
     text = {name: pd.Series([None if value is None or value is pd.NA or value != value
@@ -108,45 +108,8 @@ def json_ready(sheet: pd.DataFrame) -> pd.DataFrame:
             for name, column in sheet.items() if column.dtype == object}
     text.update({name: pd.Series(pd.arrays.ArrowExtensionArray(decimal_texts(column)),
                                  index=column.index)
-                 for name, column in sheet.items() if _arrow_decimal(column)})
+                 for name, column in sheet.items() if is_arrow_decimal(column)})
     return sheet.assign(**text) if text else sheet
-
-
-def decimal_texts(money: pd.Series) -> pa.Array:
-    """Money held by Arrow (pd.ArrowDtype decimals) as text, null where missing: the digits
-    str() writes of the same Decimal for a scale of at most six places, where str() never
-    chooses an exponent (the warehouse's amounts have two, its rates four)."""
-    return pc.cast(pa.array(money.array), pa.string())
-
-
-def arrow_decimals(sheet: pd.DataFrame) -> pd.DataFrame:
-    """`sheet` with its columns of Decimal money held by Arrow instead (pd.ArrowDtype, the
-    decimal type of their values): what a published part holds."""
-    return sheet.assign(**{
-        name: pd.Series(pd.arrays.ArrowExtensionArray(pa.array(column.tolist(),
-                                                               from_pandas=True)),
-                        index=column.index)
-        for name, column in sheet.items()
-        if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) == "decimal"})
-
-
-def decimal_objects(sheet: pd.DataFrame) -> pd.DataFrame:
-    """`sheet` with its money held by Arrow as Decimal objects again (None where missing), as
-    the rest of the sheet's readers (rep pages, XLSX, the run's artifact) take it.
-
-    >>> back = decimal_objects(arrow_decimals(pd.DataFrame({"acv": [Decimal("9.50"), None]})))
-    >>> back["acv"].tolist(), back["acv"].dtype
-    ([Decimal('9.50'), None], dtype('O'))
-    """
-    return sheet.assign(**{
-        name: pd.Series(column.to_numpy(dtype=object, na_value=None), index=column.index,
-                        dtype=object)
-        for name, column in sheet.items() if _arrow_decimal(column)})
-
-
-def _arrow_decimal(column: pd.Series) -> bool:
-    kind = column.dtype
-    return isinstance(kind, pd.ArrowDtype) and pa.types.is_decimal(kind.pyarrow_dtype)
 
 
 def _decimal(value: object) -> Decimal | None:

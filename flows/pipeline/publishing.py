@@ -32,8 +32,9 @@ from flows.pipeline.overlap import one_ahead, staged_behind
 from flows.settings import Settings
 from flows.sheets import files as sheet_files
 from flows.sheets.rep_pages import RepCards, write_rep_pages
+from scoring.arrow_money import decimal_objects
 from scoring.sheet import BULLET, DOWN, UP, order_leads, sheet_part
-from scoring.sheet_layout import STORED_ROWS, decimal_objects, json_ready
+from scoring.sheet_layout import STORED_ROWS, json_ready
 
 PLAYBOOK_STATS = "playbook_stats.csv"
 TOP = 10  # rows of the run's top-leads artifact

@@ -11,10 +11,9 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
-from scoring.sheet_layout import decimal_texts
+from scoring.arrow_money import decimal_texts, is_arrow_decimal
 from scoring.sheet_locale import headers
 
 DATE_FORMAT = {"en": "%Y-%m-%d", "fr": "%d/%m/%Y"}
@@ -62,8 +61,7 @@ def csv_columns(sheet: pd.DataFrame, locale: str) -> dict[str, pd.Series | list[
 def _column_text(values: pd.Series, locale: str) -> pd.Series | list[str]:
     """A column as CSV text (`cell_text` of each value): plain text columns as they are, whole
     numbers at once, floats once per distinct value, money and anything else cell by cell."""
-    if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_decimal(
-            values.dtype.pyarrow_dtype):  # money held by Arrow: its digits, written by Arrow
+    if is_arrow_decimal(values):  # money held by Arrow: its digits, written by Arrow
         texts = decimal_texts(values).fill_null("")
         return pd.Series(pc.replace_substring(texts, ".", ",") if locale == "fr" else texts,
                          index=values.index, dtype="str")

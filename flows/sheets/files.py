@@ -39,6 +39,7 @@ import xlsxwriter
 
 from flows.sheets.csv_cells import cell_text, csv_columns
 from flows.sheets.csv_table import write_header, write_rows
+from scoring.arrow_money import decimal_objects
 from scoring.rep_view import unquoted
 from scoring.sheet import FORMULA_PREFIXES, formula_like, neutralise
 from scoring.sheet_fit import (
@@ -54,7 +55,6 @@ from scoring.sheet_layout import (
     MONEY_COLUMNS,
     PERCENT_COLUMNS,
     WHOLE_COLUMNS,
-    decimal_objects,
 )
 from scoring.sheet_locale import (
     CURRENCY_SYMBOLS,

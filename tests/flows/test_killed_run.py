@@ -33,27 +33,26 @@ def _children(parent: int) -> list[int]:
     return found
 
 
-def _states(database: Path) -> list[str]:
+def _rows(database: Path, query: str) -> list[tuple]:
+    """The rows of `query` in Prefect's database, none while it or its schema is not there."""
     if not database.exists():
         return []
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as con:
         try:
-            return [s for (s,) in con.execute("SELECT state_type FROM flow_run ORDER BY created")]
+            return con.execute(query).fetchall()
         except sqlite3.OperationalError:  # the schema is not there yet
             return []
+
+
+def _states(database: Path) -> list[str]:
+    return [s for (s,) in _rows(database, "SELECT state_type FROM flow_run ORDER BY created")]
 
 
 def _tagged_running(database: Path, pid: int) -> bool:
     """Whether the database holds a Running flow run tagged with `pid`'s process tag: the tag
     comes from the run's on_running hook, a moment after Running is stored (a run killed in that
     moment has no tag, and waits for settings.stale_run_hours: tests/flows/test_stale_runs.py)."""
-    if not database.exists():
-        return False
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as con:
-        try:
-            rows = con.execute("SELECT tags FROM flow_run WHERE state_type = 'RUNNING'").fetchall()
-        except sqlite3.OperationalError:  # the schema is not there yet
-            return False
+    rows = _rows(database, "SELECT tags FROM flow_run WHERE state_type = 'RUNNING'")
     return any(f'"{PID_TAG}{pid}"' in (tags or "") for (tags,) in rows)
 
 

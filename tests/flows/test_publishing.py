@@ -3,6 +3,7 @@ the same file, the same rows kept, the same rep pages; and no part larger than a
 
 from __future__ import annotations
 
+import doctest
 import threading
 from datetime import date, datetime
 
@@ -334,3 +335,10 @@ def test_the_warehouse_writes_discount_and_approval_points_as_python_would(demo_
         "0.0", "0.1", "0.2", "0.3", "4.5", "4.5", "12.3", "12.4", "100.0", "100.0"]
     assert shown["approval"].iloc[3] is None and shown["approval"].iloc[-1] is None
     assert shown["discount"].iloc[-1] is None  # no quote
+
+
+def test_the_docstring_examples_of_the_publishing_run():
+    import flows.pipeline.publishing
+
+    result = doctest.testmod(flows.pipeline.publishing)
+    assert result.attempted >= 1 and result.failed == 0

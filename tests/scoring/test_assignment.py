@@ -3,6 +3,7 @@ territories file checked with errors that name the file, the line and the field.
 
 from __future__ import annotations
 
+import doctest
 import textwrap
 from pathlib import Path
 
@@ -216,3 +217,10 @@ def test_each_leads_chain_is_the_territory_choice_then_every_covering_rep_then_t
             assert row.chain[0] in covering and row.rule == "territory"
             assert row.chain == tuple(dict.fromkeys([row.chain[0], *covering, default]))
     assert prefs["chain"].map(len).nunique() > 3  # chains of many lengths were made
+
+
+def test_the_docstring_examples_of_the_assignment_run():
+    import scoring.assignment
+
+    result = doctest.testmod(scoring.assignment)
+    assert result.attempted >= 2 and result.failed == 0

@@ -8,8 +8,11 @@ from decimal import Decimal
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
+import scoring.arrow_money
 import scoring.sheet_layout
+from scoring.arrow_money import decimal_objects, is_arrow_decimal
 from scoring.sheet import SHEET_COLUMNS
 from scoring.sheet_layout import (
     DATE_COLUMNS,
@@ -18,8 +21,6 @@ from scoring.sheet_layout import (
     STORED_ROWS,
     WHOLE_COLUMNS,
     WRAPPED_COLUMNS,
-    arrow_decimals,
-    decimal_objects,
     json_ready,
     sheet_from_rows,
     sheet_rows_json,
@@ -117,8 +118,9 @@ def test_money_held_by_arrow_is_stored_as_the_same_json_as_its_decimals():
                           "discount": pd.Series([Decimal("12.3"), None, Decimal("0.0"),
                                                  Decimal("100.0"), Decimal("-4.5")],
                                                 dtype=object)})
-    held = arrow_decimals(sheet)
-    assert all(isinstance(held[c].dtype, pd.ArrowDtype) for c in ("acv", "discount"))
+    held = sheet.assign(acv=sheet["acv"].astype(pd.ArrowDtype(pa.decimal128(18, 2))),
+                        discount=sheet["discount"].astype(pd.ArrowDtype(pa.decimal128(18, 1))))
+    assert is_arrow_decimal(held["acv"]) and not is_arrow_decimal(sheet["acv"])
     con = duckdb.connect()
 
     def stored(frame: pd.DataFrame) -> list[tuple]:
@@ -136,3 +138,5 @@ def test_money_held_by_arrow_is_stored_as_the_same_json_as_its_decimals():
 def test_the_docstring_examples_of_the_sheet_layout_run():
     result = doctest.testmod(scoring.sheet_layout)
     assert result.attempted >= 4 and result.failed == 0
+    result = doctest.testmod(scoring.arrow_money)
+    assert result.attempted >= 3 and result.failed == 0

@@ -3,6 +3,7 @@ overflow to the next rep, the backlog, recycling and do-not-contact, each with i
 
 from __future__ import annotations
 
+import doctest
 import textwrap
 from datetime import date
 from decimal import Decimal
@@ -185,3 +186,10 @@ def test_once_every_list_is_full_each_account_still_gets_its_own_reason(tmp_path
     assert late == ["backlog: Sam Soft at capacity", "backlog: Otto Crm (CRM owner) at capacity",
                     "backlog: Dora Default at capacity", "backlog: Otto Crm at capacity",
                     "backlog: Dora Default at capacity"]  # Sam skipped: not worked
+
+
+def test_the_docstring_examples_of_the_lists_run():
+    import scoring.workload
+
+    result = doctest.testmod(scoring.workload)
+    assert result.attempted >= 1 and result.failed == 0
