@@ -95,7 +95,7 @@ def rank_accounts(scored: pd.DataFrame) -> pd.DataFrame:
     sheet = np.lexsort((contact, account_rank[accounts]))  # accounts in rank, primary first
     ranked = scored.take(sheet).reset_index(drop=True)
     placed = accounts[sheet]
-    ranked["account"] = pd.Series(np.asarray(account_names, dtype=object)[placed], dtype=object)
+    ranked["account"] = pd.Series(account_names.array.take(placed)).astype("str")  # no str each
     ranked["primary"] = contact[sheet] == 0
     ranked["account_rank"] = account_rank[placed]
     ranked["account_grade"] = scored["grade"].take(heads[placed]).reset_index(drop=True)

@@ -53,7 +53,7 @@ ARROW_BYTES_PER_LEAD = 1_700
 _UNITS = {"KB": 10**3, "MB": 10**6, "GB": 10**9, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30}
 # what sheet_order_table.sql keeps of the ranking, and makes each row's account contacts of
 ORDER_COLUMNS = ("lead_id", "rank", "account_rank", "primary", "move_note", "priority",
-                 "account", "first_name", "last_name", "title", "win_probability")
+                 "first_name", "last_name", "title", "win_probability")
 # what sheet_parts.sql puts before each reason and enriched fact, as scoring.sheet does
 LIST_MARKS = {"up": UP, "down": DOWN, "bullet": BULLET}
 # what Python's str.strip() strips (sheet_order_table.sql strips the same from a name)

@@ -8,13 +8,13 @@
 -- and last name joined by a space, stripped of the characters Python's str.strip() strips
 -- ($whitespace); the probability is printed as Python's f"{p * 100:.1f}" prints it. Made in
 -- DuckDB, under its memory limit, not as a million Python strings (0.4 GB and 6.7 s at a
--- million leads).
+-- million leads). An account is known by its account_rank (one per account), not by its key:
+-- the keys as Python objects cost more to register than the rest of the frame.
 CREATE OR REPLACE TEMP TABLE sheet_order AS
 WITH people AS (
     SELECT CAST(lead_id AS VARCHAR) AS lead_id, CAST(rank AS BIGINT) AS rank,
            CAST(account_rank AS BIGINT) AS account_rank, CAST("primary" AS BOOLEAN) AS "primary",
            CAST(move_note AS VARCHAR) AS move_note, CAST(priority AS VARCHAR) AS priority,
-           CAST(account AS VARCHAR) AS account,
            trim(coalesce(CAST(first_name AS VARCHAR), '') || ' '
                 || coalesce(CAST(last_name AS VARCHAR), ''), $whitespace) AS name,
            CASE WHEN coalesce(CAST(title AS VARCHAR), '') = '' THEN ''
@@ -23,21 +23,21 @@ WITH people AS (
     FROM _order
 ),
 others AS (
-    SELECT account, string_agg('• ' || name || role || chance, chr(10) ORDER BY rank) AS listed
+    SELECT account_rank, string_agg('• ' || name || role || chance, chr(10) ORDER BY rank) AS listed
     FROM people
     WHERE NOT "primary"
-    GROUP BY account
+    GROUP BY account_rank
 ),
 primaries AS (
-    SELECT account, arg_min(name, rank) AS primary_name
+    SELECT account_rank, arg_min(name, rank) AS primary_name
     FROM people
     WHERE "primary"
-    GROUP BY account
+    GROUP BY account_rank
 )
 SELECT p.lead_id, p.rank, p.account_rank, p."primary", p.move_note, p.priority,
        CASE WHEN p."primary" THEN coalesce(o.listed, '')
             ELSE 'primary: ' || coalesce(m.primary_name, 'nan') END AS account_contacts
 FROM people p
-LEFT JOIN others o USING (account)
-LEFT JOIN primaries m USING (account)
+LEFT JOIN others o USING (account_rank)
+LEFT JOIN primaries m USING (account_rank)
 ORDER BY p.rank
