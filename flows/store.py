@@ -275,13 +275,15 @@ def _first_present(column: pd.Series, head: int = 1024) -> object:
 
 
 def _texts(values: np.ndarray) -> np.ndarray:
-    """str() of each value (None stays None), made once per distinct object: a day's money is
-    mostly a few Decimal objects shared by many leads (one per price band)."""
+    """str() of each value (a missing one, None, NA or a float NaN, as None: NULL, never the
+    text 'nan'), made once per distinct object: a day's money is mostly a few Decimal objects
+    shared by many leads (one per price band)."""
     which, _ = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))
     first = np.empty(which.max(initial=-1) + 1, dtype=np.int64)
     first[which[::-1]] = np.arange(len(values))[::-1]  # each object's first row
     once = np.empty(len(first), dtype=object)
-    once[:] = [None if v is None else str(v) for v in values[first]]
+    once[:] = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+               for v in values[first]]
     return once[which]
 
 

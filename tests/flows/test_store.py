@@ -350,6 +350,22 @@ def test_each_amount_is_written_as_its_own_text_when_many_leads_share_the_object
     # amounts that only start after many missing ones (past the first rows looked at)
     late = pd.Series([None] * 3000 + [Decimal("2.50")], dtype=object)
     assert store.exact(pd.DataFrame({"acv": late}))["acv"].tolist()[-2:] == [None, "2.50"]
+
+
+def test_a_missing_amount_is_stored_as_null_however_pandas_marks_it(tmp_path):
+    from decimal import Decimal
+
+    # a float NaN or pd.NA beside Decimals (a column put together by pandas) is no amount:
+    # NULL, where its text 'nan' would fail the insert's cast
+    column = pd.Series([Decimal("9.50"), float("nan"), pd.NA, None] * 500, dtype=object)
+    assert store.exact(pd.DataFrame({"acv": column}))["acv"].tolist()[:4] == [
+        "9.50", None, None, None]
+    with store.opened(tmp_path / "w.duckdb") as con:
+        con.execute("CREATE TABLE t (acv DECIMAL(18, 2))")
+        con.register("_frame", store.exact(pd.DataFrame({"acv": column})))
+        con.execute("INSERT INTO t SELECT acv FROM _frame")
+        assert con.execute("SELECT acv FROM t LIMIT 4").fetchall() == [
+            (Decimal("9.50"),), (None,), (None,), (None,)]
     nothing = pd.Series([None] * 3000, dtype=object)
     assert store.exact(pd.DataFrame({"acv": nothing}))["acv"].tolist() == [None] * 3000
 
