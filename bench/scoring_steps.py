@@ -1,13 +1,16 @@
-"""Time the per-lead scoring steps against their version on git `main`, on the same leads:
-`.venv/bin/python bench/scoring_steps.py 100000 [talking_points|pricing|reasons ...]`.
+"""Time the per-lead scoring steps against their version at a git revision (`--base`, by
+default `main`; on main itself, name the commit to compare with), on the same leads:
+`.venv/bin/python bench/scoring_steps.py 100000 [talking_points|pricing|reasons ...]
+[--base REV]`.
 
 For each step prints seconds old vs new, the ratio, and whether the outputs are identical (the
-old module is `git show main:<path>` imported under another name, so nothing old stays in the
-package).
+old module is `git show <base>:<path>` imported under another name, so nothing old stays in
+the package).
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import subprocess
 import sys
@@ -31,10 +34,12 @@ from scoring.scorer import Scorer, score_leads
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL_SCORER = Scorer("model", "model bench", 300, 40, version="bench")
+BASE = {"ref": "main"}  # the revision the old modules come from (--base)
 
 
-def old_module(path: str, ref: str = "main"):
-    """The module at `path` as it is on `ref`, imported as `old_<name>`."""
+def old_module(path: str, ref: str | None = None):
+    """The module at `path` as it is on `ref` (default: --base), imported as `old_<name>`."""
+    ref = ref or BASE["ref"]
     source = subprocess.run(["git", "show", f"{ref}:{path}"], cwd=REPO, check=True,
                             capture_output=True, text=True).stdout
     folder = Path(tempfile.mkdtemp())
@@ -161,6 +166,13 @@ def score_leads_step(n: int) -> None:
 STEPS["score_leads"] = score_leads_step
 
 if __name__ == "__main__":
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    for chosen in sys.argv[2:] or list(STEPS):
-        STEPS[chosen](size)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("size", nargs="?", type=int, default=100_000, help="open leads")
+    parser.add_argument("steps", nargs="*", help=f"of {', '.join(STEPS)} (default: all)")
+    parser.add_argument("--base", default="main", help="git revision of the old modules")
+    args = parser.parse_args()
+    if unknown := sorted(set(args.steps) - set(STEPS)):
+        parser.error(f"no step named {', '.join(unknown)}")
+    BASE["ref"] = args.base
+    for chosen in args.steps or list(STEPS):
+        STEPS[chosen](args.size)
