@@ -93,6 +93,10 @@ machine), best of 3: at 100,000, 20.1 s and 1.40 GB against 7.1 s (2.8x), the em
 one at a million: 122.0 / 118.7 s against 109.4 / 108.1 s: publish reads two chunks at a time
 and keeps money as Arrow decimals (36.2-38.3 s instead of 45.1-46.6 s), owners read through
 Arrow (8.9-9.3 s instead of 12.1-12.6 s).
+The session after (a slower machine: the session before's code took 112.6-116.4 s at a million
+and 22.9-24.1 s at 100,000, alternating with this one), best of 3: at 100,000, 23.4 s against
+7.0 s (3.3x), the empty day 8.6 s (1.2x); at 300,000, 42.4 s against 18.5 s (2.3x); at
+1,000,000, 112.9 s and 1.84 GB against 66.2 s (1.7x); order_sheet 3.3-5.2 s instead of 5.3-7.0 s.
 """
 
 from __future__ import annotations
