@@ -9,7 +9,6 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 
-import duckdb
 import pandas as pd
 
 from scoring.arrow_money import decimal_texts, is_arrow_decimal
@@ -61,33 +60,10 @@ def sheet_from_rows(rows: Iterable[str]) -> pd.DataFrame:
 
 
 # The query that makes each row of a sheet registered as `_incoming` (json_ready) into its
-# stored form: its rank, lead_id and the whole row as one JSON object (sheet_rows_json).
+# stored form: its rank, lead_id and the whole row as one JSON object, made by DuckDB's to_json
+# (Python would make the same objects several times slower, and hold each row's 2 KB as a str
+# object); `sheet_from_rows` reads the objects back.
 STORED_ROWS = "SELECT rank, lead_id, to_json(_incoming) AS row FROM _incoming"
-
-
-def sheet_rows_json(con: duckdb.DuckDBPyConnection, sheet: pd.DataFrame) -> pd.Series:
-    """Each row of `sheet` as the JSON object `sheet_from_rows` reads back, made by DuckDB
-    (``to_json`` of the row): a text per row, in Arrow, indexed like `sheet`. Python would make
-    the same objects several times slower, and hold each row's 2 KB as a str object.
-
-    Columns of Python objects (Decimal money) are written as their text, exactly ("1879.20",
-    never a float); missing values are null; keys follow the columns' order. The publish step
-    stores the same JSON without fetching it (STORED_ROWS over `json_ready(sheet)`).
-
-    >>> rows = sheet_rows_json(duckdb.connect(),
-    ...                        pd.DataFrame({"rank": [1, 2], "acv": [Decimal("9.50"), None]}))
-    >>> rows.tolist()
-    ['{"rank":1,"acv":"9.50"}', '{"rank":2,"acv":null}']
-    """
-    view = f"_sheet_rows_json_{id(sheet):x}"
-    con.register(view, json_ready(sheet))
-    try:
-        # a scan of a registered frame keeps its rows' order (DuckDB's preserve_insertion_order)
-        rows = con.sql(f"SELECT to_json(r) AS row FROM {view} AS r").to_arrow_table()  # noqa: S608
-    finally:
-        con.unregister(view)
-    return pd.Series(pd.arrays.ArrowExtensionArray(rows.column("row")), index=sheet.index,
-                     name="row")
 
 
 def json_ready(sheet: pd.DataFrame) -> pd.DataFrame:

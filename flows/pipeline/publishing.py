@@ -127,7 +127,7 @@ def duckdb_share(limit: str, chunk_leads: int) -> str:
 
 def stored_rows(_writer, parts: list[pd.DataFrame]) -> pd.DataFrame:
     """`parts` as one frame that STORED_ROWS makes into sheet_rows (their rank, lead_id and each
-    row as JSON: scoring.sheet_layout.sheet_rows_json), made in the storing thread while the
+    row as JSON, as DuckDB's to_json makes it), made in the storing thread while the
     next parts are written: DuckDB makes the JSON as it inserts, never handing it to Python."""
     return pd.concat([json_ready(part) for part in parts], ignore_index=True)
 

@@ -23,7 +23,6 @@ from scoring.sheet_layout import (
     WRAPPED_COLUMNS,
     json_ready,
     sheet_from_rows,
-    sheet_rows_json,
     slug,
     split_by_owner,
 )
@@ -84,9 +83,20 @@ def _awkward_sheet() -> pd.DataFrame:
         "win_probability": [23.4, 0.0, 100.0, float("nan")]}, index=[7, 3, 5, 0])
 
 
+def _stored_rows(frame: pd.DataFrame) -> pd.Series:
+    """The JSON text the publish step stores of each row of `frame` (STORED_ROWS over
+    json_ready), indexed like `frame`: a scan of a registered frame keeps its rows' order."""
+    con = duckdb.connect()
+    con.register("_incoming", json_ready(frame))
+    stored = con.execute(STORED_ROWS).fetchall()
+    assert [(rank, lead) for rank, lead, _ in stored] == list(zip(
+        frame["rank"].astype(int), frame["lead_id"], strict=True))
+    return pd.Series([row for _, _, row in stored], index=frame.index, dtype=object)
+
+
 def test_rows_as_json_are_the_objects_pandas_would_write_and_come_back_the_same():
     sheet = _awkward_sheet()
-    rows = sheet_rows_json(duckdb.connect(), sheet)
+    rows = _stored_rows(sheet)
     expected = sheet.to_json(orient="records", lines=True, default_handler=str,
                              force_ascii=False).rstrip("\n").split("\n")  # not at U+2028
     assert rows.index.tolist() == [7, 3, 5, 0]
@@ -97,16 +107,7 @@ def test_rows_as_json_are_the_objects_pandas_would_write_and_come_back_the_same(
                                                 "tab\t\x01 😀 \u2028 é"]
     assert again["acv"].tolist()[::2] == [Decimal("1879.20"), Decimal("5")]
     assert str(again["acv"][3]) == "-0.00" and again["acv"][1] is None
-    assert sheet_rows_json(duckdb.connect(), sheet.head(0)).tolist() == []
-
-
-def test_the_stored_rows_query_makes_the_same_json_as_sheet_rows_json():
-    sheet, con = _awkward_sheet(), duckdb.connect()
-    con.register("_incoming", json_ready(sheet))
-    stored = con.execute(STORED_ROWS).fetchall()
-    assert stored == [(int(rank), lead, row) for rank, lead, row
-                      in zip(sheet["rank"], sheet["lead_id"], sheet_rows_json(con, sheet),
-                             strict=True)]
+    assert _stored_rows(sheet.head(0)).tolist() == []
 
 
 def test_money_held_by_arrow_is_stored_as_the_same_json_as_its_decimals():
@@ -121,17 +122,8 @@ def test_money_held_by_arrow_is_stored_as_the_same_json_as_its_decimals():
     held = sheet.assign(acv=sheet["acv"].astype(pd.ArrowDtype(pa.decimal128(18, 2))),
                         discount=sheet["discount"].astype(pd.ArrowDtype(pa.decimal128(18, 1))))
     assert is_arrow_decimal(held["acv"]) and not is_arrow_decimal(sheet["acv"])
-    con = duckdb.connect()
-
-    def stored(frame: pd.DataFrame) -> list[tuple]:
-        con.register("_incoming", json_ready(frame))
-        try:
-            return con.execute(STORED_ROWS).fetchall()
-        finally:
-            con.unregister("_incoming")
-
-    assert stored(held) == stored(sheet)
-    assert json.loads(stored(held)[0][2])["acv"] == "1879.20"
+    assert _stored_rows(held).tolist() == _stored_rows(sheet).tolist()
+    assert json.loads(_stored_rows(held)[0])["acv"] == "1879.20"
     pd.testing.assert_frame_equal(decimal_objects(held), sheet)
 
 
