@@ -350,6 +350,8 @@ def test_each_amount_is_written_as_its_own_text_when_many_leads_share_the_object
     # amounts that only start after many missing ones (past the first rows looked at)
     late = pd.Series([None] * 3000 + [Decimal("2.50")], dtype=object)
     assert store.exact(pd.DataFrame({"acv": late}))["acv"].tolist()[-2:] == [None, "2.50"]
+    nothing = pd.Series([None] * 3000, dtype=object)
+    assert store.exact(pd.DataFrame({"acv": nothing}))["acv"].tolist() == [None] * 3000
 
 
 def test_a_missing_amount_is_stored_as_null_however_pandas_marks_it(tmp_path):
@@ -366,8 +368,6 @@ def test_a_missing_amount_is_stored_as_null_however_pandas_marks_it(tmp_path):
         con.execute("INSERT INTO t SELECT acv FROM _frame")
         assert con.execute("SELECT acv FROM t LIMIT 4").fetchall() == [
             (Decimal("9.50"),), (None,), (None,), (None,)]
-    nothing = pd.Series([None] * 3000, dtype=object)
-    assert store.exact(pd.DataFrame({"acv": nothing}))["acv"].tolist() == [None] * 3000
 
 
 def test_duckdb_out_of_its_memory_limit_says_which_setting_to_raise(tmp_path):
