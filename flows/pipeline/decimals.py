@@ -8,14 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-MONEY = pa.decimal128(18, 2)  # the warehouse's money columns (flows/sql/schema.sql)
-
 
 def exact_decimals(kind: pa.DataType) -> pd.ArrowDtype | None:
     """A `types_mapper` for pyarrow's `to_pandas`: decimals stay Arrow decimals (exact, no
     Decimal object per cell); every other type converts as it would.
 
-    >>> exact_decimals(MONEY), exact_decimals(pa.float64()) is None
+    >>> exact_decimals(pa.decimal128(18, 2)), exact_decimals(pa.float64()) is None
     (decimal128(18, 2)[pyarrow], True)
     """
     return pd.ArrowDtype(kind) if pa.types.is_decimal(kind) else None
