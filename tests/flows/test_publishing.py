@@ -342,3 +342,10 @@ def test_the_docstring_examples_of_the_publishing_run():
 
     result = doctest.testmod(flows.pipeline.publishing)
     assert result.attempted >= 1 and result.failed == 0
+
+
+def test_the_docstring_examples_of_the_exact_decimals_run():
+    import flows.pipeline.decimals
+
+    result = doctest.testmod(flows.pipeline.decimals)
+    assert result.attempted >= 1 and result.failed == 0
