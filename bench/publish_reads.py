@@ -23,16 +23,13 @@ which is the 2 GB goal's margin at a million leads (issue 14).
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-RUN_DATE = date(2026, 11, 27)  # bench/daily.py's day
+from daily import REPO, RUN_DATE, environment
 
 
 def reads(limit: str | None, count: int) -> None:
@@ -84,8 +81,7 @@ def main() -> None:
         return
     if not (args.home / "data" / "warehouse").exists():
         parser.error(f"{args.home} has no warehouse: set it up with bench/daily.py --keep")
-    env = {**os.environ, "LEADPILOT_HOME": str(args.home.resolve()),
-           "LEADPILOT_TODAY": RUN_DATE.isoformat()}
+    env = environment(args.home.resolve())
     for limit in ["", *args.limit]:
         subprocess.run([sys.executable, __file__, str(args.home), "--reads", str(args.reads),
                         "--one", limit], env=env, check=True)
