@@ -58,10 +58,9 @@ def write_rows(out: BinaryIO, columns: Mapping[str, Sequence[str]], sep: str = "
     for start in range(0, rows, ROWS_PER_CHUNK):
         cells = [_quoted(v.slice(start, ROWS_PER_CHUNK), sep, len(values) == 1)
                  for v in values]
-        lines = pc.binary_join_element_wise(*cells, pa.scalar(sep, pa.large_string()))
-        lines = pc.binary_join_element_wise(  # each line ends with the terminator
-            lines, _EMPTY, pa.scalar(lineterminator, pa.large_string()))
-        out.write(_bytes(lines))
+        cells[-1] = pc.binary_join_element_wise(  # the last cell ends the line: one copy of
+            cells[-1], _EMPTY, pa.scalar(lineterminator, pa.large_string()))  # it, not all
+        out.write(_bytes(pc.binary_join_element_wise(*cells, pa.scalar(sep, pa.large_string()))))
 
 
 def _one_array(cells: Sequence[str]) -> pa.Array:
