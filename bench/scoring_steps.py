@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import yaml
 
 from bench.scoring_inputs import open_leads, priced_leads, scored_features
@@ -71,9 +72,24 @@ def _report(step: str, n: int, old: Callable[[], object], new: Callable[[], obje
 
 
 def identical(old: pd.DataFrame, new: pd.DataFrame) -> bool:
-    """Same index, columns, dtypes and values, Decimals to the last printed digit."""
+    """Same index, columns, dtypes and values, Decimals to the last printed digit (lists
+    compared as Python lists, whether a column holds them as objects or as Arrow lists)."""
+    old, new = python_lists(old), python_lists(new)
     return (old.index.equals(new.index) and old.dtypes.equals(new.dtypes)
             and old.equals(new) and old.astype(str).equals(new.astype(str)))
+
+
+def python_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each Arrow list column as an object column of Python lists (as str() and
+    to_csv print them: Arrow's own text of a list is numpy's)."""
+    lists = {name: pd.Series(column.tolist(), index=column.index, dtype=object)
+             for name, column in frame.items() if _is_list(column.dtype)}
+    return frame.assign(**lists) if lists else frame
+
+
+def _is_list(dtype) -> bool:
+    return isinstance(dtype, pd.ArrowDtype) and (pa.types.is_list(dtype.pyarrow_dtype)
+                                                 or pa.types.is_large_list(dtype.pyarrow_dtype))
 
 
 def talking_points_step(n: int) -> None:

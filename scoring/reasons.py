@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from jinja2 import StrictUndefined, Template, TemplateError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -130,9 +131,10 @@ def explain(
 
     Returns:
         A DataFrame with the index of `features` and list[str] columns `reasons_positive` and
-        `reasons_negative`. Contributions below MIN_CONTRIBUTION in absolute value are ignored,
-        and so are those of an empty or "unknown" value: "company age unknown" tells a rep
-        nothing to act on, so it is never a reason, up or down; the next strongest is shown.
+        `reasons_negative` (Arrow lists: an element reads as a Python list). Contributions
+        below MIN_CONTRIBUTION in absolute value are ignored, and so are those of an empty or
+        "unknown" value: "company age unknown" tells a rep nothing to act on, so it is never a
+        reason, up or down; the next strongest is shown.
 
     Raises:
         ValueError: on a shape mismatch, a missing feature column, misaligned or unsupported
@@ -164,24 +166,26 @@ def explain(
 
 def _phrased(phrase: _Phraser, scores: np.ndarray, n: int, sign: str, lang_codes: np.ndarray,
              lang_names: pd.Index, codes: np.ndarray, distinct_values: list[list]
-             ) -> list[list[str]]:
+             ) -> pd.api.extensions.ExtensionArray:
     """Each lead's n strongest reasons of one sign, each phrase rendered once per distinct
-    (language, feature, value); a value is formatted only when some lead shows it."""
+    (language, feature, value); a value is formatted only when some lead shows it. An Arrow
+    list column (an element reads as a Python list), made of the kept phrases in a few array
+    operations: a Python list per lead cost more than the rest of the reasons."""
     order, keep = _strongest(scores, n)  # strongest first, so the kept ones come first
     width = codes.max(initial=0) + 1
     keys = (lang_codes[:, None] * len(FEATURE_NAMES) + order) * width + np.take_along_axis(
         codes, order, axis=1)
-    distinct, which = np.unique(keys[keep], return_inverse=True)
+    distinct, which = np.unique(keys[keep], return_inverse=True)  # the kept, row after row
     lang, rest = np.divmod(distinct, len(FEATURE_NAMES) * width)
     texts = [phrase.text(lang_names[la], FEATURE_NAMES[j], sign,
                          phrase.value(j, v, distinct_values))
              for la, j, v in zip(lang.tolist(), *np.divmod(rest, width), strict=True)]
-    table = np.full(order.shape, None, dtype=object)
-    table[keep] = np.asarray(texts, dtype=object)[which] if texts else None
-    rows, counts = table.tolist(), keep.sum(axis=1)  # a full row (most) is already right
-    for row in np.flatnonzero(counts < table.shape[1]).tolist():
-        rows[row] = rows[row][:counts[row]]
-    return rows
+    # a row keeps its first reasons (its scores are sorted): its list is its kept ones in order
+    offsets = np.concatenate([[0], np.cumsum(keep.sum(axis=1))])
+    lists = pa.LargeListArray.from_arrays(
+        pa.array(offsets, pa.int64()),
+        pa.array(texts, pa.large_string()).take(pa.array(which.reshape(-1), pa.int64())))
+    return pd.arrays.ArrowExtensionArray(lists)
 
 
 def _distinct_values(features: pd.DataFrame) -> tuple[np.ndarray, list[list], np.ndarray]:

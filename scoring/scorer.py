@@ -188,8 +188,8 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
         "model_version": scorer.model_version,
         "win_probability": scored["win_probability"].to_numpy(),
         "grade": grade(scored["win_probability"].to_numpy(), grade_bands).to_numpy(),
-        "reasons_positive": scored["reasons_positive"].to_numpy(),
-        "reasons_negative": scored["reasons_negative"].to_numpy(),
+        "reasons_positive": scored["reasons_positive"].array,  # Arrow lists stay Arrow's
+        "reasons_negative": scored["reasons_negative"].array,
         "scored_by": scorer.label,
         "contributions": texts,
         "movement": movement.to_numpy(),
