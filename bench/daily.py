@@ -97,6 +97,12 @@ The session after (a slower machine: the session before's code took 112.6-116.4 
 and 22.9-24.1 s at 100,000, alternating with this one), best of 3: at 100,000, 23.4 s against
 7.0 s (3.3x), the empty day 8.6 s (1.2x); at 300,000, 42.4 s against 18.5 s (2.3x); at
 1,000,000, 112.9 s and 1.84 GB against 66.2 s (1.7x); order_sheet 3.3-5.2 s instead of 5.3-7.0 s.
+The session after (a quicker machine, new bench homes), best of 3: at 100,000, 16.4 s against
+5.6 s (2.9x), the empty day 7.6 s (1.4x); at 1,000,000, 85.1 s and 1.93 GB against 47.4 s (1.8x).
+The session after, best of 3: at 100,000, 16.5 s and 1.38 GB against 5.7 s (2.9x), the empty day
+7.2 s (1.3x); at 1,000,000, 80.2 s and 1.83 GB against 42.8-46.0 s (1.9x of the best rounds;
+peaks 1.82-1.83 GB): reasons as Arrow lists, not a Python list per lead (score 12.2 s instead
+of 15.9-17.3 s).
 """
 
 from __future__ import annotations
