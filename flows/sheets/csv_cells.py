@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from scoring.arrow_money import decimal_texts, is_arrow_decimal
@@ -73,13 +74,19 @@ def _column_text(values: pd.Series, locale: str) -> pd.Series | list[str]:
                  for v in values.tolist()]
         return [t.replace(".", ",") for t in texts] if locale == "fr" else texts
     if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
-        return [str(v) for v in values.tolist()]
+        # Arrow writes a whole number's digits as str() does, not a Python string per cell
+        return _text_column(pc.cast(pa.array(values.to_numpy()), pa.large_string()), values)
     if values.dtype == np.float64:  # by bit pattern: -0.0 and 0.0 stay apart
         bits, where = np.unique(values.to_numpy().view(np.int64), return_inverse=True)
-        texts = np.array([_float_text(v, locale) for v in bits.view(np.float64).tolist()],
-                         dtype=object)
-        return texts[where.ravel()].tolist()
+        texts = pa.array([_float_text(v, locale) for v in bits.view(np.float64).tolist()],
+                         pa.large_string())
+        return _text_column(texts.take(pa.array(where.ravel())), values)
     return [cell_text(v, locale) for v in values.tolist()]
+
+
+def _text_column(texts: pa.Array, like: pd.Series) -> pd.Series:
+    """`texts` (Arrow text, one per cell of `like`) as a text column on `like`'s index."""
+    return pd.Series(texts, index=like.index, dtype="str")
 
 
 def _plain(value: Decimal) -> str:
