@@ -51,6 +51,16 @@ class Columns:
                 values = once[raw]
                 # the codes by value too, from the distinct values: no row's text hashed again
                 self._codes[name, VALUE] = _factorise(once)[raw]
+            elif column is not None and _numbers(column.dtype):
+                # numbers too: each distinct one converted once (floats told apart by their
+                # bits, as _factorise tells them), not a Python object made per row
+                numbers = column.to_numpy()
+                floats = numbers.dtype == np.float64
+                raw, distinct = pd.factorize(numbers.view(np.int64) if floats else numbers)
+                once = _objects(self._convert(pd.Series(
+                    distinct.view(np.float64) if floats else distinct, dtype=column.dtype)))
+                values = once[raw]
+                self._codes[name, VALUE] = _factorise(once)[raw]
             elif column is not None:
                 values = _objects(self._convert(column))
             self._values[name] = values
@@ -127,6 +137,11 @@ def per_group(function: Callable[[dict], object], names: Iterable[str], columns:
     contexts = ([dict(zip(names, values, strict=True)) for values in zip(*picked, strict=True)]
                 if names else [{} for _ in firsts])
     return _objects([function(context) for context in contexts]), inverse
+
+
+def _numbers(dtype) -> bool:
+    """A numpy column of whole numbers, booleans or float64 (no missing value but NaN)."""
+    return isinstance(dtype, np.dtype) and (dtype.kind in "biu" or dtype == np.float64)
 
 
 def _objects(values: list) -> np.ndarray:

@@ -48,3 +48,26 @@ def test_a_function_runs_once_per_distinct_text_as_read():
     out = per_distinct(said, ["s", "empty"], columns, np.arange(600))
     assert out[:6].tolist() == ["a/None", "a/None", "None/None", "b/None", "None/None", "a/None"]
     assert len(calls) == 3
+
+
+def _nan_as_none(column: pd.Series) -> list:
+    return [None if isinstance(v, float) and v != v else v for v in column.tolist()]
+
+
+def test_numbers_read_as_each_row_converted_alone_though_converted_once_per_distinct_value():
+    frame = pd.DataFrame({
+        "f": [0.0, -0.0, np.nan, 2.5, 0.0, np.nan, 2.5, 1e-300],
+        "i": [3, 3, -1, 0, 7, 3, 0, -1],
+        "b": [True, False, True, True, False, False, True, True],
+    })
+    for convert in (_nan_as_none, list):
+        columns = Columns(frame, convert)
+        for name in frame.columns:
+            each = np.empty(len(frame), dtype=object)
+            each[:] = convert(frame[name])  # every row converted, as before
+            values = columns.values(name)
+            assert [(type(v), repr(v)) for v in values] == [(type(v), repr(v)) for v in each]
+            assert _partition(columns.codes(name)) == _partition(_factorise(each))
+    # 0.0 and -0.0 print apart: two groups; the two NaN rows one, read as None
+    assert _partition(Columns(frame, _nan_as_none).codes("f")) == [[0, 4], [1], [2, 5], [3, 6],
+                                                                    [7]]
