@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 import scoring.scorer as pure
+from features.columns import FEATURE_NAMES
 from flows import store
 from flows.editable_files import load_yaml
 from flows.models import registry
@@ -59,6 +60,10 @@ class Chunk:
     features: pd.DataFrame
     previous: pd.DataFrame
 
+
+# what scoring.scorer.score_leads reads of a lead's stored features (the model's, the rules'
+# and the reasons' are FEATURE_NAMES; the language comes from the country)
+SCORED_COLUMNS = ("lead_id", "country", *FEATURE_NAMES)
 
 # Scores each chunk of an iterable (read lazily: take the next only when there is room) and
 # gives back its rows, chunk after chunk in the same order.
@@ -111,7 +116,7 @@ def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
 def read_chunks(con, run_date: date, starts: list[str]) -> Iterator[Chunk]:
     """Each chunk of `run_date` that `starts` begins, read from the warehouse when asked for."""
     for bounds in store.chunk_bounds(starts):
-        yield Chunk(load_features(con, run_date, **bounds),
+        yield Chunk(load_features(con, run_date, **bounds, columns=SCORED_COLUMNS),
                     con.execute(store.sql("previous_scores", __package__),
                                 {"run_date": run_date, **bounds}).df())
 
