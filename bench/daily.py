@@ -99,10 +99,11 @@ and 22.9-24.1 s at 100,000, alternating with this one), best of 3: at 100,000, 2
 1,000,000, 112.9 s and 1.84 GB against 66.2 s (1.7x); order_sheet 3.3-5.2 s instead of 5.3-7.0 s.
 The session after (a quicker machine, new bench homes), best of 3: at 100,000, 16.4 s against
 5.6 s (2.9x), the empty day 7.6 s (1.4x); at 1,000,000, 85.1 s and 1.93 GB against 47.4 s (1.8x).
-The session after, best of 3: at 100,000, 16.5 s and 1.38 GB against 5.7 s (2.9x), the empty day
-7.2 s (1.3x); at 1,000,000, 80.2 s and 1.83 GB against 42.8-46.0 s (1.9x of the best rounds;
-peaks 1.82-1.83 GB): reasons as Arrow lists, not a Python list per lead (score 12.2 s instead
-of 15.9-17.3 s).
+The session after, best of 3: at 100,000, 15.1 s and 1.37 GB against 5.6 s (2.7x), the empty day
+6.9 s (1.2x); at 1,000,000, 73.2 s and 1.84 GB against 41.0 s (1.8x; the session before's code
+85.8 s against 41.6 s in the same hour): reasons as Arrow lists, fewer Python objects per lead
+in the contributions, talking points, prices and CSV cells, and the scores read 25 of the 68
+stored feature columns (score 10.9 s instead of 15.9 s, talking points 8.9 s instead of 10.7 s).
 """
 
 from __future__ import annotations
