@@ -102,7 +102,7 @@ The session after (a quicker machine, new bench homes), best of 3: at 100,000, 1
 The session after, best of 3: at 100,000, 15.1 s and 1.37 GB against 5.6 s (2.7x), the empty day
 6.9 s (1.2x); at 1,000,000, 73.2 s and 1.84 GB against 41.0 s (1.8x; the session before's code
 85.8 s against 41.6 s in the same hour): reasons as Arrow lists, fewer Python objects per lead
-in the contributions, talking points, prices and CSV cells, and the scores read 25 of the 68
+in the contributions, talking points, prices and CSV cells, and the scores read 24 of the 68
 stored feature columns (score 10.9 s instead of 15.9 s, talking points 8.9 s instead of 10.7 s).
 """
 

@@ -77,7 +77,7 @@ def load_features(con, run_date: date, first: str = "", after: str | None = None
     """The stored feature rows of `run_date`, one per lead in lead_id order: lead_id, as_of,
     every feature and the context columns, in one columnar query (no per-lead decoding). With
     `first` and `after`, only the leads from `first` up to (not including) `after`: a chunk.
-    With `columns`, only those (DuckDB reads no other: the scores need 25 of the 68).
+    With `columns`, only those (DuckDB reads no other: the scores need 24 of the 68).
 
     Numbers are float64 (NaN when unknown), timestamps datetime64[us], text str (also where no
     lead has a value), and each lead's `enriched_facts` a list, as the talking points' templates
