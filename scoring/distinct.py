@@ -47,24 +47,26 @@ class Columns:
             values = np.full(len(self), None, dtype=object)
             if column is not None and isinstance(column.dtype, pd.StringDtype):
                 raw, distinct = pd.factorize(column)  # empty as -1: the None appended last
-                once = _objects([*self._convert(pd.Series(distinct)), None])
-                values = once[raw]
-                # the codes by value too, from the distinct values: no row's text hashed again
-                self._codes[name, VALUE] = _factorise(once)[raw]
+                values = self._once(name, raw, [*self._convert(pd.Series(distinct)), None])
             elif column is not None and _numbers(column.dtype):
-                # numbers too: each distinct one converted once (floats told apart by their
-                # bits, as _factorise tells them), not a Python object made per row
+                # numbers too (floats told apart by their bits, as _factorise tells them)
                 numbers = column.to_numpy()
                 floats = numbers.dtype == np.float64
                 raw, distinct = pd.factorize(numbers.view(np.int64) if floats else numbers)
-                once = _objects(self._convert(pd.Series(
+                values = self._once(name, raw, self._convert(pd.Series(
                     distinct.view(np.float64) if floats else distinct, dtype=column.dtype)))
-                values = once[raw]
-                self._codes[name, VALUE] = _factorise(once)[raw]
             elif column is not None:
                 values = _objects(self._convert(column))
             self._values[name] = values
         return self._values[name]
+
+    def _once(self, name: str, raw: np.ndarray, converted: list) -> np.ndarray:
+        """Each row's value of `name`, from its distinct values converted once (`converted`,
+        numbered as `raw` numbers the rows), and the column's codes by value from them too:
+        no Python object made per row, no row's value hashed again."""
+        once = _objects(converted)
+        self._codes[name, VALUE] = _factorise(once)[raw]
+        return once[raw]
 
     def take(self, name: str, rows: np.ndarray) -> np.ndarray:
         """The Python values of some rows (a date-time column is only converted there)."""
