@@ -64,8 +64,8 @@ def _column_text(values: pd.Series, locale: str) -> pd.Series | list[str]:
     numbers at once, floats once per distinct value, money and anything else cell by cell."""
     if is_arrow_decimal(values):  # money held by Arrow: its digits, written by Arrow
         texts = decimal_texts(values).fill_null("")
-        return pd.Series(pc.replace_substring(texts, ".", ",") if locale == "fr" else texts,
-                         index=values.index, dtype="str")
+        return _text_column(pc.replace_substring(texts, ".", ",") if locale == "fr" else texts,
+                            values)
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind in ("string", "empty"):
         return values.astype("str").fillna("")  # Arrow-backed: handed to Arrow as it is
