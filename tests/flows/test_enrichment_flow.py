@@ -78,7 +78,11 @@ def test_with_30_percent_faulty_requests_the_flow_completes_and_scores_every_ope
                                                                 "clearbit"))
     sent = sum(first["summary"][p]["http_requests"] for p in ("registry", "website",
                                                                "clearbit"))
-    assert sent == len(first["hits"]) > requested  # the faults were retried
+    assert sent > requested  # the faults were retried
+    # every request the server saw was counted; a request the client gave up on (0.5 s) before
+    # the server read it is counted but never seen, as many as a busy machine makes (the exact
+    # count is test_http_fetch's and test_enrichment_http's, without a clock in the way)
+    assert 0 < len(first["hits"]) <= sent
     assert first["summary"]["failed_leads"] > 0 and first["failed"]
     print(f"30 % faults: {requested} lookups, {sent} HTTP requests, "
           f"{len(first['failed'])} lookups failed after retries "
