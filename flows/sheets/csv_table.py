@@ -77,44 +77,53 @@ def _quoted_one(text: str, sep: str, alone: bool) -> str:
 
 
 def _quoted(values: pa.Array, sep: str, alone: bool) -> pa.Array:
-    """Each cell as the csv module writes it; `alone`: the row's only cell, quoted if empty."""
-    special = _holding(values, (sep, '"', "\r", "\n"))
+    """Each cell as the csv module writes it; `alone`: the row's only cell, quoted if empty.
+    Only what needs it is copied: the double quotes are doubled in a column that holds one, and
+    a column whose every cell needs quotes (the sheet's multi-line text) is quoted whole."""
+    special, quotes = _holding(values, ('"', sep, "\r", "\n"))
     if alone:
         special |= np.diff(cell_offsets(values)) == 0
     if not special.any():
         return values
+    if quotes:
+        values = pc.replace_substring(values, '"', '""')
     quote = pa.scalar('"', pa.large_string())
-    doubled = pc.replace_substring(values, '"', '""')
-    return pc.if_else(pa.array(special), pc.binary_join_element_wise(quote, doubled, quote,
-                                                                      _EMPTY), values)
+    wrapped = pc.binary_join_element_wise(quote, values, quote, _EMPTY)
+    return wrapped if special.all() else pc.if_else(pa.array(special), wrapped, values)
 
 
-def _holding(values: pa.Array, chars: tuple[str, ...]) -> np.ndarray:
-    """Whether each cell (large_string, no null) holds any of `chars`.
+def _holding(values: pa.Array, chars: tuple[str, ...]) -> tuple[np.ndarray, bool]:
+    """Whether each cell (large_string, no null) holds any of `chars`, and whether any cell
+    holds the first of them.
 
     ASCII characters are looked for in the column's UTF-8 bytes with numpy (an ASCII byte is
     never part of another character): three times quicker than Arrow's regex, which stays the
     way for any other separator.
 
-    >>> _holding(pa.array(["a,b", "é", "", 'x"'], pa.large_string()).slice(1), (",", '"'))
-    array([False, False,  True])
+    >>> _holding(pa.array(["a,b", "é", "", 'x"'], pa.large_string()).slice(1), ('"', ","))
+    (array([False, False,  True]), True)
+    >>> _holding(pa.array(["a,b", "é"], pa.large_string()), ('"', ",", "§"))
+    (array([ True, False]), False)
     """
     if not all(len(c) == 1 and c.isascii() for c in chars):
         pattern = "|".join(re.escape(c) for c in chars)
-        return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+        return (pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False),
+                pc.any(pc.match_substring(values, chars[0])).as_py() or False)
     ends = cell_offsets(values)
     if ends[-1] == ends[0]:  # no text at all (the data buffer may be missing)
-        return np.zeros(len(values), dtype=bool)
+        return np.zeros(len(values), dtype=bool), False
     text = np.frombuffer(values.buffers()[2], dtype=np.uint8, count=int(ends[-1]))[ends[0]:]
     found = text == ord(chars[0])
+    first = bool(found.any())
+    more = np.empty_like(found) if len(chars) > 1 else None  # one buffer, not one per char
     for char in chars[1:]:
-        found |= text == ord(char)
+        found |= np.equal(text, ord(char), out=more)
     at = np.flatnonzero(found)  # where the characters are, in the text of the cells
     if not len(at):
-        return np.zeros(len(values), dtype=bool)
+        return np.zeros(len(values), dtype=bool), first
     ends = ends - ends[0]
-    first = np.minimum(np.searchsorted(at, ends[:-1]), len(at) - 1)  # first at or after a start
-    return (at[first] >= ends[:-1]) & (at[first] < ends[1:])
+    after = np.minimum(np.searchsorted(at, ends[:-1]), len(at) - 1)  # first at or after a start
+    return (at[after] >= ends[:-1]) & (at[after] < ends[1:]), first
 
 
 def _bytes(lines: pa.Array) -> memoryview:

@@ -56,3 +56,18 @@ def test_a_column_arrow_holds_in_several_chunks_is_written_as_one(tmp_path):
 def test_a_null_cell_is_refused_rather_than_written_as_an_empty_one(tmp_path):
     with pytest.raises(ValueError, match="null"):
         write_text_csv({"a": ["x", None]}, tmp_path / "t.csv")
+
+
+@pytest.mark.parametrize("sep", [",", "§"])
+def test_columns_whose_every_cell_needs_quotes_are_written_as_pandas_writes_them(tmp_path, sep):
+    """The sheet's multi-line columns are quoted whole; their double quotes still doubled."""
+    columns = {"n": ["1", "2", "3"], "lines": ["a\nb", "c\r\nd", f"e{sep}"],
+               "said": ['a "b"\n', '"', 'x\ny"'], "last": ["x\n", "\n", '""']}
+    write_text_csv(columns, tmp_path / "ours.csv", sep)
+    assert (tmp_path / "ours.csv").read_bytes() == _pandas_bytes(columns, sep, tmp_path / "p")
+
+
+def test_a_lone_column_of_empty_cells_is_quoted_in_every_row(tmp_path):
+    columns = {"a": ["", ""]}
+    write_text_csv(columns, tmp_path / "ours.csv")
+    assert (tmp_path / "ours.csv").read_bytes() == _pandas_bytes(columns, ",", tmp_path / "p")
