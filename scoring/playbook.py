@@ -116,6 +116,26 @@ def compile_points(playbook: Mapping) -> list[Point]:
     return sorted(points, key=lambda point: -point.priority)  # stable: file order breaks ties
 
 
+def fields_read(playbook: dict, columns: Iterable[str] = ()) -> frozenset[str] | None:
+    """The lead fields the entries of `playbook` read (their conditions, dates and texts: all
+    that scoring.talking_points hands them), when it passes `check_playbook` with `columns`;
+    None when it does not, so that its problems are reported where they always are.
+
+    >>> sorted(fields_read({"points": [{"id": "p", "when": "employees > 50", "priority": 1,
+    ...     "source": "CRM", "text": {"en": "{{ company }}", "fr": "{{ company }} !"}}]}))
+    ['company', 'employees']
+    >>> fields_read({"points": []}) is None
+    True
+    """
+    if check_playbook(playbook, columns):
+        return None
+    names: set[str] = set()
+    for point in compile_points(playbook):
+        names |= point.when_names | point.date_names
+        names = names.union(*point.text_names.values())
+    return frozenset(names)
+
+
 @lru_cache(maxsize=2048)
 def _names(source: str, expression: bool) -> frozenset[str]:
     """The lead's fields a template or expression reads."""

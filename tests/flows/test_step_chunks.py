@@ -105,3 +105,66 @@ def test_the_memory_limit_must_be_a_size_duckdb_reads():
     with pytest.raises(ValidationError, match="duckdb_memory_limit"):
         Settings(duckdb_memory_limit="lots")
     assert Settings(duckdb_memory_limit="512MB").duckdb_memory_limit == "512MB"
+
+
+def _with_point(settings, tmp_path, point: str):
+    """`settings` with the demo playbook and one more point, first in priority."""
+    playbook = tmp_path / "playbook.yaml"
+    text = (settings.path(settings.playbook)).read_text(encoding="utf-8")
+    playbook.write_text(text.replace("points:\n", "points:\n" + point, 1), encoding="utf-8")
+    return settings.model_copy(update={"playbook": playbook})
+
+
+def test_talking_points_read_only_the_stored_columns_their_playbook_reads(
+        stepped, monkeypatch, tmp_path):
+    """Columns the templates never see are not read (the enriched facts' lists, e-mail, phone,
+    names), one a template reads is, even outside LEAD_COLUMNS: the same rows as reading every
+    column."""
+    settings, counts, _, points = stepped
+    custom = _with_point(settings, tmp_path, """  - id: their_site
+    when: company_domain is not none
+    source: "companies · website"
+    priority: 1000
+    text:
+      en: "Their site is {{ company_domain }}."
+      fr: "Leur site est {{ company_domain }}."
+""")
+    read = steps.load_features
+    columns: list[list[str]] = []
+
+    def recorded(con, run_date, **bounds):
+        frame = read(con, run_date, **bounds)
+        columns.append(list(frame.columns))
+        return frame
+
+    monkeypatch.setattr(steps, "load_features", recorded)
+    try:
+        assert steps.talking_points(custom, ANCHOR) == counts[1]
+        projected = _stored(custom, "talking_points")
+        assert "company_domain" in columns[0] and "lead_id" in columns[0]
+        assert not {"enriched_facts", "email", "phone", "first_name"} & set(columns[0])
+        assert projected["points"].map(lambda p: p[0].startswith("Their site is ")).any()
+        monkeypatch.setattr(steps, "_read_by", lambda *_: None)  # every stored column
+        assert steps.talking_points(custom, ANCHOR) == counts[1]
+        assert "enriched_facts" in columns[-1]
+        pd.testing.assert_frame_equal(_stored(custom, "talking_points"), projected)
+    finally:
+        monkeypatch.undo()
+        steps.talking_points(settings, ANCHOR)  # the module's rows again
+    pd.testing.assert_frame_equal(_stored(settings, "talking_points"), points)
+
+
+def test_a_playbook_with_problems_is_reported_as_it_is_without_the_projection(
+        stepped, tmp_path):
+    settings, _, _, points = stepped
+    broken = _with_point(settings, tmp_path, """  - id: nowhere
+    when: no_such_field > 1
+    source: "nowhere"
+    priority: 1000
+    text:
+      en: "Never."
+      fr: "Jamais."
+""")
+    with pytest.raises(ValueError, match="playbook has problems: .*no_such_field"):
+        steps.talking_points(broken, ANCHOR)
+    pd.testing.assert_frame_equal(_stored(settings, "talking_points"), points)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import doctest
 import re
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
+import scoring.playbook
+from scoring.playbook import fields_read
 from scoring.reasons import LANGUAGES
 from scoring.talking_points import LEAD_COLUMNS, check_playbook, pick_points, suggest
 
@@ -315,3 +318,19 @@ def test_each_condition_runs_once_per_distinct_combination_of_the_fields_it_read
     pairs = generated[["events_7d", "seniority"]].drop_duplicates()
     # `is none` only tells an empty value apart: two evaluations, not one per timestamp
     assert len(checks) == len(pairs) + 2 + 3
+
+
+def test_the_fields_a_playbook_reads_are_every_name_its_points_use(playbook, leads):
+    """What the talking-points step reads of the stored features: a lead cut to these fields
+    (the others absent, so None) gets the same points."""
+    read = fields_read(playbook, leads.columns)
+    assert {"demo_requests_90d", "last_event_at", "last_event_type", "company"} <= read
+    assert not {"lead_id", "first_name", "enriched_facts"} & read
+    cut = leads[[c for c in leads.columns if c in read]]
+    languages = pd.Series("en", index=leads.index)
+    pd.testing.assert_frame_equal(pick_points(cut, playbook, languages),
+                                  pick_points(leads, playbook, languages))
+    broken = copy.deepcopy(playbook)
+    broken["points"][0]["when"] = "no_such_field > 1"
+    assert fields_read(broken, leads.columns) is None
+    assert doctest.testmod(scoring.playbook).failed == 0
