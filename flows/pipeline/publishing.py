@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -81,8 +82,11 @@ def publish(settings: Settings, run_date: date) -> Published:
     cards, top, leads = RepCards(), [], 0
     with store.opened(settings.path(settings.warehouse),
                       duckdb_share(settings.duckdb_memory_limit, settings.chunk_leads)) as con:
-        stats = playbook_stats(con)
-        order_sheet(con, run_date, settings.move_days)
+        with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats") as side,
+              con.cursor() as reader):  # counted by DuckDB while Python ranks the day
+            counted = side.submit(playbook_stats, reader)
+            order_sheet(con, run_date, settings.move_days)
+            stats = counted.result()
         with (sheet_files.sheet_writer(path, settings.sheet_format, settings.sheet_locale
                                        ) as write,  # `con` keeps the order; another cursor
               staged_behind(con, "sheet_rows", run_date, stored_rows, STORED_ROWS) as keep,
