@@ -193,3 +193,39 @@ def test_the_docstring_examples_of_the_lists_run():
 
     result = doctest.testmod(scoring.workload)
     assert result.attempted >= 1 and result.failed == 0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_accounts_placed_at_once_when_the_lists_are_full_get_what_one_by_one_gives(
+        tmp_path, monkeypatch, seed):
+    """Once every list is full, the accounts whose contacts are all reachable and none held
+    unworked are placed together; the lists are those of placing every account in turn."""
+    import random
+
+    import scoring.workload as workload
+
+    chance = random.Random(seed)
+    kinds = [(None, "FR", "software"), ("005xx0000000001", "FR", "software"),
+             (None, "FR", "retail"), (None, "DE", "software"), ("Nobody", "IT", None),
+             (None, None, None)]
+    rows = [(f"L{i:03d}", f"C{chance.randrange(90):02d}", chance.random(), "10",
+             *chance.choice(kinds)) for i in range(300)]
+    stale = [chance.random() < 0.1 for _ in rows]
+    leads = _leads(*rows).assign(
+        holder=[chance.choice(["Sam Soft", "Otto Crm", "Dora Default"]) if s else None
+                for s in stale],
+        held_since=pd.to_datetime(["2026-11-01" if s else None for s in stale]),
+        worked=False,
+        do_not_contact=["opted out" if chance.random() < 0.1 else "" for _ in rows])
+    at_once = _fill(leads, _territories(tmp_path))
+
+    def one_by_one(order, edges, dnc, stale, choices, place, number, out):
+        for start, end in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+            place(order[start:end].tolist())
+
+    monkeypatch.setattr(workload, "_place_when_full", one_by_one)
+    pd.testing.assert_frame_equal(at_once, _fill(leads, _territories(tmp_path)))
+    assert (at_once["rule"] == "backlog").sum() > 200  # most were placed once lists were full
+    held = [lead for lead, s in zip(leads["lead_id"], stale, strict=True) if s]
+    assert (at_once["rule"] == "do_not_contact").any()  # and accounts placed one by one:
+    assert (at_once.loc[held, "rule"] == "backlog").any()  # held ones, once lists were full
