@@ -260,8 +260,10 @@ def preferences(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
         "crm_unknown": (crm.notna().to_numpy() & (rep_index < 0)),
         "chain": chains,
         "rule": np.where(ties > 0, "territory", "default"),
-        "country_code": country.to_numpy(dtype=object, na_value=None),
-        "industry_key": industry.to_numpy(dtype=object, na_value=None),
+        # Python values (None where missing) kept as they are, not made text again
+        "country_code": pd.Series(country.to_numpy(dtype=object, na_value=None), dtype=object),
+        "industry_key": pd.Series(industry.to_numpy(dtype=object, na_value=None),
+                                  dtype=object),
     })
 
 

@@ -217,6 +217,11 @@ def test_each_leads_chain_is_the_territory_choice_then_every_covering_rep_then_t
             assert row.chain[0] in covering and row.rule == "territory"
             assert row.chain == tuple(dict.fromkeys([row.chain[0], *covering, default]))
     assert prefs["chain"].map(len).nunique() > 3  # chains of many lengths were made
+    # a missing country or industry is None, so the leads' preferences compare equal (the
+    # lists are worked out once per distinct preference); NaN would never equal itself
+    missing = leads["country"].isna().to_numpy()
+    assert missing.any() and all(v is None for v in prefs["country_code"][missing])
+    assert all(v is None for v in prefs["industry_key"][leads["industry"].isna().to_numpy()])
 
 
 def test_the_docstring_examples_of_the_assignment_run():
