@@ -294,6 +294,15 @@ def _compile(source: str) -> Template:
     return _ENV.from_string(source)
 
 
+@lru_cache(maxsize=2048)
+def _variables(source: str) -> frozenset[str]:
+    """The variables a template reads; TemplateError when it does not compile. Cached: the
+    phrases are checked again for each chunk of leads (at a million, 20 chunks of 216
+    templates parsed twice each took 0.7 s)."""
+    _compile(source)
+    return frozenset(meta.find_undeclared_variables(_ENV.parse(source)))
+
+
 def _check_block(where: str, block: object, lang: str) -> list[str]:
     if not isinstance(block, Mapping):
         return [f"{where}: missing"]
@@ -324,8 +333,7 @@ def _check_template(where: str, source: object) -> list[str]:
     if not isinstance(source, str) or not source.strip():
         return [f"{where}: missing"]
     try:
-        _compile(source)
-        names = meta.find_undeclared_variables(_ENV.parse(source))
+        names = _variables(source)
     except TemplateError as error:
         return [f"{where}: does not compile: {error}"]
     unknown = sorted(names - _VARIABLES - set(_ENV.globals))
