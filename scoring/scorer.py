@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from features.columns import FEATURE_NAMES, FEATURES
 from features.point_in_time import model_matrix
@@ -177,7 +179,7 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
     scored["scored_by"] = scorer.label
     today = scored.set_axis(pd.Index(features["lead_id"], name="lead_id"))
     languages.index = today.index
-    seen = previous_scores[previous_scores["lead_id"].isin(features["lead_id"])]
+    seen = previous_scores[_among(previous_scores["lead_id"], features["lead_id"])]
     movement = describe(today, _previous(seen), _labels(reason_phrases), languages,
                         features[list(FEATURE_NAMES)].set_axis(today.index),
                         None if kept is None else kept.set_axis(today.index),
@@ -265,6 +267,19 @@ def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping, languages:
         "reasons_negative": reasons["reasons_negative"],
         "contributions": as_json(raw, kept),
     }, index=features.index), kept
+
+
+def _among(ids: pd.Series, others: pd.Series) -> np.ndarray:
+    """Whether each of `ids` is one of `others`, by Arrow's hash set: Series.isin of text held
+    by Arrow made a pyarrow scalar of each of `others` (0.3 s per 50,000 leads).
+
+    >>> _among(pd.Series(["L1", "L2", None]), pd.Series(["L2", "L3"], dtype="str")).tolist()
+    [False, True, False]
+    """
+    text = pa.large_string()
+    return pc.is_in(pa.array(ids, from_pandas=True).cast(text),
+                    value_set=pa.array(others, from_pandas=True).cast(text)).to_numpy(
+        zero_copy_only=False)
 
 
 def _previous(stored: pd.DataFrame) -> pd.DataFrame:

@@ -60,3 +60,43 @@ def test_drift_is_measured_for_every_feature_and_the_score(demo_env):
     lines = model_scoring.summary_lines({"scoring": {"scored_by": "model x"}, "drift": found})
     if found["drifted"]:
         assert "drift warning" in lines[1] and found["drifted"][0] in lines[1]
+
+
+def test_yesterday_s_scores_are_read_with_only_what_the_movement_needs(
+        demo_env, tmp_path, monkeypatch):
+    """The previous scores come with the model's features only, not every stored column: the
+    same movement as reading them all."""
+    from flows.models import chunks
+
+    settings = demo_env[0]
+    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
+    local = settings.model_copy(update={"warehouse": tmp_path / "w.duckdb"})
+    scorer = model_scoring.choose_scorer(local, datetime(2026, 11, 27, 6))
+    tomorrow = ANCHOR + timedelta(days=1)
+    for day in (ANCHOR, tomorrow):
+        steps.features(local, day)
+    model_scoring.score(local, ANCHOR, scorer)
+
+    def scored(columns: tuple[str, ...]) -> tuple[list, set]:
+        read, seen = chunks.read_chunks, set()
+
+        def recorded(con, run_date, starts):
+            for chunk in read(con, run_date, starts):
+                seen.update(chunk.previous.columns)
+                yield chunk
+
+        monkeypatch.setattr(chunks, "PREVIOUS_COLUMNS", columns)
+        monkeypatch.setattr(chunks, "read_chunks", recorded)
+        model_scoring.score(local, tomorrow, scorer)
+        with store.opened(local.warehouse) as con:
+            return con.execute("SELECT * EXCLUDE (movement), movement FROM scores "
+                               "WHERE run_date = ? ORDER BY lead_id",
+                               [tomorrow]).fetchall(), seen
+
+    projected, read = scored(chunks.PREVIOUS_COLUMNS)
+    with store.opened(local.warehouse) as con:
+        every = tuple(con.sql(store.sql("previous_scores", "flows.models"), params={
+            "run_date": tomorrow, "first": "", "after": None}).columns)
+    whole, read_whole = scored(every)
+    assert read == set(chunks.PREVIOUS_COLUMNS) and {"email", "enriched_facts"} <= read_whole
+    assert projected == whole and any(row[-1] not in ("±0", "new") for row in whole)
