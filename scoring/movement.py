@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 STEADY = "±0"
 NEW = "new"
@@ -30,7 +32,8 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
              labels: Mapping[str, Mapping[str, str]], languages: pd.Series,
              values: pd.DataFrame | None = None,
              contributions: pd.DataFrame | None = None,
-             before_values: pd.DataFrame | None = None) -> pd.Series:
+             before_values: pd.DataFrame | None = None,
+             before_contributions: pd.DataFrame | None = None) -> pd.Series:
     """One short text per lead of `today`: "▲ +12: <feature> <before> → <now>", "±0" or "new".
 
     Args:
@@ -44,6 +47,8 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
             `today["values"]` and `today["contributions"]` when given.
         before_values: the earlier values as columns (indexed by lead_id like `before`), read
             in place of `before["values"]` when given: only the moved leads' cells are read.
+        before_contributions: the earlier contributions as columns (`contribution_columns`,
+            indexed like `before`), read in place of `before["contributions"]` when given.
     """
     out = pd.Series(NEW, index=today.index, dtype=object)
     common = today.index.intersection(before.index)
@@ -65,7 +70,9 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
     rows = np.flatnonzero((change != 0) & ~switched)
     causes = _causes(_dicts(now["contributions"], rows) if contributions is None
                      else contributions.loc[common].iloc[rows],
-                     _dicts(then["contributions"], rows), np.where(change[rows] > 0, 1, -1))
+                     _dicts(then["contributions"], rows) if before_contributions is None
+                     else before_contributions.reindex(common[rows]),
+                     np.where(change[rows] > 0, 1, -1))
     langs = languages.reindex(common).to_numpy(dtype=object)
     earlier = _earlier(then, before_values, common)
     today_values = _objects(now["values"]) if values is None else values.loc[common]
@@ -95,24 +102,54 @@ def _earlier(then: pd.DataFrame, columns: pd.DataFrame | None, common: pd.Index)
                                   if feature in aligned else [None] * len(rows))
 
 
-def _causes(today: list[Mapping] | pd.DataFrame, before: list[Mapping],
+def _causes(today: list[Mapping] | pd.DataFrame, before: list[Mapping] | pd.DataFrame,
             signs: np.ndarray) -> list[str | None]:
     """Per lead, the feature whose contribution moved most in the direction `signs` (else the
     one that moved most), or None when nothing moved: one matrix over every feature named (a
     feature a lead lacks moves by 0, so it never changes that lead's pick)."""
-    named = today.columns if isinstance(today, pd.DataFrame) else (
-        name for found in today for name in found)
-    names = sorted({*named, *(name for found in before for name in found)})
+    names = sorted({*_named(today), *_named(before)})
     if not names:
         return [None] * len(today)
-    now = (today.reindex(columns=names, fill_value=0.0).to_numpy(dtype=float)
-           if isinstance(today, pd.DataFrame) else _dense(today, names))
-    moves = now - _dense(before, names)
+    moves = _matrix(today, names) - _matrix(before, names)
     aligned = np.where(np.sign(moves) == signs[:, None], np.abs(moves), -1.0)
     pick = np.where(aligned.max(axis=1) > 0, np.argmax(aligned, axis=1),
                     np.argmax(np.abs(moves), axis=1))
     moved = np.any(np.abs(moves) > 1e-9, axis=1)
     return [names[j] if m else None for j, m in zip(pick.tolist(), moved.tolist(), strict=True)]
+
+
+def _named(found: list[Mapping] | pd.DataFrame):
+    return found.columns if isinstance(found, pd.DataFrame) else (
+        name for each in found for name in each)
+
+
+def _matrix(found: list[Mapping] | pd.DataFrame, names: list[str]) -> np.ndarray:
+    if isinstance(found, pd.DataFrame):
+        return found.reindex(columns=names, fill_value=0.0).fillna(0.0).to_numpy(dtype=float)
+    return _dense(found, names)
+
+
+def contribution_columns(names: pd.Series, values: pd.Series) -> pd.DataFrame:
+    """Each lead's contributions as columns (0.0 where it has none), from two lists per lead
+    in the same order, feature names and values (DuckDB's map_keys and map_values of its
+    stored JSON; a missing list is none): no dict made per lead. Indexed like `names`.
+
+    >>> import pyarrow as pa
+    >>> lists = lambda rows, kind: pd.Series(pd.arrays.ArrowExtensionArray(pa.array(
+    ...     rows, pa.list_(kind))))
+    >>> contribution_columns(lists([["a", "b"], None, ["b"]], pa.string()),
+    ...                      lists([[0.5, -1.0], None, [2.0]], pa.float64())).to_dict("list")
+    {'a': [0.5, 0.0, 0.0], 'b': [-1.0, 0.0, 2.0]}
+    """
+    keys, numbers = (pa.chunked_array(pa.array(column, from_pandas=True)).combine_chunks()
+                     for column in (names, values))
+    counts = pc.fill_null(pc.list_value_length(keys), 0).to_numpy(zero_copy_only=False)
+    coded = pc.list_flatten(keys).dictionary_encode()  # numbered by Arrow: no str per name
+    matrix = np.zeros((len(keys), len(coded.dictionary)))
+    matrix[np.repeat(np.arange(len(keys)), counts),
+           coded.indices.to_numpy(zero_copy_only=False)] = pc.list_flatten(numbers).to_numpy(
+        zero_copy_only=False)
+    return pd.DataFrame(matrix, index=names.index, columns=coded.dictionary.to_pylist())
 
 
 def _dense(found: list[Mapping], names: list[str]) -> np.ndarray:

@@ -27,7 +27,7 @@ from features.point_in_time import model_matrix
 from scoring.contributions import as_json, rounded
 from scoring.drift import drifted, psi_of_counts
 from scoring.grades import GradeBands, grade
-from scoring.movement import describe
+from scoring.movement import contribution_columns, describe
 from scoring.reasons import explain, languages_for
 from scoring.rules import RuleBook, score_by_rules
 
@@ -147,7 +147,8 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
             FEATURES column.
         scorer: From `choose_scorer`, trained if it needed training.
         previous_scores: The last earlier run's scores (lead_id, win_probability, scored_by,
-            contributions as JSON text, and a column per feature), for the movement column.
+            contributions as JSON text or as two lists per lead, contribution_names and
+            contribution_values, and a column per feature), for the movement column.
         grade_bands: The grade cut-offs (data/grades.yaml).
         reason_phrases: The parsed reason phrases (data/reasons.yaml).
         rules: The parsed rule book; needed when the rules score.
@@ -180,11 +181,14 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
     today = scored.set_axis(pd.Index(features["lead_id"], name="lead_id"))
     languages.index = today.index
     seen = previous_scores[_among(previous_scores["lead_id"], features["lead_id"])]
+    ids = pd.Index(seen["lead_id"], name="lead_id")
     movement = describe(today, _previous(seen), _labels(reason_phrases), languages,
                         features[list(FEATURE_NAMES)].set_axis(today.index),
                         None if kept is None else kept.set_axis(today.index),
-                        seen[[n for n in FEATURE_NAMES if n in seen]].set_axis(
-                            pd.Index(seen["lead_id"], name="lead_id")))
+                        seen[[n for n in FEATURE_NAMES if n in seen]].set_axis(ids),
+                        contribution_columns(seen["contribution_names"],
+                                             seen["contribution_values"]).set_axis(ids)
+                        if "contribution_names" in seen else None)
     return pd.DataFrame({
         "lead_id": features["lead_id"].to_numpy(),
         "model_version": scorer.model_version,
@@ -289,7 +293,8 @@ def _previous(stored: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "win_probability": stored["win_probability"].to_numpy(),
         "scored_by": stored["scored_by"].fillna("").to_numpy(),
-        "contributions": stored["contributions"].to_numpy(dtype=object),  # parsed if moved
+        "contributions": (stored["contributions"].to_numpy(dtype=object)  # parsed if moved
+                          if "contributions" in stored else None),  # else given as columns
     }, index=pd.Index(stored["lead_id"], name="lead_id"))
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 import scoring.scorer as pure
 from features.columns import FEATURE_NAMES
@@ -66,8 +67,10 @@ class Chunk:
 # and the reasons' are FEATURE_NAMES; the language comes from the country)
 SCORED_COLUMNS = ("lead_id", "country", *FEATURE_NAMES)
 # what it reads of the last earlier run's scores, for the movement: not every stored feature
-# (at a million leads, 65 of them made into Python objects took most of the step's reading)
-PREVIOUS_COLUMNS = ("lead_id", "win_probability", "scored_by", "contributions", *FEATURE_NAMES)
+# (at a million leads, 65 of them made into Python objects took most of the step's reading),
+# and the contributions as DuckDB parsed them (two lists a lead), not their JSON text
+PREVIOUS_COLUMNS = ("lead_id", "win_probability", "scored_by", "contribution_names",
+                    "contribution_values", *FEATURE_NAMES)
 
 # Scores each chunk of an iterable (read lazily: take the next only when there is room) and
 # gives back its rows, chunk after chunk in the same order.
@@ -123,7 +126,14 @@ def read_chunks(con, run_date: date, starts: list[str]) -> Iterator[Chunk]:
         yield Chunk(load_features(con, run_date, **bounds, columns=SCORED_COLUMNS),
                     con.sql(store.sql("previous_scores", __package__),
                             params={"run_date": run_date, **bounds}).select(
-                        *map(duckdb.ColumnExpression, PREVIOUS_COLUMNS)).df())
+                        *map(duckdb.ColumnExpression, PREVIOUS_COLUMNS)).to_arrow_table(
+                    ).to_pandas(types_mapper=_lists_kept))
+
+
+def _lists_kept(kind: pa.DataType) -> pd.ArrowDtype | None:
+    """A list column stays Arrow's (no Python list or array per lead); the rest as pandas'."""
+    return pd.ArrowDtype(kind) if pa.types.is_list(kind) or pa.types.is_large_list(kind) \
+        else None
 
 
 def rule_book(settings: Settings) -> RuleBook:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import json
+import random
 
-from scoring.movement import NEW, STEADY, describe
+import pandas as pd
+import pyarrow as pa
+
+from scoring.movement import NEW, STEADY, contribution_columns, describe
 
 LABELS = {"en": {"pricing_views_7d": "Pricing page views in 7 days", "events_7d": "Activities"},
           "fr": {"pricing_views_7d": "Vues de la page tarifs (7 j)", "events_7d": "Activités"}}
@@ -44,3 +48,41 @@ def test_the_change_names_the_feature_whose_contribution_moved_most():
     languages["L1"] = "fr"
     assert describe(today, before, LABELS, languages)["L1"] == (
         "▲ +12: Vues de la page tarifs (7 j) 0 → 2")
+
+
+def _lists(rows: list, kind) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(rows, pa.list_(kind))))
+
+
+def test_earlier_contributions_given_as_columns_move_leads_as_their_json_does():
+    """The score step hands yesterday's contributions as two lists a lead (read by DuckDB),
+    made into columns: each lead's movement is the one their JSON text gives."""
+    chance = random.Random(3)
+    names = ["events_7d", "pricing_views_7d", "seniority", "old_feature"]
+    leads = [f"L{i}" for i in range(400)]
+
+    def contributions(i: int) -> dict:
+        kept = chance.sample(names, chance.randint(0, len(names)))
+        return {name: round(chance.uniform(-1, 1), chance.choice([1, 4])) for name in kept}
+
+    before_rows = {lead: {"win_probability": chance.random(), "scored_by": "model v1",
+                          "contributions": json.dumps(contributions(i)),
+                          "values": {}} for i, lead in enumerate(leads)}
+    before_rows["L0"]["contributions"] = None  # a run that kept none
+    before = _scores(before_rows)
+    today = _scores({lead: {"win_probability": chance.random(), "scored_by": "model v1",
+                            "contributions": contributions(i), "values": {}}
+                     for i, lead in enumerate(leads)})
+    parsed = [json.loads(text) if isinstance(text, str) else None
+              for text in before["contributions"]]
+    columns = contribution_columns(
+        _lists([list(p) if p is not None else None for p in parsed], pa.string()),
+        _lists([[float(v) for v in p.values()] if p is not None else None for p in parsed],
+               pa.float64())).set_axis(before.index)
+    languages = pd.Series("en", index=today.index)
+    from_json = describe(today, before, LABELS, languages)
+    from_columns = describe(today, before.assign(contributions=None), LABELS, languages,
+                            before_contributions=columns)
+    assert from_columns.tolist() == from_json.tolist()
+    assert from_json.str.contains(": ").sum() > 300  # most leads moved, a cause named
+    assert from_json.str.endswith(": old_feature").any()  # a feature only yesterday had
