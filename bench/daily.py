@@ -119,7 +119,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -140,11 +140,11 @@ ORDER BY t.start_time
 FLOW = "SELECT start_time, end_time FROM flow_run ORDER BY created DESC LIMIT 1"
 
 
-def environment(home: Path) -> dict[str, str]:
+def environment(home: Path, day: date = RUN_DATE) -> dict[str, str]:
     """A user's environment: leadpilot's home and day, no Prefect server of our own."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("LEADPILOT_", "PREFECT_"))}
-    return {**env, "LEADPILOT_HOME": str(home), "LEADPILOT_TODAY": RUN_DATE.isoformat()}
+    return {**env, "LEADPILOT_HOME": str(home), "LEADPILOT_TODAY": day.isoformat()}
 
 
 def _wrapped(command: list[str]) -> list[str]:
@@ -235,6 +235,11 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="Set up in DIR and keep it (else a temp dir).")
+    parser.add_argument("--second-day", action="store_true",
+                        help=f"Time the day after {RUN_DATE} (the floor's too), as every "
+                             "morning after the first is: yesterday's scores give each lead's "
+                             "movement, yesterday's lists the holders. The set-up's day is "
+                             "run once more first, untimed, so that it is yesterday.")
     parser.add_argument("--prefect-server", action="store_true",
                         help="Run against a running `prefect server start` (as scheduled runs "
                              "do: schedules need one), started before the rounds, untimed.")
@@ -244,12 +249,19 @@ def main() -> None:
         if not (home / "data" / "warehouse").exists():
             print(f"set-up: `leadpilot demo --open-leads {args.leads}` "
                   f"{set_up(home, args.leads):.1f} s", flush=True)
+        day = RUN_DATE
+        if args.second_day:
+            day = RUN_DATE + timedelta(days=1)
+            seconds, _, _ = measure([str(LEADPILOT), "run", "--top", "1"],
+                                    environment(home), home)
+            print(f"{RUN_DATE} run again as yesterday: {seconds:.1f} s (not timed in the "
+                  f"rounds, which run {day})", flush=True)
         if args.prefect_server:
             with running_server(home) as api_url:
                 print(f"Prefect server: {api_url} (started before the rounds, not timed)")
-                report(home, args.repeat, {"PREFECT_API_URL": api_url})
+                report(home, args.repeat, {"PREFECT_API_URL": api_url}, day)
         else:
-            report(home, args.repeat)
+            report(home, args.repeat, day=day)
     finally:
         if args.keep is None:
             shutil.rmtree(home, ignore_errors=True)
@@ -266,11 +278,12 @@ def running_server(home: Path) -> Iterator[str]:
         yield api_url
 
 
-def report(home: Path, repeat: int, extra: dict[str, str] | None = None) -> None:
-    env = {**environment(home), **(extra or {})}
+def report(home: Path, repeat: int, extra: dict[str, str] | None = None,
+           day: date = RUN_DATE) -> None:
+    env = {**environment(home, day), **(extra or {})}
     warehouse = home / "data" / "warehouse" / "leadpilot.duckdb"
     floor_cmd = [sys.executable, str(REPO / "bench" / "daily_floor.py"), str(warehouse),
-                 RUN_DATE.isoformat(), str(home / "floor.csv")]
+                 day.isoformat(), str(home / "floor.csv")]
     # any migration the code brings is applied here, not in the first timed run
     measure([str(LEADPILOT), "models"], env, home)
     runs, floors, empties, breakdowns = [], [], [], []
@@ -287,7 +300,7 @@ def report(home: Path, repeat: int, extra: dict[str, str] | None = None) -> None
               f"a day without open leads {empties[-1]:.1f} s", flush=True)
     best_run, best_floor = min(runs), min(floors)
     rows = json.loads(printed.strip().splitlines()[-1])["rows"]
-    print(f"\n{rows} open leads, best of {repeat}:")
+    print(f"\n{rows} open leads on {day}, best of {repeat}:")
     print(f"  leadpilot run  {best_run[0]:7.1f} s  peak RSS {max(r for _, r in runs):6.0f} MB")
     print(f"  floor          {best_floor[0]:7.1f} s  peak RSS {max(r for _, r in floors):6.0f} MB")
     print(f"  ratio          {best_run[0] / best_floor[0]:7.1f}x")
