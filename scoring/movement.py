@@ -68,10 +68,8 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
     texts[switched] = [f"{head}: now {a} (was {b})" for head, a, b in zip(
         texts[switched], now_by[switched], then_by[switched], strict=True)]
     rows = np.flatnonzero((change != 0) & ~switched)
-    causes = _causes(_dicts(now["contributions"], rows) if contributions is None
-                     else contributions.loc[common].iloc[rows],
-                     _dicts(then["contributions"], rows) if before_contributions is None
-                     else before_contributions.reindex(common[rows]),
+    causes = _causes(_of_rows(now, contributions, common[rows], rows),
+                     _of_rows(then, before_contributions, common[rows], rows),
                      np.where(change[rows] > 0, 1, -1))
     langs = languages.reindex(common).to_numpy(dtype=object)
     earlier = _earlier(then, before_values, common)
@@ -89,6 +87,13 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
                         else f"{texts[i]}: {label}")
     out[common] = texts
     return out
+
+
+def _of_rows(scores: pd.DataFrame, columns: pd.DataFrame | None, leads: pd.Index,
+             rows: np.ndarray) -> list[Mapping] | pd.DataFrame:
+    """The contributions of `leads` (`rows` of `scores`): their columns when given, else
+    each one's dict (its JSON text parsed)."""
+    return _dicts(scores["contributions"], rows) if columns is None else columns.reindex(leads)
 
 
 def _earlier(then: pd.DataFrame, columns: pd.DataFrame | None, common: pd.Index):

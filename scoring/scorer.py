@@ -180,15 +180,7 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
     scored["scored_by"] = scorer.label
     today = scored.set_axis(pd.Index(features["lead_id"], name="lead_id"))
     languages.index = today.index
-    seen = previous_scores[_among(previous_scores["lead_id"], features["lead_id"])]
-    ids = pd.Index(seen["lead_id"], name="lead_id")
-    movement = describe(today, _previous(seen), _labels(reason_phrases), languages,
-                        features[list(FEATURE_NAMES)].set_axis(today.index),
-                        None if kept is None else kept.set_axis(today.index),
-                        seen[[n for n in FEATURE_NAMES if n in seen]].set_axis(ids),
-                        contribution_columns(seen["contribution_names"],
-                                             seen["contribution_values"]).set_axis(ids)
-                        if "contribution_names" in seen else None)
+    movement = _movement(today, previous_scores, features, kept, reason_phrases, languages)
     return pd.DataFrame({
         "lead_id": features["lead_id"].to_numpy(),
         "model_version": scorer.model_version,
@@ -271,6 +263,21 @@ def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping, languages:
         "reasons_negative": reasons["reasons_negative"],
         "contributions": as_json(raw, kept),
     }, index=features.index), kept
+
+
+def _movement(today: pd.DataFrame, previous_scores: pd.DataFrame, features: pd.DataFrame,
+              kept: pd.DataFrame | None, phrases: Mapping, languages: pd.Series) -> pd.Series:
+    """scoring.movement.describe of today's scores (indexed by lead_id) against the previous
+    ones of the same leads, their contributions as columns when given as two lists."""
+    seen = previous_scores[_among(previous_scores["lead_id"], features["lead_id"])]
+    ids = pd.Index(seen["lead_id"], name="lead_id")
+    return describe(today, _previous(seen), _labels(phrases), languages,
+                    features[list(FEATURE_NAMES)].set_axis(today.index),
+                    None if kept is None else kept.set_axis(today.index),
+                    seen[[n for n in FEATURE_NAMES if n in seen]].set_axis(ids),
+                    contribution_columns(seen["contribution_names"],
+                                         seen["contribution_values"]).set_axis(ids)
+                    if "contribution_names" in seen else None)
 
 
 def _among(ids: pd.Series, others: pd.Series) -> np.ndarray:

@@ -74,8 +74,7 @@ def fill_lists(ranked: pd.DataFrame, territories: Territories, run_date: date) -
 
     out = np.zeros(len(ranked), dtype=np.int64)
 
-    def place(rows: list[int]) -> None:
-        """The outcome of each of an account's rows (positions, in sheet order)."""
+    def place(rows: list[int]) -> None:  # the outcome of each of an account's rows, in order
         reachable = []
         for i in rows:
             if dnc[i]:
@@ -105,10 +104,14 @@ def fill_lists(ranked: pd.DataFrame, territories: Territories, run_date: date) -
         place(order[edges[account]:edges[account + 1]].tolist())
         account += 1
     _place_when_full(order, edges[account:], dnc, stale, choices, place, number, out)
-    distinct = list(outcomes)
-    frame = pd.DataFrame({name: pd.Series([o[k] for o in distinct]).take(out).array
+    return _frame(list(outcomes), out, ranked["lead_id"])
+
+
+def _frame(outcomes: list[tuple], which: np.ndarray, lead_ids: pd.Series) -> pd.DataFrame:
+    """lead_id and FIELDS of each lead, `which` numbering its outcome among `outcomes`."""
+    frame = pd.DataFrame({name: pd.Series([o[k] for o in outcomes]).take(which).array
                           for k, name in enumerate(FIELDS)})
-    return frame.assign(lead_id=ranked["lead_id"].to_numpy())[["lead_id", *FIELDS]]
+    return frame.assign(lead_id=lead_ids.to_numpy())[["lead_id", *FIELDS]]
 
 
 def _account_order(accounts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
