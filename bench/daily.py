@@ -19,7 +19,9 @@ duration (from Prefect's database), the flow's own time outside them (the runs r
 artifacts), and the process's time outside the flow (imports, Prefect's temporary server,
 printing the top leads from the stored sheet). With --prefect-server the rounds run against
 `prefect server start` (the home's database; started before the rounds, not timed), as the
-scheduled runs of `leadpilot serve` do.
+scheduled runs of `leadpilot serve` do. With --second-day the rounds run the day after the
+set-up's (the set-up's day run once more first, untimed), as every morning after the first: the
+runs read yesterday's scores and lists.
 
 Measured at 100,000 open leads (1 round each, 2 cores shared with other jobs: +-30 %):
 before issue 14's work 686 s, 5.4 GB against a 25 s, 0.6 GB floor (27.8x); with columnar
@@ -104,6 +106,10 @@ The session after, best of 3: at 100,000, 15.1 s and 1.37 GB against 5.6 s (2.7x
 85.8 s against 41.6 s in the same hour): reasons as Arrow lists, fewer Python objects per lead
 in the contributions, talking points, prices and CSV cells, and the scores read 24 of the 68
 stored feature columns (score 10.9 s instead of 15.9 s, talking points 8.9 s instead of 10.7 s).
+The session after, best of 3: at 100,000, 15.4 s against 5.5 s (2.8x); at 1,000,000, 72.5 s and
+1.85 GB against 41.7 s (1.7x). With --second-day (the day after the set-up's, yesterday's
+scores read for the movement), at 1,000,000: 85.5 s against 41.0 s (2.1x), the code before that
+session 103.6 s against 44.8 s (2.3x; its score step 34.6 s, now 17.9 s).
 """
 
 from __future__ import annotations
