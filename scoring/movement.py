@@ -136,8 +136,9 @@ def _matrix(found: list[Mapping] | pd.DataFrame, names: list[str]) -> np.ndarray
 
 def contribution_columns(names: pd.Series, values: pd.Series) -> pd.DataFrame:
     """Each lead's contributions as columns (0.0 where it has none), from two lists per lead
-    in the same order, feature names and values (DuckDB's map_keys and map_values of its
-    stored JSON; a missing list is none): no dict made per lead. Indexed like `names`.
+    in the same order, feature names and values (as flows/models/sql/previous_scores.sql
+    reads its stored JSON; a missing list is none): no dict made per lead. Indexed like
+    `names`.
 
     >>> import pyarrow as pa
     >>> lists = lambda rows, kind: pd.Series(pd.arrays.ArrowExtensionArray(pa.array(

@@ -132,8 +132,8 @@ def read_chunks(con, run_date: date, starts: list[str]) -> Iterator[Chunk]:
 
 def _lists_kept(kind: pa.DataType) -> pd.ArrowDtype | None:
     """A list column stays Arrow's (no Python list or array per lead); the rest as pandas'."""
-    return pd.ArrowDtype(kind) if pa.types.is_list(kind) or pa.types.is_large_list(kind) \
-        else None
+    listed = pa.types.is_list(kind) or pa.types.is_large_list(kind)
+    return pd.ArrowDtype(kind) if listed else None
 
 
 def rule_book(settings: Settings) -> RuleBook:
