@@ -28,6 +28,60 @@ def _shown(value: object) -> str:
     return str(int(round(number))) if abs(number - round(number)) < 0.05 else f"{number:.1f}"
 
 
+def _shown_all(found) -> np.ndarray:
+    """_shown of each of `found`: numbers by NumPy (a whole number's text made once per
+    value, one decimal by str.format), other values once per distinct value (a country)."""
+    if isinstance(found, np.ndarray) and found.dtype.kind in "biuf":
+        number = found.astype(float)
+        whole = np.round(number)
+        if (np.abs(whole[~np.isnan(whole)]) < 2.0**53).all():  # exact as int64 (no inf)
+            return _shown_numbers(number, whole)
+    if not isinstance(found, np.ndarray):  # a list: one cell each, even a list's
+        cells = np.empty(len(found), dtype=object)
+        for i, value in enumerate(found):
+            cells[i] = value
+        found = cells
+    try:
+        codes, distinct = pd.factorize(found.astype(object, copy=False))
+    except TypeError:  # a value that cannot be hashed (never a model feature's)
+        return np.array([_shown(value) for value in found], dtype=object)
+    return np.array([*map(_shown, distinct), _shown(None)], dtype=object)[codes]
+
+
+def _shown_numbers(number: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """_shown of floats (NaN for none), `whole` their rounding (half to even, as round())."""
+    out = np.full(len(number), _shown(None), dtype=object)
+    near = np.abs(number - whole) < 0.05  # False for NaN
+    tenths = ~near & ~np.isnan(number)
+    codes, distinct = pd.factorize(whole[near].astype(np.int64))
+    out[near] = np.array([str(n) for n in distinct.tolist()], dtype=object)[codes]
+    out[tenths] = list(map("{:.1f}".format, number[tenths].tolist()))
+    return out
+
+
+def _cells(column: pd.Series) -> np.ndarray:
+    """A column's values: NumPy's numbers where it holds numbers, else Python objects."""
+    found = column.to_numpy()
+    return found if found.dtype.kind in "biuf" else column.to_numpy(dtype=object)
+
+
+def _labelled(labels: Mapping[str, Mapping[str, str]], feature: str,
+              langs: np.ndarray) -> np.ndarray:
+    """The label of `feature` a rep reads, per lead's language (English's when its language
+    has none)."""
+    codes, distinct = pd.factorize(langs)
+    named = [labels.get(lang, labels["en"]).get(feature, feature) for lang in distinct]
+    return np.array([*named, labels["en"].get(feature, feature)], dtype=object)[codes]
+
+
+def _with_cause(heads: np.ndarray, label: np.ndarray, old: np.ndarray,
+                new: np.ndarray) -> np.ndarray:
+    """"<head>: <label> <old> → <new>", or "<head>: <label>" where the value did not change:
+    joined element-wise by NumPy (object arrays of str), not one f-string per lead."""
+    tail = np.where(old != new, " " + old + " → " + new, "")
+    return heads + ": " + label + tail
+
+
 def describe(today: pd.DataFrame, before: pd.DataFrame,
              labels: Mapping[str, Mapping[str, str]], languages: pd.Series,
              values: pd.DataFrame | None = None,
@@ -77,14 +131,10 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
     causes = np.asarray(causes, dtype=object)
     for feature in {cause for cause in causes if cause is not None}:
         mine = rows[causes == feature]
-        shown_now = (today_values[feature].to_numpy(dtype=object)[mine] if values is not None
+        shown_now = (_cells(today_values[feature])[mine] if values is not None
                      else [_parsed(v).get(feature) for v in today_values[mine]])
-        for i, new, then_value in zip(mine.tolist(), shown_now, earlier(feature, mine),
-                                      strict=True):
-            label = labels.get(langs[i], labels["en"]).get(feature, feature)
-            old, new = _shown(then_value), _shown(new)
-            texts[i] = (f"{texts[i]}: {label} {old} → {new}" if old != new
-                        else f"{texts[i]}: {label}")
+        texts[mine] = _with_cause(texts[mine], _labelled(labels, feature, langs[mine]),
+                                  _shown_all(earlier(feature, mine)), _shown_all(shown_now))
     out[common] = texts
     return out
 
@@ -103,7 +153,7 @@ def _earlier(then: pd.DataFrame, columns: pd.DataFrame | None, common: pd.Index)
         dicts = _objects(then["values"])
         return lambda feature, rows: [_parsed(v).get(feature) for v in dicts[rows]]
     aligned = columns.reindex(common)
-    return lambda feature, rows: (aligned[feature].to_numpy(dtype=object)[rows]
+    return lambda feature, rows: (_cells(aligned[feature])[rows]
                                   if feature in aligned else [None] * len(rows))
 
 

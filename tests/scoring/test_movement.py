@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from decimal import Decimal
 
 import pandas as pd
 import pyarrow as pa
@@ -86,3 +87,58 @@ def test_earlier_contributions_given_as_columns_move_leads_as_their_json_does():
     assert from_columns.tolist() == from_json.tolist()
     assert from_json.str.contains(": ").sum() > 300  # most leads moved, a cause named
     assert from_json.str.endswith(": old_feature").any()  # a feature only yesterday had
+
+
+def _rule_shown(value) -> str:
+    """How a value reads in a movement text: – for none, text as it is, a whole number
+    without decimals (within 0.05), else one decimal."""
+    if value is None or (not isinstance(value, str) and value != value):
+        return "–"
+    if isinstance(value, str):
+        return value
+    number = float(value)
+    return str(round(number)) if abs(number - round(number)) < 0.05 else f"{number:.1f}"
+
+
+def test_each_moved_lead_reads_its_cause_in_its_language_with_both_values():
+    """Values of every kind a feature holds (whole, decimal, missing, text, yes/no, Decimal;
+    columns of floats, and of mixed values), repeated over many leads, in their languages: each
+    text is the one its own lead's values give, whether the values come as columns or as each
+    lead's dict."""
+    chance = random.Random(8)
+    mixed = [0, 1, 2.0, 2.04, 2.06, 3.5, -0.0, None, float("nan"), "FR", "DE", True,
+             Decimal("1.25"), 7]
+    numbers = [0, 1, 2.0, 2.04, 2.06, 2.5, 3.5, -0.0, -1.5, -2.96, 0.05, 0.95, 2.95,
+               float("nan"), 1e6 + 0.5, 123456789.96]
+    pools = {"pricing_views_7d": numbers, "events_7d": [*numbers, 2.0**60],  # floats only
+             "unlabelled": mixed}
+    features = ["pricing_views_7d", "events_7d", "unlabelled"]
+    leads = [f"L{i}" for i in range(600)]
+    before_rows, today_rows, expected = {}, {}, {}
+    languages = pd.Series([chance.choice(["en", "fr", "de", None]) for _ in leads], index=leads,
+                          dtype=object)
+    for lead in leads:
+        then, now = chance.randint(0, 100), chance.randint(0, 100)
+        cause = chance.choice(features)
+        old = {f: chance.choice(pools[f]) for f in features}
+        new = {f: chance.choice(pools[f]) for f in features}
+        sign = 1 if now > then else -1
+        before_rows[lead] = {"win_probability": then / 100, "scored_by": "model v1",
+                             "contributions": dict.fromkeys(features, 0.0), "values": old}
+        today_rows[lead] = {"win_probability": now / 100, "scored_by": "model v1",
+                            "contributions": {**dict.fromkeys(features, 0.0), cause: sign * 0.5},
+                            "values": new}
+        label = LABELS.get(languages[lead] or "en", LABELS["en"]).get(cause, cause)
+        head = STEADY if now == then else f"{'▲' if now > then else '▼'} {now - then:+d}"
+        was, is_ = _rule_shown(old[cause]), _rule_shown(new[cause])
+        expected[lead] = (head if now == then else f"{head}: {label} {was} → {is_}"
+                          if was != is_ else f"{head}: {label}")
+    before, today = _scores(before_rows), _scores(today_rows)
+    as_dicts = describe(today, before, LABELS, languages)
+    before_columns = pd.DataFrame(list(before["values"]), index=before.index)
+    as_columns = describe(today, before, LABELS, languages, before_values=before_columns,
+                          values=pd.DataFrame(list(today["values"]), index=today.index))
+    assert as_dicts.to_dict() == expected
+    assert as_columns.to_dict() == expected
+    assert [before_columns[f].dtype.kind for f in features[:2]] == ["f", "f"]  # floats
+    assert sum(text.count("→") for text in expected.values()) > 400  # most values moved
