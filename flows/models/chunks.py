@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -121,13 +122,23 @@ def score_in_chunks(settings: Settings, run_date: date, scorer: Scorer,
 
 
 def read_chunks(con, run_date: date, starts: list[str]) -> Iterator[Chunk]:
-    """Each chunk of `run_date` that `starts` begins, read from the warehouse when asked for."""
-    for bounds in store.chunk_bounds(starts):
-        yield Chunk(load_features(con, run_date, **bounds, columns=SCORED_COLUMNS),
-                    con.sql(store.sql("previous_scores", __package__),
-                            params={"run_date": run_date, **bounds}).select(
-                        *map(duckdb.ColumnExpression, PREVIOUS_COLUMNS)).to_arrow_table(
-                    ).to_pandas(types_mapper=_lists_kept))
+    """Each chunk of `run_date` that `starts` begins, read from the warehouse on a cursor of
+    its own, one chunk ahead (overlap.one_ahead): DuckDB reads the next chunk while the caller
+    scores this one (its Python left a core half idle on a second day at a million leads)."""
+    with con.cursor() as reader, closing(one_ahead(  # closing waits for the read under way
+            store.chunk_bounds(starts), lambda bounds: _chunk(reader, run_date, bounds))
+            ) as ahead:
+        for _, chunk in ahead:
+            yield chunk
+
+
+def _chunk(con, run_date: date, bounds: dict) -> Chunk:
+    """The chunk of `run_date` from bounds["first"] up to bounds["after"]."""
+    return Chunk(load_features(con, run_date, **bounds, columns=SCORED_COLUMNS),
+                 con.sql(store.sql("previous_scores", __package__),
+                         params={"run_date": run_date, **bounds}).select(
+                     *map(duckdb.ColumnExpression, PREVIOUS_COLUMNS)).to_arrow_table(
+                 ).to_pandas(types_mapper=_lists_kept))
 
 
 def _lists_kept(kind: pa.DataType) -> pd.ArrowDtype | None:

@@ -1,5 +1,6 @@
 """The scoring step in chunks, in this process: any chunk size stores the same scores, and the
-warehouse is read one chunk at a time, each chunk's rows committed before the next is read."""
+warehouse is read one chunk at a time (one ahead of the scoring), each chunk's rows committed
+in turn."""
 
 from __future__ import annotations
 
@@ -88,6 +89,7 @@ def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_committed_one_be
     def counted_read(con, run_date, **bounds):
         frame = read(con, run_date, **bounds)
         events.append(("read", len(frame)))
+        readers.add(threading.current_thread().name)
         return frame
 
     @contextmanager
@@ -102,6 +104,7 @@ def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_committed_one_be
             yield counted_add
 
     previous_per_chunk: list[int] = []
+    readers: set[str] = set()
 
     def runner(job, pieces):
         for chunk in pieces:
@@ -115,17 +118,42 @@ def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_committed_one_be
     chunks.score_in_chunks(settings.model_copy(update={"chunk_leads": 3}), ANCHOR,
                            scorer, run=runner)
 
-    # a chunk's rows are stored in a second thread while the next chunk is read and scored
-    # (overlap.one_behind), so a read and the write before it may come in either order; what
-    # holds: chunks are read one at a time, each committed in turn, never two waiting
+    # a chunk's rows are stored in a second thread while the next chunk is scored
+    # (overlap.one_behind), and the chunk after it is read in a third (overlap.one_ahead), so
+    # reads and writes may come in any order; what holds: chunks are read one at a time, each
+    # committed in turn, never more than three waiting (one read ahead, one scored, one stored)
     assert [n for kind, n in events if kind == "read"] == [3, 3, 3, 3, 1]
     assert [n for kind, n in events if kind == "write"] == [3, 6, 9, 12, LEADS]
+    assert len(readers) == 1 and readers.pop().startswith("ahead")
     waiting = [sum(1 if kind == "read" else -1 for kind, _ in events[:i + 1])
                for i in range(len(events))]
-    assert max(waiting) <= 2 and events[-1] == ("write", LEADS)
+    assert max(waiting) <= 3 and events[-1] == ("write", LEADS)
     pd.testing.assert_frame_equal(_scores(settings), whole)
     with store.opened(settings.warehouse) as con:
         [(yesterday,)] = con.execute(
             "SELECT count(*) FROM scores s JOIN scores t ON t.lead_id = s.lead_id "
             "AND t.run_date = ? WHERE s.run_date = ?", [ANCHOR, YESTERDAY]).fetchall()
     assert sum(previous_per_chunk) == yesterday > 0  # each previous score read once, in its chunk
+
+
+def test_a_chunk_that_cannot_be_read_stops_the_step_and_leaves_the_day_as_it_was(
+        scored, monkeypatch):
+    """The next chunk is read ahead, in a second thread: its error is raised when its turn
+    comes, the chunks before it scored, and the staged rows go with the step."""
+    settings, scorer, whole, _ = scored
+    read, calls = chunks.load_features, []
+
+    def failing_read(con, run_date, **bounds):
+        calls.append(bounds)
+        if len(calls) == 3:
+            raise OSError("disk gone")
+        return read(con, run_date, **bounds)
+
+    monkeypatch.setattr(chunks, "load_features", failing_read)
+    with pytest.raises(OSError, match="disk gone"):
+        chunks.score_in_chunks(settings.model_copy(update={"chunk_leads": 3}), ANCHOR, scorer)
+    assert len(calls) <= 4  # at most the chunk after it, read ahead
+    pd.testing.assert_frame_equal(_scores(settings), whole)
+    with store.opened(settings.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM scores WHERE run_date = ?",
+                           [store.PENDING]).fetchall() == [(0,)]
