@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pandas as pd
 import pytest
 from support import four_leads
 
 from flows import store
 from flows.intake.outcomes import record_outcomes
+from flows.pipeline.publishing import note_points_shown, playbook_stats
 from flows.privacy.erasure import forget
 from flows.settings import Settings
 
@@ -132,7 +132,8 @@ def test_a_move_lasts_move_days_and_the_latest_move_of_a_lead_wins(con, tmp_path
 def test_the_playbook_stats_count_each_lead_once_per_point(con, tmp_path):
     _record(con, tmp_path, f"L1,,{POINTS},,,,\"1, 3\",2\n")
     _record(con, tmp_path, f"L1,,{POINTS},,,,1,\n", name="again.csv")  # a second file, same mark
-    stats = pd.DataFrame(con.execute(store.sql("playbook_stats", "flows.pipeline")).df())
+    note_points_shown(con, date(2026, 11, 26))  # both days' sheets: L1 saw each point twice
+    stats = playbook_stats(con)
     assert stats.to_dict("records") == [
         {"point_id": "c_level", "shown_to_leads": 1, "useful": 0, "wrong": 1},
         {"point_id": "demo_requested", "shown_to_leads": 1, "useful": 1, "wrong": 0},
@@ -144,7 +145,10 @@ def test_forget_erases_the_persons_feedback(con, tmp_path):
     con.close()
     settings = Settings(warehouse=tmp_path / "w.duckdb", out_dir=tmp_path / "out",
                         rejects_dir=tmp_path / "rejects")
+    with store.opened(tmp_path / "w.duckdb") as before:
+        note_points_shown(before, DAY)
     erased = forget(settings, "l1@acme.fr", now=NOW)
     assert erased.tables["lead_feedback"] == 1
+    assert erased.tables["points_shown"] == 3  # the points L1 was shown
     with store.opened(tmp_path / "w.duckdb") as again:
         assert [m[:2] for m in _marks(again)] == [("L2", "move_up")]

@@ -271,6 +271,21 @@ def test_sheet_rows_keep_their_rows_through_migration_20_and_are_stored_with_zst
                        ).fetchall() == [("ZSTD",)]
 
 
+def test_migration_21_counts_the_talking_points_already_kept_in_points_shown(tmp_path):
+    con = store.connect(tmp_path / "old.duckdb")
+    con.execute("DROP TABLE points_shown")  # as version 20 left it, with two days of points
+    con.execute("INSERT INTO talking_points VALUES "
+                "('2026-11-26', 'L1', ['a', 'b'], ['c_level', 'industry']), "
+                "('2026-11-27', 'L1', ['b', 'c'], ['industry', 'funding']), "
+                "('2026-11-27', 'L2', ['a'], NULL), "
+                "('9999-12-31', 'L3', ['a'], ['c_level'])")  # staged, never put in place
+    con.execute("DELETE FROM schema_version WHERE version = 21")
+    assert store.migrate(con) == [21]
+    assert con.execute("SELECT * FROM points_shown ORDER BY ALL").fetchall() == [
+        ("c_level", "L1", date(2026, 11, 26)), ("funding", "L1", date(2026, 11, 27)),
+        ("industry", "L1", date(2026, 11, 26))]
+
+
 def test_migrations_run_within_their_memory_limit_and_give_the_connection_its_own_back(
         tmp_path, monkeypatch):
     from contextlib import contextmanager

@@ -1,10 +1,8 @@
--- Per talking point (playbook entry id): to how many leads a sheet showed it, and how many
--- leads' reps marked it useful or wrong (a lead counts once per point and kind).
+-- Per talking point (playbook entry id): to how many leads a sheet showed it (points_shown:
+-- one row per point and lead, kept as sheets are published), and how many leads' reps marked it
+-- useful or wrong (a lead counts once per point and kind).
 WITH shown AS (
-    SELECT point_id, count(DISTINCT lead_id) AS shown_to_leads
-    FROM (SELECT lead_id, unnest(point_ids) AS point_id FROM talking_points
-          WHERE point_ids IS NOT NULL)
-    GROUP BY point_id),
+    SELECT point_id, count(*) AS shown_to_leads FROM points_shown GROUP BY point_id),
 marked AS (
     SELECT point_id,
            count(DISTINCT lead_id) FILTER (WHERE kind = 'point_useful') AS useful,

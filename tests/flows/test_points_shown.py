@@ -1,0 +1,64 @@
+"""Which talking point each lead was shown, kept as sheets are published (points_shown): the
+playbook stats count it, whatever the days kept."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pandas as pd
+
+from flows import store
+from flows.pipeline.publishing import note_points_shown, playbook_stats
+
+FIRST = date(2026, 11, 20)
+POINTS = ["demo_requested", "c_level", "industry", "pricing_page", "funding"]
+
+
+def _kept_from_every_day(con) -> list[tuple]:
+    """What points_shown must hold: each (point, lead) of every kept day's talking points,
+    with the first day it was shown (the playbook stats' old count, over every day)."""
+    return con.execute(
+        "SELECT point_id, lead_id, min(run_date) FROM (SELECT run_date, lead_id, "
+        "unnest(point_ids) AS point_id FROM talking_points WHERE run_date < ?) "
+        "GROUP BY ALL ORDER BY ALL", [store.PENDING]).fetchall()
+
+
+def _kept(con) -> list[tuple]:
+    return con.execute("SELECT * FROM points_shown ORDER BY ALL").fetchall()
+
+
+def test_each_day_run_in_any_order_keeps_each_leads_points_once_with_their_first_day(tmp_path):
+    """New days, a day run again with other points (the playbook changed), an earlier day run
+    again, and a staged run never put in place: points_shown is always what every kept day's
+    talking points give."""
+    chance = random.Random(4)
+    con = store.connect(tmp_path / "w.duckdb")
+    leads = [f"L{i}" for i in range(30)]
+    days = [FIRST + timedelta(days=i) for i in range(6)]
+    order = [*days, days[-1], days[2], days[4], days[0]]
+    for step, day in enumerate(order):
+        sheet = pd.DataFrame({"lead_id": chance.sample(leads, 20)})
+        sheet["point_ids"] = [chance.sample(POINTS, 3) for _ in range(len(sheet))]
+        sheet["points"] = [[f"text of {p}" for p in ids] for ids in sheet["point_ids"]]
+        store.replace_run(con, "talking_points", day, sheet)
+        if step == 3:  # a staged run left behind: never shown
+            store.replace_run(con, "talking_points", store.PENDING - timedelta(days=1), sheet)
+            con.execute("UPDATE talking_points SET run_date = ? WHERE run_date = ?",
+                        [store.PENDING, store.PENDING - timedelta(days=1)])
+        note_points_shown(con, day)
+        assert _kept(con) == _kept_from_every_day(con), f"after {day} (step {step})"
+    assert {first for _, _, first in _kept(con)} > {days[0]}  # some shown first later
+
+
+def test_the_stats_count_a_lead_once_per_point_over_every_day(tmp_path):
+    con = store.connect(tmp_path / "w.duckdb")
+    for offset, ids in enumerate([["c_level", "industry"], ["industry", "c_level"]]):
+        store.replace_run(con, "talking_points", FIRST + timedelta(days=offset), pd.DataFrame(
+            {"lead_id": ["L1", "L2"], "points": [["a", "b"], ["a", "b"]],
+             "point_ids": [ids, ids[:1]]}))
+        note_points_shown(con, FIRST + timedelta(days=offset))
+    stats = playbook_stats(con).set_index("point_id")["shown_to_leads"].to_dict()
+    assert stats == {"c_level": 2, "industry": 2}
+    note_points_shown(con, FIRST + timedelta(days=1))  # the day published again: the same
+    assert playbook_stats(con).set_index("point_id")["shown_to_leads"].to_dict() == stats
