@@ -223,7 +223,11 @@ def _strongest(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Column indices of the n largest scores per row, and which of them pass the threshold."""
     if n < 0:
         raise ValueError(f"the number of reasons must be >= 0, got {n}")
-    order = np.argsort(-scores, axis=1, kind="stable")[:, :n]
+    order = np.empty((len(scores), min(n, scores.shape[1])), dtype=np.intp)
+    left, rows = np.array(scores, dtype=float), np.arange(len(scores))
+    for k in range(order.shape[1]):  # n passes of argmax, not a sort of every row: the first
+        order[:, k] = np.argmax(left, axis=1)  # of equal scores, as a stable sort gives
+        left[rows, order[:, k]] = -np.inf
     keep = np.take_along_axis(scores, order, axis=1) >= MIN_CONTRIBUTION
     return order, keep
 

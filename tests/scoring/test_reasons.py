@@ -297,3 +297,22 @@ def test_each_feature_value_is_formatted_once_however_many_leads_share_it(
     assert len({(name, repr(raw)) for name, raw in calls}) == len(calls) < distinct
     shown = sum(len(r) for column in reasons.columns for r in reasons[column])
     assert len(calls) < shown / 3  # a value per reason shown was the per-lead cost
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, len(FEATURE_NAMES), len(FEATURE_NAMES) + 2])
+def test_the_strongest_are_picked_as_a_stable_sort_picks_them(n):
+    """Ties (many equal scores, 0 and -0) go to the feature named first, as a stable sort of
+    every row puts them; which pass the threshold is the same."""
+    from scoring.reasons import MIN_CONTRIBUTION, _strongest
+
+    rng = np.random.default_rng(n)
+    pool = np.array([0.0, -0.0, MIN_CONTRIBUTION, -MIN_CONTRIBUTION, 0.2, 0.2, -0.7, 1.5,
+                     np.finfo(float).max, -np.finfo(float).max])
+    scores = rng.choice(pool, size=(2000, len(FEATURE_NAMES)))
+    scores[:5] = 0.0  # rows of equal scores only
+    order, keep = _strongest(scores, n)
+    sorted_order = np.argsort(-scores, axis=1, kind="stable")[:, :n]
+    assert order.tolist() == sorted_order.tolist()
+    assert keep.tolist() == (np.take_along_axis(scores, sorted_order, axis=1)
+                             >= MIN_CONTRIBUTION).tolist()
+    assert _strongest(scores[:0], n)[0].shape == (0, min(n, len(FEATURE_NAMES)))
