@@ -175,7 +175,7 @@ def _phrased(phrase: _Phraser, scores: np.ndarray, n: int, sign: str, lang_codes
     width = codes.max(initial=0) + 1
     keys = (lang_codes[:, None] * len(FEATURE_NAMES) + order) * width + np.take_along_axis(
         codes, order, axis=1)
-    distinct, which = np.unique(keys[keep], return_inverse=True)  # the kept, row after row
+    which, distinct = pd.factorize(keys[keep])  # the kept, row after row (hashed: no sort)
     lang, rest = np.divmod(distinct, len(FEATURE_NAMES) * width)
     texts = [phrase.text(lang_names[la], FEATURE_NAMES[j], sign,
                          phrase.value(j, v, distinct_values))
