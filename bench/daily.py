@@ -110,6 +110,10 @@ The session after, best of 3: at 100,000, 15.4 s against 5.5 s (2.8x); at 1,000,
 1.85 GB against 41.7 s (1.7x). With --second-day (the day after the set-up's, yesterday's
 scores read for the movement), at 1,000,000: 85.5 s against 41.0 s (2.1x), the code before that
 session 103.6 s against 44.8 s (2.3x; its score step 34.6 s, now 17.9 s).
+The session after, best of 3 (a new million-lead home): at 100,000, 15.2 s against 5.8 s
+(2.6x); at 300,000, 27.5 s against 13.9 s (2.0x); at 1,000,000, 73.9 s and 1.85 GB against
+43.4 s (1.7x); with --second-day, 80.3 s against 42.3 s (1.9x): yesterday's scores read a chunk
+ahead and the movement's texts made by NumPy (score 15.0 s instead of 17.9 s).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The daily scoring step in chunks of leads, so its memory follows the chunk, not the run.
 
 This process reads one chunk at a time from the warehouse (the leads' features, and the
-previous run's scores of those leads only), a runner scores each chunk with the pure
+previous run's scores of those leads only), one chunk ahead of the scoring in a second thread,
+a runner scores each chunk with the pure
 scoring.scorer (here, or on a Dask cluster: flows/models/cluster.py), and each chunk's rows are
 stored as they come back, in a second thread while the next chunk is scored
 (flows/pipeline/overlap.py; store.staged_run: committed chunk by chunk into the scores table,
