@@ -50,7 +50,11 @@ def faulty_runs(demo_env, server, tmp_path_factory):
         now = datetime(2026, 11, 27, 5, 0)
         steps.intake(settings, ANCHOR, now)
         steps.enrich(settings, now)
-        for faults in (FaultPlan(rate=0.3, seed=5, slow_seconds=1.0), None, None):
+        # the faulty run's slow answers (1 s) must time out (0.5 s); the runs without faults
+        # wait as long as a busy machine may need, so that no answer of theirs times out
+        for faults, timeout in ((FaultPlan(rate=0.3, seed=5, slow_seconds=1.0), 0.5),
+                                (None, 30.0), (None, 30.0)):
+            local_providers(providers, server, retries=1, concurrency=8, timeout_seconds=timeout)
             server.reset()
             server.faults = faults
             path = daily_lead_sheet(run_date=ANCHOR, now=now)
