@@ -1,15 +1,15 @@
 """The daily scoring step in chunks of leads, so its memory follows the chunk, not the run.
 
 This process reads one chunk at a time from the warehouse (the leads' features, and the
-previous run's scores of those leads only), one chunk ahead of the scoring in a second thread,
-a runner scores each chunk with the pure
-scoring.scorer (here, or on a Dask cluster: flows/models/cluster.py), and each chunk's rows are
-stored as they come back, in a second thread while the next chunk is scored
-(flows/pipeline/overlap.py; store.staged_run: committed chunk by chunk into the scores table,
-dated PENDING, then put in place of the run's earlier scores in one transaction). score_leads
-treats each lead on its own (fixed grade bands), so any chunk size gives the same rows. The
-chunks' lead_id ranges (store.chunk_starts, store.chunk_bounds) are those of the price and
-talking-points steps too (flows/pipeline/steps.py).
+previous run's scores of those leads only), one chunk ahead of the scoring in a second thread;
+a runner scores each chunk with the pure scoring.scorer (here, or on a Dask cluster:
+flows/models/cluster.py), and each chunk's rows are stored as they come back, in a third
+thread while the next chunk is scored (flows/pipeline/overlap.py; store.staged_run: committed
+chunk by chunk into the scores table, dated PENDING, then put in place of the run's earlier
+scores in one transaction). score_leads treats each lead on its own (fixed grade bands), so
+any chunk size gives the same rows. The chunks' lead_id ranges (store.chunk_starts,
+store.chunk_bounds) are those of the price and talking-points steps too
+(flows/pipeline/steps.py).
 """
 
 from __future__ import annotations
