@@ -36,15 +36,9 @@ def _shown_all(found) -> np.ndarray:
         whole = np.round(number)
         if (np.abs(whole[~np.isnan(whole)]) < 2.0**53).all():  # exact as int64 (no inf)
             return _shown_numbers(number, whole)
-    if not isinstance(found, np.ndarray):  # a list: one cell each, even a list's
-        cells = np.empty(len(found), dtype=object)
-        for i, value in enumerate(found):
-            cells[i] = value
-        found = cells
-    try:
-        codes, distinct = pd.factorize(found.astype(object, copy=False))
-    except TypeError:  # a value that cannot be hashed (never a model feature's)
-        return np.array([_shown(value) for value in found], dtype=object)
+    if not isinstance(found, np.ndarray):  # a list (values read from each lead's dict)
+        found = _objects(pd.Series(found, dtype=object))
+    codes, distinct = pd.factorize(found.astype(object, copy=False))
     return np.array([*map(_shown, distinct), _shown(None)], dtype=object)[codes]
 
 
@@ -62,7 +56,7 @@ def _shown_numbers(number: np.ndarray, whole: np.ndarray) -> np.ndarray:
 def _cells(column: pd.Series) -> np.ndarray:
     """A column's values: NumPy's numbers where it holds numbers, else Python objects."""
     found = column.to_numpy()
-    return found if found.dtype.kind in "biuf" else column.to_numpy(dtype=object)
+    return found if found.dtype.kind in "biuf" else _objects(column)
 
 
 def _labelled(labels: Mapping[str, Mapping[str, str]], feature: str,
