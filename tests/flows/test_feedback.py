@@ -132,7 +132,8 @@ def test_a_move_lasts_move_days_and_the_latest_move_of_a_lead_wins(con, tmp_path
 def test_the_playbook_stats_count_each_lead_once_per_point(con, tmp_path):
     _record(con, tmp_path, f"L1,,{POINTS},,,,\"1, 3\",2\n")
     _record(con, tmp_path, f"L1,,{POINTS},,,,1,\n", name="again.csv")  # a second file, same mark
-    note_points_shown(con, date(2026, 11, 26))  # both days' sheets: L1 saw each point twice
+    for day in (date(2026, 11, 26), DAY):  # both days' sheets: L1 saw each point twice
+        note_points_shown(con, day)
     stats = playbook_stats(con)
     assert stats.to_dict("records") == [
         {"point_id": "c_level", "shown_to_leads": 1, "useful": 0, "wrong": 1},

@@ -62,3 +62,29 @@ def test_the_stats_count_a_lead_once_per_point_over_every_day(tmp_path):
     assert stats == {"c_level": 2, "industry": 2}
     note_points_shown(con, FIRST + timedelta(days=1))  # the day published again: the same
     assert playbook_stats(con).set_index("point_id")["shown_to_leads"].to_dict() == stats
+
+
+def test_a_day_without_talking_points_reads_no_other_days_points(tmp_path, monkeypatch):
+    """A day long before the others (the bench's day without open leads), or a new day, reads
+    its own talking points only: no later day is counted again."""
+    con = store.connect(tmp_path / "w.duckdb")
+    for offset in range(3):
+        store.replace_run(con, "talking_points", FIRST + timedelta(days=offset), pd.DataFrame(
+            {"lead_id": ["L1"], "points": [["a"]], "point_ids": [[POINTS[offset]]]}))
+        note_points_shown(con, FIRST + timedelta(days=offset))
+    read: list[str] = []
+    sql = store.sql
+
+    def recorded(name, package="flows"):
+        read.append(name)
+        return sql(name, package)
+
+    monkeypatch.setattr(store, "sql", recorded)
+    kept = _kept(con)
+    note_points_shown(con, date(2000, 1, 3))
+    note_points_shown(con, FIRST + timedelta(days=2))  # the newest day, run again
+    assert "points_shown_later" not in read and _kept(con) == kept
+    store.replace_run(con, "talking_points", FIRST, pd.DataFrame(
+        {"lead_id": ["L1"], "points": [["b"]], "point_ids": [[POINTS[1]]]}))
+    note_points_shown(con, FIRST)  # the first day again, another point: the later days read
+    assert read.count("points_shown_later") == 1 and _kept(con) == _kept_from_every_day(con)
