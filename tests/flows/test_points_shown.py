@@ -65,8 +65,9 @@ def test_the_stats_count_a_lead_once_per_point_over_every_day(tmp_path):
 
 
 def test_a_day_without_talking_points_reads_no_other_days_points(tmp_path, monkeypatch):
-    """A day long before the others (the bench's day without open leads), or a new day, reads
-    its own talking points only: no later day is counted again."""
+    """A day long before the others (the bench's day without open leads), or the newest day run
+    again, reads its own talking points only: no later day is counted again. The first day run
+    again with another point does read them."""
     con = store.connect(tmp_path / "w.duckdb")
     for offset in range(3):
         store.replace_run(con, "talking_points", FIRST + timedelta(days=offset), pd.DataFrame(
