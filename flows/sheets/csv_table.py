@@ -20,7 +20,9 @@ import pyarrow.compute as pc
 
 from scoring.sheet import cell_offsets
 
-ROWS_PER_CHUNK = 50_000  # memory stays bounded however many rows the sheet has
+# rows quoted and joined at a time: memory stays bounded however many rows a part has (each
+# chunk is copied about three times: quoted, its lines ended, joined)
+ROWS_PER_CHUNK = 10_000
 BOM = "\ufeff"
 _EMPTY = pa.scalar("", pa.large_string())
 
