@@ -4,12 +4,13 @@ Ranking needs every lead, but only a few of its columns (scoring.sheet.order_lea
 probability, expected value, names and company); everything else on a row depends on its lead
 alone. So the step ranks the day on those columns, keeps the order in a temporary table, and
 then reads the sheet's rows in that order, READ_CHUNKS chunks of `settings.chunk_leads` at a
-time (in Arrow), and turns them into Python objects BATCH at a time: each such part is turned
-into sheet rows (scoring.sheet.sheet_part), appended to the file, kept in the warehouse (as
-JSON, staged, put in place at the end: a second thread makes and stores a chunk's rows while
-the next chunk is written) and offered to the rep pages, which keep each rep's first cards.
+time (in Arrow), and turns them into pandas frames BATCH rows at a time (their text and money
+still held by Arrow): each such part is turned into sheet rows (scoring.sheet.sheet_part),
+appended to the file, kept in the warehouse (as JSON, staged, put in place at the end: a second
+thread makes and stores a chunk's rows while the next chunk is written) and offered to the rep
+pages, which keep each rep's first cards.
 What the step holds is the order (a temporary table), two reads in Arrow (one taken, one being
-read) and at most two chunks' rows in Python (one gathered, one being stored), not the day;
+read) and at most two chunks' rows in pandas (one gathered, one being stored), not the day;
 DuckDB keeps to its share of settings.duckdb_memory_limit (duckdb_share), spilling beyond it
 beside the warehouse.
 """
