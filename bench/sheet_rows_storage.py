@@ -1,19 +1,21 @@
-"""Benchmark: storing a day's sheet rows (table sheet_rows: one JSON object of about 2 KB per
-lead) as DuckDB chooses (dictionary and FSST, migration 016's table) against ZSTD (migration
-020's), with the rows of a real generated day.
+"""Benchmark: keeping a day's sheet rows (what `leadpilot export` and `forget` read back) as a
+Parquet file beside the warehouse (flows/sheets/kept.py, now) against JSON rows in a warehouse
+table compressed with ZSTD (table sheet_rows, migration 020: how they were kept before), with
+the rows of a real generated day.
 
 Run by hand: `.venv/bin/python bench/sheet_rows_storage.py [--leads 20000] [--home DIR]`.
-With --home, the rows of the latest day of a home kept by `bench/daily.py --keep DIR`; without,
-a temporary home is set up as bench/daily.py does (`leadpilot demo --open-leads N`).
+With --home, the latest sheet of a home kept by `bench/daily.py --keep DIR`; without, a
+temporary home is set up as bench/daily.py does (`leadpilot demo --open-leads N`).
 
-Each round stores the rows into a fresh warehouse file a chunk at a time (50,000 rows per
-commit, as the daily run's publish step does), checkpoints, then reads them back in rank order.
-The two tables alternate, `--repeat` rounds each; it prints the best seconds of each, the
-ratio, and the file's size.
+Each round keeps the rows a chunk at a time (50,000 rows, as the daily run's publish step hands
+them over): into a fresh warehouse file, a commit per chunk and a checkpoint, or into a fresh
+Parquet file. Then it reads them back in rank order, and checks that both give the same sheet.
+The two alternate, `--repeat` rounds each; it prints the best seconds of each, the ratio and
+the sizes.
 
-Measured with the 100,000 rows (210 MB of text) of bench/daily.py's day, 2 cores, best of 3:
-DuckDB's choice 2.54 s to store and a 112 MB file, ZSTD 1.15 s (0.45x) and 14 MB; reading back
-0.54 s against 0.43 s. In commits of 10,000 rows: 4.1 s and 158 MB against 1.4 s and 19 MB.
+Measured with the 200,000 rows of bench/daily.py's million-lead day (a slice of its sheet, 2
+cores): JSON rows 2.05 s, Parquet 0.54 s (0.26x), 27 MB against 18 MB. In the publish step at a
+million leads, 5 alternating runs: see README ("Speed at a million open leads").
 """
 
 from __future__ import annotations
@@ -22,55 +24,72 @@ import argparse
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daily import set_up
 
+from flows import store
+from flows.sheets import kept
+from flows.sheets.export import sheet_date, stored_sheet
+from scoring.sheet_layout import kept_table, sheet_from_rows
+
 CHUNK = 50_000
-TABLES = {
-    "DuckDB's choice (v16)": 'CREATE TABLE sheet_rows(run_date DATE NOT NULL, rank INTEGER NOT '
-                             'NULL, lead_id VARCHAR NOT NULL, "row" JSON NOT NULL)',
-    "ZSTD (v20)": 'CREATE TABLE sheet_rows(run_date DATE NOT NULL, rank INTEGER NOT NULL, '
-                  'lead_id VARCHAR NOT NULL, "row" JSON USING COMPRESSION zstd NOT NULL)',
-}
+DAY = date(2026, 11, 27)
+JSON_TABLE = ('CREATE TABLE sheet_rows(run_date DATE NOT NULL, rank INTEGER NOT NULL, '
+              'lead_id VARCHAR NOT NULL, "row" JSON USING COMPRESSION zstd NOT NULL)')
 
 
-def day_rows(warehouse: Path) -> pa.Table:
-    """The latest day's stored sheet rows of `warehouse`."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.sql("SELECT * FROM sheet_rows WHERE run_date = (SELECT max(run_date) FROM "
-                       "sheet_rows) ORDER BY rank").to_arrow_table()
+def latest_sheet(warehouse: Path, most: int | None) -> pa.Table:
+    """The latest sheet of `warehouse` (at most its `most` first rows), as kept."""
+    with store.opened(warehouse) as con:
+        sheet = stored_sheet(con, sheet_date(con, None))
+    return kept_table(sheet.head(most) if most else sheet)
 
 
-def store_and_read(rows: pa.Table, ddl: str, path: Path) -> tuple[float, float, int]:
-    """Seconds to store `rows` (a commit per CHUNK, then a checkpoint), seconds to read them
-    back in rank order, and the file's bytes."""
+def as_json(rows: pa.Table, path: Path) -> tuple[float, float, pd.DataFrame, int]:
+    """Seconds to keep `rows` as JSON rows (a commit per CHUNK, then a checkpoint), seconds to
+    read them back in rank order, the sheet they give, and the file's bytes."""
     path.unlink(missing_ok=True)
     with duckdb.connect(str(path)) as con:
-        con.execute(ddl)
+        con.execute(JSON_TABLE)
         start = time.perf_counter()
         for offset in range(0, rows.num_rows, CHUNK):
             chunk = rows.slice(offset, CHUNK)  # noqa: F841  (read by name by DuckDB)
-            con.execute("INSERT INTO sheet_rows SELECT * FROM chunk")
+            con.execute("INSERT INTO sheet_rows SELECT ?, rank, lead_id, to_json(chunk) "
+                        "FROM chunk", [DAY])
         con.execute("CHECKPOINT")
         stored = time.perf_counter() - start
     with duckdb.connect(str(path), read_only=True) as con:
         start = time.perf_counter()
-        back = con.sql('SELECT "row" FROM sheet_rows ORDER BY rank').to_arrow_table()
+        back = con.execute('SELECT "row" FROM sheet_rows ORDER BY rank').fetchall()
         read = time.perf_counter() - start
-    if not back.column("row").equals(rows.column("row")):
-        raise SystemExit(f"{path.name}: the rows read back differ from those stored")
-    return stored, read, path.stat().st_size
+    return stored, read, sheet_from_rows(row for (row,) in back), path.stat().st_size
+
+
+def as_parquet(rows: pa.Table, warehouse: Path) -> tuple[float, float, pd.DataFrame, int]:
+    """The same, kept as flows/sheets/kept.py keeps a day."""
+    start = time.perf_counter()
+    with kept.writing(warehouse, DAY) as add:
+        for offset in range(0, rows.num_rows, CHUNK):
+            add(rows.slice(offset, CHUNK))
+    stored = time.perf_counter() - start
+    start = time.perf_counter()
+    back = kept.read(warehouse, DAY)
+    read = time.perf_counter() - start
+    return stored, read, back, kept.day_file(warehouse, DAY).stat().st_size
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=20_000)
     parser.add_argument("--home", type=Path, help="a home kept by bench/daily.py --keep")
+    parser.add_argument("--rows", type=int, help="only the sheet's first ROWS rows")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
@@ -78,18 +97,21 @@ def main() -> None:
         if home is None:
             home = Path(scratch) / "home"
             print(f"set-up: {set_up(home, args.leads):.1f} s for {args.leads} open leads")
-        rows = day_rows(home / "data" / "warehouse" / "leadpilot.duckdb")
-        print(f"{rows.num_rows} rows, {rows.column('row').nbytes / 1e6:.0f} MB of JSON text")
-        best: dict[str, tuple[float, float, int]] = {}
+        rows = latest_sheet(home / "data" / "warehouse" / "leadpilot.duckdb", args.rows)
+        print(f"{rows.num_rows} rows, {rows.nbytes / 1e6:.0f} MB of text")
+        best: dict[str, list[float]] = {}
         for _ in range(args.repeat):
-            for name, ddl in TABLES.items():
-                stored, read, size = store_and_read(rows, ddl, Path(scratch) / "rows.duckdb")
-                old = best.get(name, (float("inf"), float("inf"), size))
-                best[name] = (min(stored, old[0]), min(read, old[1]), size)
+            json_s, json_read, json_sheet, json_size = as_json(rows, Path(scratch) / "j.duckdb")
+            pq_s, pq_read, pq_sheet, pq_size = as_parquet(rows, Path(scratch) / "p.duckdb")
+            pd.testing.assert_frame_equal(pq_sheet, json_sheet)  # the same sheet back
+            for name, figures in (("JSON rows in a table (ZSTD)", (json_s, json_read, json_size)),
+                                  ("a Parquet file (ZSTD)", (pq_s, pq_read, pq_size))):
+                old = best.get(name, [float("inf"), float("inf"), 0])
+                best[name] = [min(figures[0], old[0]), min(figures[1], old[1]), figures[2]]
         for name, (stored, read, size) in best.items():
-            print(f"{name}: store {stored:.2f} s, read back {read:.2f} s, file {size / 1e6:.0f} MB")
-        (base, *_), (zstd, *_) = best.values()
-        print(f"ZSTD stores in {zstd / base:.2f}x the time of DuckDB's choice")
+            print(f"{name}: keep {stored:.2f} s, read back {read:.2f} s, {size / 1e6:.0f} MB")
+        (table, *_), (parquet, *_) = best.values()
+        print(f"the Parquet file keeps them in {parquet / table:.2f}x the table's time")
 
 
 if __name__ == "__main__":

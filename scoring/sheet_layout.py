@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import pandas as pd
+import pyarrow as pa
 
 from scoring.arrow_money import decimal_texts, is_arrow_decimal
 from scoring.sheet import SHEET_COLUMNS
@@ -36,17 +37,23 @@ CHOICES: dict[str, tuple[str, ...]] = {"outcome": OUTCOME_CHOICES,
 
 
 def sheet_from_rows(rows: Iterable[str]) -> pd.DataFrame:
-    """Rebuild a sheet from the JSON rows kept in the warehouse (table sheet_rows), typed again.
-
-    Columns the sheet gained since the row was stored come back empty; money and the discount
-    come back as Decimal, exactly as they were printed.
+    """Rebuild a sheet from JSON rows, as the warehouse kept them before the sheets were kept
+    as Parquet files (table sheet_rows), typed again (`typed_sheet`).
 
     >>> sheet = sheet_from_rows(['{"rank": 1, "acv": "1879.20", "win_probability": 23.4}'])
     >>> sheet.loc[0, "acv"], sheet.loc[0, "owner"]
     (Decimal('1879.20'), '')
     """
     records = [json.loads(row) for row in rows]
-    sheet = pd.DataFrame.from_records(records, columns=[name for name, _ in SHEET_COLUMNS])
+    return typed_sheet(pd.DataFrame.from_records(records,
+                                                 columns=[name for name, _ in SHEET_COLUMNS]))
+
+
+def typed_sheet(stored: pd.DataFrame) -> pd.DataFrame:
+    """A kept sheet (`kept_table`'s columns, or JSON rows' fields) typed again, in the sheet's
+    columns: those the sheet gained since it was kept come back empty; money and the discount
+    come back as Decimal, exactly as they were printed, text as str ("" for none)."""
+    sheet = stored.reindex(columns=[name for name, _ in SHEET_COLUMNS])
     for column in sheet.columns:
         if column in MONEY_COLUMNS or column in ("discount", "approval"):
             sheet[column] = sheet[column].astype(object).map(_decimal)
@@ -56,28 +63,38 @@ def sheet_from_rows(rows: Iterable[str]) -> pd.DataFrame:
             sheet[column] = pd.to_numeric(sheet[column], errors="coerce").astype("Int64")
         else:
             sheet[column] = sheet[column].astype(object).where(sheet[column].notna(), "")
-    return sheet
+    return sheet.reset_index(drop=True)
 
 
-# The query that makes each row of a sheet registered as `_incoming` (json_ready) into its
-# stored form: its rank, lead_id and the whole row as one JSON object, made by DuckDB's to_json
-# (Python would make the same objects several times slower, and hold each row's 2 KB as a str
-# object); `sheet_from_rows` reads the objects back.
-STORED_ROWS = "SELECT rank, lead_id, to_json(_incoming) AS row FROM _incoming"
+# How a sheet is kept (kept_table): whole numbers and the probability as numbers, every other
+# column as text, money as the digits the sheet printed (exact: "-0.00" stays "-0.00")
+KEPT_SCHEMA = pa.schema([
+    (name, pa.int64() if name in WHOLE_COLUMNS else
+     pa.float64() if name == "win_probability" else pa.string())
+    for name, _ in SHEET_COLUMNS])
 
 
-def json_ready(sheet: pd.DataFrame) -> pd.DataFrame:
-    """`sheet` with each column of Python objects (Decimal money) as their text, missing
-    values (None, NA, NaN) as None: what DuckDB's to_json writes exactly. Money held by Arrow
-    (pd.ArrowDtype decimals) becomes its text in Arrow: the digits str() of its Decimal writes.
+def kept_table(sheet: pd.DataFrame) -> pa.Table:
+    """The rows of `sheet` (its SHEET_COLUMNS) as kept (KEPT_SCHEMA), for `typed_sheet` to type
+    again: each column of Python objects (Decimal money) as their text, money held by Arrow as
+    the digits str() of its Decimal writes, missing values (None, NA, NaN) as null. A column
+    the sheet lacks is kept null.
 
-    >>> json_ready(pd.DataFrame({"acv": [Decimal("9.50"), None, float("nan")]}))["acv"].tolist()
-    ['9.50', None, None]
-    >>> import pyarrow as pa
-    >>> held = pd.Series([Decimal("9.50"), None], dtype=pd.ArrowDtype(pa.decimal128(18, 2)))
-    >>> json_ready(pd.DataFrame({"acv": held}))["acv"].tolist()
-    ['9.50', <NA>]
+    >>> table = kept_table(pd.DataFrame({"rank": [1, 2], "acv": [Decimal("9.50"), None]}))
+    >>> table.column("acv").to_pylist(), table.column("owner").null_count
+    (['9.50', None], 2)
     """
+    text = _texts(sheet.reindex(columns=[n for n in KEPT_SCHEMA.names if n in sheet.columns]))
+    arrays = [pa.array(text[name], from_pandas=True).cast(field.type) if name in text
+              else pa.nulls(len(sheet), field.type)
+              for name, field in zip(KEPT_SCHEMA.names, KEPT_SCHEMA, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=KEPT_SCHEMA)
+
+
+def _texts(sheet: pd.DataFrame) -> pd.DataFrame:
+    """`sheet` with each column of Python objects (Decimal money) as their text, missing
+    values (None, NA, NaN) as None; money held by Arrow (pd.ArrowDtype decimals) as its text in
+    Arrow: the digits str() of its Decimal writes."""
     text = {name: pd.Series([None if value is None or value is pd.NA or value != value
                              else str(value) for value in column], index=column.index,
                             dtype=object)

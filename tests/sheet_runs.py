@@ -7,11 +7,13 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 from support import ANCHOR
 
 from flows.models import scoring as model_scoring
 from flows.pipeline import owners, publishing, steps
 from flows.settings import Settings
+from flows.sheets.export import stored_sheet
 
 _SCORED: dict[Path, Path] = {}  # demo warehouse -> a copy with ANCHOR's steps run, once per session
 
@@ -48,3 +50,12 @@ def _scored(settings: Settings, demo_root: Path) -> Path:
         owners.assign_owners(local, ANCHOR)
         _SCORED[source] = warehouse
     return _SCORED[source]
+
+
+def register_kept(con, day, name: str = "kept_rows") -> None:
+    """Register the sheet published on `day` (flows/sheets/kept.py: a file beside the
+    warehouse) with `con` as `name`: its run_date, rank and lead_id, for a test's SQL."""
+    sheet = stored_sheet(con, day)
+    con.register(name, pd.DataFrame({"run_date": pd.Series([day] * len(sheet), dtype=object),
+                                     "rank": sheet["rank"].astype("int64"),
+                                     "lead_id": sheet["lead_id"].astype(str)}))

@@ -6,9 +6,9 @@ alone. So the step ranks the day on those columns, keeps the order in a temporar
 then reads the sheet's rows in that order, READ_CHUNKS chunks of `settings.chunk_leads` at a
 time (in Arrow), and turns them into pandas frames BATCH rows at a time (their text and money
 still held by Arrow): each such part is turned into sheet rows (scoring.sheet.sheet_part),
-appended to the file, kept in the warehouse (as JSON, staged, put in place at the end: a second
-thread makes and stores a chunk's rows while the next chunk is written) and offered to the rep
-pages, which keep each rep's first cards.
+appended to the file, kept beside the warehouse (flows/sheets/kept.py: a Parquet file, put in
+place at the end; a second thread writes a chunk's rows while the next chunk is made) and
+offered to the rep pages, which keep each rep's first cards.
 What the step holds is the order (a temporary table), two reads in Arrow (one taken, one being
 read) and at most two chunks' rows in pandas (one gathered, one being stored), not the day;
 DuckDB keeps to its share of settings.duckdb_memory_limit (duckdb_share), spilling beyond it
@@ -30,13 +30,13 @@ import pandas as pd
 from flows import store
 from flows.pipeline import owners
 from flows.pipeline.decimals import exact_decimals
-from flows.pipeline.overlap import one_ahead, staged_behind
+from flows.pipeline.overlap import one_ahead, one_behind
 from flows.settings import Settings
 from flows.sheets import files as sheet_files
+from flows.sheets import kept as kept_sheets
 from flows.sheets.rep_pages import RepCards, write_rep_pages
 from scoring.arrow_money import decimal_objects
 from scoring.sheet import BULLET, DOWN, UP, order_leads, sheet_part
-from scoring.sheet_layout import STORED_ROWS, json_ready
 
 PLAYBOOK_STATS = "playbook_stats.csv"
 TOP = 10  # rows of the run's top-leads artifact
@@ -90,13 +90,14 @@ def publish(settings: Settings, run_date: date) -> Published:
             counted = side.submit(_shown_and_counted, reader, run_date)
             order_sheet(con, run_date, settings.move_days)
             stats = counted.result()
+        warehouse = settings.path(settings.warehouse)
         with (sheet_files.sheet_writer(path, settings.sheet_format, settings.sheet_locale
-                                       ) as write,  # `con` keeps the order; another cursor
-              staged_behind(con, "sheet_rows", run_date, stored_rows, STORED_ROWS) as keep,
+                                       ) as write,  # `con` keeps the order: it is read first
+              kept_sheets.writing(warehouse, run_date) as add,
+              one_behind(lambda parts: add(kept_sheets.kept_parts(parts))) as keep,
               closing(sheet_parts(con, run_date, READ_CHUNKS * settings.chunk_leads)
-                      ) as parts):  # first
-            kept: list[pd.DataFrame] = []  # parts to store, committed a chunk at a time:
-            # a commit costs about 0.6 s at a million leads, whatever its size
+                      ) as parts):
+            kept: list[pd.DataFrame] = []  # parts to keep, handed over a chunk at a time
             for part in parts:
                 write(part)
                 cards.add(part)
@@ -109,6 +110,7 @@ def publish(settings: Settings, run_date: date) -> Published:
                     kept = []
             if kept:
                 keep(kept)
+        con.execute("DELETE FROM sheet_rows WHERE run_date = ?", [run_date])  # kept before
     addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
     write_rep_pages(decimal_objects(cards.sheet()), path.parent, run_date,
                     settings.sheet_locale, addresses, cards.totals)
@@ -130,13 +132,6 @@ def duckdb_share(limit: str, chunk_leads: int) -> str:
     total = float(number) * _UNITS[unit]
     held = 2 * READ_CHUNKS * chunk_leads * ARROW_BYTES_PER_LEAD
     return f"{max(total - held, total / 4) / 10**6:.0f}MB"
-
-
-def stored_rows(_writer, parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """`parts` as one frame that STORED_ROWS makes into sheet_rows (their rank, lead_id and each
-    row as JSON, as DuckDB's to_json makes it), made in the storing thread while the
-    next parts are written: DuckDB makes the JSON as it inserts, never handing it to Python."""
-    return pd.concat([json_ready(part) for part in parts], ignore_index=True)
 
 
 def order_sheet(con, run_date: date, move_days: int) -> int:

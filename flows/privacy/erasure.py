@@ -6,7 +6,8 @@ What is erased:
   lead ids are the leads (and any other table with both columns) carrying that email. Every row
   of every table with a ``lead_id`` or an ``email`` column that matches goes: leads, activities,
   lead_enrichment, scores, quotes, talking points, features, owners, the rows of past sheets
-  (sheet_rows), the reps' feedback marks (lead_feedback: a wrong contact, a move, a talking
+  (sheet_rows, and the files the sheets are kept in since: flows/sheets/kept.py, rewritten
+  without them), the reps' feedback marks (lead_feedback: a wrong contact, a move, a talking
   point), and whatever tables other features add (outcomes, enrichment caches...). The
   tables are discovered in ``information_schema`` (privacy/sql/personal_data_tables.sql), not
   listed here:
@@ -52,7 +53,7 @@ from flows import clock, store
 from flows.errors import LeadpilotError
 from flows.privacy import suppression
 from flows.settings import Settings
-from flows.sheets import export
+from flows.sheets import export, kept
 from flows.sheets import files as sheet_files
 from flows.sheets.rep_pages import rewrite_rep_pages
 from scoring.sheet import neutral_cell
@@ -92,8 +93,11 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
         con.execute("BEGIN TRANSACTION")
         try:
             erased, days = erase_rows(con, wanted)
+            kept_days = _kept_days(con, erased)  # the sheets kept as files that hold them
+            days = sorted({*days, *kept_days})
             # the sheets without the person, read in the transaction: a dry run sees them too
-            sheets = {day: export.stored_sheet(con, day) for day in days}
+            sheets = {day: export.stored_sheet(con, day, leaving=erased.lead_ids)
+                      for day in days}
             exported = export.recorded(con, days)  # the copies `export --out` made elsewhere
             if not dry_run:
                 at = now or clock.now(settings)
@@ -105,6 +109,8 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
         con.execute("ROLLBACK" if dry_run else "COMMIT")
         if not dry_run:  # the copy beside the warehouse survives its deletion or a restore
             suppression.save_beside(con, settings.path(settings.warehouse))
+    for day in kept_days if not dry_run else []:
+        kept.erase(settings.path(settings.warehouse), day, erased.lead_ids)
     if erased.total and not dry_run:
         store.compact(settings.path(settings.warehouse))
     # even with no warehouse row (someone only ever rejected), the rejects files may name them
@@ -117,6 +123,16 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
     erased.files.update(scrub_rejects(settings.path(settings.rejects_dir), wanted,
                                       erased.lead_ids + erased.aliases, dry_run))
     return erased
+
+
+def _kept_days(con: duckdb.DuckDBPyConnection, erased: Erasure) -> list[date]:
+    """The days whose sheet kept as a file (flows/sheets/kept.py) holds the person's leads;
+    their rows are counted with sheet_rows' (the table that kept the sheets before)."""
+    warehouse = kept.warehouse_of(con)
+    found = kept.days_with(warehouse, erased.lead_ids) if warehouse else {}
+    if found:
+        erased.tables["sheet_rows"] = erased.tables.get("sheet_rows", 0) + sum(found.values())
+    return sorted(found)
 
 
 def erase_rows(con: duckdb.DuckDBPyConnection, email: str) -> tuple[Erasure, list[date]]:

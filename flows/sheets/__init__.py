@@ -1,1 +1,1 @@
-"""The lead sheet as files a rep opens (CSV, XLSX) and `leadpilot export`."""
+"""The lead sheet: files a rep opens (CSV, XLSX), each day kept as printed, `leadpilot export`."""

@@ -7,6 +7,7 @@ rewrites the copies made with --out outside out_dir too."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,28 +16,36 @@ import duckdb
 import pandas as pd
 
 from flows.errors import LeadpilotError
+from flows.sheets import kept
 from flows.sheets.files import localised_name
-from scoring.sheet_layout import sheet_from_rows, split_by_owner
+from scoring.sheet_layout import split_by_owner
 
 STEM = "lead_sheet"
 
 
-def stored_sheet(con: duckdb.DuckDBPyConnection, run_date: date) -> pd.DataFrame:
-    """The sheet published on `run_date`, in rank order, as it was printed (empty if none)."""
-    rows = con.execute("SELECT row FROM sheet_rows WHERE run_date = ? ORDER BY rank",
-                       [run_date]).fetchall()
-    return sheet_from_rows(row for (row,) in rows)
+def stored_sheet(con: duckdb.DuckDBPyConnection, run_date: date,
+                 leaving: Collection[str] = ()) -> pd.DataFrame:
+    """The sheet published on `run_date`, in rank order, as it was printed (empty if none),
+    without the rows of the leads in `leaving`."""
+    warehouse = kept.warehouse_of(con)
+    sheet = None if warehouse is None else kept.read(warehouse, run_date, leaving)
+    if sheet is None:  # kept in the warehouse before the sheets were kept as files
+        sheet = kept.legacy_sheet(con, run_date)
+        sheet = sheet[~sheet["lead_id"].isin(list(leaving))].reset_index(drop=True)
+    return sheet
 
 
 def stored_top(con: duckdb.DuckDBPyConnection, run_date: date, n: int
                ) -> tuple[pd.DataFrame, int]:
     """The first `n` rows of the sheet published on `run_date`, and how many rows it has: what
     `leadpilot run` prints, without reading a million-row sheet back."""
+    warehouse = kept.warehouse_of(con)
+    top = None if warehouse is None else kept.read(warehouse, run_date, first=max(n, 0))
+    if top is not None:
+        return top, kept.rows(warehouse, run_date)
     total = con.execute("SELECT count(*) FROM sheet_rows WHERE run_date = ?",
                         [run_date]).fetchone()[0]
-    rows = con.execute("SELECT row FROM sheet_rows WHERE run_date = ? ORDER BY rank LIMIT ?",
-                       [run_date, max(n, 0)]).fetchall()
-    return sheet_from_rows(row for (row,) in rows), total
+    return kept.legacy_sheet(con, run_date, max(n, 0)), total
 
 
 def sheet_date(con: duckdb.DuckDBPyConnection, wanted: date | None) -> date:
@@ -45,8 +54,9 @@ def sheet_date(con: duckdb.DuckDBPyConnection, wanted: date | None) -> date:
     Raises:
         LeadpilotError: no sheet was published that day (or ever), saying which days have one.
     """
-    days = [d for (d,) in con.execute(
-        "SELECT DISTINCT run_date FROM sheet_rows ORDER BY run_date DESC").fetchall()]
+    warehouse = kept.warehouse_of(con)
+    days = sorted({*(kept.days(warehouse) if warehouse else []), *(d for (d,) in con.execute(
+        "SELECT DISTINCT run_date FROM sheet_rows").fetchall())}, reverse=True)
     if not days:
         raise LeadpilotError("The warehouse holds no lead sheet yet; run `leadpilot run` first.")
     if wanted is None:

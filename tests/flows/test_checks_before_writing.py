@@ -13,6 +13,7 @@ from support import NOW, REPO, run_leadpilot
 
 from flows.errors import LeadpilotError
 from flows.settings import Settings
+from flows.sheets import kept
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 DAY = date(2026, 11, 28)  # a day no other test runs
@@ -20,9 +21,10 @@ DAY = date(2026, 11, 28)  # a day no other test runs
 
 def _rows(warehouse) -> dict[str, int]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {t: con.execute(f"SELECT count(*) FROM {t} WHERE run_date = ?",  # noqa: S608
+        rows = {t: con.execute(f"SELECT count(*) FROM {t} WHERE run_date = ?",  # noqa: S608
                                [DAY]).fetchone()[0]
-                for t in ("lead_features", "scores", "quotes", "sheet_rows")}
+                for t in ("lead_features", "scores", "quotes")}
+    return {**rows, "sheet_rows": kept.rows(warehouse, DAY)}  # the sheet kept beside it
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from support import ANCHOR, NOW, REPO
 
 from flows import store
+from flows.sheets.export import stored_sheet
 from scoring.sheet import SHEET_HEADERS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -153,6 +154,10 @@ def test_a_second_run_of_the_same_day_leaves_exactly_one_set_of_results(sheet_ru
             rows, distinct = con.execute(
                 f"SELECT count(*), count(DISTINCT lead_id) FROM {table} WHERE run_date = ?",  # noqa: S608
                 [ANCHOR]).fetchall()[0]
+            if table == "sheet_rows":  # the sheets are kept as files now (flows/sheets/kept.py)
+                assert rows == 0, table
+                kept_ids = stored_sheet(con, ANCHOR)["lead_id"]
+                rows, distinct = len(kept_ids), kept_ids.nunique()
             assert rows == distinct == len(sheet), table
         assert con.execute("SELECT count(*) FROM runs").fetchall()[0][0] == 1
         assert con.execute("SELECT count(*) FROM leads").fetchall()[0][0] == 3300

@@ -12,6 +12,7 @@ import pytest
 from support import NOW
 
 from flows import store
+from flows.sheets import kept
 from scoring.sheet import SHEET_HEADERS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -38,6 +39,8 @@ def test_a_day_without_open_leads_runs_and_writes_the_header_alone(demo_copy):
                                [EMPTY_DAY]).fetchall() == [(0,)]
         assert con.execute("SELECT count(*) FROM runs WHERE run_date = ?",
                            [EMPTY_DAY]).fetchall() == [(1,)]
+    assert EMPTY_DAY not in kept.days(demo_copy / "w.duckdb")  # no sheet kept for the day
+    assert not list(kept.folder(demo_copy / "w.duckdb").glob("*.partial"))
 
 
 def test_the_command_says_no_lead_was_open_instead_of_an_empty_table(demo_copy):

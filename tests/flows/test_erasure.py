@@ -10,7 +10,7 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from sheet_runs import publish_copy
+from sheet_runs import publish_copy, register_kept
 from support import ANCHOR
 from typer.testing import CliRunner
 
@@ -18,6 +18,7 @@ from flows import store
 from flows.cli import app
 from flows.errors import LeadpilotError
 from flows.privacy.erasure import forget
+from flows.sheets import kept
 from flows.sheets.export import files_for, stored_sheet
 from flows.sheets.files import write_sheet
 
@@ -28,10 +29,11 @@ def warehouse(demo_env, tmp_path_factory):
     enrichment cache keyed by email and by lookup key, as another feature might add."""
     settings = publish_copy(demo_env, tmp_path_factory.mktemp("forget"))
     with store.opened(settings.warehouse) as con:
+        register_kept(con, ANCHOR)
         person, lead, other = con.execute("""
             SELECT l.email, l.lead_id,
-                   (SELECT min(lead_id) FROM sheet_rows WHERE lead_id <> l.lead_id)
-            FROM leads l JOIN sheet_rows s USING (lead_id)
+                   (SELECT min(lead_id) FROM kept_rows WHERE lead_id <> l.lead_id)
+            FROM leads l JOIN kept_rows s USING (lead_id)
             WHERE l.lead_id IN (SELECT lead_id FROM activities) AND l.email IS NOT NULL
             ORDER BY s.rank LIMIT 1""").fetchone()
         con.execute("""
@@ -60,7 +62,11 @@ def _row_counts(settings) -> dict[str, int]:
         tables = [t for (t,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
         ).fetchall()]
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
+    # the sheets kept as files count as sheet_rows, the table that kept them before
+    counts["sheet_rows"] += sum(kept.rows(settings.warehouse, d) for d in kept.days(
+        settings.warehouse))
+    return counts
 
 
 def _mentions(settings, *needles: str) -> list[str]:
@@ -77,6 +83,11 @@ def _mentions(settings, *needles: str) -> list[str]:
                 [n.lower() for n in needles]).fetchone()[0]
             if hits:
                 found.append(f"{table}.{column}")
+        for day in kept.days(settings.warehouse):  # the sheets kept as files, by column
+            sheet = kept.read(settings.warehouse, day).astype(str).apply(lambda c: c.str.lower())
+            found += [f"kept sheet.{column}" for column in sheet.columns
+                      if any(sheet[column].str.contains(n.lower(), regex=False).any()
+                             for n in needles)]
     return found
 
 
@@ -88,7 +99,7 @@ def _env(settings) -> dict[str, str]:
 
 def test_forget_erases_the_person_everywhere_and_reports_the_rows_it_removed(warehouse):
     settings, person, lead = warehouse
-    assert {"leads.email", "activities.lead_id", "sheet_rows.row",
+    assert {"leads.email", "activities.lead_id", "kept sheet.email", "kept sheet.lead_id",
             "owner_assignments.lead_id", "test_cache.key"} <= set(_mentions(settings, person,
                                                                               lead))
     before = _row_counts(settings)

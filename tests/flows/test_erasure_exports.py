@@ -6,7 +6,7 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
-from sheet_runs import publish_copy
+from sheet_runs import publish_copy, register_kept
 from support import ANCHOR, run_leadpilot, warehouse_env
 
 from flows import store
@@ -19,7 +19,8 @@ def exported(demo_env, tmp_path_factory):
     root = tmp_path_factory.mktemp("exported")
     settings = publish_copy(demo_env, root / "copy")
     with store.opened(settings.warehouse) as con:
-        person = con.execute("SELECT l.email FROM sheet_rows s JOIN leads l USING (lead_id) "
+        register_kept(con, ANCHOR)
+        person = con.execute("SELECT l.email FROM kept_rows s JOIN leads l USING (lead_id) "
                              "WHERE s.run_date = ? ORDER BY s.rank LIMIT 1",
                              [ANCHOR]).fetchone()[0]
     return settings, person, root / "elsewhere"

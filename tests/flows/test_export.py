@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pandas as pd
 import pytest
-from sheet_runs import publish_copy
+from sheet_runs import publish_copy, register_kept
 from support import ANCHOR
 from typer.testing import CliRunner
 
@@ -146,8 +146,9 @@ def test_a_crm_owner_in_the_leads_file_beats_the_territories(published, tmp_path
     from flows.pipeline.owners import assign_owners
 
     with store.opened(published.warehouse) as con:
+        register_kept(con, ANCHOR)
         lead = con.execute(  # Oliver's first lead: Julien still has room that early
-            "SELECT lead_id FROM owner_assignments JOIN sheet_rows USING (run_date, lead_id) "
+            "SELECT lead_id FROM owner_assignments JOIN kept_rows USING (run_date, lead_id) "
             "WHERE run_date = ? AND owner = 'Oliver Smith' ORDER BY rank LIMIT 1",
             [ANCHOR]).fetchone()[0]
         con.execute("UPDATE leads SET owner = ' JULIEN.MOREAU@example.com' WHERE lead_id = ?",

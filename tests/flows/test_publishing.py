@@ -11,6 +11,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from sheet_runs import publish_copy
 from support import ANCHOR
@@ -18,6 +19,7 @@ from support import ANCHOR
 from flows import store
 from flows.models import scoring as model_scoring
 from flows.pipeline import owners, publishing, steps
+from flows.sheets import kept
 from flows.sheets.export import stored_sheet
 from flows.sheets.rep_pages import RepCards, write_rep_pages
 from scoring.rep_view import MAX_CARDS
@@ -33,15 +35,27 @@ def _outputs(settings) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _kept(settings) -> list[tuple]:
-    with store.opened(settings.warehouse) as con:
-        return con.execute("SELECT rank, lead_id, row FROM sheet_rows WHERE run_date = ? "
-                           "ORDER BY rank", [ANCHOR]).fetchall()
+def _kept(settings) -> pa.Table:
+    """The sheet kept for ANCHOR (flows/sheets/kept.py), as the file holds it."""
+    return pq.read_table(kept.day_file(settings.warehouse, ANCHOR))
 
 
 @pytest.fixture(scope="module")
 def whole(demo_env, tmp_path_factory):
     return publish_copy(demo_env, tmp_path_factory.mktemp("whole"), chunk_leads=WHOLE)
+
+
+def test_a_day_kept_as_json_rows_before_is_kept_as_a_file_once_published_again(demo_env,
+                                                                              tmp_path):
+    settings = publish_copy(demo_env, tmp_path)
+    with store.opened(settings.warehouse) as con:  # as the warehouse kept sheets before
+        con.execute("""INSERT INTO sheet_rows VALUES (?, 1, 'L-old', '{"rank": 1}')""", [ANCHOR])
+    publishing.publish(settings, ANCHOR)
+    with store.opened(settings.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM sheet_rows").fetchall() == [(0,)]
+        sheet = stored_sheet(con, ANCHOR)
+    assert len(sheet) == kept.rows(settings.warehouse, ANCHOR) > 0
+    assert "L-old" not in set(sheet["lead_id"])
 
 
 @pytest.mark.parametrize("size", [2, 37])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sheet_runs import publish_copy
+from sheet_runs import publish_copy, register_kept
 from support import ANCHOR, import_leads, warehouse_env
 from typer.testing import CliRunner
 
@@ -49,8 +49,9 @@ def published(demo_env, tmp_path) -> tuple[Settings, str, str]:
     (settings, that lead's email, its lead id)."""
     settings = publish_copy(demo_env, tmp_path / "home")
     with store.opened(settings.warehouse) as con:
+        register_kept(con, ANCHOR)
         email, lead = con.execute(
-            "SELECT l.email, l.lead_id FROM sheet_rows s JOIN leads l USING (lead_id) "
+            "SELECT l.email, l.lead_id FROM kept_rows s JOIN leads l USING (lead_id) "
             "WHERE s.run_date = ? AND l.email IS NOT NULL ORDER BY s.rank LIMIT 1",
             [ANCHOR]).fetchone()
         con.execute("UPDATE leads SET first_name = ?, last_name = ? WHERE lead_id = ?",

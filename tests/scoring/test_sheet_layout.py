@@ -18,13 +18,13 @@ from scoring.sheet_layout import (
     DATE_COLUMNS,
     MONEY_COLUMNS,
     PERCENT_COLUMNS,
-    STORED_ROWS,
     WHOLE_COLUMNS,
     WRAPPED_COLUMNS,
-    json_ready,
+    kept_table,
     sheet_from_rows,
     slug,
     split_by_owner,
+    typed_sheet,
 )
 
 
@@ -78,40 +78,41 @@ def _awkward_sheet() -> pd.DataFrame:
         "rank": [1, 2, 3, 4], "lead_id": ['L"1', "L2", "L3", "L/4"],
         "talking_points": ['1. },{"rank":9,"x":"y', "a\nb\r\nc", None, "tab\t\x01 😀 \u2028 é"],
         "acv": [Decimal("1879.20"), None, Decimal("5"), Decimal("-0.00")],
-        "deal_value": pd.Series([pd.NA, Decimal("12.50"), float("nan"), None], dtype=object),
+        "deal_value": pd.Series([pd.NA, Decimal("12.50"), float("nan"), None], dtype=object,
+                                index=[7, 3, 5, 0]),
         "seats": pd.array([3, None, 1, 12], dtype="Int64"),
         "win_probability": [23.4, 0.0, 100.0, float("nan")]}, index=[7, 3, 5, 0])
 
 
-def _stored_rows(frame: pd.DataFrame) -> pd.Series:
-    """The JSON text the publish step stores of each row of `frame` (STORED_ROWS over
-    json_ready), indexed like `frame`: a scan of a registered frame keeps its rows' order."""
+def _json_rows(kept: pa.Table) -> list[str]:
+    """The JSON rows the warehouse kept of a sheet before its sheets were kept as files: each
+    row as one object, made by DuckDB's to_json of the same text."""
     con = duckdb.connect()
-    con.register("_incoming", json_ready(frame))
-    stored = con.execute(STORED_ROWS).fetchall()
-    assert [(rank, lead) for rank, lead, _ in stored] == list(zip(
-        frame["rank"].astype(int), frame["lead_id"], strict=True))
-    return pd.Series([row for _, _, row in stored], index=frame.index, dtype=object)
+    con.register("_kept", kept)
+    return [row for (row,) in con.execute("SELECT to_json(_kept) FROM _kept").fetchall()]
 
 
-def test_rows_as_json_are_the_objects_pandas_would_write_and_come_back_the_same():
+def test_a_kept_sheet_comes_back_as_printed_and_as_the_json_rows_kept_before_it():
     sheet = _awkward_sheet()
-    rows = _stored_rows(sheet)
-    expected = sheet.to_json(orient="records", lines=True, default_handler=str,
-                             force_ascii=False).rstrip("\n").split("\n")  # not at U+2028
-    assert rows.index.tolist() == [7, 3, 5, 0]
-    assert [json.loads(row) for row in rows] == [json.loads(row) for row in expected]
-    assert json.loads(rows[7])["acv"] == "1879.20"  # exact text, not a float
-    again = sheet_from_rows(rows)
+    kept = kept_table(sheet)
+    assert kept.column_names == [name for name, _ in SHEET_COLUMNS]
+    assert kept.column("acv").to_pylist() == ["1879.20", None, "5", "-0.00"]  # exact digits
+    again = typed_sheet(kept.to_pandas())
+    assert again["lead_id"].tolist() == ['L"1', "L2", "L3", "L/4"]
     assert again["talking_points"].tolist() == ['1. },{"rank":9,"x":"y', "a\nb\r\nc", "",
                                                 "tab\t\x01 😀 \u2028 é"]
     assert again["acv"].tolist()[::2] == [Decimal("1879.20"), Decimal("5")]
     assert str(again["acv"][3]) == "-0.00" and again["acv"][1] is None
-    assert _stored_rows(sheet.head(0)).tolist() == []
+    assert again["deal_value"].tolist() == [None, Decimal("12.50"), None, None]
+    assert again["seats"].tolist()[::2] == [3, 1] and pd.isna(again["seats"][1])
+    assert again["win_probability"].tolist()[:3] == [23.4, 0.0, 100.0]
+    assert again["owner"].tolist() == [""] * 4  # a column the frame lacks: empty
+    pd.testing.assert_frame_equal(again, sheet_from_rows(_json_rows(kept)))
+    assert kept_table(sheet.head(0)).num_rows == 0
 
 
-def test_money_held_by_arrow_is_stored_as_the_same_json_as_its_decimals():
-    """Published parts keep money as Arrow decimals; the stored row is the one the same
+def test_money_held_by_arrow_is_kept_as_the_same_text_as_its_decimals():
+    """Published parts keep money as Arrow decimals; the kept text is the one the same
     Decimal objects give, and decimal_objects gives those objects back."""
     money = [Decimal("1879.20"), None, Decimal("-12.50"), Decimal("0.00"), Decimal("5.00")]
     sheet = pd.DataFrame({"rank": [1, 2, 3, 4, 5], "lead_id": list("abcde"),
@@ -122,8 +123,8 @@ def test_money_held_by_arrow_is_stored_as_the_same_json_as_its_decimals():
     held = sheet.assign(acv=sheet["acv"].astype(pd.ArrowDtype(pa.decimal128(18, 2))),
                         discount=sheet["discount"].astype(pd.ArrowDtype(pa.decimal128(18, 1))))
     assert is_arrow_decimal(held["acv"]) and not is_arrow_decimal(sheet["acv"])
-    assert _stored_rows(held).tolist() == _stored_rows(sheet).tolist()
-    assert json.loads(_stored_rows(held)[0])["acv"] == "1879.20"
+    assert kept_table(held).equals(kept_table(sheet))
+    assert kept_table(held).column("acv")[0].as_py() == "1879.20"
     pd.testing.assert_frame_equal(decimal_objects(held), sheet)
 
 
