@@ -99,7 +99,9 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
             sheets = {day: export.stored_sheet(con, day, leaving=erased.lead_ids)
                       for day in days}
             exported = export.recorded(con, days)  # the copies `export --out` made elsewhere
-            if not dry_run:
+            if not dry_run:  # before the commit: once it has erased their lead ids, no later
+                for day in kept_days:  # `forget` could find the person in these files
+                    kept.erase(settings.path(settings.warehouse), day, erased.lead_ids)
                 at = now or clock.now(settings)
                 erased.newly_suppressed = suppression.record(con, email, at)
                 suppression.record_lead_ids(con, erased.lead_ids + erased.aliases, at)
@@ -109,8 +111,6 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
         con.execute("ROLLBACK" if dry_run else "COMMIT")
         if not dry_run:  # the copy beside the warehouse survives its deletion or a restore
             suppression.save_beside(con, settings.path(settings.warehouse))
-    for day in kept_days if not dry_run else []:
-        kept.erase(settings.path(settings.warehouse), day, erased.lead_ids)
     if erased.total and not dry_run:
         store.compact(settings.path(settings.warehouse))
     # even with no warehouse row (someone only ever rejected), the rejects files may name them

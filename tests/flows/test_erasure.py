@@ -191,3 +191,25 @@ def test_forgetting_someone_unknown_removes_nothing(warehouse):
 def test_forget_refuses_what_is_not_an_email(warehouse):
     with pytest.raises(LeadpilotError, match="'L000001' is not an email address."):
         forget(warehouse[0], "L000001")
+
+
+def test_a_kept_sheet_that_cannot_be_rewritten_leaves_the_person_erasable_again(demo_env,
+                                                                                tmp_path,
+                                                                                monkeypatch):
+    """The kept sheets are rewritten before the warehouse commits: had the commit come first,
+    the person's lead ids would be gone, and no later `forget` could find them in the files."""
+    settings = publish_copy(demo_env, tmp_path)
+    with store.opened(settings.warehouse) as con:
+        person = stored_sheet(con, ANCHOR)["email"][0]
+    before = _row_counts(settings)
+
+    def full_disk(*_):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(kept, "erase", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        forget(settings, person)
+    assert _row_counts(settings) == before  # nothing erased, nor suppressed
+    monkeypatch.undo()
+    assert forget(settings, person).tables["sheet_rows"] == 1  # found again, in the file
+    assert _mentions(settings, person) == []
