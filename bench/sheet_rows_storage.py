@@ -13,9 +13,11 @@ Parquet file. Then it reads them back in rank order, and checks that both give t
 The two alternate, `--repeat` rounds each; it prints the best seconds of each, the ratio and
 the sizes.
 
-Measured with the 200,000 rows of bench/daily.py's million-lead day (a slice of its sheet, 2
-cores): JSON rows 2.05 s, Parquet 0.54 s (0.26x), 27 MB against 18 MB. In the publish step at a
-million leads, 5 alternating runs: see README ("Speed at a million open leads").
+Measured with the first 200,000 rows of bench/daily.py's million-lead day (`--home DIR --rows
+200000`, 340 MB of text, 2 cores, best of 3): JSON rows 2.34 s to keep and 1.29 s to read back,
+28 MB; Parquet 0.49 s (0.21x) and 1.15 s, 18 MB. The publish step at a million leads, alone,
+alternating with the code that kept JSON rows: 21.3-22.4 s against 27.2-27.3 s (README, "A
+bigger day").
 """
 
 from __future__ import annotations
