@@ -57,7 +57,7 @@ def writing(warehouse: Path | str, day: date) -> Iterator[Callable[[pa.Table], i
         if table.num_rows:
             if writer is None:
                 writer = pq.ParquetWriter(partial, KEPT_SCHEMA, compression=COMPRESSION)
-            writer.write_table(table)
+            writer.write_table(_conformed(table))
         return table.num_rows
 
     try:
@@ -129,9 +129,9 @@ def erase(warehouse: Path | str, day: date, lead_ids: Collection[str]) -> int:
     with writing(warehouse, day) as add:
         for group in range(source.num_row_groups):
             table = source.read_row_group(group)
-            kept = table.filter(_keeps(table, lead_ids))
-            gone += len(table) - len(kept)
-            add(kept)
+            left = table.filter(_keeps(table, lead_ids))
+            gone += len(table) - len(left)
+            add(left)
     return gone
 
 
@@ -153,3 +153,13 @@ def _keeps(table: pa.Table, lead_ids: Collection[str]) -> pa.Array:
     """Whether each row's lead is none of `lead_ids`."""
     return pc.invert(pc.is_in(table.column("lead_id"),
                               value_set=pa.array(list(lead_ids), pa.string())))
+
+
+def _conformed(table: pa.Table) -> pa.Table:
+    """`table` in KEPT_SCHEMA: a sheet kept before the sheet gained a column (rewritten by
+    `erase`) gets that column, empty."""
+    if table.schema.equals(KEPT_SCHEMA):
+        return table
+    return pa.Table.from_arrays(
+        [table.column(f.name).cast(f.type) if f.name in table.column_names
+         else pa.nulls(len(table), f.type) for f in KEPT_SCHEMA], schema=KEPT_SCHEMA)

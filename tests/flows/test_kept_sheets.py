@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from flows import store
@@ -79,6 +80,17 @@ def test_a_person_is_erased_from_every_day_that_holds_them_and_only_them(tmp_pat
                                   .reset_index(drop=True))
     assert kept.days_with(warehouse, ["L2", "L4"]) == {OTHER: 1}
     assert kept.days_with(warehouse, []) == {}
+
+
+def test_a_sheet_kept_before_the_sheet_gained_a_column_is_read_and_erased(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    older = kept_table(_sheet(3)).drop_columns(["owner", "wrong_points"])  # as kept back then
+    kept.folder(warehouse).mkdir()
+    pq.write_table(older, kept.day_file(warehouse, DAY))
+    assert kept.read(warehouse, DAY)["owner"].tolist() == ["", "", ""]
+    assert kept.erase(warehouse, DAY, ["L2"]) == 1
+    again = kept.read(warehouse, DAY)
+    assert again["lead_id"].tolist() == ["L1", "L3"] and again["wrong_points"].tolist() == ["", ""]
 
 
 def _legacy(warehouse, day, sheet: pd.DataFrame) -> None:
