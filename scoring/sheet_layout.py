@@ -85,10 +85,17 @@ def kept_table(sheet: pd.DataFrame) -> pa.Table:
     (['9.50', None], 2)
     """
     text = _texts(sheet.reindex(columns=[n for n in KEPT_SCHEMA.names if n in sheet.columns]))
-    arrays = [pa.array(text[name], from_pandas=True).cast(field.type) if name in text
-              else pa.nulls(len(sheet), field.type)
-              for name, field in zip(KEPT_SCHEMA.names, KEPT_SCHEMA, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=KEPT_SCHEMA)
+    return conformed(pa.Table.from_pandas(text, preserve_index=False))
+
+
+def conformed(table: pa.Table) -> pa.Table:
+    """`table` in KEPT_SCHEMA: each column cast to its kept type, a column it lacks (a sheet
+    kept before the sheet gained it) null."""
+    if table.schema.equals(KEPT_SCHEMA):
+        return table
+    return pa.Table.from_arrays(
+        [table.column(f.name).cast(f.type) if f.name in table.column_names
+         else pa.nulls(len(table), f.type) for f in KEPT_SCHEMA], schema=KEPT_SCHEMA)
 
 
 def _texts(sheet: pd.DataFrame) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows import store
-from scoring.sheet_layout import KEPT_SCHEMA, kept_table, sheet_from_rows, typed_sheet
+from scoring.sheet_layout import KEPT_SCHEMA, conformed, kept_table, sheet_from_rows, typed_sheet
 
 SUFFIX = ".parquet"
 COMPRESSION = "zstd"
@@ -57,7 +57,7 @@ def writing(warehouse: Path | str, day: date) -> Iterator[Callable[[pa.Table], i
         if table.num_rows:
             if writer is None:
                 writer = pq.ParquetWriter(partial, KEPT_SCHEMA, compression=COMPRESSION)
-            writer.write_table(_conformed(table))
+            writer.write_table(conformed(table))  # an older file's rows, rewritten by erase
         return table.num_rows
 
     try:
@@ -153,13 +153,3 @@ def _keeps(table: pa.Table, lead_ids: Collection[str]) -> pa.Array:
     """Whether each row's lead is none of `lead_ids`."""
     return pc.invert(pc.is_in(table.column("lead_id"),
                               value_set=pa.array(list(lead_ids), pa.string())))
-
-
-def _conformed(table: pa.Table) -> pa.Table:
-    """`table` in KEPT_SCHEMA: a sheet kept before the sheet gained a column (rewritten by
-    `erase`) gets that column, empty."""
-    if table.schema.equals(KEPT_SCHEMA):
-        return table
-    return pa.Table.from_arrays(
-        [table.column(f.name).cast(f.type) if f.name in table.column_names
-         else pa.nulls(len(table), f.type) for f in KEPT_SCHEMA], schema=KEPT_SCHEMA)
