@@ -24,8 +24,6 @@ RUN_TABLES = ("lead_features", "scores", "talking_points", "quotes", "sheet_rows
 # The run date a staged run's rows carry until they are put in place (staged_run): no run is
 # dated so late, and the queries of earlier runs ask for dates before their own.
 PENDING = date(9999, 12, 31)
-# What staged_run inserts of each frame by default: its own columns, as they are.
-INCOMING = "SELECT * FROM _incoming"
 _staging: Counter[str] = Counter()  # the run tables this process is staging now
 # Tables that intake upserts into, with their key.
 UPSERT_KEYS = {"companies": "company_id", "leads": "lead_id", "activities": "event_id",
@@ -321,16 +319,13 @@ def clear_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date) -> Non
 
 
 @contextmanager
-def staged_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
-               rows: str = INCOMING) -> Iterator[Callable[[pd.DataFrame], int]]:
+def staged_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date
+               ) -> Iterator[Callable[[pd.DataFrame], int]]:
     """Write the rows of `run_date` in `table` in chunks: `add(frame)` commits each into `table`
     dated PENDING (one transaction of many inserts holds them all in memory: 1M sheet rows grew
     to 2.2 GB under a 400MB limit, against 0.77 GB). At a clean exit, one transaction deletes
     the day's rows and re-dates the staged ones, writing only their run_date again (a stage
-    table copied: 20 s for a million sheet rows). A failure leaves the day as it was.
-
-    `rows`: the query that makes the table's rows (but their run_date) of each frame, registered
-    as `_incoming`; by default the frame's own columns."""
+    table copied: 20 s for a million sheet rows). A failure leaves the day as it was."""
     if run_date >= PENDING:
         raise ValueError(f"{run_date} is not a run date")
     clear_run(con, table, PENDING)  # refuses a table that is not a run table
@@ -339,13 +334,13 @@ def staged_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
         def add(frame: pd.DataFrame) -> int:
             if frame.empty:
                 return 0
-            if "run_date" in frame.columns:  # the query dates them
+            if "run_date" in frame.columns:  # the insert dates them
                 frame = frame.drop(columns="run_date")
             con.register("_incoming", exact(frame))
             try:  # unregistered after the rollback of a failed insert, whose error is raised
                 with transaction(con):
                     con.execute(f"INSERT INTO {table} BY NAME "  # noqa: S608
-                                f"SELECT *, ? AS run_date FROM ({rows})", [PENDING])
+                                "SELECT *, ? AS run_date FROM _incoming", [PENDING])
             finally:
                 con.unregister("_incoming")
             return len(frame)

@@ -44,16 +44,11 @@ def one_behind(add: Callable[..., int]) -> Iterator[Callable[..., None]]:
 
 
 @contextmanager
-def staged_behind(con, table: str, run_date, made: Callable[..., pd.DataFrame] | None = None,
-                  rows: str = store.INCOMING) -> Iterator[Callable[..., None]]:
-    """`store.staged_run` of `table` (each frame's `rows` query) on a cursor of its own (`con`
-    stays free to read the next chunk, and keeps its temporary tables), each frame added one
-    behind (`one_behind`).
-
-    With `made`, `keep(x)` hands over anything `made(writer, x)` turns into the frame to add,
-    in the second thread too, on that cursor (`writer`)."""
-    with con.cursor() as writer, store.staged_run(writer, table, run_date, rows) as add:
-        with one_behind(add if made is None else lambda x: add(made(writer, x))) as keep:
+def staged_behind(con, table: str, run_date) -> Iterator[Callable[[pd.DataFrame], None]]:
+    """`store.staged_run` of `table` on a cursor of its own (`con` stays free to read the next
+    chunk, and keeps its temporary tables), each frame added one behind (`one_behind`)."""
+    with con.cursor() as writer, store.staged_run(writer, table, run_date) as add:
+        with one_behind(add) as keep:
             yield keep
 
 

@@ -61,38 +61,6 @@ def test_an_error_while_making_the_sheet_waits_for_the_insert_and_is_the_one_rai
     assert done == [2]
 
 
-def test_rows_made_in_the_second_thread_are_stored_on_its_cursor_and_go_if_making_fails(
-        tmp_path):
-    from datetime import date
-
-    from flows import store
-    from flows.pipeline.overlap import staged_behind
-
-    day, made_in = date(2026, 11, 27), []
-
-    def made(writer, ids: list[str]) -> pd.DataFrame:
-        made_in.append(threading.current_thread().name)
-        if "L9" in ids:
-            raise ValueError("a row that cannot be made")
-        # the writer sees its own staged rows: the transaction is the cursor's
-        staged = writer.execute("SELECT count(*) FROM talking_points").fetchall()[0][0]
-        return pd.DataFrame({"lead_id": ids, "points": [[f"staged before: {staged}"]] * len(ids)})
-
-    con = store.connect(tmp_path / "w.duckdb")
-    with staged_behind(con, "talking_points", day, made) as keep:
-        keep(["L1", "L2"])
-        keep(["L3"])
-    assert con.execute("SELECT lead_id, points FROM talking_points WHERE run_date = ? "
-                       "ORDER BY lead_id", [day]).fetchall() == [
-        ("L1", ["staged before: 0"]), ("L2", ["staged before: 0"]), ("L3", ["staged before: 2"])]
-    assert made_in and all(name.startswith("insert") for name in made_in)
-    with pytest.raises(ValueError, match="cannot be made"), \
-            staged_behind(con, "talking_points", date(2026, 11, 28), made) as keep:
-        keep(["L4"])
-        keep(["L9"])
-    assert con.execute("SELECT count(*) FROM talking_points").fetchall() == [(3,)]
-
-
 def test_the_next_item_is_made_in_a_second_thread_while_the_caller_holds_this_one():
     taken, made_in = [], []
     next_made = {n: threading.Event() for n in range(6)}

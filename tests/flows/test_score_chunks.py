@@ -93,8 +93,8 @@ def test_the_warehouse_is_read_a_chunk_at_a_time_and_each_chunk_committed_one_be
         return frame
 
     @contextmanager
-    def counted_stage(con, table, run_date, rows=store.INCOMING):
-        with staged_run(con, table, run_date, rows) as add:
+    def counted_stage(con, table, run_date):
+        with staged_run(con, table, run_date) as add:
             def counted_add(frame):
                 add(frame)
                 # committed: another connection to the file sees it
