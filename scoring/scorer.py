@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from features.columns import FEATURE_NAMES, FEATURES
 from features.point_in_time import model_matrix
@@ -268,29 +266,17 @@ def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping, languages:
 def _movement(today: pd.DataFrame, previous_scores: pd.DataFrame, features: pd.DataFrame,
               kept: pd.DataFrame | None, phrases: Mapping, languages: pd.Series) -> pd.Series:
     """scoring.movement.describe of today's scores (indexed by lead_id) against the previous
-    ones of the same leads, their contributions as columns when given as two lists."""
-    seen = previous_scores[_among(previous_scores["lead_id"], features["lead_id"])]
-    ids = pd.Index(seen["lead_id"], name="lead_id")
-    return describe(today, _previous(seen), _labels(phrases), languages,
+    ones (a lead open today only is "new"; one not open today is not read), their
+    contributions as columns when given as two lists."""
+    ids = pd.Index(previous_scores["lead_id"], name="lead_id")
+    return describe(today, _previous(previous_scores), _labels(phrases), languages,
                     features[list(FEATURE_NAMES)].set_axis(today.index),
                     None if kept is None else kept.set_axis(today.index),
-                    seen[[n for n in FEATURE_NAMES if n in seen]].set_axis(ids),
-                    contribution_columns(seen["contribution_names"],
-                                         seen["contribution_values"]).set_axis(ids)
-                    if "contribution_names" in seen else None)
-
-
-def _among(ids: pd.Series, others: pd.Series) -> np.ndarray:
-    """Whether each of `ids` is one of `others`, by Arrow's hash set: Series.isin of text held
-    by Arrow made a pyarrow scalar of each of `others` (0.3 s per 50,000 leads).
-
-    >>> _among(pd.Series(["L1", "L2", None]), pd.Series(["L2", "L3"], dtype="str")).tolist()
-    [False, True, False]
-    """
-    text = pa.large_string()
-    return pc.is_in(pa.array(ids, from_pandas=True).cast(text),
-                    value_set=pa.array(others, from_pandas=True).cast(text)).to_numpy(
-        zero_copy_only=False)
+                    previous_scores[[n for n in FEATURE_NAMES if n in previous_scores]
+                                    ].set_axis(ids),
+                    contribution_columns(previous_scores["contribution_names"],
+                                         previous_scores["contribution_values"]).set_axis(ids)
+                    if "contribution_names" in previous_scores else None)
 
 
 def _previous(stored: pd.DataFrame) -> pd.DataFrame:

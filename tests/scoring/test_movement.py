@@ -142,3 +142,39 @@ def test_each_moved_lead_reads_its_cause_in_its_language_with_both_values():
     assert as_columns.to_dict() == expected
     assert [before_columns[f].dtype.kind for f in features[:2]] == ["f", "f"]  # floats
     assert sum(text.count("→") for text in expected.values()) > 400  # most values moved
+
+
+def test_leads_in_any_order_or_seen_on_one_day_only_read_as_each_does_alone():
+    """The frames are matched by lead, not by place: yesterday's leads, values and
+    contributions each in an order of their own, some leads only yesterday, some only today.
+    Each lead's text is the one it gets when described alone."""
+    chance = random.Random(11)
+    features = ["pricing_views_7d", "events_7d", "unlabelled"]
+    today_ids = [f"L{i}" for i in range(120)]
+    before_ids = chance.sample([f"L{i}" for i in range(60, 180)], 120)
+
+    def scores(ids):
+        return pd.DataFrame({"win_probability": [chance.randint(0, 100) / 100 for _ in ids],
+                             "scored_by": "model v1", "contributions": None}, index=ids)
+
+    def columns(ids, pool):
+        return pd.DataFrame({f: [chance.choice(pool) for _ in ids] for f in features}, index=ids)
+
+    today, before = scores(today_ids), scores(before_ids)
+    values, contributions = columns(today_ids, [0.0, 1.0, 2.5]), columns(today_ids, [0, 0.5, -1])
+    before_values = columns(chance.sample(before_ids, 120), [0.0, 1.0, 2.5, float("nan")])
+    before_contributions = columns(chance.sample(before_ids, 120), [0, 0.5, -1])
+    languages = pd.Series([chance.choice(["en", "fr"]) for _ in today_ids],
+                          index=chance.sample(today_ids, 120))
+    frames = (values, contributions, before_values, before_contributions)
+
+    def described(ids, seen):
+        return describe(today.loc[ids], before.loc[seen], LABELS, languages.loc[ids],
+                        *(frame.loc[ids if i < 2 else seen] for i, frame in enumerate(frames)))
+
+    together = describe(today, before, LABELS, languages, *frames)
+    alone = {lead: described([lead], [lead] if lead in before.index else [])[lead]
+             for lead in today_ids}
+    assert together.to_dict() == alone
+    assert together.index.tolist() == today_ids
+    assert (together == NEW).sum() == 60 and together.str.contains("→").sum() > 20
