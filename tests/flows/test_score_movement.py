@@ -100,3 +100,34 @@ def test_yesterday_s_scores_are_read_with_only_what_the_movement_needs(
     whole, read_whole = scored(every)
     assert read == set(chunks.PREVIOUS_COLUMNS) and {"email", "enriched_facts"} <= read_whole
     assert projected == whole and any(row[-1] not in ("±0", "new") for row in whole)
+
+
+def test_yesterday_s_contributions_of_any_json_are_read_as_the_movement_needs(
+        demo_env, tmp_path):
+    """Contributions kept as an object give their names and values in the same order; none
+    kept (NULL), JSON null, a list, a number or an empty object give no contribution."""
+    from flows.models.chunks import PREVIOUS_COLUMNS
+    from scoring.movement import contribution_columns
+
+    settings = demo_env[0]
+    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
+    local = settings.model_copy(update={"warehouse": tmp_path / "w.duckdb"})
+    tomorrow = ANCHOR + timedelta(days=1)
+    for day in (ANCHOR, tomorrow):
+        steps.features(local, day)
+    model_scoring.score(local, ANCHOR, model_scoring.choose_scorer(local,
+                                                                   datetime(2026, 11, 27, 6)))
+    kept = [None, "null", "[0.5, 1]", "2", "{}", ' {"events_7d": -0.25, "seniority": 1}']
+    with store.opened(local.warehouse) as con:
+        leads = [row[0] for row in con.execute(
+            "SELECT lead_id FROM scores WHERE run_date = ? ORDER BY lead_id LIMIT ?",
+            [ANCHOR, len(kept)]).fetchall()]
+        con.executemany("UPDATE scores SET contributions = ? WHERE run_date = ? AND lead_id = ?",
+                        [[text, ANCHOR, lead] for text, lead in zip(kept, leads, strict=True)])
+        read = con.sql(store.sql("previous_scores", "flows.models"), params={
+            "run_date": tomorrow, "first": leads[0], "after": None}).df()
+    read = read[read["lead_id"].isin(leads)].set_index("lead_id").loc[leads]
+    assert set(PREVIOUS_COLUMNS) <= {"lead_id", *read.columns}
+    columns = contribution_columns(read["contribution_names"], read["contribution_values"])
+    assert columns.to_dict("list") == {"events_7d": [0.0] * 5 + [-0.25],
+                                       "seniority": [0.0] * 5 + [1.0]}
