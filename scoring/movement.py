@@ -137,9 +137,10 @@ def describe(today: pd.DataFrame, before: pd.DataFrame,
 
 
 def _positions(before: pd.Index, today: pd.Index) -> np.ndarray:
-    """Where each lead of `today` stands in `before` (-1 where it is not), by one pass of
-    Arrow's hash table: every label lookup of the step (intersection, .loc, reindex of each
-    frame) cost a hash pass of its own over 50,000 text ids, 2.2 s a million leads.
+    """Where each lead of `today` stands in `before` (-1 where it is not; the first place of
+    a lead `before` holds twice), by one pass of Arrow's hash table. Each label lookup this
+    replaces (the intersection, .loc and reindex of each frame) made a hash pass of its own
+    over the chunk's text ids: the movement of a million leads took 3.8-4.0 s, now 2.9-3.5 s.
 
     >>> _positions(pd.Index(["L2", "L3"]), pd.Index(["L1", "L3", "L2"])).tolist()
     [-1, 1, 0]
@@ -150,7 +151,8 @@ def _positions(before: pd.Index, today: pd.Index) -> np.ndarray:
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _like(frame, index: pd.Index):
+def _like(frame: pd.DataFrame | pd.Series | None, index: pd.Index
+          ) -> pd.DataFrame | pd.Series | None:
     """`frame` in the order of `index` (as it comes when it is: the score step's are)."""
     if frame is None or frame.index.equals(index):
         return frame
