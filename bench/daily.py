@@ -121,6 +121,12 @@ The session after, best of 3 on the same home: at 100,000, 15.7 s against 5.9 s 
 1,000,000, 69.7 s and 1.88 GB against 41.8 s (1.7x, 1.67); with --second-day, 75.8 s against
 41.4 s (1.8x), peak 1.94 GB: each day's sheet kept as a Parquet file beside the warehouse, not
 as JSON rows inserted into it (publish 21.5 s instead of 26.3 s).
+The session after, on a slower machine (floor 44.6-48.7 s), best of 3 on the same homes: at
+100,000, 16.8 s against 5.8 s (2.9x); at 1,000,000, 77.2 s and 1.87 GB against 44.6 s (1.7x,
+1.73); with --second-day, 82.1 s against 45.2 s (1.8x), peak 1.91 GB. The session before's code
+beside it, alternating: the day after's median 78.7 s against 83.4 s (6 rounds; the score
+movement matched by position, score 16.3 s instead of 17.8 s), the first day's 76.0 s against
+74.3 s (4 rounds, noise).
 """
 
 from __future__ import annotations
