@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import os
@@ -357,6 +358,11 @@ def main() -> None:
     """Entry point: run the CLI, turning known errors into one sentence on stderr."""
     from flows.editable_files import ConfigError
 
+    # Registered first, run last: once the command is done and the process exits, the heap goes
+    # out of the garbage collector's reach, so the interpreter's exit does not walk it in full
+    # passes again and again (0.55-0.8 s after the last exit handler, 0.1 s frozen, once
+    # pandas, LightGBM and Prefect are imported). Objects are still freed by their counts.
+    atexit.register(gc.freeze)
     try:
         app()
     except (LeadpilotError, ConfigError, *_read_errors()) as exc:

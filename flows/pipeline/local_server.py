@@ -73,8 +73,17 @@ def start(settings: Settings) -> LocalServer | None:
 @contextmanager
 def serving(server: LocalServer | None) -> Iterator[None]:
     """Prefect's client pointed at `server` once it answers, unless the team's settings name a
-    server (then ours is stopped). Raises LeadpilotError when it does not answer in time."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    server (then ours is stopped). Raises LeadpilotError when it does not answer in time.
+
+    On our server a flow sends no heartbeats: they serve the automations that mark a silent
+    run crashed, which need a server that outlives the command (the next command's
+    `mark_stale_runs` does it here). Each flow's end joined the heartbeat thread, which
+    sleeps in steps of a second: 0.6 s of a run with no open lead."""
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
     if server is None or PREFECT_API_URL.value():
         if server is not None:
@@ -82,7 +91,8 @@ def serving(server: LocalServer | None) -> Iterator[None]:
         yield
         return
     wait(server, float(os.environ.get(TIMEOUT_VARIABLE, STARTUP_TIMEOUT_SECONDS)))
-    with temporary_settings(updates={PREFECT_API_URL: server.url}):
+    with temporary_settings(updates={PREFECT_API_URL: server.url,
+                                     PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
 
 

@@ -36,6 +36,22 @@ def test_help_loads_none_of_lightgbm_sklearn_prefect_pandas_duckdb_or_pydantic()
     assert result.stdout.splitlines()[-1] == "[]"
 
 
+FROZEN_AT_EXIT = """
+import atexit, gc, sys
+atexit.register(lambda: print("FROZEN", gc.get_freeze_count()))  # runs after main's own
+sys.argv = ["leadpilot", "--help"]
+from flows.cli import main
+main()
+"""
+
+
+def test_the_heap_is_frozen_once_the_command_is_done_so_the_exit_does_not_walk_it():
+    result = subprocess.run([sys.executable, "-c", FROZEN_AT_EXIT], capture_output=True,
+                            text=True, check=True, timeout=120)
+    assert "Usage" in result.stdout
+    assert int(result.stdout.split("FROZEN")[-1]) > 1000  # the imports' objects, all frozen
+
+
 @pytest.mark.parametrize("command", ["demo", "import", "train", "run", "serve", "evaluate",
                                      "models"])
 def test_each_command_has_its_own_help(command):

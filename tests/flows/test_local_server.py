@@ -9,7 +9,7 @@ from pathlib import Path
 
 import prefect_db
 import pytest
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
 from flows.errors import LeadpilotError
 from flows.pipeline import local_server
@@ -35,9 +35,14 @@ def test_the_server_boots_on_loopback_and_prefect_uses_it_until_the_command_ends
     server = local_server.start(Settings(home=tmp_path))
     try:
         assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/api")
-        with temporary_settings(restore_defaults={PREFECT_API_URL}):  # no team server named
+        # no team server named; heartbeats as Prefect's default (the session's harness has none)
+        with temporary_settings(restore_defaults={PREFECT_API_URL},
+                                updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 180}):
             with local_server.serving(server):
                 assert PREFECT_API_URL.value() == server.url
+                # no heartbeats to a server that dies with the command (their join cost each
+                # flow's end up to a second)
+                assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None
                 from prefect.client.orchestration import get_client
 
                 with get_client(sync_client=True) as client:
@@ -48,6 +53,7 @@ def test_the_server_boots_on_loopback_and_prefect_uses_it_until_the_command_ends
                 environ = Path(f"/proc/{server.process.pid}/environ").read_bytes().split(b"\0")
                 assert f"{local_server.TRIGGERS_VARIABLE}=false".encode() in environ
             assert PREFECT_API_URL.value() != server.url
+            assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 180
     finally:
         local_server.stop(server)
     assert server.process.poll() is not None
@@ -56,9 +62,11 @@ def test_the_server_boots_on_loopback_and_prefect_uses_it_until_the_command_ends
 def test_a_server_named_by_the_team_wins_and_ours_is_stopped(tmp_path):
     ours = LocalServer(_child("import time; time.sleep(60)"), "http://127.0.0.1:9/api",
                        tmp_path / "log")
-    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api",
+                                     PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 180}):
         with local_server.serving(ours):
             assert PREFECT_API_URL.value() == "http://127.0.0.1:4200/api"
+            assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 180  # for its automations
     assert ours.process.poll() is not None
 
 
@@ -80,3 +88,4 @@ def test_a_server_that_does_not_answer_in_time_is_one_sentence(tmp_path):
         assert next(ticks) == 4  # the deadline read, then one read per poll
     finally:
         local_server.stop(silent)
+
