@@ -31,7 +31,8 @@ def test_the_server_boots_on_loopback_and_prefect_uses_it_until_the_command_ends
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
     prefect_db.seed(tmp_path / "prefect")  # a migrated database: it boots faster
-    monkeypatch.delenv(local_server.TRIGGERS_VARIABLE, raising=False)
+    for variable in (local_server.TRIGGERS_VARIABLE, *local_server.BLOCKS_VARIABLES):
+        monkeypatch.delenv(variable, raising=False)
     server = local_server.start(Settings(home=tmp_path))
     try:
         assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/api")
@@ -52,6 +53,11 @@ def test_the_server_boots_on_loopback_and_prefect_uses_it_until_the_command_ends
                 # environment yet (the child between fork and exec)
                 environ = Path(f"/proc/{server.process.pid}/environ").read_bytes().split(b"\0")
                 assert f"{local_server.TRIGGERS_VARIABLE}=false".encode() in environ
+                # nor registers block types: it never loaded the installed collections to
+                # compare their hash with the memo it would then have written
+                for variable in local_server.BLOCKS_VARIABLES:
+                    assert f"{variable}=false".encode() in environ
+                assert not (tmp_path / "prefect" / "memo_store.toml").exists()
             assert PREFECT_API_URL.value() != server.url
             assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 180
     finally:
