@@ -182,9 +182,12 @@ def _phrased(phrase: _Phraser, scores: np.ndarray, n: int, sign: str, lang_codes
              for la, j, v in zip(lang.tolist(), *np.divmod(rest, width), strict=True)]
     # a row keeps its first reasons (its scores are sorted): its list is its kept ones in order
     offsets = np.concatenate([[0], np.cumsum(keep.sum(axis=1))])
+    # the values dictionary-encoded: each points into the distinct texts, none is copied per
+    # lead (they read as the texts; DuckDB stores them as VARCHAR)
     lists = pa.LargeListArray.from_arrays(
         pa.array(offsets, pa.int64()),
-        pa.array(texts, pa.large_string()).take(pa.array(which.reshape(-1), pa.int64())))
+        pa.DictionaryArray.from_arrays(pa.array(which.reshape(-1), pa.int64()),
+                                       pa.array(texts, pa.large_string())))
     return pd.arrays.ArrowExtensionArray(lists)
 
 
