@@ -127,6 +127,13 @@ The session after, on a slower machine (floor 44.6-48.7 s), best of 3 on the sam
 beside it, alternating: the day after's median 78.7 s against 83.4 s (6 rounds; the score
 movement matched by position, score 16.3 s instead of 17.8 s), the first day's 76.0 s against
 74.3 s (4 rounds, noise).
+The session after, on a loaded machine (floor 47.7-61.8 s at a million), best of 3 on the same
+homes: at 100,000, 15.2 s against 5.9 s (2.6x), the empty day 6.0 s (1.0x); at 1,000,000,
+79.6 s and 1.85 GB against 50.3 s (1.6x, 1.58); with --second-day, 80.0 s against 47.7 s (1.7x,
+1.68). No heartbeats to the command's own server, the heap frozen at exit, no block types
+registered by the server child, talking points and reasons as dictionary-encoded lists: the
+session before's code beside it, alternating, at 100,000: median 14.6 s against 16.8 s (6
+rounds), the empty day 6.4 s against 8.2 s; at a million, 80.2 s against 80.8 s (4 rounds, noise).
 """
 
 from __future__ import annotations
