@@ -145,7 +145,7 @@ class _Picked:
         """Each lead's list of `texts[number]` of its picked slots, as an Arrow list column
         (made of the numbers in a few array operations, not a Python list per lead). Its values
         are dictionary-encoded: the numbers point into the distinct texts, so no text is copied
-        per lead (copying them took 1.9 s of the step at a million leads); they read as the
+        per lead (at a million leads, under py-spy, 0.12 s instead of 2.24 s); they read as the
         texts, and DuckDB stores them as VARCHAR."""
         filled = np.arange(numbers.shape[1]) < self.count[:, None]  # each row's first slots
         values = pa.DictionaryArray.from_arrays(pa.array(numbers[filled]),
