@@ -11,12 +11,12 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from jinja2 import StrictUndefined, Template, TemplateError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from features.columns import FEATURE_NAMES, FEATURES, NUMERIC
 from features.countries import country_code
+from scoring.distinct import text_lists
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")
 FRENCH_COUNTRIES: frozenset[str] = frozenset({"FR", "BE", "CH"})
@@ -181,13 +181,7 @@ def _phrased(phrase: _Phraser, scores: np.ndarray, n: int, sign: str, lang_codes
                          phrase.value(j, v, distinct_values))
              for la, j, v in zip(lang.tolist(), *np.divmod(rest, width), strict=True)]
     # a row keeps its first reasons (its scores are sorted): its list is its kept ones in order
-    offsets = np.concatenate([[0], np.cumsum(keep.sum(axis=1))])
-    # the values dictionary-encoded: each points into the distinct texts, none is copied per
-    # lead (they read as the texts; DuckDB stores them as VARCHAR)
-    lists = pa.LargeListArray.from_arrays(
-        pa.array(offsets, pa.int64()),
-        pa.DictionaryArray.from_arrays(pa.array(which.reshape(-1), pa.int64()),
-                                       pa.array(texts, pa.large_string())))
+    lists = text_lists(keep.sum(axis=1), which.reshape(-1), texts)
     return pd.arrays.ArrowExtensionArray(lists)
 
 
