@@ -225,13 +225,14 @@ def preferences(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
         (territory, or default when no territory covers the lead).
     """
     reps = territories.reps
-    country = normalise_countries(leads["country"]).astype("string").str.strip().str.upper()
-    industry = leads["industry"].astype("string").str.strip().str.lower()
+    # each distinct country and industry is cleaned and matched once (a few hundred values),
+    # and each lead takes its value's result by its code
+    country = _Distinct.of(leads["country"], lambda values: normalise_countries(
+        values).astype("string").str.strip().str.upper())
+    industry = _Distinct.of(leads["industry"],
+                            lambda values: values.astype("string").str.strip().str.lower())
     covers = np.column_stack([
-        (country.isin(r.countries).fillna(False).to_numpy(bool) if r.countries else
-         np.ones(len(leads), bool))
-        & (industry.isin(r.industries).fillna(False).to_numpy(bool) if r.industries else
-           np.ones(len(leads), bool))
+        country.among(r.countries) & industry.among(r.industries)
         & bool(r.countries or r.industries)  # a rep with only CRM ids has no territory
         for r in reps
     ]) if len(leads) else np.zeros((0, len(reps)), bool)
@@ -239,7 +240,9 @@ def preferences(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
     best = (strength == strength.max(axis=1, keepdims=True)) & covers
     ties = best.sum(axis=1)
     turn = _turns(leads["lead_id"], ties)
-    chosen = np.argmax(best & (np.cumsum(best, axis=1) == (turn[:, None] + 1)), axis=1)
+    chosen = np.argmax(best, axis=1)  # the first of the best; a tied lead's turn-th after it:
+    tied = np.flatnonzero(turn)  # where the best reps counted so far pass its turn
+    chosen[tied] = np.argmax(np.cumsum(best[tied], axis=1) > turn[tied, None], axis=1)
     default = reps.index(territories.default)
     by_strength = sorted(range(len(reps)), key=lambda j: -reps[j].specificity)
     # a lead's chain follows from its territory's choice and which reps cover it: made once
@@ -255,16 +258,44 @@ def preferences(leads: pd.DataFrame, territories: Territories) -> pd.DataFrame:
     crm = leads["owner"].astype("string").str.strip().replace("", pd.NA)
     rep_index = _crm_reps(crm, territories)
     return pd.DataFrame({
-        "lead_id": leads["lead_id"].to_numpy(),
+        "lead_id": leads["lead_id"].array,  # as they are: no text made again
         "crm_rep": rep_index,
         "crm_unknown": (crm.notna().to_numpy() & (rep_index < 0)),
         "chain": chains,
-        "rule": np.where(ties > 0, "territory", "default"),
-        # Python values (None where missing) kept as they are, not made text again
-        "country_code": pd.Series(country.to_numpy(dtype=object, na_value=None), dtype=object),
-        "industry_key": pd.Series(industry.to_numpy(dtype=object, na_value=None),
-                                  dtype=object),
+        "rule": pd.Series(np.array(["default", "territory"], dtype=object)[
+            (ties > 0).astype(np.intp)], dtype=object),
+        # Python values (None where missing), each distinct one shared by its leads
+        "country_code": pd.Series(country.objects(), dtype=object),
+        "industry_key": pd.Series(industry.objects(), dtype=object),
     })
+
+
+@dataclass(frozen=True)
+class _Distinct:
+    """A column as the code of each value (-1: missing) and its distinct values, cleaned.
+
+    >>> values = _Distinct.of(pd.Series([" fr", None, "DE", " fr"]), lambda v: v.str.strip())
+    >>> values.among(frozenset({"fr"})).tolist(), values.objects().tolist()
+    ([True, False, False, True], ['fr', None, 'DE', 'fr'])
+    """
+
+    codes: np.ndarray
+    distinct: pd.Series  # cleaned, none missing
+
+    @classmethod
+    def of(cls, values: pd.Series, clean) -> _Distinct:
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        return cls(codes, clean(pd.Series(distinct)).reset_index(drop=True))
+
+    def among(self, allowed: frozenset[str]) -> np.ndarray:
+        """Whether each value is in `allowed` (a missing one never is); all when it is empty."""
+        if not allowed:
+            return np.ones(len(self.codes), bool)
+        return np.append(self.distinct.isin(allowed).to_numpy(bool), False)[self.codes]
+
+    def objects(self) -> np.ndarray:
+        """Each value as a Python str, None where missing."""
+        return np.array([*self.distinct.tolist(), None], dtype=object)[self.codes]
 
 
 def _turns(lead_ids: pd.Series, ties: np.ndarray) -> np.ndarray:

@@ -78,6 +78,19 @@ def test_reps_that_tie_share_the_leads_and_each_lead_keeps_its_rep(tmp_path):
         again.set_index("lead_id")["owner"].loc[first["lead_id"]])
 
 
+def test_tied_leads_keep_the_reps_they_had_before_the_distinct_values_rewrite(tmp_path):
+    # recorded with the code before preferences matched each distinct country once and
+    # counted only tied leads' turns: a rewrite must not move a lead to another rep overnight
+    territories = _territories(tmp_path, "default_rep: Dana Default\nreps:\n" + "".join(
+        f"  - name: {name}\n    email: {name.lower()}@example.com\n    countries: [{where}]\n"
+        for name, where in (("Ann", "FR"), ("Ben", "FR"), ("Cat", "FR"), ("Dana", "US"))
+    ).replace("name: Dana\n", "name: Dana Default\n"))
+    leads = _leads(*((f"L{i}", None, [" france", "FR", "fr", None][i % 4], None)
+                     for i in range(24)))
+    owners = assign(leads, territories)["owner"]
+    assert "".join(name[0] for name in owners) == "AABDAAADCCADBCBDABBDCBBD"
+
+
 def test_a_lead_no_territory_covers_goes_to_the_default_rep(tmp_path):
     owners = assign(_leads(("L1", None, "JP", "retail"), ("L2", None, None, None)),
                     _territories(tmp_path))
