@@ -38,6 +38,25 @@ class Columns:
         self._values: dict[str, np.ndarray] = {}
         self._codes: dict[tuple[str, str], np.ndarray] = {}
 
+    @classmethod
+    def of_groups(cls, groups: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Columns:
+        """Columns of `per_group`'s results (name -> the result of each group, each row's
+        group): a row's value is its group's result, and its code by value is that result's,
+        so no row's value is hashed again (at a million priced leads, the price book's keys
+        made 3,000,000 Python values and factorised them, for about 1,300 distinct ones).
+
+        >>> groups = {"n": (np.array([3, 3.0, 3], dtype=object), np.array([0, 1, 2, 0]))}
+        >>> columns = Columns.of_groups(groups)
+        >>> columns.values("n").tolist(), columns.codes("n").tolist()
+        ([3, 3.0, 3, 3], [0, 1, 0, 0])
+        """
+        columns = cls(pd.DataFrame({name: results[inverse] for name, (results, inverse)
+                                    in groups.items()}, dtype=object), list)
+        for name, (results, inverse) in groups.items():
+            columns._values[name] = results[inverse]
+            columns._codes[name, VALUE] = _factorise(results)[inverse]
+        return columns
+
     def __len__(self) -> int:
         return len(self._frame)
 

@@ -3,10 +3,13 @@ values, as the function reads them, are the same."""
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pandas as pd
 
-from scoring.distinct import Columns, _factorise, per_distinct
+import scoring.distinct
+from scoring.distinct import Columns, _factorise, per_distinct, per_group
 
 
 def _stripped(column: pd.Series) -> list:
@@ -71,3 +74,31 @@ def test_numbers_read_as_each_row_converted_alone_though_converted_once_per_dist
     # 0.0 and -0.0 print apart: two groups; the two NaN rows one, read as None
     assert _partition(Columns(frame, _nan_as_none).codes("f")) == [[0, 4], [1], [2, 5], [3, 6],
                                                                     [7]]
+
+
+def test_columns_of_groups_group_rows_as_their_results_written_out_do():
+    # each row's seats, grade and currency from a function of its inputs (two inputs may give
+    # the same result; a result may be another type's equal: 3 and 3.0)
+    rng = np.random.default_rng(3)
+    inputs = Columns(pd.DataFrame({"n": rng.integers(0, 40, 3000),
+                                   "g": rng.choice(["A", "B", None], 3000)}), _nan_as_none)
+    every = np.arange(3000)
+    groups = {"half": per_group(lambda c: c["n"] // 2 if c["n"] % 7 else float(c["n"] // 2),
+                                ["n"], inputs, every),
+              "grade": per_group(lambda c: c["g"] or "none", ["g"], inputs, every)}
+    written = Columns(pd.DataFrame({name: results[inverse] for name, (results, inverse)
+                                    in groups.items()}, dtype=object), list)
+    grouped = Columns.of_groups(groups)
+    for name in groups:
+        assert grouped.values(name).tolist() == written.values(name).tolist()
+    rows = every[rng.random(3000) < 0.7]
+    inverse, firsts = grouped.groups(["half", "grade"], rows)
+    assert inverse.tolist() == written.groups(["half", "grade"], rows)[0].tolist()
+    assert firsts.tolist() == written.groups(["half", "grade"], rows)[1].tolist()
+    # 20 whole halves and 6 float ones (n a multiple of 7), 3 grades: 3 and 3.0 stay apart
+    assert len(firsts) == 26 * 3
+
+
+def test_the_docstring_examples_of_distinct_run():
+    result = doctest.testmod(scoring.distinct)
+    assert result.attempted > 0 and result.failed == 0
