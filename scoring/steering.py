@@ -9,6 +9,7 @@ a price: those stay the model's.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 MOVES: dict[str, int] = {"move_up": 0, "move_down": 2}  # tier; a lead not moved is tier 1
@@ -36,11 +37,19 @@ def steer(ranked: pd.DataFrame, moves: pd.DataFrame | None) -> pd.DataFrame:
     if moves is None or moves.empty:
         return ranked.assign(move_note="")
     by_lead = moves.drop_duplicates("lead_id", keep="last").set_index("lead_id")
-    kinds = ranked["lead_id"].map(by_lead["kind"])
-    tier = kinds.map(MOVES).fillna(1)
-    order = sorted(range(len(ranked)), key=lambda i: (tier.iloc[i], i))
-    notes = [note(by_lead.loc[lead]) if isinstance(kind, str) else ""
-             for lead, kind in zip(ranked["lead_id"], kinds, strict=True)]
+    # Python only for the few moved leads: at a million leads, a Python sort key and a note
+    # looked up per lead took 7.4 s for 3 moves
+    at = by_lead.index.get_indexer(ranked["lead_id"])  # each lead's move, -1 for none
+    moved = np.flatnonzero(at >= 0)
+    kinds = by_lead["kind"].to_numpy(dtype=object)[at[moved]]
+    tier = np.ones(len(ranked), dtype=np.int64)
+    tier[moved] = [MOVES.get(kind, 1) if isinstance(kind, str) else 1 for kind in kinds]
+    order = np.argsort(tier, kind="stable")  # each tier in the order the ranking gave
+    texts = ["", *(note(by_lead.iloc[i]) if isinstance(kind, str) else ""
+                   for i, kind in zip(at[moved].tolist(), kinds, strict=True))]
+    which = np.zeros(len(ranked), dtype=np.intp)  # each lead's note in `texts`, 0: none
+    which[moved] = np.arange(1, len(moved) + 1)
+    notes = pd.array(texts, dtype="str").take(which)  # text made per moved lead, not per lead
     steered = ranked.assign(move_note=notes).iloc[order].reset_index(drop=True)
     return steered.assign(rank=range(1, len(steered) + 1))
 

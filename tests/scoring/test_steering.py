@@ -37,3 +37,22 @@ def test_no_moves_leave_the_ranking_as_it_was():
 def test_a_move_of_a_lead_not_on_the_sheet_changes_nothing():
     steered = steer(_ranked(3), _moves(("L9", "move_up", "gone")))
     assert steered["lead_id"].tolist() == ["L1", "L2", "L3"]
+
+
+def test_a_note_is_written_once_per_moved_lead_on_the_sheet_and_its_last_move_counts(
+        monkeypatch):
+    # the notes of the few moved leads, in a sheet of many (bench/steering.py times it)
+    import scoring.steering
+
+    written = []
+    real = scoring.steering.note
+    monkeypatch.setattr(scoring.steering, "note", lambda move: written.append(
+        move["reason"]) or real(move))
+    moves = _moves(("L7", "move_down", "first"), ("L3", "move_up", "a"),
+                   ("L7", "move_up", "changed my mind"), ("L4200", "move_up", "gone"),
+                   ("L1999", "move_down", "b"))
+    steered = steer(_ranked(2000), moves)
+    assert sorted(written) == ["a", "b", "changed my mind"]
+    assert steered["lead_id"].tolist()[:4] == ["L3", "L7", "L1", "L2"]
+    assert steered["lead_id"].tolist()[-2:] == ["L2000", "L1999"]
+    assert steered.set_index("lead_id").loc["L7", "move_note"].endswith(": changed my mind")
