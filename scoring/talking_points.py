@@ -8,14 +8,14 @@ distinct combination of the fields it prints. Pure: the playbook arrives as pars
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 
 import numpy as np
 import pandas as pd
 from jinja2 import Template
 
-from scoring.distinct import DAY, Columns, per_distinct, text_lists
+from scoring.distinct import DAY, Columns, _objects, per_distinct, per_group, text_lists
 from scoring.playbook import (
     DATE_FORMAT,
     LEAD_COLUMNS,
@@ -24,7 +24,7 @@ from scoring.playbook import (
     check_playbook,
     compile_points,
 )
-from scoring.reasons import validate_languages
+from scoring.reasons import LANGUAGES, validate_languages
 
 __all__ = ["LEAD_COLUMNS", "MAX_POINTS", "check_playbook", "pick_points", "suggest"]
 
@@ -80,6 +80,7 @@ def pick_points(
     if problems:
         raise ValueError("the playbook has problems: " + "; ".join(problems))
     langs = validate_languages(languages, leads.index)
+    in_language = {lang: langs == lang for lang in LANGUAGES}  # compared once, not per entry
     columns = Columns(leads, _python_values, LEAD_COLUMNS)
     picked = _Picked(len(leads), maximum)
     for point in compile_points(playbook):  # each entry over every lead still short of points
@@ -88,7 +89,7 @@ def pick_points(
             break
         rows = rows[per_distinct(partial(_holds, point.when), point.when_names, columns, rows,
                                  point.when_by).astype(bool)]
-        picked.add(point.id, rows, _lines(point, columns, rows, langs, picked))
+        picked.add(point.id, rows, _lines(point, columns, rows, in_language, picked))
     short = np.flatnonzero(picked.count < minimum)
     if len(short):
         ids = leads["lead_id"] if "lead_id" in leads.columns else leads.index.to_series()
@@ -156,27 +157,35 @@ def _holds(when: Callable[..., object], context: dict) -> bool:
         return False
 
 
-def _lines(point: Point, columns: Columns, rows: np.ndarray, langs: np.ndarray,
-           picked: _Picked) -> np.ndarray:
+def _lines(point: Point, columns: Columns, rows: np.ndarray,
+           in_language: Mapping[str, np.ndarray], picked: _Picked) -> np.ndarray:
     """Each row's line for `point`, as the number `picked` gives its text (-1 when its sentence
     is skipped or empty): one render per language and distinct combination of the values the
-    template prints, and each distinct line (sentence and source) made once."""
-    sentences = np.full(len(rows), None, dtype=object)
+    template prints, and each distinct line (sentence and source) made once. A row's sentence
+    is known by its render's number: the rendered texts are compared once each, not once per
+    row that shares them."""
+    rendered_texts: list[str | None] = []
+    render = np.full(len(rows), -1, dtype=np.int64)  # each row's render, -1: none
     for lang, template in point.text.items():
-        mine = langs[rows] == lang
-        sentences[mine] = per_distinct(partial(_sentence, template), point.text_names[lang],
-                                       columns, rows[mine])
-    rendered = sentences != None  # noqa: E711 (elementwise)
+        if lang not in in_language:  # no lead speaks it
+            continue
+        mine = np.flatnonzero(in_language[lang][rows])
+        texts, group = per_group(partial(_sentence, template), point.text_names[lang], columns,
+                                 rows[mine])
+        render[mine] = group + len(rendered_texts)
+        rendered_texts.extend(texts.tolist())
+    number, distinct = pd.factorize(_objects([*rendered_texts, None]))  # None: -1
+    number = number[render]  # a row without a render takes the None appended last
+    rendered = number >= 0
     lines = np.full(len(rows), -1, dtype=np.int64)
-    dates = _dates(point, columns, rows[rendered])
-    said = rendered.copy()
-    said[rendered] = sentences[rendered] != ""
+    dates, dated = _dates(point, columns, rows[rendered])
+    said = rendered & ~np.isin(number, [i for i, text in enumerate(distinct) if text == ""])
     if not said.any():
         return lines
-    dated = dates[said[rendered]]
-    which, shown = pd.factorize(np.where(dated == None, "", dated))  # noqa: E711 (elementwise)
+    which, kept = pd.factorize(dates[said[rendered]])
+    shown = dated[kept]
     ends = [f" (source: {point.source}{f', {date}' if date else ''})" for date in shown]
-    sentence, distinct = pd.factorize(sentences[said])
+    sentence = number[said]
     line, pairs = pd.factorize(sentence * len(ends) + which)
     texts = [distinct[pair // len(ends)] + ends[pair % len(ends)] for pair in pairs.tolist()]
     lines[said] = picked.numbers(texts)[line]
@@ -191,18 +200,24 @@ def _sentence(template: Template, context: dict) -> str | None:
         return None
 
 
-def _dates(point: Point, columns: Columns, rows: np.ndarray) -> np.ndarray:
-    """The date shown after each row's source, YYYY-MM-DD, or None."""
+def _dates(point: Point, columns: Columns, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The date shown after each row's source: each row's number in the distinct dates
+    returned (YYYY-MM-DD, "" for none), each worked out and compared once."""
     if point.date is None:
-        return np.full(len(rows), None, dtype=object)
+        return np.zeros(len(rows), dtype=np.int64), _objects([""])
     same = point.date_passthrough
     if same is None:
-        return per_distinct(partial(_date, point.date), point.date_names, columns, rows)
-    found = per_distinct(partial(_date, point.date, same=same), point.date_names - {same},
-                         columns, rows)
-    passed = found == _SAME
-    found[passed] = per_distinct(_formatted, (same,), columns, rows[passed], {same: DAY})
-    return found
+        found, group = per_group(partial(_date, point.date), point.date_names, columns, rows)
+    else:
+        found, group = per_group(partial(_date, point.date, same=same),
+                                 point.date_names - {same}, columns, rows)
+        passed = np.flatnonzero(np.array([f is _SAME for f in found], dtype=bool)[group])
+        formatted, again = per_group(_formatted, (same,), columns, rows[passed], {same: DAY})
+        group = group.copy()
+        group[passed] = again + len(found)
+        found = _objects([*found.tolist(), *formatted.tolist()])  # the passed ones unread
+    number, distinct = pd.factorize(_objects(["" if f is None else f for f in found]))
+    return number[group], distinct
 
 
 class _Same:
