@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from jinja2 import Template
 
-from scoring.distinct import DAY, Columns, _objects, per_distinct, per_group, text_lists
+from scoring.distinct import DAY, Columns, _objects, per_group, text_lists
 from scoring.playbook import (
     DATE_FORMAT,
     LEAD_COLUMNS,
@@ -87,8 +87,9 @@ def pick_points(
         rows = picked.open_rows()
         if not len(rows):
             break
-        rows = rows[per_distinct(partial(_holds, point.when), point.when_names, columns, rows,
-                                 point.when_by).astype(bool)]
+        holds, group = per_group(partial(_holds, point.when), point.when_names, columns, rows,
+                                 point.when_by)
+        rows = rows[np.asarray(holds, dtype=bool)[group]]  # bools per group, not per row
         picked.add(point.id, rows, _lines(point, columns, rows, in_language, picked))
     short = np.flatnonzero(picked.count < minimum)
     if len(short):
