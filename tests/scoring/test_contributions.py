@@ -38,6 +38,22 @@ def test_rounding_and_json_text_are_those_of_round_and_json_dumps_per_lead():
     assert as_json(raw, kept).tolist() == _spec(raw)
 
 
+def test_finite_contributions_are_numbered_by_a_table_and_read_as_json_dumps_writes_them(
+        monkeypatch):
+    # no NaN or infinity: every kept value is a whole number of 1/10,000 (and a sign), so the
+    # values and the pairs are numbered by tables, with no hash of a value (counted)
+    raw = _matrix().iloc[:, [0, 2, 3, 4, 5]].copy()
+    raw.iloc[:5, 1] = [1e-7, -1e-7, -0.0, 2e-5, -4.99e-5]  # rounded to 0.0, -0.0, or left out
+    hashed = []
+    real = pd.factorize
+    monkeypatch.setattr(pd, "factorize", lambda *a, **k: hashed.append(1) or real(*a, **k))
+    assert as_json(raw, rounded(raw)).tolist() == _spec(raw)
+    assert hashed == []
+    raw.iloc[7, 2] = 123456.78915  # beyond what the table reads exactly: hashed, the same text
+    assert as_json(raw, rounded(raw)).tolist() == _spec(raw)
+    assert hashed
+
+
 def test_a_kept_value_keeps_its_sign_and_a_zero_contribution_is_left_out():
     raw = pd.DataFrame({"a": [1e-5, -1e-5, 0.0], "b": [0.0, 0.25, -0.0]})
     assert as_json(raw, rounded(raw)).tolist() == ['{"a": 0.0}', '{"a": -0.0, "b": 0.25}', "{}"]
