@@ -134,6 +134,12 @@ homes: at 100,000, 15.2 s against 5.9 s (2.6x), the empty day 6.0 s (1.0x); at 1
 registered by the server child, talking points and reasons as dictionary-encoded lists: the
 session before's code beside it, alternating, at 100,000: median 14.6 s against 16.8 s (6
 rounds), the empty day 6.4 s against 8.2 s; at a million, 80.2 s against 80.8 s (4 rounds, noise).
+The session after, on a loaded machine (floor 47.5-54.9 s at a million), best of 3 on the same
+homes: at 100,000, 14.8 s against 6.1 s (2.4x); at 1,000,000, 76.3 s and 1.85 GB against 47.5 s
+(1.6x, 1.61); with --second-day, 75.9 s against 44.8 s (1.7x, 1.69). Per-lead results kept as
+each distinct input's result and each lead's group in the prices, talking points, owners and
+contributions' JSON: the session before's code beside it, alternating, at a million: median
+80.0 s against 84.9 s (4 rounds; talking points 7.0 s against 8.7 s, price 6.5 s against 7.4 s).
 """
 
 from __future__ import annotations
