@@ -43,7 +43,8 @@ class Columns:
         """Columns of `per_group`'s results (name -> the result of each group, each row's
         group): a row's value is its group's result, and its code by value is that result's,
         so no row's value is hashed again (at a million priced leads, the price book's keys
-        made 3,000,000 Python values and factorised them, for about 1,300 distinct ones).
+        made 3,000,000 Python values and factorised them, for 493 distinct seats, 4 grades and a
+        few currencies).
 
         >>> groups = {"n": (np.array([3, 3.0, 3], dtype=object), np.array([0, 1, 2, 0]))}
         >>> columns = Columns.of_groups(groups)

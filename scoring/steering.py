@@ -38,7 +38,7 @@ def steer(ranked: pd.DataFrame, moves: pd.DataFrame | None) -> pd.DataFrame:
         return ranked.assign(move_note="")
     by_lead = moves.drop_duplicates("lead_id", keep="last").set_index("lead_id")
     # Python only for the few moved leads: at a million leads, a Python sort key and a note
-    # looked up per lead took 7.4 s for 3 moves
+    # looked up per lead took 4.74 s for 3 moves, now 0.22 s (bench/steering.py)
     at = by_lead.index.get_indexer(ranked["lead_id"])  # each lead's move, -1 for none
     moved = np.flatnonzero(at >= 0)
     kinds = by_lead["kind"].to_numpy(dtype=object)[at[moved]]

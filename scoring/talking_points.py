@@ -168,7 +168,7 @@ def _lines(point: Point, columns: Columns, rows: np.ndarray,
     rendered_texts: list[str | None] = []
     render = np.full(len(rows), -1, dtype=np.int64)  # each row's render, -1: none
     for lang, template in point.text.items():
-        if lang not in in_language:  # no lead speaks it
+        if lang not in in_language:  # a language no lead can have (not in LANGUAGES)
             continue
         mine = np.flatnonzero(in_language[lang][rows])
         texts, group = per_group(partial(_sentence, template), point.text_names[lang], columns,
