@@ -51,10 +51,10 @@ class Columns:
         >>> columns.values("n").tolist(), columns.codes("n").tolist()
         ([3, 3.0, 3, 3], [0, 1, 0, 0])
         """
-        columns = cls(pd.DataFrame({name: results[inverse] for name, (results, inverse)
-                                    in groups.items()}, dtype=object), list)
+        values = {name: results[inverse] for name, (results, inverse) in groups.items()}
+        columns = cls(pd.DataFrame(values, dtype=object), list)
         for name, (results, inverse) in groups.items():
-            columns._values[name] = results[inverse]
+            columns._values[name] = values[name]
             columns._codes[name, VALUE] = _factorise(results)[inverse]
         return columns
 
