@@ -50,8 +50,30 @@ def assign_owners(settings: Settings, run_date: date) -> dict[str, Any]:
     del leads
     with store.opened(warehouse, settings.duckdb_memory_limit) as con, store.transaction(con):
         store.replace_run(con, "owner_assignments", run_date, owners)
+        note_owner_streaks(con, run_date)
     return {"owners": owners["owner"].value_counts().to_dict(),
             "rules": owners["rule"].value_counts().to_dict()}
+
+
+def note_owner_streaks(con, run_date: date) -> None:
+    """Bring owner_streaks (the first run of each lead's streaks with one owner, migration 022)
+    in line with the owner assignments of `run_date`, just written. When no later day is kept
+    (a new day, or the last day run again), the day's own streaks go and its leads are read
+    against the streaks kept: the cost of a day, not of every day kept. An earlier day run again
+    may start or end the streaks of the days after it: they are all made again."""
+    day = {"run_date": run_date}
+    [(later,)] = con.execute(store.sql("owner_days_after", __package__), day).fetchall()
+    if later:
+        remake_owner_streaks(con)
+        return
+    con.execute(store.sql("owner_streaks_drop", __package__), day)
+    con.execute(store.sql("owner_streaks_add", __package__), day)
+
+
+def remake_owner_streaks(con) -> None:
+    """Make owner_streaks again from every kept day's owner assignments, as migration 022 fills
+    it (what reading them cost the owner step each day before)."""
+    con.execute(store.sql("owner_streaks_all", __package__))
 
 
 def load_line(summary: dict[str, Any]) -> str:

@@ -286,6 +286,21 @@ def test_migration_21_counts_the_talking_points_already_kept_in_points_shown(tmp
         ("industry", "L1", date(2026, 11, 26))]
 
 
+def test_migration_22_keeps_the_first_run_of_each_owner_streak_already_kept(tmp_path):
+    con = store.connect(tmp_path / "old.duckdb")
+    con.execute("DROP TABLE owner_streaks")  # as version 21 left it, with three days of owners
+    con.execute("INSERT INTO owner_assignments (run_date, lead_id, owner, rule) VALUES "
+                "('2026-11-25', 'L1', 'Ana', 'territory'), ('2026-11-26', 'L1', 'Ana', 'crm'), "
+                "('2026-11-27', 'L1', 'Bo', 'territory'), ('2026-11-25', 'L2', 'Bo', 'crm'), "
+                "('2026-11-27', 'L2', 'Bo', 'crm'), "
+                "('9999-12-31', 'L3', 'Ana', 'crm')")  # staged, never put in place
+    con.execute("DELETE FROM schema_version WHERE version = 22")
+    assert store.migrate(con) == [22]
+    assert con.execute("SELECT * FROM owner_streaks ORDER BY ALL").fetchall() == [
+        ("L1", "Ana", date(2026, 11, 25)), ("L1", "Bo", date(2026, 11, 27)),
+        ("L2", "Bo", date(2026, 11, 25))]
+
+
 def test_migrations_run_within_their_memory_limit_and_give_the_connection_its_own_back(
         tmp_path, monkeypatch):
     from contextlib import contextmanager

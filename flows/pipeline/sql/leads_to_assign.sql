@@ -5,18 +5,14 @@
 --   ignoring case) whose value says yes ($yes), named in one text ("" for none: a list per
 --   lead costs a Python object each, 1M of them at a million leads);
 -- - recycling: who held the lead on the previous runs (holder) since when (held_since: the
---   first run of the holder's latest streak), and whether it was worked since: an outcome
---   recorded, or a mark on the sheet read back (lead_feedback: a talking point judged, a move).
-WITH prior AS (
-    SELECT lead_id, run_date, owner,
-           owner IS DISTINCT FROM lag(owner) OVER (PARTITION BY lead_id ORDER BY run_date)
-               AS starts
-    FROM owner_assignments
-    WHERE run_date < $run_date
-), held AS (
-    SELECT lead_id, arg_max(owner, run_date) AS holder,
-           max(run_date) FILTER (WHERE starts) AS held_since
-    FROM prior
+--   first run of the holder's latest streak), read from owner_streaks (migration 022: the streaks'
+--   first runs, not every earlier day's assignments), and whether it was worked since: an
+--   outcome recorded, or a mark on the sheet read back (lead_feedback: a talking point judged,
+--   a move).
+WITH held AS (
+    SELECT lead_id, arg_max("owner", since) AS holder, max(since) AS held_since
+    FROM owner_streaks
+    WHERE since < $run_date
     GROUP BY lead_id
 )
 SELECT s.lead_id, l.owner, l.company_id, l.email, c.country, c.industry,
