@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import doctest
 import random
 from decimal import Decimal
 
 import pandas as pd
 
+import scoring.sheet
 from scoring.sheet import (
     FORMULA_PREFIXES,
     SHEET_COLUMNS,
@@ -157,3 +159,16 @@ def test_formula_cells_are_told_by_their_first_byte_as_startswith_tells_them():
     assert 500 < formula_like(whole).sum() < 4000
     frame = neutralise(pd.DataFrame({"t": whole}))
     assert [c if c == c else None for c in frame["t"]] == [neutral_cell(c) for c in cells]
+
+
+def test_the_docstring_examples_of_the_sheet_run():
+    result = doctest.testmod(scoring.sheet)
+    assert result.attempted >= 5 and result.failed == 0
+
+
+def test_a_lead_without_multi_year_terms_gets_an_empty_cell_whatever_the_column_s_dtype():
+    # the warehouse gives text (dtype str); a frame built by hand may hold None or NaN
+    for terms in (pd.Series(['{"2": "1.00"}', None], dtype="str"),
+                  pd.Series(['{"2": "1.00"}', None], dtype=object),
+                  pd.Series(['{"2": "1.00"}', float("nan")], dtype=object)):
+        assert scoring.sheet._texts_or_empty(terms).tolist() == ['{"2": "1.00"}', ""]
