@@ -267,7 +267,7 @@ def sheet_part(ranked: pd.DataFrame) -> pd.DataFrame:
 
 def _texts_or_empty(values: pd.Series) -> pd.Series:
     """Each cell's text, "" for any other (a lead without terms): a text column (dtype str, as
-    the warehouse gives it) is filled, not mapped cell by cell (0.5 s of a million leads).
+    the warehouse gives it) is filled, not mapped cell by cell (0.35 s of CPU at a million leads).
 
     >>> _texts_or_empty(pd.Series(["a", None], dtype="str")).tolist()
     ['a', '']
