@@ -89,3 +89,32 @@ def test_a_day_without_talking_points_reads_no_other_days_points(tmp_path, monke
         {"lead_id": ["L1"], "points": [["b"]], "point_ids": [[POINTS[1]]]}))
     note_points_shown(con, FIRST)  # the first day again, another point: the later days read
     assert read.count("points_shown_later") == 1 and _kept(con) == _kept_from_every_day(con)
+
+
+def test_a_new_day_reads_its_talking_points_once_and_a_day_run_again_only_what_it_must(
+        tmp_path, monkeypatch):
+    """The statements that read the day's talking points: on a new day, the newest, only the
+    count of its pairs (points_shown_add); the newest day run again also drops what it no
+    longer shows; an earlier day run again also dates its pairs from that day."""
+    con = store.connect(tmp_path / "w.duckdb")
+    for offset in range(2):
+        store.replace_run(con, "talking_points", FIRST + timedelta(days=offset), pd.DataFrame(
+            {"lead_id": ["L1", "L2"], "points": [["a"], ["b"]],
+             "point_ids": [[POINTS[offset]], [POINTS[2]]]}))
+    note_points_shown(con, FIRST)
+    read: list[str] = []
+    sql = store.sql
+
+    def recorded(name, package="flows"):
+        read.append(name)
+        return sql(name, package)
+
+    monkeypatch.setattr(store, "sql", recorded)
+    steps = []
+    for offset in (1, 1, 0):  # a new day, the newest again, an earlier day again
+        read.clear()
+        note_points_shown(con, FIRST + timedelta(days=offset))
+        steps.append([name.removeprefix("points_shown_") for name in read])
+        assert _kept(con) == _kept_from_every_day(con), steps
+    assert steps == [["dated", "add"], ["dated", "drop", "add"],
+                     ["dated", "drop", "add", "earlier"]]
