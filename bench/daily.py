@@ -140,6 +140,12 @@ homes: at 100,000, 14.8 s against 6.1 s (2.4x); at 1,000,000, 76.3 s and 1.85 GB
 each distinct input's result and each lead's group in the prices, talking points, owners and
 contributions' JSON: the session before's code beside it, alternating, at a million: median
 80.0 s against 84.9 s (4 rounds; talking points 7.0 s against 8.7 s, price 6.5 s against 7.4 s).
+The session after, best of 3 on the same homes, run twice: at 100,000, 13.8 s against 6.1 s
+(2.3x) and 14.9 s against 5.8 s (2.6x); at 1,000,000, 64.9 s against 44.2 s (1.47) and 68.8 s
+against 45.4 s (1.52), peak 1.85-1.86 GB; with --second-day, 71.1 s against 44.4 s (1.60) and
+72.2 s against 42.7 s (1.69). Work a run did whatever its day taken out: the owners' holders
+read from owner_streaks (migration 022), the day's talking points read once for the playbook
+stats on the newest day, the multi-year offers filled, not mapped per lead.
 """
 
 from __future__ import annotations
