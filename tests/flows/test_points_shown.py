@@ -24,6 +24,19 @@ def _kept_from_every_day(con) -> list[tuple]:
         "GROUP BY ALL ORDER BY ALL", [store.PENDING]).fetchall()
 
 
+def _recording(monkeypatch) -> list[str]:
+    """The names of the SQL files read from now on (store.sql), in order."""
+    read: list[str] = []
+    sql = store.sql
+
+    def recorded(name, package="flows"):
+        read.append(name)
+        return sql(name, package)
+
+    monkeypatch.setattr(store, "sql", recorded)
+    return read
+
+
 def _kept(con) -> list[tuple]:
     return con.execute("SELECT * FROM points_shown ORDER BY ALL").fetchall()
 
@@ -73,14 +86,7 @@ def test_a_day_without_talking_points_reads_no_other_days_points(tmp_path, monke
         store.replace_run(con, "talking_points", FIRST + timedelta(days=offset), pd.DataFrame(
             {"lead_id": ["L1"], "points": [["a"]], "point_ids": [[POINTS[offset]]]}))
         note_points_shown(con, FIRST + timedelta(days=offset))
-    read: list[str] = []
-    sql = store.sql
-
-    def recorded(name, package="flows"):
-        read.append(name)
-        return sql(name, package)
-
-    monkeypatch.setattr(store, "sql", recorded)
+    read = _recording(monkeypatch)
     kept = _kept(con)
     note_points_shown(con, date(2000, 1, 3))
     note_points_shown(con, FIRST + timedelta(days=2))  # the newest day, run again
@@ -102,14 +108,7 @@ def test_a_new_day_reads_its_talking_points_once_and_a_day_run_again_only_what_i
             {"lead_id": ["L1", "L2"], "points": [["a"], ["b"]],
              "point_ids": [[POINTS[offset]], [POINTS[2]]]}))
     note_points_shown(con, FIRST)
-    read: list[str] = []
-    sql = store.sql
-
-    def recorded(name, package="flows"):
-        read.append(name)
-        return sql(name, package)
-
-    monkeypatch.setattr(store, "sql", recorded)
+    read = _recording(monkeypatch)
     steps = []
     for offset in (1, 1, 0):  # a new day, the newest again, an earlier day again
         read.clear()
