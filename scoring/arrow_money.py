@@ -4,6 +4,9 @@ cell; and the Decimal objects again where a reader takes a few rows as Python va
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -48,3 +51,42 @@ def decimal_objects(frame: pd.DataFrame) -> pd.DataFrame:
         name: pd.Series(column.to_numpy(dtype=object, na_value=None), index=column.index,
                         dtype=object)
         for name, column in frame.items() if is_arrow_decimal(column)})
+
+
+def decimal_array(values: np.ndarray) -> pa.Array:
+    """Decimal objects (finite) as Arrow decimals of the most places any of them has: each the
+    same number (Arrow refuses to round), printed with those places. Typed here: Arrow working
+    out the type itself takes ten times as long (3.8 ms for 2,000 values against 0.4 ms).
+
+    >>> decimal_array(np.array([Decimal("0.1"), Decimal("12.25"), Decimal("3")])).to_pylist()
+    [Decimal('0.10'), Decimal('12.25'), Decimal('3.00')]
+    """
+    first: dict[Decimal, int] = {}  # (pd.factorize may make whole Decimals numpy integers)
+    which = np.fromiter((first.setdefault(v, len(first)) for v in values), np.int64,
+                        len(values))
+    distinct = list(first)
+    places = max((-v.as_tuple().exponent for v in distinct), default=0)
+    digits = max([1, *(v.adjusted() + 1 for v in distinct if v)])  # before the point
+    kind = pa.decimal128(digits + places, places) if digits + places <= 38 else None
+    return pa.array(distinct, kind).take(pa.array(which))
+
+
+def exact_column(values: pa.Array) -> pd.api.extensions.ExtensionArray:
+    """Arrow decimals as a pandas column (pd.ArrowDtype): each value is its Decimal (``tolist``,
+    ``iloc``), while the column stays in Arrow's buffers, as DuckDB reads it, instead of a
+    Python object per lead that an insert first made text (0.08 s per 50,000 leads)."""
+    return pd.array(values, dtype=pd.ArrowDtype(values.type))
+
+
+def cents_decimals(cents: np.ndarray) -> pa.Array:
+    """Whole cents (int64) as Arrow decimals of two places, exactly: the same integers, read
+    with the point two places to the left (Arrow's 128-bit little-endian integers, the high
+    half the sign's extension), no Decimal object made per value.
+
+    >>> cents_decimals(np.array([150, -3, 0])).to_pylist()
+    [Decimal('1.50'), Decimal('-0.03'), Decimal('0.00')]
+    """
+    words = np.empty((len(cents), 2), dtype=np.int64)
+    words[:, 0] = cents
+    words[:, 1] = cents >> 63
+    return pa.Array.from_buffers(pa.decimal128(18, 2), len(cents), [None, pa.py_buffer(words)])

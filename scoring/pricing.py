@@ -21,16 +21,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scoring.arrow_money import decimal_array, exact_column
 from scoring.distinct import Columns, _objects, per_distinct, per_group
 from scoring.grades import GRADES
 from scoring.pricebook import Plan, PriceBook, SeatSizing, SeatTier, Term
+from scoring.win_probability import CENT, basis_points, expected_values, kept_probability
 
 __all__ = ["GRADES", "QUOTE_COLUMNS", "PriceBook", "Plan", "Quote", "SeatSizing", "SeatTier",
            "Term", "TermOffer", "quote", "quote_leads", "seats_for", "term_offers"]
 
-CENT = Decimal("0.01")
 MONTHS = 12  # the quoted contract is priced by the year
-PROBABILITY_PLACES = 4  # win probabilities are kept to 0.01 % (0.4217 = 42.17 %)
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,8 @@ def term_offers(text: object) -> tuple[TermOffer, ...]:
                            Decimal(t["floor_price"])) for t in json.loads(text))
 
 
-def quote_leads(leads: pd.DataFrame, book: PriceBook) -> pd.DataFrame:
+def quote_leads(leads: pd.DataFrame, book: PriceBook, bands: Bands | None = None
+                ) -> pd.DataFrame:
     """Quote every lead: ``lead_id`` plus every ``Quote`` field, one row per lead, same index.
 
     Args:
@@ -197,10 +198,12 @@ def quote_leads(leads: pd.DataFrame, book: PriceBook) -> pd.DataFrame:
             ``Decimal(str(round(p, 4)))``) and optionally ``country`` (else the reference
             currency).
         book: The price book.
+        bands: ``Bands`` of `book`, kept by a caller that prices a day in parts (else new).
 
     Returns:
-        Money and rate columns hold ``Decimal`` objects (object dtype), never floats; ``terms``
-        holds JSON text (amounts as strings, read back by ``term_offers``).
+        Money and rate columns hold exact Arrow decimals (pd.ArrowDtype: each value is its
+        ``Decimal``), never floats; ``terms`` holds JSON text (amounts as strings, read back
+        by ``term_offers``).
 
     Raises:
         ValueError: A column is missing, or a lead cannot be priced (its lead_id is named).
@@ -219,18 +222,19 @@ def quote_leads(leads: pd.DataFrame, book: PriceBook) -> pd.DataFrame:
         "seats": per_group(partial(_seats, book), ["employees"], inputs, every),
         "grade": per_group(partial(_grade, book), ["grade"], inputs, every),
         "currency": per_group(partial(_currency, book), ["country"], inputs, every)}
-    basis, plain = _basis_points(leads["win_probability"])
+    basis, plain = basis_points(leads["win_probability"])
     probability = np.full(len(leads), None, dtype=object)  # as a Decimal where not plain
     probability[~plain] = per_distinct(_decimal_probability, ["p"], Columns(pd.DataFrame(
         {"p": leads["win_probability"].to_numpy()[~plain]}), list), np.arange((~plain).sum()))
     priced = np.logical_and.reduce([(results != _FAILED)[inverse]
                                     for results, inverse in keys.values()])
     priced &= plain | (probability != _FAILED)
-    bands, group = per_group(partial(_band_of, book), ["seats", "grade", "currency"],
-                             Columns.of_groups(keys), np.flatnonzero(priced))
+    bands = bands or Bands(book)  # worked out by this call
+    numbers, group = per_group(bands.number, ["seats", "grade", "currency"],
+                               Columns.of_groups(keys), np.flatnonzero(priced))
     failed = np.flatnonzero(~priced)
-    if not len(failed) and len(bands[bands == _FAILED]):
-        failed = np.flatnonzero(priced)[bands[group] == _FAILED]
+    if not len(failed) and len(numbers[numbers == _FAILED]):
+        failed = np.flatnonzero(priced)[numbers[group] == _FAILED]
     if len(failed):  # the first lead that cannot be priced, priced alone to say why
         _quote_row(book, *(list(column.iloc[failed[:1]])[0] for column in (
             leads["lead_id"], leads["employees"], leads["grade"], leads["win_probability"],
@@ -238,32 +242,67 @@ def quote_leads(leads: pd.DataFrame, book: PriceBook) -> pd.DataFrame:
         raise AssertionError(f"lead {leads['lead_id'].iloc[failed[0]]} was priced alone")
     ids = leads["lead_id"]
     table = {"lead_id": ids.array if isinstance(ids.dtype, pd.StringDtype) else list(ids)}
+    band = numbers[group].astype(np.int64)  # each lead's number in `bands`
     for name in QUOTE_COLUMNS[1:-1]:
-        table[name] = _per_lead(_objects([terms if name == "terms" else getattr(band, name)
-                                          for terms, band, _ in bands]), group)
-    references = _objects([reference for _, _, reference in bands])
-    table["expected_value"] = _expected_values(references, group, basis, plain, probability)
+        table[name] = bands.column(name).take(band)
+    cents = bands.column("reference_cents")[band]
+    table["expected_value"] = expected_values(cents, basis, plain, probability)
     return pd.DataFrame(table, columns=list(QUOTE_COLUMNS), index=leads.index)
 
 
 _FAILED = object()  # stands for a step that raised: the lead is priced alone to say why
 
 
-def _per_lead(per_band: np.ndarray, group: np.ndarray
-              ) -> pd.api.extensions.ExtensionArray | np.ndarray:
-    """Each lead's value of its band (`group`): text made pandas text once per band, then
-    taken (not 100,000 Python strings converted one by one); other values as an object array
-    (a frame takes it as it is, where a list is copied into one: 0.2 s a million)."""
-    if len(per_band) and all(isinstance(v, str) for v in per_band):
-        return pd.array(per_band, dtype="str").take(group)
-    return per_band[group]
+class Bands:
+    """The bands of one price book worked out so far, by (seats, grade, currency), with their
+    columns as pandas arrays made once (`column`): kept across the parts of a day, each band is
+    worked out, and its amounts made Arrow decimals, once a day, not once per part (at a
+    million leads in parts of 50,000, 2,000 bands a part, 6,000 a day)."""
+
+    def __init__(self, book: PriceBook) -> None:
+        self.book = book
+        self._numbers: dict[tuple, object] = {}  # (seats, grade, currency) -> number or _FAILED
+        self._found: list[tuple[str, Quote, Decimal]] = []  # terms text, band, reference ACV
+        self._columns: dict[str, Any] = {}  # made for the first `_made` bands
+        self._made = 0
+
+    def number(self, context: dict) -> object:
+        """The number of the band of `context` (seats, grade and currency), or _FAILED."""
+        key = (context["seats"], context["grade"], context["currency"])
+        if key not in self._numbers:
+            found = _band_of(self.book, context)
+            self._numbers[key] = found if found is _FAILED else len(self._found)
+            if found is not _FAILED:
+                self._found.append(found)
+        return self._numbers[key]
+
+    def column(self, name: str) -> Any:
+        """A field of every band, by band number: a Quote field or "terms" (text as pandas
+        text, Decimals as exact Arrow decimals, whole numbers as int64), or "reference_cents"
+        (the reference ACV, the expected value's basis, in whole cents)."""
+        if self._made != len(self._found):
+            self._columns, self._made = {}, len(self._found)
+        if name not in self._columns:
+            self._columns[name] = _as_column(_objects([
+                terms if name == "terms" else int(reference.scaleb(2))
+                if name == "reference_cents" else getattr(band, name)
+                for terms, band, reference in self._found]))
+        return self._columns[name]
+
+
+def _as_column(values: np.ndarray) -> Any:
+    if all(isinstance(v, str) for v in values):
+        return pd.array(values, dtype="str")
+    if len(values) and all(isinstance(v, Decimal) for v in values):
+        return exact_column(decimal_array(values))
+    return values.astype(np.int64)
 
 
 def _quote_row(book: PriceBook, lead_id: object, employees: object, grade: object, p: object,
                country: object) -> Quote:
     """One lead's quote from its raw values, or ValueError naming the lead."""
     try:
-        return quote(book, _head_count(employees), grade, _probability(p),
+        return quote(book, _head_count(employees), grade, kept_probability(p),
                      country if isinstance(country, str) else None)
     except (ValueError, TypeError) as err:
         raise ValueError(f"lead {lead_id}: {err}") from err
@@ -289,7 +328,7 @@ def _currency(book: PriceBook, context: dict) -> str:
 
 def _decimal_probability(context: dict) -> object:
     try:
-        probability = _probability(context["p"])
+        probability = kept_probability(context["p"])
     except (ValueError, TypeError):
         return _FAILED
     return probability if probability.is_finite() and 0 <= probability <= 1 else _FAILED
@@ -305,39 +344,6 @@ def _band_of(book: PriceBook, context: dict) -> object:
     terms = json.dumps([{k: str(v) if isinstance(v, Decimal) else v for k, v in vars(t).items()}
                         for t in band.terms])
     return terms, band, reference_acv
-
-
-def _basis_points(p: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each probability in 1/10000 (what ``_probability`` keeps, exactly), and where that is plain:
-    finite, 0 to 1, not -0 and not within a hair of a tie (elsewhere: ``_probability``)."""
-    try:
-        x = p.to_numpy(dtype=np.float64, na_value=np.nan)
-    except (TypeError, ValueError):
-        return np.zeros(len(p), dtype=np.int64), np.zeros(len(p), dtype=bool)
-    with np.errstate(invalid="ignore", over="ignore"):
-        scaled = x * 10 ** PROBABILITY_PLACES
-        basis = np.rint(scaled)
-        plain = (np.isfinite(scaled) & (np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6)
-                 & (basis >= 0) & (basis <= 10 ** PROBABILITY_PLACES) & ~np.signbit(basis))
-    return np.where(plain, basis, 0).astype(np.int64), plain
-
-
-def _expected_values(references: np.ndarray, group: np.ndarray, basis: np.ndarray,
-                     plain: np.ndarray, probability: np.ndarray) -> np.ndarray:
-    """round(probability x reference ACV) half-up to the cent, for each lead of `group` (its
-    band's reference ACV in `references`): in integers (basis points x cents) where both are
-    plain and the ACV is not negative, else in Decimal."""
-    cents = np.array([int(acv.scaleb(2)) for acv in references], dtype=np.int64)[group]
-    plain = plain & (cents >= 0)
-    half = 10 ** PROBABILITY_PLACES // 2
-    values = np.where(plain, (basis * cents + half) // (2 * half), 0)
-    distinct, which = np.unique(values, return_inverse=True)
-    amounts = np.array([Decimal(int(v)).scaleb(-2) for v in distinct], dtype=object)[which]
-    for i in np.flatnonzero(~plain):
-        share = probability[i] if probability[i] is not None else Decimal(int(basis[i])).scaleb(
-            -PROBABILITY_PLACES)
-        amounts[i] = _cents(share * references[group[i]])
-    return amounts
 
 
 def _check(book: PriceBook, grade: str, win_probability: Decimal) -> None:
@@ -367,9 +373,3 @@ def _head_count(employees: Any) -> int | None:
     if isinstance(employees, float) and not employees.is_integer():
         raise ValueError(f"employees must be a whole number, got {employees}")
     return int(employees)
-
-
-def _probability(p: Any) -> Decimal:
-    if pd.isna(p):
-        raise ValueError("win_probability is missing")
-    return Decimal(str(round(float(p), PROBABILITY_PLACES)))

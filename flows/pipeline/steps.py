@@ -22,7 +22,7 @@ from flows.intake.daily import import_all
 from flows.pipeline.overlap import staged_behind
 from flows.settings import Settings
 from scoring.playbook import fields_read
-from scoring.pricing import PriceBook, quote_leads
+from scoring.pricing import Bands, PriceBook, quote_leads
 from scoring.reasons import languages_for
 from scoring.talking_points import pick_points
 
@@ -100,6 +100,7 @@ def price(settings: Settings, run_date: date) -> int:
     and the expected value per scored lead, in chunks of `settings.chunk_leads` leads (each
     lead is priced on its own: any chunk size stores the same quotes)."""
     book = PriceBook.from_file(load_yaml(settings.path(settings.price_book)))
+    bands = Bands(book)  # each band worked out once a day, not once a chunk
     priced = 0
     with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         starts = store.chunk_starts(con, run_date, settings.chunk_leads)
@@ -108,7 +109,7 @@ def price(settings: Settings, run_date: date) -> int:
                 leads = con.execute(store.sql("leads_to_price", __package__),
                                     {"run_date": run_date, **bounds}).df()
                 if len(leads):
-                    quotes = quote_leads(leads, book)
+                    quotes = quote_leads(leads, book, bands)
                     keep(quotes)
                     priced += len(quotes)
     return priced
