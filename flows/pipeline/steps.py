@@ -24,7 +24,7 @@ from flows.settings import Settings
 from scoring.playbook import fields_read
 from scoring.pricing import Bands, PriceBook, quote_leads
 from scoring.reasons import languages_for
-from scoring.talking_points import pick_points
+from scoring.talking_points import Known, pick_points
 
 
 def intake(settings: Settings, run_date: date, now: datetime, dry_run: bool = False
@@ -124,9 +124,11 @@ def talking_points(settings: Settings, run_date: date) -> int:
     with store.opened(settings.path(settings.warehouse), settings.duckdb_memory_limit) as con:
         starts = store.chunk_starts(con, run_date, settings.chunk_leads)
         read = _read_by(con, run_date, playbook)
+        known = Known(playbook)  # each condition and sentence worked out once a day
         with staged_behind(con, "talking_points", run_date) as keep:  # stored meanwhile
             for bounds in store.chunk_bounds(starts):
-                points = _points(con, run_date, bounds, playbook, settings.language, read)
+                points = _points(con, run_date, bounds, playbook, settings.language, read,
+                                 known)
                 keep(points)
                 written += len(points)
     return written
@@ -148,15 +150,17 @@ def _read_by(con, run_date: date, playbook: dict) -> list[str] | None:
 
 
 def _points(con, run_date: date, bounds: dict, playbook: dict, language: str | None,
-            columns: list[str] | None = None) -> pd.DataFrame:
+            columns: list[str] | None = None, known: Known | None = None) -> pd.DataFrame:
     """The talking_points rows of one chunk of leads (`bounds`: first, after), of the stored
-    feature `columns` (None: all of them)."""
+    feature `columns` (None: all of them), `known` kept across the chunks (scoring.talking_points
+    .Known)."""
     frame = load_features(con, run_date, **bounds, columns=columns)
     plans = con.execute(store.sql("plans_of_run", __package__),
                         {"run_date": run_date, **bounds}).df()
     frame = frame.merge(plans, on="lead_id", how="left")
     if frame.empty:
         return pd.DataFrame({"lead_id": [], "points": [], "point_ids": []}, dtype=object)
-    picked = pick_points(frame, playbook, languages_for(frame["country"], language))
+    picked = pick_points(frame, playbook, languages_for(frame["country"], language),
+                         known=known)
     return pd.DataFrame({"lead_id": frame["lead_id"], "points": picked["points"],
                          "point_ids": picked["point_ids"]})

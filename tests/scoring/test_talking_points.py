@@ -334,3 +334,29 @@ def test_the_fields_a_playbook_reads_are_every_name_its_points_use(playbook, lea
     broken["points"][0]["when"] = "no_such_field > 1"
     assert fields_read(broken, leads.columns) is None
     assert doctest.testmod(scoring.playbook).failed == 0
+
+
+def test_known_kept_across_parts_gives_the_points_of_one_call_working_each_out_once(
+        generated, playbook, monkeypatch):
+    from scoring.reasons import languages_for
+    from scoring.talking_points import Known
+
+    languages = languages_for(generated["country"])
+    whole = pick_points(generated, playbook, languages)
+    renders, checks = _counting(monkeypatch, "_sentence"), _counting(monkeypatch, "_holds")
+    known = Known(playbook)
+    parts = [pick_points(generated.iloc[i:i + 250], playbook, languages.iloc[i:i + 250],
+                         known=known) for i in range(0, len(generated), 250)]
+    joined = pd.concat(parts)
+    assert joined["points"].tolist() == whole["points"].tolist()
+    assert joined["point_ids"].tolist() == whole["point_ids"].tolist()
+    shared, once = len(renders), len(checks)
+    for i in range(0, len(generated), 250):  # each part on its own works its values out again
+        pick_points(generated.iloc[i:i + 250], playbook, languages.iloc[i:i + 250])
+    assert shared < (len(renders) - shared) * 0.6 and once < (len(checks) - once) * 0.6
+    once = len(checks)
+    pick_points(generated.iloc[:250], playbook, languages.iloc[:250], known=known)
+    assert len(checks) == once  # a part seen before: nothing worked out again
+    with pytest.raises(ValueError, match="another playbook"):
+        pick_points(generated.iloc[:10], copy.deepcopy(playbook), languages.iloc[:10],
+                    known=known)
