@@ -16,10 +16,12 @@ from dataclasses import fields
 from decimal import Decimal as D
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 
+import scoring.arrow_money
 import scoring.pricebook
 import scoring.pricing
 from flows.editable_files import ConfigError, load_yaml
@@ -449,6 +451,18 @@ def test_the_docstring_examples_run() -> None:
     assert result.attempted >= 5 and result.failed == 0
     result = doctest.testmod(scoring.pricebook)
     assert result.attempted >= 2 and result.failed == 0
+    result = doctest.testmod(scoring.arrow_money)  # the quotes' Arrow decimals among them
+    assert result.attempted >= 5 and result.failed == 0
+
+
+def test_amounts_become_arrow_decimals_with_every_digit_or_not_at_all() -> None:
+    from scoring.arrow_money import cents_decimals, decimal_array
+
+    values = np.array([D("0.1"), D("-12.255"), D("0"), D("1E+3"), D("-0.1")], dtype=object)
+    assert decimal_array(values).to_pylist() == list(values)
+    assert str(decimal_array(values).type) == "decimal128(7, 3)"
+    assert cents_decimals(np.array([2**62, -(2**62), -1])).to_pylist() == [
+        D(2**62).scaleb(-2), D(-(2**62)).scaleb(-2), D("-0.01")]
 
 
 def test_pricing_stays_pure() -> None:
