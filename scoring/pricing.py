@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from scoring.arrow_money import decimal_array, exact_column
 from scoring.distinct import Columns, _objects, per_distinct, per_group
@@ -263,8 +264,7 @@ class Bands:
         self.book = book
         self._numbers: dict[tuple, object] = {}  # (seats, grade, currency) -> number or _FAILED
         self._found: list[tuple[str, Quote, Decimal]] = []  # terms text, band, reference ACV
-        self._columns: dict[str, Any] = {}  # made for the first `_made` bands
-        self._made = 0
+        self._columns: dict[str, tuple[int, Any]] = {}  # name -> (bands it holds, column)
 
     def number(self, context: dict) -> object:
         """The number of the band of `context` (seats, grade and currency), or _FAILED."""
@@ -279,15 +279,32 @@ class Bands:
     def column(self, name: str) -> Any:
         """A field of every band, by band number: a Quote field or "terms" (text as pandas
         text, Decimals as exact Arrow decimals, whole numbers as int64), or "reference_cents"
-        (the reference ACV, the expected value's basis, in whole cents)."""
-        if self._made != len(self._found):
-            self._columns, self._made = {}, len(self._found)
-        if name not in self._columns:
-            self._columns[name] = _as_column(_objects([
+        (the reference ACV, the expected value's basis, in whole cents). Each band's value is
+        made once: the bands found since the column was last asked for are added to it."""
+        made, column = self._columns.get(name, (0, None))
+        if made < len(self._found) or column is None:
+            added = _as_column(_objects([
                 terms if name == "terms" else int(reference.scaleb(2))
                 if name == "reference_cents" else getattr(band, name)
-                for terms, band, reference in self._found]))
-        return self._columns[name]
+                for terms, band, reference in self._found[made:]]))
+            column = added if column is None else _joined(column, added)
+            self._columns[name] = (len(self._found), column)
+        return column
+
+
+def _joined(before: Any, added: Any) -> Any:
+    """A band column and the one of the bands found since, as one (decimals in a type that
+    holds both exactly: the most places and the most digits before the point of either)."""
+    if isinstance(before, np.ndarray):
+        return np.concatenate([before, added])
+    if not isinstance(before.dtype, pd.ArrowDtype):  # pandas text
+        return before._concat_same_type([before, added])
+    old, new = before.dtype.pyarrow_dtype, added.dtype.pyarrow_dtype
+    places = max(old.scale, new.scale)
+    kind = pa.decimal128(max(old.precision - old.scale, new.precision - new.scale) + places,
+                         places)
+    chunks = [*before.__arrow_array__().chunks, *added.__arrow_array__().chunks]
+    return exact_column(pa.chunked_array([c.cast(kind) for c in chunks]).combine_chunks())
 
 
 def _as_column(values: np.ndarray) -> Any:

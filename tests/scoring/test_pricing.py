@@ -537,10 +537,15 @@ def test_bands_kept_across_parts_give_the_quotes_of_one_call_and_work_each_band_
     whole = quote_leads(generated_leads, book)
     calls, original = [], pricing._band_in
     monkeypatch.setattr(pricing, "_band_in", lambda *a: calls.append(a[1:]) or original(*a))
+    made, as_column = [], pricing._as_column
+    monkeypatch.setattr(pricing, "_as_column", lambda v: made.append(len(v)) or as_column(v))
     bands = pricing.Bands(book)
     parts = [quote_leads(generated_leads.iloc[i:i + 300], book, bands) for i in range(0, 2000, 300)]
     joined = pd.concat(parts)
     pd.testing.assert_frame_equal(joined.astype(str), whole.astype(str))
-    assert joined["expected_value"].tolist() == whole["expected_value"].tolist()
+    for name in QUOTE_COLUMNS:
+        assert joined[name].tolist() == whole[name].tolist(), name
+    # each band's value of each column (the fields, and the reference ACV) made once
+    assert sum(made) == len(calls) * (len(QUOTE_COLUMNS) - 1)
     assert len(calls) == len(set(calls)) == len(whole[["seats", "currency"]].assign(
         grade=generated_leads["grade"]).drop_duplicates())
