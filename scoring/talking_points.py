@@ -185,7 +185,7 @@ class Known:
            part: str = "when") -> object:
         """`work(context)`, worked out once per entry (`key`, its number), `part` (its condition
         or a language's sentence) and values."""
-        found = (key, part, *((type(v), v.hex() if type(v) is float else v)
+        found = (key, part, *((type(v), v.hex() if isinstance(v, float) else v)
                               for v in context.values()))
         try:
             return self._results[found]

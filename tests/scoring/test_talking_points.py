@@ -360,3 +360,12 @@ def test_known_kept_across_parts_gives_the_points_of_one_call_working_each_out_o
     with pytest.raises(ValueError, match="another playbook"):
         pick_points(generated.iloc[:10], copy.deepcopy(playbook), languages.iloc[:10],
                     known=known)
+
+
+def test_known_tells_values_apart_by_type_and_a_float_by_its_bits(playbook):
+    from scoring.talking_points import Known
+
+    known, said = Known(playbook), (lambda context: repr(context["x"]))
+    values = [0.0, -0.0, np.float64(0.0), np.float64(-0.0), 0, False, float("nan")]
+    assert [known.of(said, {"x": v}, key=1) for v in values] == [repr(v) for v in values]
+    assert known.of(said, {"x": [1]}, key=1) == "[1]"  # not a key: worked out again
