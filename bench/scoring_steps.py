@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import subprocess
 import sys
 import tempfile
@@ -73,8 +74,9 @@ def _report(step: str, n: int, old: Callable[[], object], new: Callable[[], obje
 
 def identical(old: pd.DataFrame, new: pd.DataFrame) -> bool:
     """Same index, columns, dtypes and values, Decimals to the last printed digit (lists
-    compared as Python lists, whether a column holds them as objects or as Arrow lists)."""
-    old, new = python_lists(old), python_lists(new)
+    compared as Python lists, whether a column holds them as objects or as Arrow lists; scores
+    rows' contributions as the JSON text kept before migration 023)."""
+    old, new = python_lists(json_contributions(old)), python_lists(json_contributions(new))
     return (old.index.equals(new.index) and old.dtypes.equals(new.dtypes)
             and old.equals(new) and old.astype(str).equals(new.astype(str)))
 
@@ -85,6 +87,21 @@ def python_lists(frame: pd.DataFrame) -> pd.DataFrame:
     lists = {name: pd.Series(column.tolist(), index=column.index, dtype=object)
              for name, column in frame.items() if _is_list(column.dtype)}
     return frame.assign(**lists) if lists else frame
+
+
+def json_contributions(frame: pd.DataFrame) -> pd.DataFrame:
+    """Scores rows with their contribution_names and contribution_values as the one JSON text
+    column `contributions` the scores table kept before migration 023 (json.dumps of each
+    lead's names and values), in their place; any other frame as it is."""
+    if "contribution_names" not in frame:
+        return frame
+    texts = [json.dumps(dict(zip(names, values, strict=True)))
+             for names, values in zip(frame["contribution_names"].tolist(),
+                                      frame["contribution_values"].tolist(), strict=True)]
+    at = list(frame.columns).index("contribution_names")
+    out = frame.drop(columns=["contribution_names", "contribution_values"])
+    out.insert(at, "contributions", pd.Series(texts, index=frame.index, dtype="str"))
+    return out
 
 
 def _is_list(dtype) -> bool:
@@ -156,15 +173,16 @@ def scoring_inputs(n: int) -> tuple:
                             _yaml("reasons.yaml"), model=FixedModel(contributions[::-1].copy()))
     before = features[list(FEATURE_NAMES)].sample(frac=1.0, random_state=1)  # other values
     previous = pd.concat([  # as flows/models/sql/previous_scores.sql gives them: feature columns
-        yesterday[["lead_id", "win_probability", "scored_by", "contributions"]].reset_index(
-            drop=True), before.reset_index(drop=True)], axis=1)
+        yesterday[["lead_id", "win_probability", "scored_by", "contribution_names",
+                   "contribution_values"]].reset_index(drop=True),
+        before.reset_index(drop=True)], axis=1)
     previous.loc[previous.index % 7 == 0, "scored_by"] = "rules-based: not enough wins yet"
     return features, model, previous.iloc[: len(previous) * 9 // 10]  # some leads are new
 
 
 def _no_previous() -> pd.DataFrame:
-    return pd.DataFrame(columns=["lead_id", "win_probability", "scored_by", "contributions",
-                                 *FEATURE_NAMES])
+    return pd.DataFrame(columns=["lead_id", "win_probability", "scored_by", "contribution_names",
+                                 "contribution_values", *FEATURE_NAMES])
 
 
 def score_leads_step(n: int) -> None:

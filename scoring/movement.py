@@ -206,9 +206,8 @@ def _matrix(found: list[Mapping] | pd.DataFrame, names: list[str]) -> np.ndarray
 
 def contribution_columns(names: pd.Series, values: pd.Series) -> pd.DataFrame:
     """Each lead's contributions as columns (0.0 where it has none), from two lists per lead
-    in the same order, feature names and values (as flows/models/sql/previous_scores.sql
-    reads its stored JSON; a missing list is none): no dict made per lead. Indexed like
-    `names`.
+    in the same order, feature names and values (as the scores table keeps them, migration
+    023; a missing list is none): no dict made per lead. Indexed like `names`.
 
     >>> import pyarrow as pa
     >>> lists = lambda rows, kind: pd.Series(pd.arrays.ArrowExtensionArray(pa.array(
@@ -219,6 +218,8 @@ def contribution_columns(names: pd.Series, values: pd.Series) -> pd.DataFrame:
     """
     keys, numbers = (pa.chunked_array(pa.array(column, from_pandas=True)).combine_chunks()
                      for column in (names, values))
+    if pa.types.is_null(keys.type):  # no list at all (an empty or all-missing object column)
+        return pd.DataFrame(index=names.index)
     counts = pc.fill_null(pc.list_value_length(keys), 0).to_numpy(zero_copy_only=False)
     coded = pc.list_flatten(keys).dictionary_encode()  # numbered by Arrow: no str per name
     matrix = np.zeros((len(keys), len(coded.dictionary)))

@@ -12,17 +12,17 @@ is no champion yet, the caller trains one first (`Scorer.needs_training`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from features.columns import FEATURE_NAMES, FEATURES
 from features.point_in_time import model_matrix
-from scoring.contributions import as_json, rounded
+from scoring.contributions import as_lists, lists_of, rounded
 from scoring.drift import drifted, psi_of_counts
 from scoring.grades import GradeBands, grade
 from scoring.movement import contribution_columns, describe
@@ -40,7 +40,7 @@ RULES = "rules"  # Scorer.kind of the rules, and the model_version of a lead the
 MODEL = "model"
 SCORE_COLUMNS: tuple[str, ...] = (
     "lead_id", "model_version", "win_probability", "grade", "reasons_positive",
-    "reasons_negative", "scored_by", "contributions", "movement")
+    "reasons_negative", "scored_by", "contribution_names", "contribution_values", "movement")
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,10 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
         language: The language setting; None picks each lead's language from its country.
 
     Returns:
-        The scores table's rows (SCORE_COLUMNS) in the order of `features`; `contributions` is
-        JSON text. With no open leads, an empty frame with only `lead_id`.
+        The scores table's rows (SCORE_COLUMNS) in the order of `features`; the contributions
+        are two Arrow lists a lead, `contribution_names` and `contribution_values`
+        (scoring.contributions.as_lists). With no open leads, an empty frame with only
+        `lead_id`.
 
     Raises:
         ValueError: when the rule book or the model the scorer needs is missing.
@@ -168,13 +170,12 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
         if rules is None:
             raise ValueError("the rules score these leads: pass the rule book")
         scored, kept = score_by_rules(features, rules), None
-        texts = [json.dumps(c) for c in scored["contributions"]]
+        names, values = lists_of(scored["contributions"])
     else:
         if model is None:
             raise ValueError(f"model {scorer.version} scores these leads: pass it")
-        scored, kept = _by_model(model, features, reason_phrases, languages,
-                                 predicted or predict(model, features))
-        texts = scored["contributions"].array
+        scored, kept, (names, values) = _by_model(model, features, reason_phrases, languages,
+                                                  predicted or predict(model, features))
     scored["scored_by"] = scorer.label
     today = scored.set_axis(pd.Index(features["lead_id"], name="lead_id"))
     languages.index = today.index
@@ -187,7 +188,8 @@ def score_leads(features: pd.DataFrame, scorer: Scorer, previous_scores: pd.Data
         "reasons_positive": scored["reasons_positive"].array,  # Arrow lists stay Arrow's
         "reasons_negative": scored["reasons_negative"].array,
         "scored_by": scorer.label,
-        "contributions": texts,
+        "contribution_names": pd.arrays.ArrowExtensionArray(names),  # Arrow lists, as the
+        "contribution_values": pd.arrays.ArrowExtensionArray(values),  # reasons
         "movement": movement.to_numpy(),
     })
 
@@ -247,9 +249,10 @@ def summary_lines(summary: Mapping[str, Any]) -> list[str]:
 
 
 def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping, languages: pd.Series,
-              predicted: Predicted) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Probabilities, reasons and the contributions as JSON text; and the kept (rounded)
-    contributions as columns, for the movement."""
+              predicted: Predicted
+              ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[pa.Array, pa.Array]]:
+    """Probabilities and reasons; the kept (rounded) contributions as columns, for the
+    movement; and as the two lists a lead the scores table keeps."""
     raw = pd.DataFrame(predicted.contributions, columns=list(model.columns))
     aligned = raw.reindex(columns=list(FEATURE_NAMES), fill_value=0.0).to_numpy()
     contributions = np.column_stack([aligned, np.zeros(len(features))])
@@ -259,8 +262,7 @@ def _by_model(model: Model, features: pd.DataFrame, phrases: Mapping, languages:
         "win_probability": predicted.probability,
         "reasons_positive": reasons["reasons_positive"],
         "reasons_negative": reasons["reasons_negative"],
-        "contributions": as_json(raw, kept),
-    }, index=features.index), kept
+    }, index=features.index), kept, as_lists(raw, kept)
 
 
 def _movement(today: pd.DataFrame, previous_scores: pd.DataFrame, features: pd.DataFrame,

@@ -70,7 +70,7 @@ class Chunk:
 SCORED_COLUMNS = ("lead_id", "country", *FEATURE_NAMES)
 # what it reads of the last earlier run's scores, for the movement: not every stored feature
 # (at a million leads, 65 of them made into Python objects took most of the step's reading),
-# and the contributions as DuckDB parsed them (two lists a lead), not their JSON text
+# and the contributions as kept (two lists a lead, migration 023), not their JSON text
 PREVIOUS_COLUMNS = ("lead_id", "win_probability", "scored_by", "contribution_names",
                     "contribution_values", *FEATURE_NAMES)
 

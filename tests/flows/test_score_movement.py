@@ -102,10 +102,11 @@ def test_yesterday_s_scores_are_read_with_only_what_the_movement_needs(
     assert projected == whole and any(row[-1] not in ("±0", "new") for row in whole)
 
 
-def test_yesterday_s_contributions_of_any_json_are_read_as_the_movement_needs(
+def test_yesterday_s_contributions_kept_as_json_before_version_23_are_read_as_the_movement_needs(
         demo_env, tmp_path):
-    """Contributions kept as an object give their names and values in the same order; none
-    kept (NULL), JSON null, a list, a number or an empty object give no contribution."""
+    """Yesterday's scores kept by a warehouse before migration 23, as JSON: an object gives its
+    names and values in the same order; none kept (NULL), JSON null, a list, a number or an
+    empty object give no contribution."""
     from flows.models.chunks import PREVIOUS_COLUMNS
     from scoring.movement import contribution_columns
 
@@ -122,8 +123,15 @@ def test_yesterday_s_contributions_of_any_json_are_read_as_the_movement_needs(
         leads = [row[0] for row in con.execute(
             "SELECT lead_id FROM scores WHERE run_date = ? ORDER BY lead_id LIMIT ?",
             [ANCHOR, len(kept)]).fetchall()]
+        con.execute("CREATE TABLE scores_v22 AS SELECT * EXCLUDE (contribution_names, "
+                    "contribution_values, movement), CAST(to_json(map(contribution_names, "
+                    "contribution_values)) AS JSON) AS contributions, movement FROM scores")
+        con.execute("DROP TABLE scores")
+        con.execute("ALTER TABLE scores_v22 RENAME TO scores")
         con.executemany("UPDATE scores SET contributions = ? WHERE run_date = ? AND lead_id = ?",
                         [[text, ANCHOR, lead] for text, lead in zip(kept, leads, strict=True)])
+        con.execute("DELETE FROM schema_version WHERE version = 23")
+    with store.opened(local.warehouse) as con:  # brought up to date as it opens
         read = con.sql(store.sql("previous_scores", "flows.models"), params={
             "run_date": tomorrow, "first": leads[0], "after": None}).df()
     read = read[read["lead_id"].isin(leads)].set_index("lead_id").loc[leads]

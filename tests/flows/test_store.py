@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import time
@@ -223,8 +224,13 @@ def test_a_warehouse_of_version_15_keeps_its_run_rows_through_migration_16(tmp_p
                 "PRIMARY KEY (run_date, lead_id))")
     con.execute("INSERT INTO owner_assignments VALUES ('2026-11-27', 'L1', 'Ana', NULL, "
                 "'territory', 'territory FR')")
-    con.execute("DELETE FROM schema_version WHERE version = 16")
-    assert store.migrate(con) == [16]
+    con.execute("DROP TABLE scores")  # its contributions as JSON, until version 23
+    con.execute("CREATE TABLE scores (run_date DATE, lead_id VARCHAR, model_version VARCHAR NOT "
+                "NULL, win_probability DOUBLE NOT NULL, grade VARCHAR NOT NULL, reasons_positive "
+                "VARCHAR[], reasons_negative VARCHAR[], scored_by VARCHAR, contributions JSON, "
+                "movement VARCHAR, PRIMARY KEY (run_date, lead_id))")
+    con.execute("DELETE FROM schema_version WHERE version IN (16, 23)")
+    assert store.migrate(con) == [16, 23]
     assert con.execute("SELECT * FROM owner_assignments").fetchall() == [
         (date(2026, 11, 27), "L1", "Ana", None, "territory", "territory FR")]
     assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = "
@@ -299,6 +305,34 @@ def test_migration_22_keeps_the_first_run_of_each_owner_streak_already_kept(tmp_
     assert con.execute("SELECT * FROM owner_streaks ORDER BY ALL").fetchall() == [
         ("L1", "Ana", date(2026, 11, 25)), ("L1", "Bo", date(2026, 11, 27)),
         ("L2", "Bo", date(2026, 11, 25))]
+
+
+def test_migration_23_keeps_the_contributions_json_held_as_two_lists(tmp_path):
+    # the JSON a run kept becomes its keys and numbers, in order; none kept stays NULL; any
+    # other JSON names no contribution (as the next day's read of the JSON took it)
+    con = store.connect(tmp_path / "old.duckdb")
+    con.execute("DROP TABLE scores")  # as version 16 left it, with a row per kind of JSON
+    con.execute("CREATE TABLE scores(run_date DATE NOT NULL, lead_id VARCHAR NOT NULL, "
+                "model_version VARCHAR NOT NULL, win_probability DOUBLE NOT NULL, grade VARCHAR "
+                "NOT NULL, reasons_positive VARCHAR[], reasons_negative VARCHAR[], scored_by "
+                "VARCHAR, contributions JSON, movement VARCHAR)")
+    kept = [None, "null", "[0.5, 1]", "2", "{}", '{"a": "x"}', '{"a": null, "b": 1}',
+            ' {"events_7d": -0.25, "seniority": 1, "country": -0.0}']
+    con.executemany("INSERT INTO scores VALUES ('2026-11-27', ?, 'v1', 0.5, 'B', ['up'], [], "
+                    "'model v1', ?, 'new')", [[f"L{i}", text] for i, text in enumerate(kept)])
+    con.execute("DELETE FROM schema_version WHERE version = 23")
+    assert store.migrate(con) == [23]
+    rows = con.execute("SELECT lead_id, contribution_names, contribution_values, "
+                       "reasons_positive, movement FROM scores ORDER BY lead_id").fetchall()
+    assert [row[1:3] for row in rows] == [(None, None)] + [([], [])] * 6 + [
+        (["events_7d", "seniority", "country"], [-0.25, 1.0, -0.0])]
+    assert math.copysign(1, rows[-1][2][-1]) == -1  # -0.0 keeps its sign
+    assert all(row[3] == ["up"] and row[4] == "new" for row in rows)  # the rest as it was
+    assert [c for c, in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name "
+                                    "= 'scores' ORDER BY column_index").fetchall()] == [
+        "run_date", "lead_id", "model_version", "win_probability", "grade", "reasons_positive",
+        "reasons_negative", "scored_by", "contribution_names", "contribution_values",
+        "movement"]
 
 
 def test_migrations_run_within_their_memory_limit_and_give_the_connection_its_own_back(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,7 +88,8 @@ def test_rules_scores_are_graded_explained_and_stored_as_the_scores_table(open_l
     assert set(rows["model_version"]) == {"rules"} and set(rows["scored_by"]) == {RULES_LABEL}
     assert rows["reasons_positive"].iloc[0] == ["Active this week"]
     assert rows["reasons_positive"].iloc[1] == []  # an unknown activity count matches no rule
-    assert json.loads(rows["contributions"].iloc[2]) == {"events_7d": 0.3, "email_kind": -0.15}
+    assert rows["contribution_names"].iloc[2] == ["events_7d", "email_kind"]
+    assert rows["contribution_values"].iloc[2] == [0.3, -0.15]
     assert rows["movement"].tolist() == ["new"] * 4
 
 
@@ -118,7 +118,8 @@ def test_a_model_score_keeps_its_rounded_nonzero_contributions_and_phrases_reaso
     assert rows["win_probability"].tolist() == [0.6, 0.05, 0.6, 0.6]
     assert rows["grade"].tolist() == ["A", "D", "A", "A"]
     assert set(rows["model_version"]) == {"v1"}
-    assert json.loads(rows["contributions"].iloc[0]) == {"events_7d": 0.8123}
+    assert rows["contribution_names"].iloc[0] == ["events_7d"]  # country's 0.0 left out
+    assert rows["contribution_values"].iloc[0] == [0.8123]
     assert rows["reasons_positive"].iloc[0] == ["2 activités ces 7 derniers jours"]
     assert rows["reasons_negative"].iloc[1] == []  # its events_7d is empty: never a reason
 
@@ -180,11 +181,18 @@ FROZEN_SCORES_SHA256 = "9001ac983ddda18cc4f86e0e10c9d578920f1707bfae78b8e93705cf
 def test_two_thousand_generated_leads_get_the_scores_rows_recorded_before_the_rewrite(phrases):
     import hashlib
 
-    from bench.scoring_steps import MODEL_SCORER, python_lists, scoring_inputs
+    from bench.scoring_steps import (
+        MODEL_SCORER,
+        json_contributions,
+        python_lists,
+        scoring_inputs,
+    )
 
     features, model, previous = scoring_inputs(2000)
     rows = score_leads(features, MODEL_SCORER, previous, BANDS, phrases, model=model)
     assert rows["movement"].iloc[1] == "▲ +12: Webinaires suivis sur 90 jours 1 → 0"
     assert set(rows["movement"].str.split(":").str[0].str[:1]) == {"▲", "▼", "±", "n"}
-    text = python_lists(rows).astype(str).to_csv()  # reasons as lists print, not as Arrow's
+    # reasons as lists print, not as Arrow's; the contributions as the JSON kept before
+    # migration 023 (the lists hold its names and values)
+    text = python_lists(json_contributions(rows)).astype(str).to_csv()
     assert hashlib.sha256(text.encode()).hexdigest() == FROZEN_SCORES_SHA256

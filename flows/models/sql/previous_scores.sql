@@ -2,16 +2,10 @@
 -- from $first up to (not including) $after (NULL: to the last; a chunk of leads, as
 -- features_of_run.sql reads them), with the feature values each lead had then (for the
 -- score-movement column): every stored feature column (migration 014). The contributions come
--- as their JSON text, and read by DuckDB as two lists (contribution_names and
--- contribution_values, in the same order; NULL where the run kept none, empty where it kept no
--- object: json_keys and '$.*' of any other JSON are empty, so no json_type guard parses each
--- text a third time, 3.1 s of CPU a million leads instead of 3.7-4.0 s): the movement reads
--- the lists, with no Python dict made per lead (from_json to a MAP took twice as long).
-SELECT s.lead_id, s.win_probability, s.scored_by,
-       CAST(s.contributions AS VARCHAR) AS contributions,
-       json_keys(s.contributions) AS contribution_names,
-       CAST(json_extract(s.contributions, '$.*') AS DOUBLE[])  -- in the keys' order
-           AS contribution_values,
+-- as they are kept (migration 023), two lists: contribution_names and contribution_values, in
+-- the same order (NULL where the run kept none): the movement reads the lists, with no Python
+-- dict made per lead, and nothing is parsed.
+SELECT s.lead_id, s.win_probability, s.scored_by, s.contribution_names, s.contribution_values,
        f.* EXCLUDE (run_date, lead_id, as_of)
 FROM scores s
 JOIN lead_features f ON f.run_date = s.run_date AND f.lead_id = s.lead_id
