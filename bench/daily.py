@@ -257,6 +257,24 @@ def steps(home: Path) -> tuple[list[tuple[str, datetime, datetime]], float]:
     return tasks, (_stamp(flow[1]) - _stamp(flow[0])).total_seconds()
 
 
+def covered(spans: list[tuple[datetime, datetime]]) -> float:
+    """The seconds during which at least one of `spans` ran (steps side by side counted once).
+
+    >>> at = lambda s: datetime(2026, 11, 27, 6, 0, s)
+    >>> covered([(at(0), at(4)), (at(2), at(5)), (at(7), at(8))])
+    6.0
+    """
+    total, reach = 0.0, None
+    for start, end in sorted(spans):
+        if reach is None or start > reach:
+            total += (end - start).total_seconds()
+            reach = end
+        elif end > reach:
+            total += (end - reach).total_seconds()
+            reach = end
+    return total
+
+
 def step_peak(samples: list[tuple[float, float]], start: datetime, end: datetime) -> str:
     """The highest RSS sampled while a step ran, as text ("" when none was sampled)."""
     inside = [rss for at, rss in samples if start.timestamp() <= at <= end.timestamp()]
@@ -355,8 +373,10 @@ def report(home: Path, repeat: int, extra: dict[str, str] | None = None,
           "sampled every 0.1 s):")
     for name, start, end in tasks:
         seconds = (end - start).total_seconds()
-        print(f"  {name:<22} {seconds:7.2f} s  {step_peak(samples, start, end)}")
-    inside = sum((end - start).total_seconds() for _, start, end in tasks)
+        beside = [other for other, s, e in tasks if other != name and s < end and start < e]
+        print(f"  {name:<22} {seconds:7.2f} s  {step_peak(samples, start, end)}"
+              + (f"  (side by side with {', '.join(beside)})" if beside else ""))
+    inside = covered([(start, end) for _, start, end in tasks])
     print(f"  {'(flow, outside tasks)':<22} {flow - inside:7.2f} s")
     print(f"  {'(outside the flow)':<22} {best_run[0] - flow:7.2f} s")
     prefect = best_run[0] - inside

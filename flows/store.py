@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -25,6 +26,7 @@ RUN_TABLES = ("lead_features", "scores", "talking_points", "quotes", "sheet_rows
 # dated so late, and the queries of earlier runs ask for dates before their own.
 PENDING = date(9999, 12, 31)
 _staging: Counter[str] = Counter()  # the run tables this process is staging now
+_staging_lock = threading.Lock()  # a sweep and a stage's start: steps run side by side
 # Tables that intake upserts into, with their key.
 UPSERT_KEYS = {"companies": "company_id", "leads": "lead_id", "activities": "event_id",
                "lead_enrichment": "lead_id"}
@@ -73,10 +75,12 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
 
 def sweep_pending(con: duckdb.DuckDBPyConnection) -> None:
     """Delete the rows a killed run left staged (PENDING), but those this process stages now:
-    a stage holds the file until it ends, so the next to open it sweeps them before any read."""
-    for table in RUN_TABLES:
-        if not _staging[table]:
-            con.execute(f"DELETE FROM {table} WHERE run_date = ?", [PENDING])  # noqa: S608
+    a stage holds the file until it ends, so the next to open it sweeps them before any read.
+    A stage another thread begins meanwhile waits for the sweep (steps run side by side)."""
+    with _staging_lock:
+        for table in RUN_TABLES:
+            if not _staging[table]:
+                con.execute(f"DELETE FROM {table} WHERE run_date = ?", [PENDING])  # noqa: S608
 
 
 def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -328,8 +332,9 @@ def staged_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date
     table copied: 20 s for a million sheet rows). A failure leaves the day as it was."""
     if run_date >= PENDING:
         raise ValueError(f"{run_date} is not a run date")
-    clear_run(con, table, PENDING)  # refuses a table that is not a run table
-    _staging[table] += 1
+    with _staging_lock:  # no sweep of another thread's connection between the two
+        clear_run(con, table, PENDING)  # refuses a table that is not a run table
+        _staging[table] += 1
     try:
         def add(frame: pd.DataFrame) -> int:
             if frame.empty:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 
@@ -116,6 +117,44 @@ def test_rows_a_killed_run_left_staged_are_swept_when_the_warehouse_is_next_open
                                      [store.PENDING]).fetchall() == [(2,)]
         assert con.execute("SELECT lead_id FROM talking_points ORDER BY ALL").fetchall() == [
             ("L5",), ("L6",)]
+
+
+def test_a_stage_begun_while_another_thread_sweeps_keeps_its_rows(tmp_path):
+    # the daily flow runs two steps side by side: one step's connection, sweeping as it opens,
+    # must not delete the rows the other has just begun to stage (the stage waits for it)
+    warehouse, day = tmp_path / "w.duckdb", date(2026, 11, 27)
+    store.connect(warehouse).close()
+    staged, swept, done = threading.Event(), threading.Event(), []
+
+    def stage():  # on a connection opened before the sweep began, as the other step's
+        with store.staged_run(stager_con, "talking_points", day) as add:
+            add(pd.DataFrame({"lead_id": ["L1", "L2"], "points": [["a"], ["b"]]}))
+            staged.set()
+            swept.wait(timeout=5)  # put in place once the sweep is over
+        done.append(1)
+
+    stager = threading.Thread(target=stage)
+
+    class Pausing:  # a sweeping connection: the stage begins between its check and its delete
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, query, params=None):
+            if not query.startswith("DELETE FROM talking_points"):
+                return self.con.execute(query, params)
+            stager.start()
+            staged.wait(timeout=2)  # without the lock, the stage commits its rows meanwhile
+            result = self.con.execute(query, params)
+            swept.set()
+            return result
+
+    with store.opened(warehouse) as stager_con, store.opened(warehouse) as sweeping:
+        store.sweep_pending(Pausing(sweeping))
+        stager.join()
+    assert done == [1]
+    with store.opened(warehouse) as con:
+        assert con.execute("SELECT run_date, lead_id FROM talking_points ORDER BY ALL"
+                           ).fetchall() == [(day, "L1"), (day, "L2")]
 
 
 def test_running_a_day_again_replaces_its_rows_and_drops_the_leads_it_no_longer_has(tmp_path):
