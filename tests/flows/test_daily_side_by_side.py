@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from support import NOW
@@ -91,3 +91,16 @@ def test_when_the_owners_fail_the_talking_points_end_before_the_run_is_marked_fa
         daily.daily_lead_sheet(run_date=DAY, now=NOW)
     assert seen == {"talking points finished first": True}
     assert (demo_copy / "out" / "STALE.txt").exists()
+
+
+def test_the_bench_counts_steps_side_by_side_once():
+    # bench/daily.py's share of the run outside the tasks: steps that overlap are covered once
+    import doctest
+
+    import bench.daily
+
+    result = doctest.testmod(bench.daily)
+    assert result.attempted >= 1 and result.failed == 0
+    at = lambda second: datetime(2026, 11, 27, 6, 0, second)  # noqa: E731
+    assert bench.daily.covered([(at(0), at(10)), (at(3), at(8)), (at(9), at(12))]) == 12.0
+    assert bench.daily.covered([]) == 0.0
