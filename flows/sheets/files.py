@@ -39,6 +39,7 @@ import xlsxwriter
 
 from flows.sheets.csv_cells import cell_text, csv_columns
 from flows.sheets.csv_table import write_header, write_rows
+from flows.sheets.replacement import replace_file
 from scoring.arrow_money import decimal_objects
 from scoring.rep_view import unquoted
 from scoring.sheet import FORMULA_PREFIXES, formula_like, neutralise
@@ -116,7 +117,7 @@ def sheet_writer(path: Path, fmt: str = "csv", locale: str = "en"
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    partial.replace(path)
+    replace_file(partial, path)  # a day run again: without waiting for the disk
 
 
 def _csv_parts(out: BinaryIO, locale: str) -> Callable[[pd.DataFrame], None]:
