@@ -18,7 +18,7 @@ beside the warehouse.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import date
@@ -35,6 +35,7 @@ from flows.settings import Settings
 from flows.sheets import files as sheet_files
 from flows.sheets import kept as kept_sheets
 from flows.sheets.rep_pages import RepCards, write_rep_pages
+from flows.sheets.replacement import deleting_aside
 from scoring.arrow_money import decimal_objects
 from scoring.sheet import BULLET, DOWN, UP, order_leads, sheet_part
 
@@ -82,6 +83,23 @@ def publish(settings: Settings, run_date: date) -> Published:
     path = (settings.path(settings.out_dir) / run_date.isoformat()
             / sheet_files.localised_name(f"lead_sheet.{settings.sheet_format}",
                                          settings.sheet_locale))
+    with deleting_aside() as delete:  # the sheet a day run again replaces: deleted meanwhile
+        cards, top, leads, stats = _sheet_written(settings, run_date, path, delete)
+        addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
+        write_rep_pages(decimal_objects(cards.sheet()), path.parent, run_date,
+                        settings.sheet_locale, addresses, cards.totals)
+        # for sales ops: which talking points reps found useful or wrong (ids and counts only)
+        stats.to_csv(path.with_name(PLAYBOOK_STATS), index=False, encoding="utf-8-sig",
+                     lineterminator="\r\n")
+    return Published(path, leads, decimal_objects(pd.concat(top, ignore_index=True)))
+
+
+def _sheet_written(settings: Settings, run_date: date, path: Path,
+                   delete: Callable[[Path], object]
+                   ) -> tuple[RepCards, list[pd.DataFrame], int, pd.DataFrame]:
+    """The sheet ranked, written to `path` and kept beside the warehouse (the file it replaces
+    deleted by `delete`); returns the rep cards, the first rows, the rows and the playbook's
+    stats."""
     cards, top, leads = RepCards(), [], 0
     with store.opened(settings.path(settings.warehouse),
                       duckdb_share(settings.duckdb_memory_limit, settings.chunk_leads)) as con:
@@ -91,8 +109,8 @@ def publish(settings: Settings, run_date: date) -> Published:
             order_sheet(con, run_date, settings.move_days)
             stats = counted.result()
         warehouse = settings.path(settings.warehouse)
-        with (sheet_files.sheet_writer(path, settings.sheet_format, settings.sheet_locale
-                                       ) as write,  # `con` keeps the order: it is read first
+        with (sheet_files.sheet_writer(path, settings.sheet_format, settings.sheet_locale,
+                                       delete) as write,  # `con` keeps the order: read first
               kept_sheets.writing(warehouse, run_date) as add,
               one_behind(lambda parts: add(kept_sheets.kept_parts(parts))) as keep,
               closing(sheet_parts(con, run_date, READ_CHUNKS * settings.chunk_leads)
@@ -111,13 +129,7 @@ def publish(settings: Settings, run_date: date) -> Published:
             if kept:
                 keep(kept)
         con.execute("DELETE FROM sheet_rows WHERE run_date = ?", [run_date])  # kept before
-    addresses = {rep.name: rep.email for rep in owners.load_territories(settings).reps}
-    write_rep_pages(decimal_objects(cards.sheet()), path.parent, run_date,
-                    settings.sheet_locale, addresses, cards.totals)
-    # for sales ops: which talking points reps found useful or wrong (ids and counts only)
-    stats.to_csv(path.with_name(PLAYBOOK_STATS), index=False, encoding="utf-8-sig",
-                 lineterminator="\r\n")
-    return Published(path, leads, decimal_objects(pd.concat(top, ignore_index=True)))
+    return cards, top, leads, stats
 
 
 def duckdb_share(limit: str, chunk_leads: int) -> str:

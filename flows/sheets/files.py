@@ -26,6 +26,7 @@ never overwrites the English sheet. Money cells in XLSX show the row's currency.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -88,7 +89,8 @@ def write_sheet(sheet: pd.DataFrame, path: Path, fmt: str = "csv", locale: str =
 
 
 @contextmanager
-def sheet_writer(path: Path, fmt: str = "csv", locale: str = "en"
+def sheet_writer(path: Path, fmt: str = "csv", locale: str = "en",
+                 delete: Callable[[Path], object] = os.unlink
                  ) -> Iterator[Callable[[pd.DataFrame], None]]:
     """Write a sheet in parts, in rank order: yields `add(part)`, for runs of rows as
     scoring.sheet.sheet_part makes them (the first part gives the header; give an empty one
@@ -97,7 +99,8 @@ def sheet_writer(path: Path, fmt: str = "csv", locale: str = "en"
 
     CSV appends each part as it comes, so memory follows the part. XLSX fits its columns'
     widths to every row, so it keeps the parts and writes them at the end (a workbook holds at
-    most 1,048,576 rows anyway). The file appears whole or not at all.
+    most 1,048,576 rows anyway). The file appears whole or not at all; the one it replaces is
+    then deleted by `delete` (flows/sheets/replacement.py).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown sheet format {fmt!r}")
@@ -117,7 +120,7 @@ def sheet_writer(path: Path, fmt: str = "csv", locale: str = "en"
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    replace_file(partial, path)  # a day run again: without waiting for the disk
+    replace_file(partial, path, delete)  # a day run again: without waiting for the disk
 
 
 def _csv_parts(out: BinaryIO, locale: str) -> Callable[[pd.DataFrame], None]:
