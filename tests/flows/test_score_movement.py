@@ -95,8 +95,7 @@ def test_yesterday_s_scores_are_read_with_only_what_the_movement_needs(
 
     projected, read = scored(chunks.PREVIOUS_COLUMNS)
     with store.opened(local.warehouse) as con:
-        every = tuple(con.sql(store.sql("previous_scores", "flows.models"), params={
-            "run_date": tomorrow, "first": "", "after": None}).columns)
+        every = tuple(chunks.previous_scores(con, tomorrow).column_names)
     whole, read_whole = scored(every)
     assert read == set(chunks.PREVIOUS_COLUMNS) and {"email", "enriched_facts"} <= read_whole
     assert projected == whole and any(row[-1] not in ("±0", "new") for row in whole)
@@ -107,7 +106,7 @@ def test_yesterday_s_contributions_kept_as_json_before_version_23_are_read_as_th
     """Yesterday's scores kept by a warehouse before migration 23, as JSON: an object gives its
     names and values in the same order; none kept (NULL), JSON null, a list, a number or an
     empty object give no contribution."""
-    from flows.models.chunks import PREVIOUS_COLUMNS
+    from flows.models.chunks import PREVIOUS_COLUMNS, previous_scores
     from scoring.movement import contribution_columns
 
     settings = demo_env[0]
@@ -132,10 +131,52 @@ def test_yesterday_s_contributions_kept_as_json_before_version_23_are_read_as_th
                         [[text, ANCHOR, lead] for text, lead in zip(kept, leads, strict=True)])
         con.execute("DELETE FROM schema_version WHERE version = 23")
     with store.opened(local.warehouse) as con:  # brought up to date as it opens
-        read = con.sql(store.sql("previous_scores", "flows.models"), params={
-            "run_date": tomorrow, "first": leads[0], "after": None}).df()
+        read = previous_scores(con, tomorrow, leads[0]).to_pandas()
     read = read[read["lead_id"].isin(leads)].set_index("lead_id").loc[leads]
     assert set(PREVIOUS_COLUMNS) <= {"lead_id", *read.columns}
     columns = contribution_columns(read["contribution_names"], read["contribution_values"])
     assert columns.to_dict("list") == {"events_7d": [0.0] * 5 + [-0.25],
                                        "seniority": [0.0] * 5 + [1.0]}
+
+
+def test_yesterday_s_contributions_read_apart_sit_beside_their_own_leads(demo_env, tmp_path,
+                                                                          monkeypatch):
+    """previous_scores reads the contributions by lead_id range alone and puts them beside the
+    joined rows by lead_id: read in the reverse order, with leads scored yesterday and not open
+    today, and with a lead whose run kept none, each row still gets its own lead's lists (as the
+    join that carried them gave them)."""
+    from flows.models import chunks
+
+    settings = demo_env[0]
+    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
+    local = settings.model_copy(update={"warehouse": tmp_path / "w.duckdb"})
+    tomorrow = ANCHOR + timedelta(days=1)
+    for day in (ANCHOR, tomorrow):
+        steps.features(local, day)
+    model_scoring.score(local, ANCHOR, model_scoring.choose_scorer(local,
+                                                                   datetime(2026, 11, 27, 6)))
+    sql = store.sql
+    monkeypatch.setattr(store, "sql", lambda name, *package: sql(name, *package) + (
+        "\nORDER BY lead_id DESC" if name == "previous_contributions" else ""))
+    with store.opened(local.warehouse) as con:
+        leads = [lead for (lead,) in con.execute(
+            "SELECT lead_id FROM lead_features WHERE run_date = ? ORDER BY lead_id",
+            [tomorrow]).fetchall()]
+        con.execute("DELETE FROM lead_features WHERE run_date = ? AND lead_id IN (?, ?, ?)",
+                    [tomorrow, leads[1], leads[5], leads[-1]])  # scored yesterday, gone today
+        con.execute("UPDATE scores SET contribution_names = NULL, contribution_values = NULL "
+                    "WHERE run_date = ? AND lead_id = ?", [ANCHOR, leads[2]])
+        joined = con.execute(
+            "SELECT s.lead_id, s.contribution_names, s.contribution_values FROM scores s "
+            "SEMI JOIN lead_features t ON t.run_date = ? AND t.lead_id = s.lead_id "
+            "WHERE s.run_date = ? AND s.lead_id >= ? ORDER BY s.lead_id",
+            [tomorrow, ANCHOR, leads[0]]).fetchall()
+        read = chunks.previous_scores(con, tomorrow, leads[0], columns=(
+            "lead_id", *chunks.CONTRIBUTION_LISTS))
+        whole = chunks.previous_scores(con, tomorrow)
+    assert [tuple(row.values()) for row in read.to_pylist()] == joined
+    assert len(joined) == len(leads) - 3 and joined[1] == (leads[2], None, None)
+    assert all(len(names) == len(values) > 0 for _, names, values in joined[2:])
+    assert whole.column_names[:5] == ["lead_id", "win_probability", "scored_by",
+                                      *chunks.CONTRIBUTION_LISTS]
+    assert whole.select(["lead_id", *chunks.CONTRIBUTION_LISTS]).to_pylist() == read.to_pylist()
