@@ -201,7 +201,12 @@ def _wrapped(command: list[str]) -> list[str]:
 def measure(command: list[str], env: dict[str, str], cwd: Path,
             samples: list[tuple[float, float]] | None = None) -> tuple[float, float, str]:
     """Seconds, peak RSS in MB of the process tree's largest member, and stdout. With
-    `samples`, the command's own RSS is appended to it every 0.1 s as (epoch seconds, MB)."""
+    `samples`, the command's own RSS is appended to it every 0.1 s as (epoch seconds, MB).
+
+    What the commands before it wrote is put on the disk first (os.sync, not timed): the kernel
+    writes a file back up to 30 s after it is written, so a 1.4 GB sheet left to it was written
+    during the next command, which it slowed (the next run's first steps by 1-4 s)."""
+    os.sync()
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(_wrapped(command), env=env, cwd=cwd, stdout=out, stderr=err,
