@@ -204,8 +204,8 @@ def measure(command: list[str], env: dict[str, str], cwd: Path,
     `samples`, the command's own RSS is appended to it every 0.1 s as (epoch seconds, MB).
 
     What the commands before it wrote is put on the disk first (os.sync, not timed): the kernel
-    writes a file back up to 30 s after it is written, so a 1.4 GB sheet left to it was written
-    during the next command, which it slowed (the next run's first steps by 1-4 s)."""
+    writes a file back up to 30 s after it is written, and a run leaves its 1.4 GB sheet to it
+    (flows/sheets/replacement.py), which would be charged to the next command timed."""
     os.sync()
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
