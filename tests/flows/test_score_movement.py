@@ -109,14 +109,7 @@ def test_yesterday_s_contributions_kept_as_json_before_version_23_are_read_as_th
     from flows.models.chunks import PREVIOUS_COLUMNS, previous_scores
     from scoring.movement import contribution_columns
 
-    settings = demo_env[0]
-    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
-    local = settings.model_copy(update={"warehouse": tmp_path / "w.duckdb"})
-    tomorrow = ANCHOR + timedelta(days=1)
-    for day in (ANCHOR, tomorrow):
-        steps.features(local, day)
-    model_scoring.score(local, ANCHOR, model_scoring.choose_scorer(local,
-                                                                   datetime(2026, 11, 27, 6)))
+    local, tomorrow = _scored_yesterday(demo_env[0], tmp_path)
     kept = [None, "null", "[0.5, 1]", "2", "{}", ' {"events_7d": -0.25, "seniority": 1}']
     with store.opened(local.warehouse) as con:
         leads = [row[0] for row in con.execute(
@@ -147,14 +140,7 @@ def test_yesterday_s_contributions_read_apart_sit_beside_their_own_leads(demo_en
     join that carried them gave them)."""
     from flows.models import chunks
 
-    settings = demo_env[0]
-    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
-    local = settings.model_copy(update={"warehouse": tmp_path / "w.duckdb"})
-    tomorrow = ANCHOR + timedelta(days=1)
-    for day in (ANCHOR, tomorrow):
-        steps.features(local, day)
-    model_scoring.score(local, ANCHOR, model_scoring.choose_scorer(local,
-                                                                   datetime(2026, 11, 27, 6)))
+    local, tomorrow = _scored_yesterday(demo_env[0], tmp_path)
     sql = store.sql
     monkeypatch.setattr(store, "sql", lambda name, *package: sql(name, *package) + (
         "\nORDER BY lead_id DESC" if name == "previous_contributions" else ""))
@@ -180,3 +166,16 @@ def test_yesterday_s_contributions_read_apart_sit_beside_their_own_leads(demo_en
     assert whole.column_names[:5] == ["lead_id", "win_probability", "scored_by",
                                       *chunks.CONTRIBUTION_LISTS]
     assert whole.select(["lead_id", *chunks.CONTRIBUTION_LISTS]).to_pylist() == read.to_pylist()
+
+
+def _scored_yesterday(settings, tmp_path):
+    """A copy of the demo warehouse with the features of ANCHOR and the day after, and the
+    scores of ANCHOR: the settings pointing at it, and the day after."""
+    shutil.copy(settings.path(settings.warehouse), tmp_path / "w.duckdb")
+    local = settings.model_copy(update={"warehouse": tmp_path / "w.duckdb"})
+    tomorrow = ANCHOR + timedelta(days=1)
+    for day in (ANCHOR, tomorrow):
+        steps.features(local, day)
+    model_scoring.score(local, ANCHOR, model_scoring.choose_scorer(local,
+                                                                   datetime(2026, 11, 27, 6)))
+    return local, tomorrow
