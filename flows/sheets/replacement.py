@@ -18,9 +18,7 @@ import ctypes
 import errno
 import functools
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 _AT_FDCWD = -100
@@ -36,19 +34,6 @@ def replace_file(new: Path, path: Path, delete: Callable[[Path], object] = os.un
         delete(new)  # now the old file
     else:
         os.replace(new, path)
-
-
-@contextmanager
-def deleting_aside() -> Iterator[Callable[[Path], None]]:
-    """`delete(path)`: the file deleted in a second thread (the kernel lets go of the GIL),
-    while the caller goes on; leaving waits for every delete and raises the first error. At a
-    million leads, the old sheet's delete took 0.7-1.05 s, about what the step still had to do
-    (the rep pages)."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="delete") as worker:
-        deletes: list[Future] = []
-        yield lambda path: deletes.append(worker.submit(os.unlink, path))
-    for done in deletes:
-        done.result()
 
 
 def _exchanged(new: Path, path: Path) -> bool:
