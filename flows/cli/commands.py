@@ -298,6 +298,9 @@ def forget(
     for path, count in erased.files.items():
         action = ("would rewrite", "to remove") if dry_run else ("rewrote", "removed")
         console.print(f"{action[0]} {path} ({count} row(s) {action[1]})")
+    for path in erased.leftovers:
+        console.print(f"{'would delete' if dry_run else 'deleted'} {path} (left unfinished by "
+                      "a run that was stopped; the next run of its day writes it again)")
     if dry_run:
         console.print(f"Without --dry-run, {erased.email} would also be kept out of future "
                       "imports.")

@@ -20,18 +20,19 @@ Made = TypeVar("Made")
 
 
 @contextmanager
-def one_behind(add: Callable[..., int]) -> Iterator[Callable[..., None]]:
-    """`add` in a second thread, a frame at a time: `keep(frame)` waits until the frame before
-    it is added, hands this one over and returns, so the next part is made while DuckDB
-    inserts (it lets go of the GIL meanwhile). Leaving waits for the last frame and raises its
-    error; leaving on an error waits too, and raises that error."""
+def one_behind(add: Callable[[Item], object]) -> Iterator[Callable[[Item], None]]:
+    """`add` in a second thread, an item at a time: `keep(item)` waits until the item before
+    it is added, hands this one over and returns, so the caller goes on while `add` works
+    (DuckDB inserting a frame, the kernel deleting a file: both let go of the GIL). What `add`
+    returns is dropped. Leaving waits for the last item and raises its error; leaving on an
+    error waits too, and raises that error."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="insert") as worker:
         pending: list[Future] = []
 
-        def keep(frame: pd.DataFrame) -> None:
+        def keep(item: Item) -> None:
             if pending:
                 pending.pop().result()
-            pending.append(worker.submit(add, frame))
+            pending.append(worker.submit(add, item))
 
         try:
             yield keep

@@ -19,7 +19,10 @@ What is erased:
   day the person was on is rewritten from the warehouse without them, in its own format and
   locale, and so are the rep pages and e-mails beside it (``reps/*.html|eml``); each rejects
   file loses the rows that mention them, and is rewritten with its formula cells neutralised
-  as on the sheet.
+  as on the sheet. What a stopped run (killed, the machine down) left of the files it was
+  writing is deleted, whatever day it was: a sheet, rep page or kept day cut off midway, or the
+  sheet a run had just replaced and not yet deleted (``*.partial``, see ``leftovers``). Nothing
+  reads them, and the next run of their day writes them again.
 
 What is kept: a salted hash of the address, and one of each of the person's lead ids, on the
 suppression list (privacy/suppression.py), so that the next `leadpilot import`, daily intake or
@@ -55,13 +58,15 @@ from flows.privacy import suppression
 from flows.settings import Settings
 from flows.sheets import export, kept
 from flows.sheets import files as sheet_files
+from flows.sheets.rep_pages import FOLDER as REP_FOLDER
 from flows.sheets.rep_pages import rewrite_rep_pages
 from scoring.sheet import neutral_cell
 
 
 @dataclass
 class Erasure:
-    """What `forget` removed: warehouse rows per table, and rows per rewritten file.
+    """What `forget` removed: warehouse rows per table, rows per rewritten file, and the
+    unfinished files a stopped run left (`leftovers`), deleted whole.
 
     `newly_suppressed` is True when this call put the person on the suppression list (False on
     a dry run, or when an earlier `forget` already had).
@@ -73,6 +78,7 @@ class Erasure:
     files: dict[Path, int] = field(default_factory=dict)
     newly_suppressed: bool = False
     aliases: list[str] = field(default_factory=list)  # duplicate CRM records' ids of the leads
+    leftovers: list[Path] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -122,7 +128,23 @@ def forget(settings: Settings, email: str, dry_run: bool = False,
     erased.files.update(rewrite_exports(exported, sheets, set(erased.files), dry_run))
     erased.files.update(scrub_rejects(settings.path(settings.rejects_dir), wanted,
                                       erased.lead_ids + erased.aliases, dry_run))
+    erased.leftovers = leftovers(settings, exported)
+    for path in [] if dry_run else erased.leftovers:
+        path.unlink(missing_ok=True)
     return erased
+
+
+def leftovers(settings: Settings, exported: list[export.Export]) -> list[Path]:
+    """The `.partial` files of the sheets leadpilot writes (flows/sheets): a day's sheets and
+    rep pages under out_dir, the sheets kept beside the warehouse, and the files `export --out`
+    wrote. Each is a file a run was writing when it stopped, or, for a lead sheet, the one it
+    had just put aside to delete (flows/sheets/replacement.py). A killed import's rejects
+    files are scrubbed instead (`scrub_rejects`)."""
+    out = settings.path(settings.out_dir)
+    found = [*out.glob(f"*/{export.STEM}*.partial"), *out.glob(f"*/{REP_FOLDER}/*.partial"),
+             *kept.folder(settings.path(settings.warehouse)).glob(f"*{kept.SUFFIX}.partial"),
+             *(item.path.with_name(item.path.name + ".partial") for item in exported)]
+    return sorted({path for path in found if path.is_file()})
 
 
 def _kept_days(con: duckdb.DuckDBPyConnection, erased: Erasure) -> list[date]:
