@@ -62,10 +62,10 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
             raise damaged(path, exc) from exc  # a truncated file fails on its first read
         raise_explained(exc, path)
     if str(path) != ":memory:":
-        from flows.privacy.suppression import restore_beside  # it needs this module
+        from flows.privacy.suppression import put_back  # it needs this module
 
         try:
-            restore_beside(con, Path(path))  # a rebuilt or restored file gets the list back
+            con = put_back(con, Path(path))  # a rebuilt or restored file gets the list back
             sweep_pending(con)
         except BaseException:
             con.close()

@@ -37,13 +37,17 @@ export notes its files in the warehouse (table exports) before writing them.
 What is not erased, and is reported to the user: the input files (the CRM's own export: erase
 the person in the CRM too), sheets copied elsewhere by hand (emailed, moved), backups, and
 Prefect's run history (its artifacts publish lead ids, grades and figures only; those of runs
-made before that may name people).
+made before that may name people). A backup made before is restored with the person in it, but
+loses them again at its first connection (``erase_listed``, through suppression.put_back): its
+warehouse rows and the sheets kept beside it, not the files restored under out_dir.
 """
 
 from __future__ import annotations
 
 import csv
+import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -157,10 +161,36 @@ def _kept_days(con: duckdb.DuckDBPyConnection, erased: Erasure) -> list[date]:
     return sorted(found)
 
 
-def erase_rows(con: duckdb.DuckDBPyConnection, email: str) -> tuple[Erasure, list[date]]:
+def erase_listed(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
+    """Erase again, inside the caller's transaction, the people the suppression list names from
+    a warehouse that lacked some of its entries (flows/privacy/suppression.restore_beside): one
+    restored from a backup made before a `forget`. Their rows go from every personal-data table,
+    and from the sheets kept beside the warehouse (restored with it, they hold them too).
+    Returns the rows deleted: the caller compacts the file when any went, as `forget` does.
+
+    Files under out_dir restored with the backup are not reached (this needs no settings), nor
+    would a second `forget` reach them once the warehouse no longer names the person (README)."""
+    erased = [erase_rows(con, email, ids)[0]
+              for email, ids in suppression.listed_leads(con).items()]
+    lead_ids = sorted({i for person in erased for i in person.lead_ids})
+    sheets = 0
+    for day in kept.days_with(warehouse, lead_ids):
+        sheets += kept.erase(warehouse, day, lead_ids)
+    rows = sum(person.total for person in erased) + sheets
+    if rows:
+        logging.getLogger("leadpilot").warning(
+            "The warehouse %s still held %d lead(s) of people erased since its backup was made: "
+            "they were erased again (%d rows, %d of them on kept sheets).", warehouse,
+            len(lead_ids), rows, sheets)
+    return rows
+
+
+def erase_rows(con: duckdb.DuckDBPyConnection, email: str | None, lead_ids: Iterable[str] = ()
+               ) -> tuple[Erasure, list[date]]:
     """Delete the person's rows from every personal-data table, inside the caller's transaction.
 
-    A table is matched by its lead_id (one of the person's leads) and its email. A cache with a
+    A table is matched by its lead_id (one of the person's leads: those carrying the email, and
+    `lead_ids`) and its email (None: by lead id alone). A cache with a
     `key` column and no lead_id loses the rows keyed by the email, and those keyed by what only
     the person's leads looked up (a table with lead_id and key, e.g. lead_lookups, says which).
     Returns what was deleted and the days whose sheets held the person.
@@ -168,7 +198,7 @@ def erase_rows(con: duckdb.DuckDBPyConnection, email: str) -> tuple[Erasure, lis
     # leads last: a table that references leads by a foreign key loses its rows first
     tables = sorted(con.execute(store.sql("personal_data_tables", __package__)).fetchall(),
                     key=lambda t: (t[0] == "leads", t[0]))
-    ids: set[str] = set()
+    ids: set[str] = set(lead_ids)
     for name, has_lead_id, has_email, _ in tables:
         if has_lead_id and has_email:
             ids.update(i for (i,) in con.execute(

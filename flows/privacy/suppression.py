@@ -11,7 +11,9 @@ costs nothing.
 
 The list (salt and hashes) is also kept beside the warehouse as `<warehouse>.suppressed`, written
 by `forget`; every connection puts back what a deleted, rebuilt or restored warehouse lacks, and
-refuses to run on a damaged copy.
+refuses to run on a damaged copy. A warehouse that lacked entries may be a backup made before a
+`forget`, which still holds the people erased since: the same connection erases them from it
+again, before anything reads it (`put_back`).
 """
 
 from __future__ import annotations
@@ -101,6 +103,20 @@ def skip_rows(con: duckdb.DuckDBPyConnection, table: str = "lp_rows",
         f"WHERE NOT blank AND ({' OR '.join(tests)}) RETURNING {lead_id}").fetchall()]
 
 
+def listed_leads(con: duckdb.DuckDBPyConnection) -> dict[str | None, list[str]]:
+    """The warehouse's leads whose address or lead id is on the list, by address (as the import
+    compares it; None for leads without one): what a warehouse restored from a backup older
+    than a `forget` still holds of the people it erased. Hashes every lead: run it when the
+    warehouse lacked entries of the list (`restore_beside`), not on each connection."""
+    if not has_entries(con):
+        return {}
+    _install(con)
+    found: dict[str | None, list[str]] = {}
+    for lead_id, email in con.execute(store.sql("listed_leads", __package__)).fetchall():
+        found.setdefault(email, []).append(lead_id)
+    return found
+
+
 def suppressed_among(con: duckdb.DuckDBPyConnection, addresses: Iterable[str]) -> set[str]:
     """The addresses, as given, that are on the list."""
     return _among(con, addresses, _EMAILS)
@@ -166,6 +182,30 @@ def save_beside(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
     fresh = path.with_name(path.name + ".new")
     fresh.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     fresh.replace(path)
+
+
+def put_back(con: duckdb.DuckDBPyConnection, warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """`restore_beside`, and, when the warehouse lacked entries of the list (restored from a
+    backup made before a `forget`, it still holds the people erased since), those people erased
+    from it again (flows/privacy/erasure.erase_listed): both or neither, in one transaction.
+    When rows went, the file is compacted, as `forget` does (DuckDB leaves deleted rows readable
+    in its freed blocks), and a new connection to it is returned; else `con`."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        erased = 0
+        if restore_beside(con, warehouse):
+            from flows.privacy.erasure import erase_listed  # it needs this module
+
+            erased = erase_listed(con, warehouse)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    if not erased:
+        return con
+    con.close()
+    store.compact(warehouse)
+    return store.connect(warehouse)
 
 
 def restore_beside(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
