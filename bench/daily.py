@@ -280,6 +280,18 @@ def covered(spans: list[tuple[datetime, datetime]]) -> float:
     return total
 
 
+def round_ratios(runs: list[tuple[float, float]], floors: list[tuple[float, float]]
+                 ) -> list[float]:
+    """Each round's run over the floor timed right after it (seconds first in each pair): on a
+    machine whose speed drifts within the hour, a round's two commands meet the same hour.
+
+    >>> [round(r, 3) for r in round_ratios([(81.0, 1838), (89.9, 1868)],
+    ...                                    [(63.3, 3906), (65.6, 4066)])]
+    [1.28, 1.37]
+    """
+    return [run / floor for (run, _), (floor, _) in zip(runs, floors, strict=True)]
+
+
 def step_peak(samples: list[tuple[float, float]], start: datetime, end: datetime) -> str:
     """The highest RSS sampled while a step ran, as text ("" when none was sampled)."""
     inside = [rss for at, rss in samples if start.timestamp() <= at <= end.timestamp()]
@@ -368,7 +380,8 @@ def report(home: Path, repeat: int, extra: dict[str, str] | None = None,
     print(f"\n{rows} open leads on {day}, best of {repeat}:")
     print(f"  leadpilot run  {best_run[0]:7.1f} s  peak RSS {max(r for _, r in runs):6.0f} MB")
     print(f"  floor          {best_floor[0]:7.1f} s  peak RSS {max(r for _, r in floors):6.0f} MB")
-    print(f"  ratio          {best_run[0] / best_floor[0]:7.1f}x")
+    print(f"  ratio          {best_run[0] / best_floor[0]:7.1f}x  (round by round: "
+          f"{', '.join(f'{r:.2f}' for r in round_ratios(runs, floors))})")
     # what a run costs before its first lead, against the room the 1.5x goal leaves
     print(f"  leadpilot run on {EMPTY_DAY}, no open lead: {min(empties):.1f} s "
           f"= {min(empties) / best_floor[0]:.1f}x the floor (1.5x leaves "
