@@ -314,6 +314,18 @@ def forget(
 
 
 @app.command()
+def prune(keep_days: int = typer.Option(None, "--keep-days", min=1, help="Keep the days up to "
+                                        "this many before --date (LEADPILOT_KEEP_SHEET_DAYS)."),
+          run_date: str = typer.Option(None, "--date", help="Count back from it (default: today)."),
+          dry_run: bool = typer.Option(False, "--dry-run", help="List them; delete nothing.")
+          ) -> None:
+    """Delete the folders of old days under out_dir whose sheets the warehouse keeps."""
+    from flows.cli.prune import prune_command
+
+    prune_command(_settings(), console, _progress, keep_days, _parse_date(run_date), dry_run)
+
+
+@app.command()
 def enrich(provider: str = typer.Option(None, help="Only this provider of providers.toml."),
            refresh: bool = typer.Option(False, help="Ask again what the cache still holds.")
            ) -> None:

@@ -69,12 +69,46 @@ def _daily(settings: Settings, run_date: date, now: datetime | None) -> str:
     summary["talking_points"], summary["owners"] = _side_by_side(
         _task(steps.talking_points), _task(owners.assign_owners), settings, run_date)
     path, leads, top = _task(publishing.publish, **_IO)(settings, run_date)
+    if settings.keep_sheet_days:  # once the day's sheet is written, never before
+        summary["pruned"] = _pruned(settings, run_date)
     _record(settings, run_date, started, clock.now(settings) if now is None else now, summary)
     _publish_artifacts(run_date, summary, top)
     print(f"Lead sheet for {run_date}: {path} ({leads} leads)")
     print(owners.load_line(summary["owners"]))
+    if summary.get("pruned", {}).get("folders"):
+        print(_pruned_line(summary["pruned"], settings.keep_sheet_days))
     print("\n".join(model_scoring.summary_lines(summary)))
     return str(path)
+
+
+def _pruned(settings: Settings, run_date: date) -> dict[str, Any]:
+    """The old days' folders deleted (steps.prune_sheets). The day's sheet is written by then:
+    a failure shows in the task run and the run's summary, and does not fail the run."""
+    try:
+        return _task(steps.prune_sheets)(settings, run_date,  # the next run tries again
+                                         settings.keep_sheet_days).summary()
+    except OSError as exc:
+        print(f"The old days' folders under {settings.out_dir} were not all deleted: {exc}")
+        return {"error": str(exc)}
+
+
+def _pruned_line(pruned: dict[str, int], keep_days: int | None) -> str:
+    """
+    >>> _pruned_line({"folders": 2, "bytes": 2_950_000_000}, 30)
+    'Deleted the folders of 2 day(s) over 30 days old (2.95 GB), whose sheets the warehouse \
+keeps: `leadpilot export --date DAY --rep-pages` writes one again.'
+    """
+    return (f"Deleted the folders of {pruned['folders']} day(s) over {keep_days} days old "
+            f"({pruned['bytes'] / 1e9:.2f} GB), whose sheets the warehouse keeps: "
+            "`leadpilot export --date DAY --rep-pages` writes one again.")
+
+
+def _pruned_lines(pruned: dict[str, Any] | None) -> list[str]:
+    if pruned is None:
+        return []
+    if "error" in pruned:
+        return [f"- old days' folders not all deleted: {pruned['error']}"]
+    return [f"- old days' folders deleted: {pruned['folders']} ({pruned['bytes'] / 1e9:.2f} GB)"]
 
 
 def _side_by_side(first, second, *args: Any) -> tuple[Any, Any]:
@@ -151,6 +185,7 @@ def _publish_artifacts(run_date: date, summary: dict, top) -> None:
           + (f" (the same file as imported at {r['same_as']}, not read again)"
              if r.get("same_as") else "") for r in summary["intake"]),
         f"- model: {summary['scoring'].get('model_version')}",
+        *_pruned_lines(summary.get("pruned")),
         *summary_lines(summary.get("enrichment", {})),
         *model_scoring.summary_lines(summary),
     ]))

@@ -39,7 +39,6 @@ from flows.sheets.rep_pages import RepCards, write_rep_pages
 from scoring.arrow_money import decimal_objects
 from scoring.sheet import BULLET, DOWN, UP, order_leads, sheet_part
 
-PLAYBOOK_STATS = "playbook_stats.csv"
 TOP = 10  # rows of the run's top-leads artifact
 # rows of a part made at a time. Its text columns stay Arrow's (dtype str); each part costs the
 # same few dozen pandas and Arrow calls whatever its size: at a million leads, parts of 25,000
@@ -91,8 +90,8 @@ def publish(settings: Settings, run_date: date) -> Published:
         write_rep_pages(decimal_objects(cards.sheet()), path.parent, run_date,
                         settings.sheet_locale, addresses, cards.totals)
         # for sales ops: which talking points reps found useful or wrong (ids and counts only)
-        stats.to_csv(path.with_name(PLAYBOOK_STATS), index=False, encoding="utf-8-sig",
-                     lineterminator="\r\n")
+        stats.to_csv(path.with_name(sheet_files.PLAYBOOK_STATS), index=False,
+                     encoding="utf-8-sig", lineterminator="\r\n")
     return Published(path, leads, decimal_objects(pd.concat(top, ignore_index=True)))
 
 

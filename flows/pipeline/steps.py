@@ -5,9 +5,10 @@ one as a Prefect task."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -21,6 +22,8 @@ from flows.editable_files import load_yaml
 from flows.intake.daily import import_all
 from flows.pipeline.overlap import staged_behind
 from flows.settings import Settings
+from flows.sheets import retention
+from flows.sheets.export import sheet_days
 from scoring.playbook import fields_read
 from scoring.pricing import Bands, PriceBook, quote_leads
 from scoring.reasons import languages_for
@@ -71,6 +74,16 @@ def features(settings: Settings, run_date: date) -> int:
                                         "lead_features", {"run_date": run_date})
         store.refuse_leads_twice(con, "lead_features", run_date)
         return inserted
+
+
+def prune_sheets(settings: Settings, run_date: date, keep_days: int, dry_run: bool = False,
+                 done: Callable[[Path], object] = lambda folder: None) -> retention.Pruned:
+    """Delete the folders under out_dir of the days more than `keep_days` before `run_date`
+    whose sheet the warehouse keeps (flows/sheets/retention.py)."""
+    with store.opened(settings.path(settings.warehouse)) as con:
+        days = set(sheet_days(con))
+    return retention.prune(settings.path(settings.out_dir), days, run_date, keep_days, dry_run,
+                           done)
 
 
 def load_features(con, run_date: date, first: str = "", after: str | None = None,

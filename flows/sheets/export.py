@@ -48,15 +48,21 @@ def stored_top(con: duckdb.DuckDBPyConnection, run_date: date, n: int
     return kept.legacy_sheet(con, run_date, max(n, 0)), total
 
 
+def sheet_days(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """The days whose published sheet the warehouse keeps (what an export can write), newest
+    first."""
+    warehouse = kept.warehouse_of(con)
+    return sorted({*(kept.days(warehouse) if warehouse else []), *(d for (d,) in con.execute(
+        "SELECT DISTINCT run_date FROM sheet_rows").fetchall())}, reverse=True)
+
+
 def sheet_date(con: duckdb.DuckDBPyConnection, wanted: date | None) -> date:
     """`wanted`, or the latest run with a sheet when None.
 
     Raises:
         LeadpilotError: no sheet was published that day (or ever), saying which days have one.
     """
-    warehouse = kept.warehouse_of(con)
-    days = sorted({*(kept.days(warehouse) if warehouse else []), *(d for (d,) in con.execute(
-        "SELECT DISTINCT run_date FROM sheet_rows").fetchall())}, reverse=True)
+    days = sheet_days(con)
     if not days:
         raise LeadpilotError("The warehouse holds no lead sheet yet; run `leadpilot run` first.")
     if wanted is None:

@@ -68,6 +68,8 @@ from scoring.sheet_locale import (
 )
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
+# beside each day's sheet: which talking points reps found useful or wrong (ids and counts only)
+PLAYBOOK_STATS = "playbook_stats.csv"
 SEPARATOR = {"en": ",", "fr": ";"}
 XLSX_DATE_FORMAT = {"en": "yyyy-mm-dd", "fr": "dd/mm/yyyy"}
 MONEY_FORMAT = '#,##0.00 "€"'

@@ -1,0 +1,159 @@
+"""The folders of old days under out_dir, deleted once the warehouse keeps their sheet
+(`leadpilot prune`, and the daily run with LEADPILOT_KEEP_SHEET_DAYS), and written again by
+`leadpilot export --date D --rep-pages`."""
+
+from __future__ import annotations
+
+import doctest
+import hashlib
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from sheet_runs import publish_copy
+from support import ANCHOR
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.errors import LeadpilotError
+from flows.sheets import retention
+
+LATER = ANCHOR + timedelta(days=40)  # a run 40 days after the published day
+
+
+@pytest.fixture
+def published(demo_env, tmp_path):
+    return publish_copy(demo_env, tmp_path / "home")
+
+
+def _cli(settings, *args: str, keep_days: str | None = None):
+    env = {"LEADPILOT_WAREHOUSE": str(settings.warehouse),
+           "LEADPILOT_OUT_DIR": str(settings.out_dir), "LEADPILOT_KEEP_SHEET_DAYS": keep_days}
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.md5(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _day(settings, day: date) -> Path:
+    return settings.out_dir / day.isoformat()
+
+
+def test_prune_deletes_an_old_kept_day_and_export_writes_it_again_byte_for_byte(published):
+    published_day = _day(published, ANCHOR)
+    before = _digests(published_day)
+    assert {"lead_sheet.csv", "playbook_stats.csv", "reps/backlog.html"} <= set(before)
+    empty_day = _day(published, date(2000, 1, 3))  # no open lead: nothing kept of it
+    empty_day.mkdir()
+    (empty_day / "lead_sheet.csv").write_text("Rank,Owner\r\n")
+    recent = _day(published, LATER - timedelta(days=30))  # within the 30 days kept
+    recent.mkdir()
+    (recent / "lead_sheet.csv").write_text("Rank,Owner\r\n")
+    (published.out_dir / "history").mkdir()  # not a day
+    (published.out_dir / "history" / "v1_scored.csv").write_text("lead_id\r\n")
+
+    dry = _cli(published, "prune", "--keep-days", "30", "--date", LATER.isoformat(), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"would delete {published_day} (" in dry.output
+    assert _digests(published_day) == before  # nothing deleted
+
+    done = _cli(published, "prune", "--keep-days", "30", "--date", LATER.isoformat())
+    assert done.exit_code == 0, done.output
+    assert f"deleted {published_day} (" in done.output and "Deleted 1 day folder(s)" in done.output
+    assert f"kept {empty_day}: the warehouse keeps no sheet of that day" in done.output
+    assert not published_day.exists()
+    assert (empty_day / "lead_sheet.csv").exists() and (recent / "lead_sheet.csv").exists()
+    assert (published.out_dir / "history" / "v1_scored.csv").exists()
+
+    again = _cli(published, "export", "--date", ANCHOR.isoformat(), "--rep-pages")
+    assert again.exit_code == 0, again.output
+    after = _digests(published_day)
+    # the sheet and every rep page and e-mail, to the byte; not the day's playbook stats (a
+    # snapshot of counts the newest day's file and `leadpilot playbook-stats` hold up to date)
+    assert after == {name: digest for name, digest in before.items()
+                     if name != "playbook_stats.csv"}
+
+
+def test_files_that_are_not_leadpilots_stay_and_keep_their_folder(published):
+    published_day = _day(published, ANCHOR)
+    (published_day / "notes.txt").write_text("call back Tuesday")
+    (published_day / "reps" / "mine.txt").write_text("mine")
+    (published_day / "lead_sheet.csv.partial").write_bytes(b"half a sheet")  # a stopped run's
+
+    done = _cli(published, "prune", "--date", LATER.isoformat(), keep_days="30")
+    assert done.exit_code == 0, done.output
+    assert sorted(p.relative_to(published_day).as_posix() for p in published_day.rglob("*")) \
+        == ["notes.txt", "reps", "reps/mine.txt"]
+    assert f"kept {published_day / 'notes.txt'}: not a file leadpilot writes" in done.output
+
+
+def test_days_within_the_window_stay():
+    assert retention.old_days(Path("/nowhere"), LATER, 30) == []
+    day = LATER - timedelta(days=30)  # exactly 30 days before: kept
+    assert retention.prune(Path("/nowhere"), {day}, LATER, 30).deleted == {}
+
+
+def test_old_days_are_dated_folders_only(tmp_path):
+    for name in ("2026-01-05", "2026-1-5", "2026-01-06.bak", "history", "2026-02-30"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "2026-01-07").write_text("a file, not a folder")
+    assert retention.old_days(tmp_path, date(2026, 12, 1), 30) == [
+        (date(2026, 1, 5), tmp_path / "2026-01-05")]
+
+
+def test_without_a_number_of_days_the_command_says_how_to_give_one(published):
+    result = _cli(published, "prune")
+    assert isinstance(result.exception, LeadpilotError)
+    assert "--keep-days 30, or LEADPILOT_KEEP_SHEET_DAYS=30" in str(result.exception)
+    assert _day(published, ANCHOR).exists()
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_daily_run_deletes_old_days_once_its_sheet_is_written(published, monkeypatch):
+    from flows.pipeline.daily import daily_lead_sheet
+
+    for key, value in {"WAREHOUSE": published.warehouse, "OUT_DIR": published.out_dir,
+                       "REJECTS_DIR": published.rejects_dir, "KEEP_SHEET_DAYS": 30,
+                       "LOG_FILE": published.out_dir.parent / "leadpilot.log"}.items():
+        monkeypatch.setenv(f"LEADPILOT_{key}", str(value))
+    size = sum(p.stat().st_size for p in _day(published, ANCHOR).rglob("*") if p.is_file())
+
+    path = daily_lead_sheet(run_date=LATER, now=datetime(2027, 1, 6, 6, 0))
+
+    assert Path(path).parent == _day(published, LATER) and Path(path).exists()
+    assert not _day(published, ANCHOR).exists()
+    with duckdb.connect(str(published.warehouse), read_only=True) as con:
+        (summary,) = con.execute("SELECT summary FROM runs WHERE run_date = ?",
+                                 [LATER]).fetchone()
+    assert json.loads(summary)["pruned"] == {"folders": 1, "bytes": size, "left_unkept": 0,
+                                             "left_files": 0}
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_failed_deletion_is_reported_and_does_not_fail_the_run(published, monkeypatch):
+    from prefect import flow
+
+    from flows.pipeline import daily
+
+    def refused(out, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(out / ANCHOR.isoformat()))
+
+    monkeypatch.setattr(retention, "prune", refused)
+    settings = published.model_copy(update={"keep_sheet_days": 30})
+    pruned = flow(daily._pruned)(settings, LATER)  # in a flow run, as in the daily run
+    assert "Permission denied" in pruned["error"]
+    assert daily._pruned_lines(pruned) == [
+        f"- old days' folders not all deleted: {pruned['error']}"]
+    assert (_day(published, ANCHOR) / "lead_sheet.csv").exists()
+
+
+def test_the_examples_in_the_docstrings_hold():
+    from flows.pipeline import daily
+
+    for module in (retention, daily):
+        result = doctest.testmod(module)
+        assert result.attempted and not result.failed, module.__name__
