@@ -92,11 +92,11 @@ class Settings(BaseSettings):
         default=6, gt=0, description="A daily-lead-sheet or weekly-retrain flow run still "
         "Running or Pending after this many hours, and tagged with no leadpilot process, is "
         "marked crashed by the next `leadpilot run`.")
-    keep_sheet_days: int | None = Field(
-        default=None, ge=1, description="The daily run deletes the folders under out_dir (the "
-        "sheet, rep pages, playbook stats) of the days more than this many days before its "
-        "date, once the warehouse keeps their sheet: `leadpilot export --date D --rep-pages` "
-        "writes one again. Default: keep them all.")
+    keep_days: int | None = Field(
+        default=None, ge=1, description="After its sheet, the daily run deletes what is more "
+        "than this many days before its date: the folders under out_dir whose sheet the "
+        "warehouse keeps (`leadpilot export --date D --rep-pages` writes one again), and the "
+        "features, scores and prices the warehouse stored those days. Default: keep it all.")
     timezone: str = Field(
         default="Europe/Paris", description="The team's time zone: what 'today' means.")
     today: date | None = Field(

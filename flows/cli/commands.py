@@ -150,9 +150,9 @@ def run(run_date: str = typer.Option(None, "--date", help="Run date YYYY-MM-DD (
         finally:
             gc.unfreeze()  # collectable again, for a caller that goes on (a test)
     _print_top(settings, day, Path(path), top)
-    from flows.models.scoring import recorded_summary_lines
+    from flows.pipeline.daily import run_lines
 
-    for line in recorded_summary_lines(settings, day):  # scored by, drift warnings
+    for line in run_lines(settings, day):  # scored by, drift warnings, what was deleted
         console.print(line.removeprefix("- ").replace("**", ""))
 
 
@@ -315,11 +315,11 @@ def forget(
 
 @app.command()
 def prune(keep_days: int = typer.Option(None, "--keep-days", min=1, help="Keep the days up to "
-                                        "this many before --date (LEADPILOT_KEEP_SHEET_DAYS)."),
+                                        "this many before --date (LEADPILOT_KEEP_DAYS)."),
           run_date: str = typer.Option(None, "--date", help="Count back from it (default: today)."),
           dry_run: bool = typer.Option(False, "--dry-run", help="List them; delete nothing.")
           ) -> None:
-    """Delete the folders of old days under out_dir whose sheets the warehouse keeps."""
+    """Delete old days' folders under out_dir and their features, scores and prices."""
     from flows.cli.prune import prune_command
 
     prune_command(_settings(), console, _progress, keep_days, _parse_date(run_date), dry_run)

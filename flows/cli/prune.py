@@ -1,6 +1,6 @@
-"""`leadpilot prune`: the folders of old days under out_dir deleted, as the daily run does with
-LEADPILOT_KEEP_SHEET_DAYS set (flows/sheets/retention.py), with a progress bar and a line for
-each folder."""
+"""`leadpilot prune`: what is over N days old deleted, as the daily run does with
+LEADPILOT_KEEP_DAYS set: the folders under out_dir (flows/sheets/retention.py) and the rows of old
+runs (flows/pipeline/old_runs.py), with a progress bar and a line for each folder."""
 
 from __future__ import annotations
 
@@ -12,24 +12,24 @@ from rich.progress import Progress
 
 from flows import clock
 from flows.errors import LeadpilotError
-from flows.pipeline.steps import prune_sheets
+from flows.pipeline.steps import prune_old_days
 from flows.settings import Settings
 from flows.sheets.retention import old_days
 
 
 def prune_command(settings: Settings, console: Console, progress: Callable[[], Progress],
                   keep_days: int | None, day: date | None, dry_run: bool) -> None:
-    keep_days = keep_days or settings.keep_sheet_days
+    keep_days = keep_days or settings.keep_days
     if keep_days is None:
         raise LeadpilotError("Say how many days of folders to keep: --keep-days 30, or "
-                             "LEADPILOT_KEEP_SHEET_DAYS=30 in .env (the daily run then deletes "
+                             "LEADPILOT_KEEP_DAYS=30 in .env (the daily run then deletes "
                              "the older ones too).")
     day = day or clock.today(settings)
     out = settings.path(settings.out_dir)
     with progress() as bar:
         task = bar.add_task("Looking at old days" if dry_run else "Deleting old days",
                             total=len(old_days(out, day, keep_days)))
-        pruned = prune_sheets(settings, day, keep_days, dry_run,
+        pruned = prune_old_days(settings, day, keep_days, dry_run,
                               done=lambda folder: bar.advance(task))
     verb = "would delete" if dry_run else "deleted"
     for folder, size in pruned.deleted.items():
@@ -39,11 +39,31 @@ def prune_command(settings: Settings, console: Console, progress: Callable[[], P
                       "(a day without open leads, or a folder from elsewhere)")
     for path in pruned.foreign:
         console.print(f"kept {path}: not a file leadpilot writes (its folder stays)")
-    if not pruned.deleted:
-        console.print(f"No folder under {out} is over {keep_days} days before {day} with its "
-                      "sheet kept in the warehouse: nothing to delete.")
+    if pruned.run_days:
+        console.print(f"{verb} the features, scores and prices of {len(pruned.run_days)} run "
+                      f"day(s) ({_span(pruned.run_days)}) from the "
+                      f"warehouse: {_rows(pruned.rows)}")
+    if not pruned.deleted and not pruned.run_days:
+        console.print(f"Nothing to delete over {keep_days} days before {day}.")
         return
-    freed = f"{pruned.freed / 1e9:.2f} GB"
-    console.print(f"Would delete {len(pruned.deleted)} day folder(s), {freed}." if dry_run else
-                  f"Deleted {len(pruned.deleted)} day folder(s): {freed} freed. `leadpilot "
-                  "export --date DAY --rep-pages` writes one again from the warehouse.")
+    console.print(f"{'Would delete' if dry_run else 'Deleted'} {len(pruned.deleted)} day "
+                  f"folder(s) ({pruned.freed / 1e9:.2f} GB) and {sum(pruned.rows.values())} "
+                  "rows. The sheets handed out stay in the warehouse: `leadpilot export --date "
+                  "DAY --rep-pages` writes a day's folder again.")
+
+
+def _rows(rows: dict[str, int]) -> str:
+    """
+    >>> _rows({"lead_features": 2000, "scores": 2000, "quotes": 1500})
+    '2000 rows of lead_features, 2000 of scores, 1500 of quotes'
+    """
+    return ", ".join(f"{count} {'rows ' if i == 0 else ''}of {table}"
+                     for i, (table, count) in enumerate(rows.items()))
+
+
+def _span(days: list[date]) -> str:
+    """
+    >>> _span([date(2026, 10, 1)]), _span([date(2026, 10, 1), date(2026, 10, 2)])
+    ('2026-10-01', '2026-10-01 to 2026-10-02')
+    """
+    return f"{days[0]}" if len(days) == 1 else f"{days[0]} to {days[-1]}"

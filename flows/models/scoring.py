@@ -23,7 +23,7 @@ from flows.settings import Settings
 from scoring.drift import SCORE
 from scoring.scorer import RULES, Scorer, summary_lines
 
-__all__ = ["choose_scorer", "drift", "drift_counts", "recorded_summary_lines", "score",
+__all__ = ["choose_scorer", "drift", "drift_counts", "recorded_summary", "score",
            "summary_lines"]
 
 
@@ -92,9 +92,9 @@ def _bins(reference: dict[str, Any]) -> dict[str, list]:
     return {"categorical": categorical, "numeric": numeric, "edges": edges}
 
 
-def recorded_summary_lines(settings: Settings, run_date: date) -> list[str]:
-    """`summary_lines` of a finished run, read back from the warehouse's runs table."""
+def recorded_summary(settings: Settings, run_date: date) -> dict[str, Any]:
+    """The summary of a finished run, read back from the warehouse's runs table ({} if none)."""
     with store.opened(settings.path(settings.warehouse)) as con:
         row = con.execute("SELECT CAST(summary AS VARCHAR) FROM runs WHERE run_date = ?",
                           [run_date]).fetchone()
-    return summary_lines(json.loads(row[0])) if row else []
+    return json.loads(row[0]) if row else {}

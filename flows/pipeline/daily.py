@@ -69,46 +69,62 @@ def _daily(settings: Settings, run_date: date, now: datetime | None) -> str:
     summary["talking_points"], summary["owners"] = _side_by_side(
         _task(steps.talking_points), _task(owners.assign_owners), settings, run_date)
     path, leads, top = _task(publishing.publish, **_IO)(settings, run_date)
-    if settings.keep_sheet_days:  # once the day's sheet is written, never before
+    if settings.keep_days:  # once the day's sheet is written, never before
         summary["pruned"] = _pruned(settings, run_date)
     _record(settings, run_date, started, clock.now(settings) if now is None else now, summary)
     _publish_artifacts(run_date, summary, top)
     print(f"Lead sheet for {run_date}: {path} ({leads} leads)")
     print(owners.load_line(summary["owners"]))
-    if summary.get("pruned", {}).get("folders"):
-        print(_pruned_line(summary["pruned"], settings.keep_sheet_days))
-    print("\n".join(model_scoring.summary_lines(summary)))
+    print("\n".join([*_pruned_line(summary.get("pruned"), settings.keep_days),
+                     *model_scoring.summary_lines(summary)]))
     return str(path)
 
 
+def run_lines(settings: Settings, run_date: date) -> list[str]:
+    """What `leadpilot run` prints under the sheet, read back from the runs table: who scored,
+    the drift warnings, what was deleted as too old."""
+    summary = model_scoring.recorded_summary(settings, run_date)
+    return [*model_scoring.summary_lines(summary),
+            *_pruned_line(summary.get("pruned"), settings.keep_days)] if summary else []
+
+
 def _pruned(settings: Settings, run_date: date) -> dict[str, Any]:
-    """The old days' folders deleted (steps.prune_sheets). The day's sheet is written by then:
-    a failure shows in the task run and the run's summary, and does not fail the run."""
+    """What is over `keep_days` old deleted (steps.prune_old_days). The day's sheet is written
+    by then: any failure shows in the task run and the run's summary, and does not fail the
+    run (the next run tries again)."""
     try:
-        return _task(steps.prune_sheets)(settings, run_date,  # the next run tries again
-                                         settings.keep_sheet_days).summary()
-    except OSError as exc:
-        print(f"The old days' folders under {settings.out_dir} were not all deleted: {exc}")
+        return _task(steps.prune_old_days)(settings, run_date, settings.keep_days).summary()
+    except Exception as exc:  # reported, not raised: the run's work is done
         return {"error": str(exc)}
 
 
-def _pruned_line(pruned: dict[str, int], keep_days: int | None) -> str:
+def _pruned_line(pruned: dict[str, Any] | None, keep_days: int | None) -> list[str]:
     """
-    >>> _pruned_line({"folders": 2, "bytes": 2_950_000_000}, 30)
-    'Deleted the folders of 2 day(s) over 30 days old (2.95 GB), whose sheets the warehouse \
-keeps: `leadpilot export --date DAY --rep-pages` writes one again.'
+    >>> _pruned_line({"folders": 2, "bytes": 2_950_000_000, "run_days": 2, "rows": 6000}, 30)
+    ['Over 30 days old: deleted the folders of 2 day(s) (2.95 GB) and the features, scores and \
+prices of 2 run day(s) (6000 rows); the sheets handed out stay in the warehouse (`leadpilot \
+export --date DAY --rep-pages` writes a folder again).']
+    >>> _pruned_line({"folders": 0, "bytes": 0, "run_days": 0, "rows": 0}, 30)
+    []
     """
-    return (f"Deleted the folders of {pruned['folders']} day(s) over {keep_days} days old "
-            f"({pruned['bytes'] / 1e9:.2f} GB), whose sheets the warehouse keeps: "
-            "`leadpilot export --date DAY --rep-pages` writes one again.")
+    if not pruned or not (pruned.get("error") or pruned["folders"] or pruned["rows"]):
+        return []
+    if "error" in pruned:
+        return [f"What is over {keep_days} days old was not all deleted: {pruned['error']}"]
+    return [f"Over {keep_days} days old: deleted the folders of {pruned['folders']} day(s) "
+            f"({pruned['bytes'] / 1e9:.2f} GB) and the features, scores and prices of "
+            f"{pruned['run_days']} run day(s) ({pruned['rows']} rows); the sheets handed out "
+            "stay in the warehouse (`leadpilot export --date DAY --rep-pages` writes a folder "
+            "again)."]
 
 
 def _pruned_lines(pruned: dict[str, Any] | None) -> list[str]:
     if pruned is None:
         return []
     if "error" in pruned:
-        return [f"- old days' folders not all deleted: {pruned['error']}"]
-    return [f"- old days' folders deleted: {pruned['folders']} ({pruned['bytes'] / 1e9:.2f} GB)"]
+        return [f"- old days not all deleted: {pruned['error']}"]
+    return [f"- old days deleted: {pruned['folders']} folder(s) ({pruned['bytes'] / 1e9:.2f} "
+            f"GB), {pruned['rows']} rows of {pruned['run_days']} run day(s)"]
 
 
 def _side_by_side(first, second, *args: Any) -> tuple[Any, Any]:

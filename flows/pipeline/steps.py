@@ -20,6 +20,7 @@ from features.point_in_time import insert_open_features
 from flows import store
 from flows.editable_files import load_yaml
 from flows.intake.daily import import_all
+from flows.pipeline.old_runs import prune_runs
 from flows.pipeline.overlap import staged_behind
 from flows.settings import Settings
 from flows.sheets import retention
@@ -76,14 +77,19 @@ def features(settings: Settings, run_date: date) -> int:
         return inserted
 
 
-def prune_sheets(settings: Settings, run_date: date, keep_days: int, dry_run: bool = False,
+def prune_old_days(settings: Settings, run_date: date, keep_days: int, dry_run: bool = False,
                  done: Callable[[Path], object] = lambda folder: None) -> retention.Pruned:
-    """Delete the folders under out_dir of the days more than `keep_days` before `run_date`
-    whose sheet the warehouse keeps (flows/sheets/retention.py)."""
+    """Delete the rows of the runs more than `keep_days` before `run_date` from the warehouse
+    (old_runs.py), then the folders of those days under out_dir whose sheet it keeps
+    (flows/sheets/retention.py)."""
     with store.opened(settings.path(settings.warehouse)) as con:
+        with store.transaction(con):
+            run_days, rows = prune_runs(con, run_date, keep_days, dry_run)
         days = set(sheet_days(con))
-    return retention.prune(settings.path(settings.out_dir), days, run_date, keep_days, dry_run,
-                           done)
+    pruned = retention.prune(settings.path(settings.out_dir), days, run_date, keep_days,
+                             dry_run, done)
+    pruned.run_days, pruned.rows = run_days, rows
+    return pruned
 
 
 def load_features(con, run_date: date, first: str = "", after: str | None = None,

@@ -3,7 +3,7 @@
 At a million open leads a day, a day's folder holds a 1.4 GB sheet and its rep pages: a month of
 working days fills about 30 GB. The warehouse keeps every sheet it published (flows/sheets/kept.py,
 about 93 MB a day at a million leads), from which `leadpilot export --date D --rep-pages` writes
-the folder again. With `keep_sheet_days` set, the daily run (and `leadpilot prune`) deletes the
+the folder again. With `keep_days` set, the daily run (and `leadpilot prune`) deletes the
 folders of the days more than that many days before the run's date. It deletes:
 - only folders named after a day (YYYY-MM-DD) whose sheet the warehouse keeps. The others stay:
   history/, evaluation/, a day without open leads (nothing is kept of it) or a folder copied
@@ -33,6 +33,8 @@ class Pruned:
     deleted: dict[Path, int] = field(default_factory=dict)  # a day's folder: bytes of its files
     unkept: list[Path] = field(default_factory=list)  # old, but the warehouse keeps no sheet
     foreign: list[Path] = field(default_factory=list)  # files not leadpilot's, left in place
+    run_days: list[date] = field(default_factory=list)  # whose rows left the warehouse
+    rows: dict[str, int] = field(default_factory=dict)  # of those days, per table
 
     @property
     def freed(self) -> int:
@@ -41,7 +43,8 @@ class Pruned:
     def summary(self) -> dict[str, int]:
         """For the run's summary: counts only."""
         return {"folders": len(self.deleted), "bytes": self.freed,
-                "left_unkept": len(self.unkept), "left_files": len(self.foreign)}
+                "left_unkept": len(self.unkept), "left_files": len(self.foreign),
+                "run_days": len(self.run_days), "rows": sum(self.rows.values())}
 
 
 def old_days(out: Path, run_date: date, keep_days: int) -> list[tuple[date, Path]]:
