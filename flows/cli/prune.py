@@ -21,16 +21,16 @@ def prune_command(settings: Settings, console: Console, progress: Callable[[], P
                   keep_days: int | None, day: date | None, dry_run: bool) -> None:
     keep_days = keep_days or settings.keep_days
     if keep_days is None:
-        raise LeadpilotError("Say how many days of folders to keep: --keep-days 30, or "
+        raise LeadpilotError("Say how many days to keep: --keep-days 30, or "
                              "LEADPILOT_KEEP_DAYS=30 in .env (the daily run then deletes "
-                             "the older ones too).")
+                             "what is older too).")
     day = day or clock.today(settings)
     out = settings.path(settings.out_dir)
     with progress() as bar:
         task = bar.add_task("Looking at old days" if dry_run else "Deleting old days",
                             total=len(old_days(out, day, keep_days)))
         pruned = prune_old_days(settings, day, keep_days, dry_run,
-                              done=lambda folder: bar.advance(task))
+                                done=lambda folder: bar.advance(task))
     verb = "would delete" if dry_run else "deleted"
     for folder, size in pruned.deleted.items():
         console.print(f"{verb} {folder} ({size / 1e6:,.1f} MB)")
@@ -41,8 +41,8 @@ def prune_command(settings: Settings, console: Console, progress: Callable[[], P
         console.print(f"kept {path}: not a file leadpilot writes (its folder stays)")
     if pruned.run_days:
         console.print(f"{verb} the features, scores and prices of {len(pruned.run_days)} run "
-                      f"day(s) ({_span(pruned.run_days)}) from the "
-                      f"warehouse: {_rows(pruned.rows)}")
+                      f"day(s) ({_span(pruned.run_days)}) from the warehouse: "
+                      f"{_rows(pruned.rows)}")
     if not pruned.deleted and not pruned.run_days:
         console.print(f"Nothing to delete over {keep_days} days before {day}.")
         return

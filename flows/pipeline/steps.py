@@ -78,7 +78,7 @@ def features(settings: Settings, run_date: date) -> int:
 
 
 def prune_old_days(settings: Settings, run_date: date, keep_days: int, dry_run: bool = False,
-                 done: Callable[[Path], object] = lambda folder: None) -> retention.Pruned:
+                   done: Callable[[Path], object] = lambda folder: None) -> retention.Pruned:
     """Delete the rows of the runs more than `keep_days` before `run_date` from the warehouse
     (old_runs.py), then the folders of those days under out_dir whose sheet it keeps
     (flows/sheets/retention.py)."""
