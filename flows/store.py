@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from flows.errors import UNWRITABLE, LeadpilotError, damaged, explain, raise_explained, unwritable
+from scoring.arrow_money import exact
 
 # Tables whose rows belong to one run date and are replaced when the same day runs again.
 RUN_TABLES = ("lead_features", "scores", "talking_points", "quotes", "sheet_rows",
@@ -35,6 +36,12 @@ UNINDEXED = ("leads", "activities")  # and the RUN_TABLES (migrations 006, 016, 
 # What DuckDB may hold while migrations run: they copy whole tables (020 the sheet rows of a
 # million-lead day: 16.4 s and a 3.8 GB peak without a limit, 9.0 s and 1.2 GB under 1 GB).
 MIGRATION_MEMORY = "1GB"
+# Another process holding the file (a `forget` typed during the morning run, or the run's next
+# step after it) is waited for: each command holds it only while a step works, so both go on,
+# where the second used to fail at once. Past this, the second fails naming the first.
+WAIT_SECONDS = 600
+POLL_SECONDS = 0.25
+_log = logging.getLogger(__name__)
 
 
 def sql(name: str, package: str = "flows") -> str:
@@ -83,8 +90,36 @@ def sweep_pending(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f"DELETE FROM {table} WHERE run_date = ?", [PENDING])  # noqa: S608
 
 
-def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """duckdb.connect without extension downloads; a lock held elsewhere names its process."""
+def _duckdb(path: Path | str, read_only: bool, wait: float | None = None,
+            clock: Callable[[], float] = time.monotonic,
+            sleep: Callable[[float], object] = time.sleep) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect without extension downloads. While another process holds the file (DuckDB
+    lets one process write it), wait for it up to `wait` seconds (WAIT_SECONDS), then raise
+    LeadpilotError naming that process."""
+    wait = WAIT_SECONDS if wait is None else wait
+    deadline = None
+    while True:
+        try:
+            return _connected(path, read_only)
+        except _Held as held:
+            if deadline is None:
+                deadline = clock() + wait
+                _log.warning("The warehouse %s is in use by %s: waiting for it (up to %g s).",
+                             path, held.who, wait)
+            elif clock() >= deadline:
+                raise LeadpilotError(
+                    f"The warehouse {path} is in use by {held.who} (waited {wait:g} s for it); "
+                    "stop it or run again once it finishes.") from held.__cause__
+            sleep(POLL_SECONDS)
+
+
+class _Held(Exception):
+    def __init__(self, who: str) -> None:
+        super().__init__(who)
+        self.who = who
+
+
+def _connected(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(path), read_only=read_only,
                              config={"autoinstall_known_extensions": False,
@@ -95,10 +130,7 @@ def _duckdb(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
         if "lock" not in str(exc).lower():  # not valid, cannot be read: damaged, not busy
             raise damaged(path, exc) from exc
         holder = re.search(r"\(PID (\d+)\)", str(exc))
-        who = f"process {holder.group(1)}" if holder else "another process"
-        raise LeadpilotError(
-            f"The warehouse {path} is in use by {who}; stop it or wait until it finishes."
-        ) from exc
+        raise _Held(f"process {holder.group(1)}" if holder else "another process") from exc
     con.execute("SET enable_progress_bar_print = false")  # progress is ours to show (rich)
     return con
 
@@ -249,44 +281,6 @@ def replace_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date,
     finally:
         con.unregister("_incoming")
     return len(frame)
-
-
-def exact(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with each column of Decimal objects as their text, to register with DuckDB:
-    DuckDB types such a column from a sample of its rows (DECIMAL(7,2) when the sampled
-    largest has five digits before the point), then fails on a wider value it did not sample,
-    or rounds a longer fraction; an insert casts the text to the table's own DECIMAL, exactly."""
-    text = {}
-    for name, column in frame.items():
-        if column.dtype == object and isinstance(_first_present(column), Decimal):
-            text[name] = pd.Series(_texts(column.to_numpy()), index=column.index, dtype=object)
-    return frame.assign(**text) if text else frame
-
-
-def _first_present(column: pd.Series, head: int = 1024) -> object:
-    """The first value of `column` that is not missing (None when there is none), looked for
-    in its first `head` rows before the whole column: a missing test of a million Python
-    objects costs 0.1 s, and the first row mostly has one."""
-    for rows in (column.iloc[:head], column):
-        present = rows.notna().to_numpy()
-        if present.any():
-            return rows.iloc[int(present.argmax())]
-        if len(rows) == len(column):
-            break
-    return None
-
-
-def _texts(values: np.ndarray) -> np.ndarray:
-    """str() of each value (a missing one, None, NA or a float NaN, as None: NULL, never the
-    text 'nan'), made once per distinct object: a day's money is mostly a few Decimal objects
-    shared by many leads (one per price band)."""
-    which, _ = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))
-    first = np.empty(which.max(initial=-1) + 1, dtype=np.int64)
-    first[which[::-1]] = np.arange(len(values))[::-1]  # each object's first row
-    once = np.empty(len(first), dtype=object)
-    once[:] = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
-               for v in values[first]]
-    return once[which]
 
 
 def put_run(con: duckdb.DuckDBPyConnection, table: str, run_date: date, source: str) -> None:

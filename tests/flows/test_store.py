@@ -6,7 +6,6 @@ import math
 import subprocess
 import sys
 import threading
-import time
 from datetime import date
 
 import duckdb
@@ -221,21 +220,65 @@ def test_only_known_tables_can_be_written(tmp_path):
         store.upsert(con, "runs", pd.DataFrame({"x": [1]}))
 
 
-def test_a_warehouse_held_by_another_process_names_that_process(tmp_path):
-    path = tmp_path / "w.duckdb"
-    store.connect(path).close()
+def _holding(path):
+    """Another process holding the warehouse file, as a second leadpilot command does."""
     holder = subprocess.Popen([sys.executable, "-c", (
         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
         "time.sleep(30)"), str(path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "ready"
+    return holder
+
+
+def _let_go(holder) -> None:
+    holder.kill()
+    holder.wait()
+    holder.stdout.close()
+
+
+def test_a_warehouse_held_by_another_process_names_that_process(tmp_path, monkeypatch):
+    path = tmp_path / "w.duckdb"
+    store.connect(path).close()
+    monkeypatch.setattr(store, "WAIT_SECONDS", 0)  # give up at the second try
+    holder = _holding(path)
     try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(LeadpilotError, match=rf"in use by process {holder.pid}"):
+        with pytest.raises(LeadpilotError, match=rf"in use by process {holder.pid} \(waited 0 s"):
             store.connect(path)
     finally:
-        holder.kill()
-        holder.wait()
-    time.sleep(0.1)
+        _let_go(holder)
     store.connect(path).close()  # free again once the holder is gone
+
+
+def test_a_held_warehouse_is_waited_for_until_the_other_process_lets_go(tmp_path, caplog):
+    path = tmp_path / "w.duckdb"
+    store.connect(path).close()
+    holder, pauses = _holding(path), []
+
+    def pause(seconds):  # the other command finishes while this one waits
+        pauses.append(seconds)
+        _let_go(holder)
+
+    try:
+        con = store._duckdb(path, read_only=False, wait=600, sleep=pause)
+    finally:
+        _let_go(holder)
+    assert con.execute("SELECT 1").fetchall() == [(1,)]
+    con.close()
+    assert pauses == [store.POLL_SECONDS]
+    assert f"in use by process {holder.pid}: waiting for it (up to 600 s)" in caplog.text
+
+
+def test_a_held_warehouse_is_waited_for_at_most_the_time_given(tmp_path):
+    path = tmp_path / "w.duckdb"
+    store.connect(path).close()
+    ticks, pauses = iter(range(0, 100, 2)), []
+    holder = _holding(path)
+    try:
+        with pytest.raises(LeadpilotError, match=r"\(waited 5 s for it\); stop it or run again"):
+            store._duckdb(path, read_only=True, wait=5, clock=lambda: next(ticks),
+                          sleep=pauses.append)
+    finally:
+        _let_go(holder)
+    assert len(pauses) == 3  # asked at 0 (until 5), 2 and 4; at 6 it gives up
 
 
 def test_the_run_tables_have_no_key_index_and_refuse_a_lead_named_twice(tmp_path):
