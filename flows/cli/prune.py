@@ -38,7 +38,8 @@ def prune_command(settings: Settings, console: Console, progress: Callable[[], P
         console.print(f"kept {folder}: the warehouse keeps no sheet of that day to write again "
                       "(a day without open leads, or a folder from elsewhere)")
     for path in pruned.foreign:
-        console.print(f"kept {path}: not a file leadpilot writes (its folder stays)")
+        console.print(f"kept {path}: " + ("a link to a folder elsewhere" if path.is_symlink()
+                                          else "not a file leadpilot writes (its folder stays)"))
     if pruned.run_days:
         console.print(f"{verb} the features, scores and prices of {len(pruned.run_days)} run "
                       f"day(s) ({_span(pruned.run_days)}) from the warehouse: "

@@ -6,8 +6,8 @@ about 93 MB a day at a million leads), from which `leadpilot export --date D --r
 the folder again. With `keep_days` set, the daily run (and `leadpilot prune`) deletes the
 folders of the days more than that many days before the run's date. It deletes:
 - only folders named after a day (YYYY-MM-DD) whose sheet the warehouse keeps. The others stay:
-  history/, evaluation/, a day without open leads (nothing is kept of it) or a folder copied
-  from elsewhere;
+  history/, evaluation/, a day without open leads (nothing is kept of it), a folder copied
+  from elsewhere, or a link to a folder elsewhere;
 - only leadpilot's files in them: the sheets (any format, locale, or owner), playbook_stats.csv,
   the rep pages and e-mails, and what a stopped run left of them (.partial). Anything else stays,
   and with it its folder.
@@ -61,7 +61,7 @@ def old_days(out: Path, run_date: date, keep_days: int) -> list[tuple[date, Path
             day = date.fromisoformat(folder.name)
         except ValueError:
             continue  # history/, evaluation/, anything of the team's
-        if folder.is_dir() and len(folder.name) == 10 and day < cutoff:
+        if folder.name == day.isoformat() and folder.is_dir() and day < cutoff:
             found.append((day, folder))
     return sorted(found)
 
@@ -83,7 +83,9 @@ def prune(out: Path, sheet_days: Collection[date], run_date: date, keep_days: in
     and report the same."""
     pruned = Pruned()
     for day, folder in old_days(out, run_date, keep_days):
-        if day in sheet_days:
+        if folder.is_symlink():  # its files are elsewhere: someone's archive, not ours
+            pruned.foreign.append(folder)
+        elif day in sheet_days:
             _prune_folder(folder, pruned, dry_run)
         else:
             pruned.unkept.append(folder)

@@ -136,11 +136,24 @@ def test_days_within_the_window_stay():
 
 
 def test_old_days_are_dated_folders_only(tmp_path):
-    for name in ("2026-01-05", "2026-1-5", "2026-01-06.bak", "history", "2026-02-30"):
+    for name in ("2026-01-05", "2026-1-5", "2026-01-06.bak", "history", "2026-02-30",
+                 "20260108", "2026-W02-1"):  # the last two: dates to Python 3.11, not folders
         (tmp_path / name).mkdir()
     (tmp_path / "2026-01-07").write_text("a file, not a folder")
     assert retention.old_days(tmp_path, date(2026, 12, 1), 30) == [
         (date(2026, 1, 5), tmp_path / "2026-01-05")]
+
+
+def test_a_linked_day_folder_is_left_with_its_files(published, tmp_path):
+    archive = tmp_path / "archive"
+    _day(published, ANCHOR).rename(archive)  # the team moved the day away, and linked it
+    _day(published, ANCHOR).symlink_to(archive, target_is_directory=True)
+    before = _digests(archive)
+
+    done = _cli(published, "prune", "--keep-days", "30", "--date", LATER.isoformat())
+    assert done.exit_code == 0, done.output
+    assert f"kept {_day(published, ANCHOR)}: a link to a folder elsewhere" in done.output
+    assert _digests(archive) == before and _day(published, ANCHOR).is_symlink()
 
 
 def test_without_a_number_of_days_the_command_says_how_to_give_one(published):
