@@ -38,11 +38,6 @@ def prune_runs(con: duckdb.DuckDBPyConnection, run_date: date, keep_days: int,
         "cutoff": run_date - timedelta(days=keep_days), "run_date": run_date}).fetchall()]
     if not days:
         return [], dict.fromkeys(TABLES, 0)
-    rows = {table: con.execute(f"SELECT count(*) FROM {table} "  # noqa: S608
-                               "WHERE list_contains(?, run_date)", [days]).fetchall()[0][0]
-            for table in TABLES}
-    if not dry_run:
-        for table in TABLES:
-            con.execute(f"DELETE FROM {table} WHERE list_contains(?, run_date)",  # noqa: S608
-                        [days])
-    return days, rows
+    how = "SELECT count(*) FROM" if dry_run else "DELETE FROM"  # a delete returns its count
+    return days, {table: con.execute(f"{how} {table} WHERE list_contains(?, run_date)",
+                                     [days]).fetchall()[0][0] for table in TABLES}
