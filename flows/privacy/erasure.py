@@ -60,9 +60,8 @@ from flows import clock, store
 from flows.errors import LeadpilotError
 from flows.privacy import suppression
 from flows.settings import Settings
-from flows.sheets import export, kept
+from flows.sheets import export, kept, retention
 from flows.sheets import files as sheet_files
-from flows.sheets.rep_pages import FOLDER as REP_FOLDER
 from flows.sheets.rep_pages import rewrite_rep_pages
 from scoring.sheet import neutral_cell
 
@@ -145,7 +144,9 @@ def leftovers(settings: Settings, exported: list[export.Export]) -> list[Path]:
     had just put aside to delete (flows/sheets/replacement.py). A killed import's rejects
     files are scrubbed instead (`scrub_rejects`)."""
     out = settings.path(settings.out_dir)
-    found = [*out.glob(f"*/{export.STEM}*.partial"), *out.glob(f"*/{REP_FOLDER}/*.partial"),
+    days = [folder for folder in out.iterdir() if folder.is_dir()] if out.is_dir() else []
+    found = [*(path for folder in days for path in retention.leadpilot_files(folder)
+               if path.suffix == ".partial"),
              *kept.folder(settings.path(settings.warehouse)).glob(f"*{kept.SUFFIX}.partial"),
              *(item.path.with_name(item.path.name + ".partial") for item in exported)]
     return sorted({path for path in found if path.is_file()})
